@@ -1,0 +1,153 @@
+/** The `scimsim` command: `serve` today; `run` and `validate` arrive with the scenario runner. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { NordPassSettingsInput } from './nordpass/config.ts';
+import { DataFileError } from './nordpass/store.ts';
+import { startServer } from './server.ts';
+import { TimeFormatError, parseDuration, parseInstant } from './time.ts';
+
+const USAGE = `scimsim: a local simulator of NordPass user provisioning from Microsoft Entra ID
+
+Usage:
+  scimsim serve [options]     serve the NordPass SCIM API, Admin Panel API and clock control over HTTP
+  scimsim help                this text
+
+serve options:
+  --host HOST                 address to listen on (default 127.0.0.1; anything else is reachable by others)
+  --port PORT                 port (default 8080; 0 picks a free one)
+  --token SECRET              the SCIM Secret Token (default: a new random one, or the data file's)
+  --admin-token SECRET        the token for /admin and /_sim (default: a new random one)
+  --data FILE                 persist to FILE (JSON); a restart resumes from it
+  --start ISO                 virtual start time (default: the data file's time, else now)
+  --realtime                  let virtual time follow the wall clock (default: it moves only when advanced)
+  --seed SEED                 seed for generated ids
+  --groups                    turn on group provisioning (NordPass Enterprise); off by default, as in the seed guide
+  --patch-status 200|204      status of a successful PATCH (default 200; Microsoft's collection expects 204)
+  --soft-delete-window DUR    how long a soft-deleted member can be restored (default 30d)
+  --invitation-delay DUR      delay before the invitation email (default 2m)
+  --seat-limit N              licence seats; pending members over it cannot join (default unlimited)
+  --no-owner-protection       let SCIM suspend or delete the Owner
+`;
+
+/** A command-line mistake: printed with the usage hint, exit code 2. */
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return 0;
+      case 'run':
+      case 'validate':
+        throw new UsageError(`"scimsim ${command}" is not built yet (the scenario runner is issue #4); try "scimsim serve"`);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TimeFormatError || error instanceof DataFileError) {
+      process.stderr.write(`scimsim: ${error.message}\n${error instanceof UsageError ? 'Run "scimsim help" for usage.\n' : ''}`);
+      return 2;
+    }
+    if (isCode(error, 'EADDRINUSE') || isCode(error, 'EACCES') || isCode(error, 'EADDRNOTAVAIL')) {
+      process.stderr.write(`scimsim: cannot listen: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseOrExplain(argv, {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8080' },
+    token: { type: 'string' },
+    'admin-token': { type: 'string' },
+    data: { type: 'string' },
+    start: { type: 'string' },
+    realtime: { type: 'boolean', default: false },
+    seed: { type: 'string' },
+    groups: { type: 'boolean', default: false },
+    'patch-status': { type: 'string' },
+    'soft-delete-window': { type: 'string' },
+    'invitation-delay': { type: 'string' },
+    'seat-limit': { type: 'string' },
+    'no-owner-protection': { type: 'boolean', default: false },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
+  if (values.start !== undefined) parseInstant(values.start as string);
+  for (const secret of ['token', 'admin-token'] as const) {
+    const v = values[secret] as string | undefined;
+    if (v !== undefined && !/^[\x21-\x7e]{8,}$/.test(v)) throw new UsageError(`--${secret} must be at least 8 printable characters without spaces`);
+  }
+  const settings: NordPassSettingsInput = { groupProvisioning: values.groups as boolean };
+  if (values['no-owner-protection']) settings.ownerProtection = false;
+  if (values['patch-status'] !== undefined) {
+    if (values['patch-status'] !== '200' && values['patch-status'] !== '204') throw new UsageError('--patch-status must be 200 or 204');
+    settings.patchSuccessStatus = Number(values['patch-status']) as 200 | 204;
+  }
+  if (values['soft-delete-window'] !== undefined) settings.softDeleteWindow = parseDuration(values['soft-delete-window'] as string);
+  if (values['invitation-delay'] !== undefined) settings.invitationDelay = parseDuration(values['invitation-delay'] as string);
+  if (values['seat-limit'] !== undefined) {
+    const seats = Number(values['seat-limit']);
+    if (!Number.isInteger(seats) || seats < 0) throw new UsageError('--seat-limit must be a whole number');
+    settings.seatLimit = seats;
+  }
+
+  const host = values.host as string;
+  const running = await startServer({
+    host,
+    port,
+    ...(values.token !== undefined ? { scimToken: values.token as string } : {}),
+    ...(values['admin-token'] !== undefined ? { adminToken: values['admin-token'] as string } : {}),
+    ...(values.data !== undefined ? { dataFile: values.data as string } : {}),
+    ...(values.start !== undefined ? { start: values.start as string } : {}),
+    ...(values.seed !== undefined ? { seed: values.seed as string } : {}),
+    realtime: values.realtime as boolean,
+    settings,
+  });
+  const { nordpass, clock, origin } = running;
+  const out = process.stdout;
+  if (!isLoopback(host)) out.write(`WARNING: listening on ${host}, not loopback: anyone who can reach this machine can call it.\n`);
+  out.write(`scimsim: NordPass SCIM simulator listening on ${origin}\n\n`);
+  out.write(`  NordPass admin credentials (Settings > User provisioning > Get Credentials)\n`);
+  out.write(`    Tenant URL:    ${nordpass.tenantUrl()}\n`);
+  out.write(`    Secret Token:  ${nordpass.initialScimToken ?? '(kept from the data file; POST /admin/provisioning/credentials for a new one)'}\n\n`);
+  out.write(`  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, clock ${origin}/_sim)\n`);
+  out.write(`  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`);
+  out.write(`  Data:            ${values.data ?? 'in memory (lost on exit; --data FILE to keep it)'}\n\n`);
+  out.write(`Press Ctrl+C to stop.\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      out.write(`\nscimsim: ${signal}: finishing in-flight requests and writes...\n`);
+      void running.close().then(resolve);
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  out.write('scimsim: stopped.\n');
+  return 0;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+function parseOrExplain(argv: string[], options: Options): { values: Record<string, string | boolean | undefined> } {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> };
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === code;
+}

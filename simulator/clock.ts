@@ -1,0 +1,219 @@
+/**
+ * Virtual time shared by both sides of a simulation. Time only moves when someone advances it, and it
+ * jumps from timer to timer, so 10 years of empty time cost nothing. Each timer runs with now() equal
+ * to its own due time; timers due at the same instant run in the order they were scheduled.
+ */
+import { formatInstant, parseDuration, parseInstant } from './time.ts';
+
+export type Task = () => void | Promise<void>;
+
+export interface TimerHandle {
+  readonly id: number;
+  readonly at: number;
+  readonly label: string;
+  /** Cancels the timer; returns false when it had already fired or been cancelled. */
+  cancel(): boolean;
+}
+
+export interface AdvanceResult {
+  /** The clock's time afterwards, ISO 8601. */
+  now: string;
+  /** How many timers ran. */
+  fired: number;
+}
+
+export interface ClockOptions {
+  /** Default limit on timers one runUntilIdle may fire; a repeating timer would otherwise never go idle. */
+  idleLimit?: number;
+}
+
+interface Timer {
+  id: number;
+  at: number;
+  label: string;
+  task: Task;
+  state: 'waiting' | 'fired' | 'cancelled';
+}
+
+/** A time a caller asked for that lies in the clock's past. */
+export class ClockError extends Error {
+  override name = 'ClockError';
+}
+
+export class Clock {
+  #now: number;
+  #nextId = 1;
+  #heap: Timer[] = [];
+  #waiting = 0;
+  #firedTotal = 0;
+  // One advance at a time: a second caller (another HTTP request) waits its turn instead of interleaving.
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #idleLimit: number;
+
+  constructor(start: string | number | Date, options: ClockOptions = {}) {
+    this.#now = parseInstant(start);
+    this.#idleLimit = options.idleLimit ?? 1_000_000;
+  }
+
+  /** The current virtual time in epoch milliseconds. */
+  now(): number {
+    return this.#now;
+  }
+
+  /** The current virtual time as ISO 8601 UTC. */
+  nowIso(): string {
+    return formatInstant(this.#now);
+  }
+
+  /** Timers waiting to fire. */
+  get pending(): number {
+    return this.#waiting;
+  }
+
+  /** Timers fired since the clock was made. */
+  get firedTotal(): number {
+    return this.#firedTotal;
+  }
+
+  /** The due time of the next waiting timer, if any. */
+  nextDueAt(): number | undefined {
+    this.#dropCancelledTop();
+    return this.#heap[0]?.at;
+  }
+
+  /**
+   * Runs `task` at virtual instant `at`. An instant already past runs at the current instant on the next
+   * advance (a restored data file can hold deadlines that fell due while the server was down).
+   */
+  schedule(at: number | string | Date, task: Task, label: string): TimerHandle {
+    const due = Math.max(parseInstant(at), this.#now);
+    const timer: Timer = { id: this.#nextId++, at: due, label, task, state: 'waiting' };
+    this.#push(timer);
+    this.#waiting++;
+    return {
+      id: timer.id,
+      at: due,
+      label,
+      cancel: () => {
+        if (timer.state !== 'waiting') return false;
+        timer.state = 'cancelled';
+        this.#waiting--;
+        return true;
+      },
+    };
+  }
+
+  /** Runs `task` after a duration from now. */
+  scheduleIn(duration: string | number, task: Task, label: string): TimerHandle {
+    return this.schedule(this.#now + parseDuration(duration), task, label);
+  }
+
+  /** Moves time forward by a duration, firing every timer that falls due on the way. */
+  advance(duration: string | number): Promise<AdvanceResult> {
+    return this.#serialised(() => this.#runTo(this.#now + parseDuration(duration)));
+  }
+
+  /** Moves time forward to an instant; an instant in the past is an error. */
+  advanceTo(instant: string | number | Date): Promise<AdvanceResult> {
+    return this.#serialised(() => {
+      const target = parseInstant(instant);
+      if (target < this.#now) {
+        throw new ClockError(`cannot go back in time: ${formatInstant(target)} is before now (${this.nowIso()})`);
+      }
+      return this.#runTo(target);
+    });
+  }
+
+  /** Fires timers in time order until none is left; fails after `limit` timers (a timer that reschedules itself forever). */
+  runUntilIdle(options: { limit?: number } = {}): Promise<AdvanceResult> {
+    const limit = options.limit ?? this.#idleLimit;
+    return this.#serialised(async () => {
+      let fired = 0;
+      for (;;) {
+        const next = this.#popDue(Number.POSITIVE_INFINITY);
+        if (!next) return { now: this.nowIso(), fired };
+        if (fired >= limit) {
+          this.#push(next);
+          throw new ClockError(
+            `runUntilIdle stopped after ${limit} timers without going idle (next: "${next.label}" at ${formatInstant(next.at)}); a timer probably repeats forever`,
+          );
+        }
+        await this.#fire(next);
+        fired++;
+      }
+    });
+  }
+
+  async #runTo(target: number): Promise<AdvanceResult> {
+    let fired = 0;
+    for (let next = this.#popDue(target); next; next = this.#popDue(target)) {
+      await this.#fire(next);
+      fired++;
+    }
+    this.#now = target;
+    return { now: this.nowIso(), fired };
+  }
+
+  async #fire(timer: Timer): Promise<void> {
+    this.#now = timer.at;
+    timer.state = 'fired';
+    this.#waiting--;
+    this.#firedTotal++;
+    await timer.task();
+  }
+
+  #serialised<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // A binary min-heap ordered by (at, id): id grows with scheduling order, so ties keep that order.
+  #popDue(limit: number): Timer | undefined {
+    this.#dropCancelledTop();
+    const top = this.#heap[0];
+    if (!top || top.at > limit) return undefined;
+    return this.#pop();
+  }
+
+  #dropCancelledTop(): void {
+    while (this.#heap.length > 0 && this.#heap[0]!.state !== 'waiting') this.#pop();
+  }
+
+  #push(timer: Timer): void {
+    const heap = this.#heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): Timer | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.id < b.id);
+}

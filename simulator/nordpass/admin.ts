@@ -1,0 +1,141 @@
+/** The NordPass Admin Panel as JSON over HTTP (/admin): credentials, members, restore, delete, invitations, outbox. */
+import { Hono, type Context } from 'hono';
+import { formatInstant } from '../time.ts';
+import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
+import { LifecycleError, type Members } from './members.ts';
+import type { Member, MemberRole, MemberStatus } from './model.ts';
+import { isSoftDeleted } from './model.ts';
+import type { NordPassStore } from './store.ts';
+
+export interface AdminDeps {
+  members: Members;
+  store: NordPassStore;
+  credentials: Credentials;
+  adminToken: string;
+  tenantUrl: () => string;
+}
+
+const STATUSES: MemberStatus[] = ['pending', 'active', 'suspended', 'forbidden', 'deleted'];
+const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
+
+/** An Admin Panel request that cannot be done; rendered as {"error": {code, message}}. */
+export class AdminError extends Error {
+  constructor(readonly status: 400 | 401 | 403 | 404 | 409, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export function adminRoutes(deps: AdminDeps): Hono {
+  const { members, store, credentials } = deps;
+  const admin = new Hono();
+  admin.onError((error, c) => renderAdminError(error, c));
+  admin.notFound((c) => c.json({ error: { code: 'notFound', message: `no Admin Panel endpoint at ${c.req.method} ${c.req.path}` } }, 404));
+
+  admin.use('*', async (c, next) => {
+    const token = bearerToken(c.req.header('authorization'));
+    if (token === undefined || !secretsEqual(token, deps.adminToken)) {
+      throw new AdminError(401, 'unauthorized', 'send Authorization: Bearer <admin token> (printed by scimsim serve)');
+    }
+    await next();
+  });
+
+  // Settings > User provisioning > Get Credentials: a new token each time; the previous one stops working at once.
+  admin.post('/provisioning/credentials', async (c) => {
+    const secretToken = credentials.rotate();
+    await store.commit();
+    return c.json({ tenantUrl: deps.tenantUrl(), secretToken });
+  });
+
+  admin.get('/members', (c) => {
+    const status = c.req.query('status');
+    if (status !== undefined && !STATUSES.includes(status as MemberStatus)) {
+      throw new AdminError(400, 'invalidStatus', `status must be one of ${STATUSES.join(', ')}`);
+    }
+    const list = store.allMembers().filter((m) => status === undefined || m.status === status);
+    return c.json({ members: list.map(summary) });
+  });
+
+  admin.get('/members/:id', (c) => c.json(detail(find(deps, c))));
+
+  admin.post('/members/:id/accept-invitation', async (c) => {
+    const member = members.acceptInvitation(find(deps, c).id);
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  admin.post('/members/:id/restore', async (c) => {
+    const member = find(deps, c);
+    if (!isSoftDeleted(member)) {
+      throw new AdminError(409, 'notRestorable', member.status === 'deleted'
+        ? `${member.userName} is deleted; a deleted member can never be restored`
+        : `${member.userName} is ${member.status}; only suspended or forbidden members can be restored`);
+    }
+    members.restore(member, 'admin');
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  admin.delete('/members/:id', async (c) => {
+    const member = find(deps, c);
+    if (member.status === 'deleted') throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
+    members.delete(member, 'admin');
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  admin.put('/members/:id/role', async (c) => {
+    const body = (await c.req.json().catch(() => undefined)) as { role?: unknown } | undefined;
+    if (!body || !ROLES.includes(body.role as MemberRole)) throw new AdminError(400, 'invalidRole', `send {"role": one of ${ROLES.join(', ')}}`);
+    const member = find(deps, c);
+    if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
+    members.setRole(member, body.role as MemberRole, 'admin');
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  admin.get('/outbox', (c) =>
+    c.json({ emails: store.data.outbox.map((e) => ({ ...e, sentAt: formatInstant(e.sentAt) })) }),
+  );
+
+  return admin;
+}
+
+function find(deps: AdminDeps, c: Context): Member {
+  const member = deps.members.find(c.req.param('id') ?? '');
+  if (!member) throw new AdminError(404, 'notFound', `no member with id ${c.req.param('id')}`);
+  return member;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
+
+/** The member as the Admin Panel lists it. */
+export function summary(m: Member) {
+  return {
+    id: m.id,
+    userName: m.userName,
+    status: m.status,
+    role: m.role,
+    createdAt: iso(m.createdAt),
+    updatedAt: iso(m.updatedAt),
+    invitedAt: iso(m.invitedAt),
+    acceptedAt: iso(m.acceptedAt),
+    softDeletedAt: iso(m.softDeletedAt),
+    purgeAt: iso(m.purgeAt),
+    deletedAt: iso(m.deletedAt),
+  };
+}
+
+function detail(m: Member) {
+  return { ...summary(m), attributes: m.attributes, history: m.history.map((e) => ({ ...e, at: formatInstant(e.at) })) };
+}
+
+function renderAdminError(error: Error, c: Context): Response {
+  if (error instanceof AdminError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
+  if (error instanceof LifecycleError) {
+    const status = error.code === 'notFound' ? 404 : error.code === 'conflict' ? 409 : error.code === 'forbidden' || error.code === 'seatLimit' ? 403 : 409;
+    return c.json({ error: { code: error.code, message: error.message } }, status);
+  }
+  console.error('scimsim: internal error in the Admin Panel API:', error);
+  return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
+}
+

@@ -1,0 +1,106 @@
+/** createNordPass(options) wires the member lifecycle, storage, credentials, the SCIM face and the Admin Panel into one Hono app. */
+import { Hono } from 'hono';
+import type { Clock } from '../clock.ts';
+import type { Random } from '../random.ts';
+import { adminRoutes } from './admin.ts';
+import { resolveSettings, type NordPassSettings, type NordPassSettingsInput } from './config.ts';
+import { Credentials } from './credentials.ts';
+import { Groups } from './groups.ts';
+import { Members } from './members.ts';
+import { SCIM_SEGMENTS, scimRoutes } from './scim/index.ts';
+import { NordPassStore } from './store.ts';
+
+export interface NordPassOptions {
+  clock: Clock;
+  random: Random;
+  settings?: NordPassSettingsInput;
+  /** Defaults to an in-memory store. */
+  store?: NordPassStore;
+  /** Where clients reach the server (`http://127.0.0.1:8080`), for tenant URLs and `meta.location`. */
+  origin?: string;
+  /** The SCIM secret token to start with; when absent one is issued (unless the store already has one). */
+  scimToken?: string;
+  /** The Admin Panel token; when absent one is drawn from `newSecret`. */
+  adminToken?: string;
+  /** Where new secrets come from: the seeded random source by default, crypto in serve mode. */
+  newSecret?: () => string;
+}
+
+export interface NordPass {
+  app: Hono;
+  /** The app's own fetch: what scenario runs hand the Entra engine instead of a socket. */
+  fetch: (request: Request) => Promise<Response>;
+  members: Members;
+  groups: Groups;
+  store: NordPassStore;
+  credentials: Credentials;
+  settings: NordPassSettings;
+  clock: Clock;
+  /** The SCIM token issued at start, if one was (absent when it was kept from a data file). */
+  initialScimToken: string | undefined;
+  adminToken: string;
+  tenantUrl: () => string;
+  setOrigin: (origin: string) => void;
+}
+
+export const SCIM_BASE_PATH = '/scim/v2';
+
+export function createNordPass(options: NordPassOptions): NordPass {
+  const { clock, random } = options;
+  const settings = resolveSettings(options.settings);
+  const store = options.store ?? NordPassStore.inMemory(() => clock.now());
+  const newSecret = options.newSecret ?? (() => random.token(32));
+  const members = new Members(store, clock, settings, random.fork('members'));
+  const groups = new Groups(store, clock, random.fork('groups'));
+  members.onChange((member, event) => {
+    if (event === 'deleted' || event === 'purged') groups.removeMemberEverywhere(member.id);
+  });
+  const credentials = new Credentials(store, newSecret);
+  let initialScimToken: string | undefined;
+  if (options.scimToken !== undefined) initialScimToken = credentials.rotate(options.scimToken);
+  else if (!credentials.issued) initialScimToken = credentials.rotate();
+  const adminToken = options.adminToken ?? newSecret();
+
+  let origin = options.origin ?? 'http://127.0.0.1:8080';
+  const tenantUrl = () => `${origin}${SCIM_BASE_PATH}`;
+
+  const app = new Hono({ getPath: canonicalPath });
+  app.route(SCIM_BASE_PATH, scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials));
+  app.route('/admin', adminRoutes({ members, store, credentials, adminToken, tenantUrl }));
+
+  return {
+    app,
+    fetch: async (request) => app.fetch(request),
+    members,
+    groups,
+    store,
+    credentials,
+    settings,
+    clock,
+    initialScimToken,
+    adminToken,
+    tenantUrl,
+    setOrigin: (value) => {
+      origin = value.replace(/\/+$/, '');
+    },
+  };
+}
+
+const SEGMENTS = new Map(SCIM_SEGMENTS.map((s) => [s.toLowerCase(), s]));
+
+/**
+ * The path Hono routes on. SCIM clients differ in case (`/scim/v2/users`, `/Users`), and RFC 7644 treats
+ * resource endpoints case-insensitively in practice, so the prefix and the resource segment are made
+ * canonical; ids keep their case.
+ */
+export function canonicalPath(request: Request): string {
+  const url = request.url;
+  const start = url.indexOf('/', url.indexOf('://') + 3);
+  const end = url.indexOf('?', start);
+  const path = url.slice(start, end === -1 ? undefined : end);
+  const prefix = SCIM_BASE_PATH.length;
+  if (path.length < prefix || path.slice(0, prefix).toLowerCase() !== SCIM_BASE_PATH) return path;
+  const rest = path.slice(prefix).split('/');
+  if (rest[1] !== undefined) rest[1] = SEGMENTS.get(rest[1].toLowerCase()) ?? rest[1];
+  return SCIM_BASE_PATH + rest.join('/');
+}

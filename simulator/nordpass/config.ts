@@ -1,0 +1,55 @@
+/** NordPass settings. Defaults follow the seed guide; what the public record leaves open is a setting here. */
+import { parseDuration } from '../time.ts';
+
+export interface NordPassSettings {
+  /** How long a soft-deleted member can be restored before the purge (seed: 30 days). */
+  softDeleteWindowMs: number;
+  /** Delay between a SCIM create and the invitation email ("within a few minutes", seed step 16). */
+  invitationDelayMs: number;
+  // fidelity: NordPass's reaction to SCIM on an Owner is not public; protecting Owners is the likely behaviour.
+  /** An Owner cannot be suspended or deleted over SCIM (403). */
+  ownerProtection: boolean;
+  /** Seats in the licence; pending members over it cannot join. Unlimited when undefined. */
+  seatLimit: number | undefined;
+  /** NordPass Enterprise's group provisioning; off as in the seed guide. */
+  groupProvisioning: boolean;
+  /** Status of a successful PATCH without `attributes`: 200 with the resource, or 204 (what Microsoft's collection expects). */
+  patchSuccessStatus: 200 | 204;
+  /** Largest request body accepted, in bytes (413 above). */
+  maxBodyBytes: number;
+  /** Largest page a list returns (advertised as filter.maxResults). */
+  maxResults: number;
+  /** Longest filter accepted, in characters. */
+  maxFilterLength: number;
+}
+
+/** What a scenario or the CLI may set: durations may be written as text (`30d`). */
+export type NordPassSettingsInput = Partial<
+  Omit<NordPassSettings, 'softDeleteWindowMs' | 'invitationDelayMs'> & {
+    softDeleteWindow: string | number;
+    invitationDelay: string | number;
+  }
+>;
+
+export const DEFAULT_SETTINGS: NordPassSettings = {
+  softDeleteWindowMs: 30 * 86_400_000,
+  invitationDelayMs: 2 * 60_000,
+  ownerProtection: true,
+  seatLimit: undefined,
+  groupProvisioning: false,
+  patchSuccessStatus: 200,
+  maxBodyBytes: 1_048_576,
+  maxResults: 1_000,
+  maxFilterLength: 10_000,
+};
+
+export function resolveSettings(input: NordPassSettingsInput = {}): NordPassSettings {
+  const { softDeleteWindow, invitationDelay, ...rest } = input;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return {
+    ...DEFAULT_SETTINGS,
+    ...defined,
+    ...(softDeleteWindow !== undefined ? { softDeleteWindowMs: parseDuration(softDeleteWindow) } : {}),
+    ...(invitationDelay !== undefined ? { invitationDelayMs: parseDuration(invitationDelay) } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+/** The SCIM secret token ("Get Credentials"): only its hash is kept, compared in constant time, rotated at once. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NordPassStore } from './store.ts';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+export class Credentials {
+  constructor(
+    private readonly store: NordPassStore,
+    private readonly newToken: () => string,
+  ) {}
+
+  /** Whether a SCIM token has been issued. */
+  get issued(): boolean {
+    return this.store.data.scimTokenSha256 !== undefined;
+  }
+
+  /** Issues a new secret token; the previous one stops working at once. */
+  rotate(token: string = this.newToken()): string {
+    this.store.data.scimTokenSha256 = sha256(token).toString('hex');
+    return token;
+  }
+
+  /** True when `token` is the current secret token. Hashing first makes the comparison length-independent. */
+  verify(token: string): boolean {
+    const stored = this.store.data.scimTokenSha256;
+    if (!stored) return false;
+    return timingSafeEqual(sha256(token), Buffer.from(stored, 'hex'));
+  }
+}
+
+/** Constant-time equality of two secrets of any length. */
+export function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+/** The token in `Authorization: Bearer <token>`, or undefined when the header is missing or malformed. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}

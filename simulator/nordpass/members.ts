@@ -1,0 +1,246 @@
+/**
+ * The member lifecycle, as the seed guide tells it: created -> pending (invitation email within minutes)
+ * -> active once the invitee registers; a soft delete suspends an active member and forbids a pending one,
+ * and the purge deletes either at exactly soft delete + 30 days unless restored first. No HTTP here.
+ */
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { Random } from '../random.ts';
+import { formatInstant } from '../time.ts';
+import type { NordPassSettings } from './config.ts';
+import type { Actor, Member, MemberEventType, MemberRole, MemberStatus } from './model.ts';
+import { isLive, isSoftDeleted } from './model.ts';
+import type { NordPassStore } from './store.ts';
+
+export type LifecycleErrorCode = 'notFound' | 'conflict' | 'forbidden' | 'invalidTransition' | 'seatLimit';
+
+/** A request the lifecycle refuses; the SCIM and Admin faces turn it into their own error shapes. */
+export class LifecycleError extends Error {
+  override name = 'LifecycleError';
+  constructor(readonly code: LifecycleErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/** Called after every change, e.g. to persist and to feed run reports. */
+export type ChangeListener = (member: Member, event: MemberEventType) => void;
+
+export class Members {
+  readonly #purges = new Map<string, TimerHandle>();
+  readonly #invitations = new Map<string, TimerHandle>();
+  readonly #listeners: ChangeListener[] = [];
+
+  constructor(
+    private readonly store: NordPassStore,
+    private readonly clock: Clock,
+    private readonly settings: NordPassSettings,
+    private readonly random: Random,
+  ) {
+    // Timers live only in memory: re-arm the ones a persisted store still owes (restart with --data).
+    for (const member of store.allMembers()) {
+      if (member.purgeAt !== undefined && isSoftDeleted(member)) this.#schedulePurge(member);
+      if (member.invitationDueAt !== undefined && member.status === 'pending') this.#scheduleInvitation(member);
+    }
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.#listeners.push(listener);
+  }
+
+  get(id: string): Member {
+    const member = this.store.memberById(id);
+    if (!member || !isLive(member)) throw new LifecycleError('notFound', `no member with id ${id}`);
+    return member;
+  }
+
+  /** Any member, deleted ones included (the Admin Panel lists deleted members with their history). */
+  find(id: string): Member | undefined {
+    return this.store.memberById(id);
+  }
+
+  /** A new pending member; the invitation email is sent after the configured delay. */
+  create(userName: string, attributes: Record<string, unknown>, by: Actor): Member {
+    this.#assertUserNameFree(userName);
+    const now = this.clock.now();
+    const member: Member = {
+      id: this.random.uuid(),
+      userName,
+      status: 'pending',
+      role: 'user',
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+      invitationDueAt: now + this.settings.invitationDelayMs,
+      attributes,
+      history: [{ at: now, type: 'created', by, to: 'pending' }],
+    };
+    this.store.addMember(member);
+    this.#scheduleInvitation(member);
+    this.#emit(member, 'created');
+    return member;
+  }
+
+  /** Replaces a member's SCIM attributes (userName included); uniqueness holds across live members. */
+  updateAttributes(member: Member, userName: string, attributes: Record<string, unknown>, by: Actor): void {
+    if (userName.toLowerCase() !== member.userName.toLowerCase()) this.#assertUserNameFree(userName);
+    const previous = member.userName;
+    member.userName = userName;
+    member.attributes = attributes;
+    this.store.reindex(member, previous);
+    this.#record(member, 'updated', by, previous !== userName ? `userName ${previous} -> ${userName}` : undefined);
+  }
+
+  /** Throws what a change would be refused for, before any part of it is made (a request changes all or nothing). */
+  assertCanChange(member: Member, change: { userName: string; softDelete: boolean }, by: Actor): void {
+    if (change.userName.toLowerCase() !== member.userName.toLowerCase()) this.#assertUserNameFree(change.userName);
+    if (change.softDelete) this.#assertNotProtectedOwner(member, by, 'suspended');
+  }
+
+  /** The invitee completes registration: pending -> active. A forbidden member may not. */
+  acceptInvitation(id: string): Member {
+    const member = this.get(id);
+    if (member.status === 'forbidden') {
+      this.#record(member, 'invitationRefused', 'invitee', 'the member was removed before accepting (forbidden)');
+      throw new LifecycleError('forbidden', `member ${member.userName} is forbidden to accept the invitation`);
+    }
+    if (member.status !== 'pending') {
+      throw new LifecycleError('invalidTransition', `member ${member.userName} is ${member.status}, not pending`);
+    }
+    const seats = this.settings.seatLimit;
+    if (seats !== undefined && this.countByStatus('active') >= seats) {
+      this.#record(member, 'invitationRefused', 'invitee', `licence limit of ${seats} seats reached`);
+      throw new LifecycleError('seatLimit', `all ${seats} seats are taken: ${member.userName} stays pending and cannot join`);
+    }
+    this.#transition(member, 'active', 'invitationAccepted', 'invitee');
+    member.acceptedAt = this.clock.now();
+    delete member.invitationDueAt;
+    this.#cancel(this.#invitations, member.id);
+    return member;
+  }
+
+  /**
+   * Soft delete: active -> suspended, pending -> forbidden, purge at exactly now + window. A member already
+   * soft-deleted keeps its deadline: a second Disable must not buy it another 30 days.
+   */
+  softDelete(member: Member, by: Actor): void {
+    if (isSoftDeleted(member)) return;
+    this.#assertNotProtectedOwner(member, by, 'suspended');
+    const now = this.clock.now();
+    const previous = member.status as 'pending' | 'active';
+    member.statusBeforeSoftDelete = previous;
+    member.softDeletedAt = now;
+    member.purgeAt = now + this.settings.softDeleteWindowMs;
+    const next = previous === 'active' ? 'suspended' : 'forbidden';
+    this.#transition(member, next, next, by, `purge due ${formatInstant(member.purgeAt)}`);
+    this.#schedulePurge(member);
+  }
+
+  /** Restore inside the window: back to the state before the soft delete, purge cancelled. */
+  restore(member: Member, by: Actor): void {
+    if (!isSoftDeleted(member)) return;
+    const back = member.statusBeforeSoftDelete ?? 'active';
+    this.#cancel(this.#purges, member.id);
+    delete member.softDeletedAt;
+    delete member.purgeAt;
+    delete member.statusBeforeSoftDelete;
+    this.#transition(member, back, 'restored', by);
+  }
+
+  /** Deletes at once (SCIM DELETE, Admin Panel delete): the member is gone over SCIM and its email is free. */
+  delete(member: Member, by: Actor): void {
+    this.#assertNotProtectedOwner(member, by, 'deleted');
+    this.#finish(member, 'deleted', by);
+  }
+
+  setRole(member: Member, role: MemberRole, by: Actor): void {
+    if (member.role === role) return;
+    const previous = member.role;
+    member.role = role;
+    this.#record(member, 'roleChanged', by, `${previous} -> ${role}`);
+  }
+
+  countByStatus(status: MemberStatus): number {
+    let n = 0;
+    for (const m of this.store.allMembers()) if (m.status === status) n++;
+    return n;
+  }
+
+  #finish(member: Member, type: 'deleted' | 'purged', by: Actor): void {
+    this.#cancel(this.#purges, member.id);
+    this.#cancel(this.#invitations, member.id);
+    delete member.invitationDueAt;
+    member.deletedAt = this.clock.now();
+    this.#transition(member, 'deleted', type, by);
+    this.store.reindex(member, member.userName);
+  }
+
+  #schedulePurge(member: Member): void {
+    const handle = this.clock.schedule(
+      member.purgeAt!,
+      () => {
+        this.#purges.delete(member.id);
+        if (isSoftDeleted(member)) this.#finish(member, 'purged', 'system');
+      },
+      `purge ${member.userName}`,
+    );
+    this.#purges.set(member.id, handle);
+  }
+
+  #scheduleInvitation(member: Member): void {
+    const handle = this.clock.schedule(
+      member.invitationDueAt!,
+      () => {
+        this.#invitations.delete(member.id);
+        delete member.invitationDueAt;
+        // A member soft-deleted before the email went out never gets it.
+        if (member.status !== 'pending') return;
+        const now = this.clock.now();
+        member.invitedAt = now;
+        this.store.data.outbox.push({
+          id: this.random.uuid(),
+          to: member.userName,
+          kind: 'invitation',
+          subject: 'You have been invited to join your organization on NordPass',
+          memberId: member.id,
+          sentAt: now,
+        });
+        this.#record(member, 'invitationSent', 'system');
+      },
+      `invitation ${member.userName}`,
+    );
+    this.#invitations.set(member.id, handle);
+  }
+
+  #assertUserNameFree(userName: string): void {
+    const holder = this.store.liveMemberByUserName(userName);
+    if (holder) throw new LifecycleError('conflict', `a member with userName ${holder.userName} already exists (id ${holder.id})`);
+  }
+
+  #assertNotProtectedOwner(member: Member, by: Actor, outcome: string): void {
+    if (by === 'scim' && member.role === 'owner' && this.settings.ownerProtection) {
+      throw new LifecycleError('forbidden', `${member.userName} is the organization's Owner and cannot be ${outcome} by provisioning; demote the Owner in the Admin Panel first`);
+    }
+  }
+
+  #transition(member: Member, to: MemberStatus, type: MemberEventType, by: Actor, detail?: string): void {
+    const from = member.status;
+    member.status = to;
+    this.#record(member, type, by, detail, from, to);
+  }
+
+  #record(member: Member, type: MemberEventType, by: Actor, detail?: string, from?: MemberStatus, to?: MemberStatus): void {
+    const at = this.clock.now();
+    member.updatedAt = at;
+    member.version++;
+    member.history.push({ at, type, by, ...(from ? { from, to } : {}), ...(detail ? { detail } : {}) });
+    this.#emit(member, type);
+  }
+
+  #cancel(timers: Map<string, TimerHandle>, id: string): void {
+    timers.get(id)?.cancel();
+    timers.delete(id);
+  }
+
+  #emit(member: Member, type: MemberEventType): void {
+    for (const listener of this.#listeners) listener(member, type);
+  }
+}

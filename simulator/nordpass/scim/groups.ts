@@ -1,0 +1,77 @@
+/** /Groups: off by default (the seed: NordPass does not support group provisioning); full CRUD when turned on. */
+import { Hono, type Context } from 'hono';
+import type { GroupRecord } from '../model.ts';
+import type { ScimDeps } from './deps.ts';
+import { ScimError, badRequest } from './errors.ts';
+import { readJsonBody, scimJson, singleQuery } from './http.ts';
+import { answerList, projectFor, readListQuery } from './list.ts';
+import { applyPatch } from './patch.ts';
+import { renderGroup, storedAttributes } from './render.ts';
+import { normalizeResource } from './resource.ts';
+
+export function groupsRoutes(deps: ScimDeps): Hono {
+  const { groups, store, settings } = deps;
+  const routes = new Hono();
+  const render = (g: GroupRecord) => renderGroup(g, deps.baseUrl());
+  const projection = (c: Context) => {
+    const attributes = singleQuery(c, 'attributes');
+    const excludedAttributes = singleQuery(c, 'excludedAttributes');
+    return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
+  };
+
+  routes.use('*', async (_c, next) => {
+    if (!settings.groupProvisioning) {
+      throw new ScimError(501, undefined,
+        'NordPass does not support group provisioning: provision users only, or turn on group provisioning (NordPass Enterprise)');
+    }
+    await next();
+  });
+
+  const list = (c: Context, body?: Record<string, unknown>) =>
+    scimJson(c, answerList(readListQuery(c, settings.maxResults, settings.maxFilterLength, body), 'Group', groups.all(), render));
+
+  routes.get('/', (c) => list(c));
+  routes.post('/.search', async (c) => {
+    const body = await readJsonBody(c, settings.maxBodyBytes);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
+    return list(c, body as Record<string, unknown>);
+  });
+
+  routes.post('/', async (c) => {
+    const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
+    const group = groups.create(storedAttributes(resource));
+    await store.commit();
+    return scimJson(c, projectFor(render(group), projection(c), 'Group'), 201, { Location: `${deps.baseUrl()}/Groups/${group.id}` });
+  });
+
+  routes.get('/:id', (c) => scimJson(c, projectFor(render(groups.get(c.req.param('id'))), projection(c), 'Group')));
+
+  routes.put('/:id', async (c) => {
+    const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
+    const group = groups.get(c.req.param('id'));
+    groups.replace(group, storedAttributes(resource));
+    await store.commit();
+    return scimJson(c, projectFor(render(group), projection(c), 'Group'));
+  });
+
+  routes.patch('/:id', async (c) => {
+    const body = await readJsonBody(c, settings.maxBodyBytes);
+    const group = groups.get(c.req.param('id'));
+    const { resource, changed } = applyPatch(render(group), body, 'Group');
+    if (changed) {
+      groups.replace(group, storedAttributes(normalizeResource(resource, 'Group')));
+      await store.commit();
+    }
+    const wanted = projection(c);
+    if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
+    return scimJson(c, projectFor(render(group), wanted, 'Group'));
+  });
+
+  routes.delete('/:id', async (c) => {
+    groups.delete(groups.get(c.req.param('id')));
+    await store.commit();
+    return c.body(null, 204);
+  });
+
+  return routes;
+}

@@ -1,0 +1,99 @@
+/** Reading SCIM requests and writing SCIM responses: size and type limits, JSON, query parameters. */
+import type { Context } from 'hono';
+import { ScimError, badRequest } from './errors.ts';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json';
+const ACCEPTED_TYPES = new Set(['application/scim+json', 'application/json']);
+/** Deeper JSON than this is refused before it reaches any recursive code. */
+const MAX_JSON_DEPTH = 64;
+
+/** A JSON response with SCIM's media type. */
+export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': `${SCIM_CONTENT_TYPE}; charset=utf-8`, ...headers },
+  });
+}
+
+/** Reads a JSON request body within the size limit; the right SCIM error for every way it can be wrong. */
+export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!ACCEPTED_TYPES.has(type)) {
+    throw new ScimError(415, undefined, type
+      ? `unsupported Content-Type "${type}": send application/scim+json or application/json`
+      : 'missing Content-Type: send application/scim+json or application/json');
+  }
+  const declared = Number(c.req.header('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const text = await readLimited(c.req.raw, maxBytes);
+  if (text.trim() === '') throw badRequest('invalidSyntax', 'the request body is empty; a JSON object is required');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw badRequest('invalidSyntax', `the request body is not valid JSON: ${(e as Error).message}`);
+  }
+  if (depthOf(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return value;
+}
+
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest('invalidSyntax', 'the request body is not valid UTF-8');
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new ScimError(413, undefined, `the request body is larger than the limit of ${maxBytes} bytes`);
+
+function depthOf(value: unknown, limit: number, depth = 0): number {
+  if (depth > limit || value === null || typeof value !== 'object') return depth;
+  let max = depth;
+  for (const child of Object.values(value)) {
+    max = Math.max(max, depthOf(child, limit, depth + 1));
+    if (max > limit) break;
+  }
+  return max;
+}
+
+/** A query parameter given at most once (a repeated one is ambiguous, so it is an error). */
+export function singleQuery(c: Context, name: string): string | undefined {
+  const all = queriesIgnoringCase(c, name);
+  if (all.length > 1) throw badRequest('invalidValue', `query parameter "${name}" is given ${all.length} times; give it once`);
+  return all[0];
+}
+
+// Entra and the Microsoft collection are loose about case (`startindex`, `Filter`): parameter names match case-insensitively.
+function queriesIgnoringCase(c: Context, name: string): string[] {
+  const lower = name.toLowerCase();
+  const out: string[] = [];
+  for (const [key, values] of Object.entries(c.req.queries())) if (key.toLowerCase() === lower) out.push(...values);
+  return out;
+}
+
+/** A non-negative integer query parameter, or the fallback when absent; non-numbers are invalidValue. */
+export function integerQuery(c: Context, name: string): number | undefined {
+  const raw = singleQuery(c, name);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[+-]?\d+$/.test(raw.trim())) throw badRequest('invalidValue', `query parameter "${name}" must be an integer, got "${raw}"`);
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : raw.trim().startsWith('-') ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+}

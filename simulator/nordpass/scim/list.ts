@@ -1,0 +1,83 @@
+/** The list half of GET /Users and /Groups: filter, stable order, pagination, projection (RFC 7644 §3.4.2). */
+import type { Context } from 'hono';
+import { parseFilter, matchesFilter, equalityValue, type FilterNode } from './filter.ts';
+import { badRequest } from './errors.ts';
+import { integerQuery, singleQuery } from './http.ts';
+import { project } from './projection.ts';
+import { listResponse } from './render.ts';
+import type { ResourceType } from './schemas.ts';
+
+export interface ListQuery {
+  filter?: FilterNode;
+  startIndex: number;
+  count: number;
+  attributes?: string;
+  excludedAttributes?: string;
+}
+
+/** Reads the list parameters from the query string (or, for POST /.search, from the body). */
+export function readListQuery(c: Context, maxResults: number, maxFilterLength: number, body?: Record<string, unknown>): ListQuery {
+  const param = (name: string) => (body ? bodyParam(body, name) : singleQuery(c, name));
+  const filterText = param('filter');
+  const startIndex = body ? numberParam(body, 'startIndex') : integerQuery(c, 'startIndex');
+  const count = body ? numberParam(body, 'count') : integerQuery(c, 'count');
+  return {
+    ...(filterText !== undefined && filterText.trim() !== '' ? { filter: parseFilter(filterText, { maxLength: maxFilterLength }) } : {}),
+    // RFC 7644 §3.4.2.4: startIndex below 1 is read as 1, a negative count as 0; more than the maximum gets the maximum.
+    startIndex: Math.max(1, startIndex ?? 1),
+    count: Math.min(Math.max(0, count ?? maxResults), maxResults),
+    ...optional('attributes', param('attributes')),
+    ...optional('excludedAttributes', param('excludedAttributes')),
+  };
+}
+
+/**
+ * Answers a list query over `items` (in their stable order). `lookup` answers `<key> eq "value"` from an
+ * index, so the query Entra sends for every user costs a map lookup, not a scan.
+ */
+export function answerList<T>(
+  query: ListQuery,
+  type: ResourceType,
+  items: Iterable<T>,
+  render: (item: T) => Record<string, unknown>,
+  lookup?: { attribute: string; find: (value: string) => T | undefined },
+): Record<string, unknown> {
+  let matched: Record<string, unknown>[];
+  const indexed = query.filter && lookup ? equalityValue(query.filter, lookup.attribute) : undefined;
+  if (indexed !== undefined && lookup) {
+    const hit = lookup.find(indexed);
+    matched = hit === undefined ? [] : [render(hit)];
+  } else {
+    matched = [];
+    for (const item of items) {
+      const resource = render(item);
+      if (!query.filter || matchesFilter(query.filter, resource, type)) matched.push(resource);
+    }
+  }
+  const page = matched.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
+  return listResponse(page.map((r) => projectFor(r, query, type)), matched.length, query.startIndex);
+}
+
+export function projectFor(resource: Record<string, unknown>, query: { attributes?: string; excludedAttributes?: string }, type: ResourceType) {
+  if (query.attributes === undefined && query.excludedAttributes === undefined) return resource;
+  return project(resource, query, type);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function bodyParam(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (Array.isArray(value) && (name === 'attributes' || name === 'excludedAttributes')) return value.join(',');
+  if (typeof value !== 'string') throw badRequest('invalidValue', `"${name}" must be a string`);
+  return value;
+}
+
+function numberParam(body: Record<string, unknown>, name: string): number | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest('invalidValue', `"${name}" must be an integer`);
+  return value;
+}

@@ -1,0 +1,129 @@
+/** /Users: the SCIM face of the member lifecycle. Every write is validated whole before anything changes. */
+import { Hono, type Context } from 'hono';
+import type { Member } from '../model.ts';
+import { isSoftDeleted } from '../model.ts';
+import type { ScimDeps } from './deps.ts';
+import { ScimError, badRequest } from './errors.ts';
+import { readJsonBody, scimJson, singleQuery } from './http.ts';
+import { answerList, projectFor, readListQuery } from './list.ts';
+import { applyPatch } from './patch.ts';
+import { renderUser, storedAttributes } from './render.ts';
+import { normalizeResource } from './resource.ts';
+
+export function usersRoutes(deps: ScimDeps): Hono {
+  const { members, store, settings } = deps;
+  const routes = new Hono();
+  const render = (m: Member) => renderUser(m, deps.baseUrl());
+  const projection = (c: Context) => ({
+    ...optionalParam(c, 'attributes'),
+    ...optionalParam(c, 'excludedAttributes'),
+  });
+  const live = function* () {
+    for (const m of store.allMembers()) if (m.status !== 'deleted') yield m;
+  };
+  const list = (c: Context, body?: Record<string, unknown>) => {
+    const query = readListQuery(c, settings.maxResults, settings.maxFilterLength, body);
+    return scimJson(c, answerList(query, 'User', live(), render, {
+      attribute: 'userName',
+      find: (userName) => store.liveMemberByUserName(userName),
+    }));
+  };
+
+  routes.get('/', (c) => list(c));
+
+  routes.post('/.search', async (c) => {
+    const body = await readJsonBody(c, settings.maxBodyBytes);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
+    return list(c, body as Record<string, unknown>);
+  });
+
+  routes.post('/', async (c) => {
+    const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
+    const userName = resource.userName as string;
+    const member = members.create(userName, storedAttributes(resource), 'scim');
+    // fidelity: Entra never creates disabled users; a client that does gets a member soft-deleted from the start.
+    if (resource.active === false) members.softDelete(member, 'scim');
+    await store.commit();
+    const body = projectFor(render(member), projection(c), 'User');
+    return scimJson(c, body, 201, { Location: `${deps.baseUrl()}/Users/${member.id}`, ETag: etagOf(body) });
+  });
+
+  routes.get('/:id', (c) => {
+    const member = members.get(c.req.param('id'));
+    const body = render(member);
+    return scimJson(c, projectFor(body, projection(c), 'User'), 200, { ETag: etagOf(body) });
+  });
+
+  routes.put('/:id', async (c) => {
+    // The body is read first: the member is looked up after the last await, so a concurrent DELETE cannot slip in between.
+    const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
+    const member = members.get(c.req.param('id'));
+    checkIfMatch(c, member);
+    applyUserChange(deps, member, resource);
+    await store.commit();
+    const body = render(member);
+    return scimJson(c, projectFor(body, projection(c), 'User'), 200, { ETag: etagOf(body) });
+  });
+
+  routes.patch('/:id', async (c) => {
+    const patchBody = await readJsonBody(c, settings.maxBodyBytes);
+    const member = members.get(c.req.param('id'));
+    checkIfMatch(c, member);
+    const { resource: patched, changed } = applyPatch(render(member), patchBody, 'User');
+    if (changed) {
+      applyUserChange(deps, member, normalizeResource(patched, 'User'));
+      await store.commit();
+    }
+    const wanted = projection(c);
+    // RFC 7644 §3.5.2: with `attributes` the server must answer 200 with the resource.
+    if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
+    const body = render(member);
+    return scimJson(c, projectFor(body, wanted, 'User'), 200, { ETag: etagOf(body) });
+  });
+
+  routes.delete('/:id', async (c) => {
+    const member = members.get(c.req.param('id'));
+    checkIfMatch(c, member);
+    members.delete(member, 'scim');
+    await store.commit();
+    return c.body(null, 204);
+  });
+
+  return routes;
+}
+
+/**
+ * Applies a full replacement (PUT, or PATCH after the patch is worked out): attributes, then `active`.
+ * Both refusals (a taken userName, an Owner's protection) are checked before either part changes anything.
+ */
+function applyUserChange(deps: ScimDeps, member: Member, resource: Record<string, unknown>): void {
+  const { members } = deps;
+  const userName = resource.userName as string;
+  const wantsActive = resource.active === undefined ? !isSoftDeleted(member) : resource.active === true;
+  members.assertCanChange(member, { userName, softDelete: !wantsActive && !isSoftDeleted(member) }, 'scim');
+  const attributes = storedAttributes(resource);
+  if (userName !== member.userName || JSON.stringify(attributes) !== JSON.stringify(member.attributes)) {
+    members.updateAttributes(member, userName, attributes, 'scim');
+  }
+  if (wantsActive) members.restore(member, 'scim');
+  else members.softDelete(member, 'scim');
+}
+
+function checkIfMatch(c: Context, member: Member): void {
+  const ifMatch = c.req.header('if-match');
+  if (ifMatch === undefined || ifMatch.trim() === '*') return;
+  const current = `W/"${member.version}"`;
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  if (!tags.some((t) => t === current || t === `"${member.version}"`)) {
+    throw new ScimError(412, undefined, `the resource changed: its version is ${current}, not ${ifMatch}`);
+  }
+}
+
+function etagOf(resource: Record<string, unknown>): string {
+  return String((resource.meta as { version?: string } | undefined)?.version ?? '');
+}
+
+function optionalParam(c: Context, name: 'attributes' | 'excludedAttributes') {
+  const value = singleQuery(c, name);
+  return value === undefined || value === '' ? {} : { [name]: value };
+}

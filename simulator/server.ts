@@ -1,0 +1,108 @@
+/**
+ * Serve mode: one HTTP server, several faces (DESIGN.md): /scim/v2 (NordPass SCIM), /admin (Admin Panel),
+ * /_sim (clock). Listens on 127.0.0.1 unless told otherwise; stops gracefully.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Clock } from './clock.ts';
+import type { NordPassSettingsInput } from './nordpass/config.ts';
+import { createNordPass, type NordPass } from './nordpass/app.ts';
+import { NordPassStore } from './nordpass/store.ts';
+import { Random } from './random.ts';
+import { simRoutes } from './sim-api.ts';
+import { parseInstant } from './time.ts';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  scimToken?: string;
+  adminToken?: string;
+  dataFile?: string;
+  /** Virtual start instant; default the data file's saved time, else the wall clock. */
+  start?: string;
+  /** Let virtual time follow the wall clock. */
+  realtime?: boolean;
+  seed?: string;
+  settings?: NordPassSettingsInput;
+}
+
+export interface RunningServer {
+  nordpass: NordPass;
+  clock: Clock;
+  origin: string;
+  server: ServerType;
+  /** Stops accepting, lets in-flight requests and writes finish, then resolves. */
+  close: () => Promise<void>;
+}
+
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  let clock: Clock | undefined;
+  const now = () => clock?.now() ?? 0;
+  const store = options.dataFile ? await NordPassStore.openFile(options.dataFile, now) : undefined;
+  const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
+  const start = options.start !== undefined ? parseInstant(options.start) : undefined;
+  if (saved !== undefined && start !== undefined && start < saved) {
+    throw new Error(`--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`);
+  }
+  // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
+  const wallNow = Math.floor(Date.now() / 1000) * 1000;
+  clock = new Clock(saved ?? start ?? wallNow);
+  const secret = () => randomBytes(32).toString('base64url');
+  const nordpass = createNordPass({
+    clock,
+    random: new Random(options.seed ?? randomBytes(8).toString('hex')),
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(store ? { store } : {}),
+    ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+    newSecret: secret,
+  });
+  // Deadlines that fell due while the server was down fire now, each at its own instant.
+  if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
+  await nordpass.store.commit();
+
+  const root = new Hono();
+  root.route('/', nordpass.app);
+  root.route('/_sim', simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }));
+  root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
+
+  const server = await listen(root, options.host, options.port);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = `http://${host}:${address.port}`;
+  nordpass.setOrigin(origin);
+
+  let realtime: NodeJS.Timeout | undefined;
+  if (options.realtime) {
+    const wallStart = Date.now();
+    const virtualStart = clock.now();
+    realtime = setInterval(() => {
+      void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(() => nordpass.store.commit());
+    }, 1000);
+    realtime.unref();
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      if (realtime) clearInterval(realtime);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        // Keep-alive clients that never hang up must not hold the shutdown forever.
+        setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
+      });
+      await nordpass.store.flush();
+    })());
+
+  return { nordpass, clock, origin, server, close };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    server.once('error', reject);
+  });
+}

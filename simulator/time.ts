@@ -1,0 +1,97 @@
+/** Durations and instants as people write them in scenarios and over HTTP: `40m`, `29d23h59m59s`, `P30D`, ISO 8601 UTC. */
+
+const UNIT_MS: Record<string, number> = {
+  w: 7 * 86_400_000,
+  d: 86_400_000,
+  h: 3_600_000,
+  m: 60_000,
+  s: 1_000,
+  ms: 1,
+};
+
+/** A duration or instant that could not be read; the message says what was expected. */
+export class TimeFormatError extends Error {
+  override name = 'TimeFormatError';
+}
+
+const COMPACT = /^(?:\d+(?:\.\d+)?(?:ms|w|d|h|m|s))+$/;
+const COMPACT_PART = /(\d+(?:\.\d+)?)(ms|w|d|h|m|s)/g;
+const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+const DURATION_HINT = 'expected a duration such as 40m, 2h, 30d, 29d23h59m59s, 500ms or ISO 8601 P30D / PT40M';
+
+/** Parses a duration into whole milliseconds. Numbers are taken as milliseconds. */
+export function parseDuration(input: string | number): number {
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input) || input < 0 || !Number.isInteger(input)) {
+      throw new TimeFormatError(`invalid duration ${input}: ${DURATION_HINT}`);
+    }
+    return input;
+  }
+  const text = String(input).trim();
+  if (text === '') throw new TimeFormatError(`empty duration: ${DURATION_HINT}`);
+  if (COMPACT.test(text)) {
+    let total = 0;
+    for (const [, amount, unit] of text.matchAll(COMPACT_PART)) total += Number(amount) * UNIT_MS[unit!]!;
+    return checkedWhole(total, text);
+  }
+  const upper = text.toUpperCase();
+  const iso = ISO.exec(upper);
+  if (iso && upper !== 'P' && !upper.endsWith('T')) {
+    const [, w, d, h, m, s] = iso;
+    const total =
+      Number(w ?? 0) * UNIT_MS.w! + Number(d ?? 0) * UNIT_MS.d! + Number(h ?? 0) * UNIT_MS.h! +
+      Number(m ?? 0) * UNIT_MS.m! + Number(s ?? 0) * UNIT_MS.s!;
+    return checkedWhole(total, text);
+  }
+  const datePart = upper.startsWith('P') ? (upper.slice(1).split('T')[0] ?? '') : '';
+  if (/[YM]/.test(datePart)) {
+    throw new TimeFormatError(`invalid duration "${text}": years and months have no fixed length; write days (P365D, 30d)`);
+  }
+  throw new TimeFormatError(`invalid duration "${text}": ${DURATION_HINT}`);
+}
+
+function checkedWhole(ms: number, text: string): number {
+  const rounded = Math.round(ms);
+  if (!Number.isSafeInteger(rounded)) throw new TimeFormatError(`duration "${text}" is too long`);
+  return rounded;
+}
+
+/** Formats milliseconds compactly: 2592000000 -> "30d", 2591999999 -> "29d23h59m59s999ms". */
+export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const sign = ms < 0 ? '-' : '';
+  let rest = Math.abs(ms);
+  let out = '';
+  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
+    const size = UNIT_MS[unit]!;
+    const amount = Math.floor(rest / size);
+    if (amount > 0) out += `${amount}${unit}`;
+    rest -= amount * size;
+  }
+  return sign + out;
+}
+
+// Dates must carry a zone: a local time would make a scenario's result depend on the machine's time zone.
+const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/** Parses an ISO 8601 instant with a zone (or a bare date, taken as midnight UTC) into epoch milliseconds. */
+export function parseInstant(input: string | number | Date): number {
+  if (typeof input === 'number') {
+    if (!Number.isSafeInteger(input)) throw new TimeFormatError(`invalid instant ${input}`);
+    return input;
+  }
+  if (input instanceof Date) return input.getTime();
+  const text = String(input).trim();
+  if (!INSTANT.test(text)) {
+    throw new TimeFormatError(`invalid instant "${text}": expected ISO 8601 UTC such as 2026-01-01T09:00:00Z`);
+  }
+  const ms = Date.parse(/T/i.test(text) ? text : `${text}T00:00:00Z`);
+  if (Number.isNaN(ms)) throw new TimeFormatError(`invalid instant "${text}": not a real date`);
+  return ms;
+}
+
+/** Epoch milliseconds as ISO 8601 UTC with milliseconds: what every report and response shows. */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString();
+}
