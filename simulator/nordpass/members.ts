@@ -105,6 +105,10 @@ export class Members {
     if (member.status !== 'pending') {
       throw new LifecycleError('invalidTransition', `member ${member.userName} is ${member.status}, not pending`);
     }
+    if (member.invitedAt === undefined) {
+      const due = member.invitationDueAt === undefined ? '' : ` (it goes out at ${formatInstant(member.invitationDueAt)})`;
+      throw new LifecycleError('invalidTransition', `${member.userName} has not been sent the invitation email yet${due}`);
+    }
     const seats = this.settings.seatLimit;
     if (seats !== undefined && this.countByStatus('active') >= seats) {
       this.#record(member, 'invitationRefused', 'invitee', `licence limit of ${seats} seats reached`);

@@ -115,7 +115,8 @@ export class NordPassStore {
    * caller's promise settles only once a write that contains its change is done.
    */
   commit(): Promise<void> {
-    if (!this.#next) {
+    if (this.#next) return this.#next.promise;
+    {
       let resolve!: () => void;
       let reject!: (e: unknown) => void;
       const promise = new Promise<void>((res, rej) => {
@@ -124,8 +125,8 @@ export class NordPassStore {
       });
       this.#next = { promise, resolve, reject };
       void this.#drain();
+      return promise;
     }
-    return this.#next.promise;
   }
 
   /** Waits for every commit so far to reach the file (graceful shutdown). */
