@@ -8,7 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Clock } from './clock.ts';
 import type { NordPassSettingsInput } from './nordpass/config.ts';
-import { createNordPass, type NordPass } from './nordpass/app.ts';
+import { canonicalPath, createNordPass, type NordPass } from './nordpass/app.ts';
 import { NordPassStore } from './nordpass/store.ts';
 import { Random } from './random.ts';
 import { simRoutes } from './sim-api.ts';
@@ -63,7 +63,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
   await nordpass.store.commit();
 
-  const root = new Hono();
+  const root = new Hono({ getPath: canonicalPath });
   root.route('/', nordpass.app);
   root.route('/_sim', simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }));
   root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));

@@ -91,13 +91,15 @@ const SEGMENTS = new Map(SCIM_SEGMENTS.map((s) => [s.toLowerCase(), s]));
 /**
  * The path Hono routes on. SCIM clients differ in case (`/scim/v2/users`, `/Users`), and RFC 7644 treats
  * resource endpoints case-insensitively in practice, so the prefix and the resource segment are made
- * canonical; ids keep their case.
+ * canonical; ids keep their case. Any app that mounts NordPass's routes must route on this path too.
  */
 export function canonicalPath(request: Request): string {
   const url = request.url;
   const start = url.indexOf('/', url.indexOf('://') + 3);
   const end = url.indexOf('?', start);
-  const path = url.slice(start, end === -1 ? undefined : end);
+  let path = url.slice(start, end === -1 ? undefined : end);
+  // `/Users/?filter=...` (the Microsoft collection) is `/Users`.
+  if (path.length > 1 && path.endsWith('/')) path = path.replace(/\/+$/, '');
   const prefix = SCIM_BASE_PATH.length;
   if (path.length < prefix || path.slice(0, prefix).toLowerCase() !== SCIM_BASE_PATH) return path;
   const rest = path.slice(prefix).split('/');
