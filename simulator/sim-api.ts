@@ -21,7 +21,6 @@ export function simRoutes(deps: SimApiDeps): Hono {
     console.error('scimsim: internal error in /_sim:', error);
     return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
   });
-  sim.notFound((c) => c.json({ error: { code: 'notFound', message: `no endpoint at ${c.req.method} ${c.req.path}` } }, 404));
   sim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined || !secretsEqual(token, deps.adminToken)) {
@@ -47,6 +46,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
     return c.json(result);
   });
 
+  sim.all('*', (c) => c.json({ error: { code: 'notFound', message: `no endpoint at ${c.req.method} ${c.req.path}` } }, 404));
   return sim;
 }
 

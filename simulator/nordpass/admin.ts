@@ -29,7 +29,6 @@ export function adminRoutes(deps: AdminDeps): Hono {
   const { members, store, credentials } = deps;
   const admin = new Hono();
   admin.onError((error, c) => renderAdminError(error, c));
-  admin.notFound((c) => c.json({ error: { code: 'notFound', message: `no Admin Panel endpoint at ${c.req.method} ${c.req.path}` } }, 404));
 
   admin.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -97,6 +96,9 @@ export function adminRoutes(deps: AdminDeps): Hono {
     c.json({ emails: store.data.outbox.map((e) => ({ ...e, sentAt: formatInstant(e.sentAt) })) }),
   );
 
+  admin.all('*', (c) => {
+    throw new AdminError(404, 'notFound', `no Admin Panel endpoint at ${c.req.method} ${c.req.path}`);
+  });
   return admin;
 }
 

@@ -34,7 +34,7 @@ async function serve(args: string[]): Promise<Served> {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20_000);
     const check = () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
+      if (m && out.includes('Press Ctrl+C to stop.')) {
         clearTimeout(timer);
         resolve(m[1]!);
       }

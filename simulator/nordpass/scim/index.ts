@@ -32,7 +32,6 @@ const ALLOWED: Array<[string, string]> = [
 export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
   const scim = new Hono();
   scim.onError((error, c) => renderScimError(error, c));
-  scim.notFound((c) => renderScimError(new ScimError(404, undefined, `no SCIM endpoint at ${c.req.path}`), c));
 
   scim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -53,6 +52,10 @@ export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
       throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow}`, { Allow: allow });
     });
   }
+  // A sub-app's notFound is not used once mounted, so the catch-all is a route.
+  scim.all('*', (c) => {
+    throw new ScimError(404, undefined, `no SCIM endpoint at ${c.req.path}`);
+  });
   return scim;
 }
 
