@@ -1,0 +1,433 @@
+/**
+ * The provisioning job: Test Connection, Save, Start / Stop / Restart, cycles every 40 minutes of virtual
+ * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
+ */
+import type { Clock, TimerHandle } from '../simulator/clock.ts';
+import type { Random } from '../simulator/random.ts';
+import { formatInstant } from '../simulator/time.ts';
+import type { EnterpriseApplication } from './application.ts';
+import { collectWork } from './collect.ts';
+import type { Directory } from './directory.ts';
+import { DEFAULT_ESCROW, Escrows, type EscrowSettings } from './escrow.ts';
+import type { ExchangeLog } from './exchanges.ts';
+import { CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
+import type { LogRecord, ProvisioningLogs } from './logs.ts';
+import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
+import { ScimCallError, ScimClient, statusName } from './scim-client.ts';
+import type { Transport } from './transport.ts';
+
+export type JobStatusCode = 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
+export type QuarantineReason = 'EncounteredQuarantineException' | 'EncounteredBaseEscrowThreshold' | 'EncounteredTotalEscrowThreshold' | 'EncounteredEscrowProportionThreshold' | 'TooManyDeletes';
+
+export interface EngineSettings {
+  /** Between incremental cycles ("every 40 minutes", not configurable in Entra). */
+  cycleIntervalMs: number;
+  /** Cycle intervals while quarantined: "gradually reduced to once per day" (6h, 12h, 24h, then 24h). */
+  quarantineIntervalsMs: number[];
+  /** A job quarantined this long is disabled (research/entra.md §9: four weeks). */
+  quarantineDisableAfterMs: number;
+  // fidelity: how many failed start-up probes (app unreachable) quarantine the job is not public; INFERRED.
+  /** Successive cycles whose Test Connection probe failed without a credential error before quarantine. */
+  unavailableCyclesBeforeQuarantine: number;
+  escrow: EscrowSettings;
+  /** Escrow thresholds (research/entra.md §9), scaled down in tests. */
+  escrowThresholds: { evaluateFrom: number; proportion: number; total: number };
+}
+
+export const DEFAULT_ENGINE: EngineSettings = {
+  cycleIntervalMs: 40 * 60_000,
+  quarantineIntervalsMs: [6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000],
+  quarantineDisableAfterMs: 28 * 86_400_000,
+  unavailableCyclesBeforeQuarantine: 3,
+  escrow: DEFAULT_ESCROW,
+  escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000 },
+};
+
+export interface TestConnectionResult {
+  ok: boolean;
+  /** Entra's error name: ...CredentialValidationFailure (with the status) or CredentialValidationUnavailable. */
+  errorCode?: string;
+  message?: string;
+}
+
+export interface Quarantine {
+  reason: QuarantineReason;
+  currentBegan: number;
+  seriesBegan: number;
+  seriesCount: number;
+  nextAttempt: number;
+  error: string;
+}
+
+export interface CycleSummary {
+  cycleId: string;
+  kind: 'initial' | 'incremental';
+  began: number;
+  ended: number;
+  state: 'Succeeded' | 'Failed';
+  countEntitled: number;
+  countExported: number;
+  countFailed: number;
+  error?: string;
+}
+
+/** A request the job cannot do in its current state (e.g. Start before credentials are saved). */
+export class JobError extends Error {
+  constructor(readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest', message: string, readonly detail?: TestConnectionResult) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  random: Random;
+  directory: Directory;
+  app: EnterpriseApplication;
+  transport: Transport;
+  logs: ProvisioningLogs;
+  exchanges: ExchangeLog;
+  settings?: Partial<EngineSettings>;
+}
+
+export class ProvisioningJob {
+  readonly id: string;
+  readonly settings: EngineSettings;
+  readonly links = new Map<string, Link>();
+  readonly escrows: Escrows;
+  readonly cycles: CycleSummary[] = [];
+  #state: 'stopped' | 'running' | 'paused' = 'stopped';
+  #everRun = false;
+  #quarantine: Quarantine | undefined;
+  #watermark: { directorySeq: number; appSeq: number } | undefined;
+  #timer: TimerHandle | undefined;
+  #staged = new Set<string>();
+  #forceDeletes = false;
+  #unavailableCycles = 0;
+  #successiveFailures = 0;
+  #steadyFirst: number | undefined;
+  #steadyLast: number | undefined;
+  #busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.settings = { ...DEFAULT_ENGINE, ...deps.settings };
+    this.escrows = new Escrows(this.settings.escrow);
+    this.id = `scim.${deps.random.uuid().replace(/-/g, '')}.${deps.random.uuid().slice(0, 8)}`;
+  }
+
+  /** Test Connection: what Entra sends, and its error names. Does not change the saved credentials. */
+  async testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult> {
+    let client: ScimClient;
+    try {
+      client = this.#client(tenantUrl, secretToken);
+    } catch (error) {
+      return { ok: false, errorCode: 'CredentialValidationUnavailable', message: (error as Error).message };
+    }
+    try {
+      await client.testConnection(this.#matchingAttribute());
+      return { ok: true };
+    } catch (error) {
+      return testFailure(error);
+    }
+  }
+
+  /** Save: credentials that fail Test Connection are refused, as in the portal. */
+  async saveCredentials(tenantUrl: string, secretToken: string): Promise<void> {
+    const result = await this.testConnection(tenantUrl, secretToken);
+    if (!result.ok) throw new JobError('CredentialValidationFailed', `Test Connection failed: ${result.errorCode}: ${result.message}`, result);
+    this.deps.app.setCredentials(tenantUrl, secretToken);
+  }
+
+  /** Start (Provisioning Status On): the initial cycle at once, then incremental cycles. Clears quarantine, as Graph's start does. */
+  start(): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      this.#quarantine = undefined;
+      this.#state = 'running';
+      await this.#cycle();
+    });
+  }
+
+  /** Stop (Provisioning Status Off): no more cycles until Start; the watermark is kept, so it picks up where it left off. */
+  stop(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    if (this.#state === 'running') this.#state = 'paused';
+  }
+
+  /**
+   * Restart provisioning: clears the watermark, escrows and quarantine, keeps the links (unless `full`), and
+   * runs a cycle now. `forceDeletes` is "Allow deletes": the staged deletions go through.
+   */
+  restart(options: { forceDeletes?: boolean; full?: boolean } = {}): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      this.#watermark = undefined;
+      this.escrows.clear();
+      this.#quarantine = undefined;
+      this.#unavailableCycles = 0;
+      if (options.full) this.links.clear();
+      this.#forceDeletes = options.forceDeletes === true;
+      if (!options.forceDeletes) this.#staged.clear();
+      this.#state = 'running';
+      await this.#cycle();
+    });
+  }
+
+  /** "Allow deletes" on a job quarantined for TooManyDeletes. */
+  allowDeletes(): Promise<void> {
+    return this.restart({ forceDeletes: true });
+  }
+
+  /** Provision on demand: one user, now, outside the cycle schedule (research/entra.md §7). */
+  provisionOnDemand(userId: string): Promise<LogRecord> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      const { directory, app } = this.deps;
+      const user = directory.user(userId);
+      if (!user) {
+        throw new JobError('InvalidRequest', directory.deletedUser(userId)
+          ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
+          : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`);
+      }
+      const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+      try {
+        await client.testConnection(this.#matchingAttribute());
+      } catch (error) {
+        const result = testFailure(error);
+        throw new JobError('CredentialValidationFailed', `Test connection failed: ${result.errorCode}: ${result.message}`, result);
+      }
+      const plan = planFor(userId, directory, app, this.links) ?? { kind: 'skipDisabled' as const, userId, user, scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled } };
+      if (plan.kind === 'skipDisabled' && plan.scope.inScope && user.accountEnabled) {
+        // In scope, enabled, already in step: nothing to do.
+      }
+      const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
+      if (!plan.scope.inScope && plan.kind === 'skipDisabled') Object.assign(record, { errorCode: 'NotEffectivelyEntitled', reason: 'The user is not assigned to the application.' });
+      this.deps.logs.add(record);
+      return record;
+    });
+  }
+
+  get quarantine(): Quarantine | undefined {
+    return this.#quarantine;
+  }
+
+  get stagedDeletes(): string[] {
+    return [...this.#staged];
+  }
+
+  /** The job status as Graph shows it. */
+  status() {
+    const last = this.cycles.at(-1);
+    const code: JobStatusCode = !this.deps.app.settings.tenantUrl
+      ? 'NotConfigured'
+      : this.#quarantine
+        ? 'Quarantine'
+        : this.#state === 'paused'
+          ? 'Paused'
+          : !this.#everRun
+            ? 'NotRun'
+            : 'Active';
+    const iso = (ms: number | undefined) => (ms === undefined ? null : formatInstant(ms));
+    return {
+      code,
+      lastExecution: last ? { activityIdentifier: last.cycleId, state: last.state, timeBegan: iso(last.began), timeEnded: iso(last.ended), countEntitled: last.countEntitled, countExported: last.countExported, error: last.error ?? null } : null,
+      steadyStateFirstAchievedTime: iso(this.#steadyFirst),
+      steadyStateLastAchievedTime: iso(this.#steadyLast),
+      countSuccessiveCompleteFailures: this.#successiveFailures,
+      escrowsPruned: false,
+      quarantine: this.#quarantine
+        ? { reason: this.#quarantine.reason, currentBegan: iso(this.#quarantine.currentBegan), seriesBegan: iso(this.#quarantine.seriesBegan), seriesCount: this.#quarantine.seriesCount, nextAttempt: iso(this.#quarantine.nextAttempt), error: { code: this.#quarantine.reason, message: this.#quarantine.error } }
+        : null,
+      nextCycleAt: iso(this.#timer?.at),
+      escrows: this.escrows.size,
+      links: this.links.size,
+    };
+  }
+
+  async #cycle(): Promise<void> {
+    const { clock, random, app, logs } = this.deps;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    logs.prune(clock.now());
+    const cycleId = random.uuid();
+    const kind = this.#watermark ? 'incremental' : 'initial';
+    const began = clock.now();
+    const summary: CycleSummary = { cycleId, kind, began, ended: began, state: 'Succeeded', countEntitled: 0, countExported: 0, countFailed: 0 };
+    this.cycles.push(summary);
+    this.#everRun = true;
+    const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+    try {
+      await client.testConnection(this.#matchingAttribute());
+      this.#unavailableCycles = 0;
+    } catch (error) {
+      const result = testFailure(error);
+      summary.state = 'Failed';
+      summary.error = `${result.errorCode}: ${result.message}`;
+      this.#successiveFailures++;
+      const credential = error instanceof ScimCallError && error.isCredentialFailure;
+      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine) this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      this.#scheduleNext();
+      return;
+    }
+    const marks = { directorySeq: this.deps.directory.seq, appSeq: app.changeSeq };
+    const ids = collectWork(this.deps.directory, app, this.links, this.#watermark, this.escrows.due(clock.now()), this.#forceDeletes ? this.#staged : undefined);
+    const plans: Plan[] = [];
+    for (const id of ids) {
+      const plan = planFor(id, this.deps.directory, app, this.links);
+      if (plan) plans.push(plan);
+    }
+    summary.countEntitled = plans.length;
+    const ctx = this.#context(client, 'system', cycleId);
+    const threshold = app.settings.deletionThreshold;
+    const deprovisions = plans.filter(isDeprovisioning);
+    let toRun = plans;
+    if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
+      for (const p of deprovisions) {
+        this.#staged.add(p.userId);
+        logs.add(stagedRecord(p, ctx, this.links.get(p.userId)));
+      }
+      toRun = plans.filter((p) => !isDeprovisioning(p));
+      this.#enterQuarantine('TooManyDeletes', `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`);
+    }
+    this.#forceDeletes = false;
+    try {
+      for (const plan of toRun) {
+        const { record, retryAfterMs } = await executePlan(plan, ctx);
+        logs.add(record);
+        if (record.status === 'failure') {
+          summary.countFailed++;
+          const entry = this.escrows.fail(plan.userId, record.errorCode ?? 'Unknown', record.reason ?? '', clock.now(), retryAfterMs);
+          record.retries = { count: (entry?.attempts ?? 1) - 1, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
+        } else {
+          this.escrows.succeed(plan.userId);
+          this.#staged.delete(plan.userId);
+          if (record.status === 'success') summary.countExported++;
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof CredentialFailure)) throw error;
+      summary.state = 'Failed';
+      summary.error = `${error.error.code}: ${error.error.message}`;
+      this.#successiveFailures++;
+      this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      summary.ended = clock.now();
+      this.#scheduleNext();
+      return;
+    }
+    this.#watermark = marks;
+    summary.ended = clock.now();
+    this.#successiveFailures = 0;
+    this.#checkEscrowThresholds(summary);
+    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary)) this.#quarantine = undefined;
+    if (!this.#quarantine && this.escrows.size === 0) {
+      this.#steadyFirst ??= clock.now();
+      this.#steadyLast = clock.now();
+    }
+    this.#scheduleNext();
+  }
+
+  #checkEscrowThresholds(summary: CycleSummary): void {
+    const t = this.settings.escrowThresholds;
+    const failures = this.escrows.size;
+    if (failures > t.total) this.#enterQuarantine('EncounteredTotalEscrowThreshold', `${failures} failures in escrow (more than ${t.total})`);
+    else if (failures >= t.evaluateFrom && summary.countEntitled > 0 && summary.countFailed / summary.countEntitled > t.proportion) {
+      this.#enterQuarantine('EncounteredEscrowProportionThreshold', `${summary.countFailed} of ${summary.countEntitled} operations failed (more than ${t.proportion * 100}%)`);
+    }
+  }
+
+  #escrowQuarantined(summary: CycleSummary): boolean {
+    const t = this.settings.escrowThresholds;
+    return this.escrows.size > t.total || (this.escrows.size >= t.evaluateFrom && summary.countFailed / Math.max(1, summary.countEntitled) > t.proportion);
+  }
+
+  #enterQuarantine(reason: QuarantineReason, error: string): void {
+    const now = this.deps.clock.now();
+    const q = this.#quarantine;
+    const seriesCount = (q?.seriesCount ?? 0) + 1;
+    const intervals = this.settings.quarantineIntervalsMs;
+    const wait = intervals[Math.min(seriesCount - 1, intervals.length - 1)]!;
+    this.#quarantine = {
+      reason,
+      currentBegan: q && q.reason === reason ? q.currentBegan : now,
+      seriesBegan: q?.seriesBegan ?? now,
+      seriesCount,
+      nextAttempt: now + wait,
+      error,
+    };
+  }
+
+  #scheduleNext(): void {
+    const { clock } = this.deps;
+    if (this.#state !== 'running') return;
+    const q = this.#quarantine;
+    if (q && clock.now() - q.seriesBegan >= this.settings.quarantineDisableAfterMs) {
+      // More than four weeks in quarantine: the job is disabled.
+      this.#state = 'paused';
+      return;
+    }
+    const at = q ? q.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
+    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycle()), 'provisioning cycle');
+  }
+
+  #context(client: ScimClient, initiatedBy: LogRecord['initiatedBy'], cycleId: string): ExecuteContext {
+    const { app, exchanges, random, clock } = this.deps;
+    return { client, app, links: this.links, exchanges, random, now: () => clock.now(), jobId: this.id, cycleId, initiatedBy };
+  }
+
+  #client(tenantUrl: string, secretToken: string): ScimClient {
+    const { transport, clock, random, exchanges } = this.deps;
+    return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges });
+  }
+
+  #matchingAttribute(): string {
+    return this.deps.app.settings.mappings.find((m) => m.matchingPrecedence !== undefined)?.target ?? 'userName';
+  }
+
+  #requireCredentials(): void {
+    if (!this.deps.app.settings.tenantUrl) throw new JobError('NotConfigured', 'Save the admin credentials (Tenant URL and Secret Token) first');
+  }
+
+  // One job, one thing at a time: a cycle, a restart and an on-demand run never interleave.
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(work, work);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function testFailure(error: unknown): TestConnectionResult {
+  if (error instanceof ScimCallError) {
+    if (error.status !== undefined) {
+      return {
+        ok: false,
+        errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+        message: `While attempting to validate our authorization to access your application, we received this unexpected response: Response Status Code: ${statusName(error.status)}. ${error.message}`,
+      };
+    }
+    if (error.code === 'SystemForCrossDomainIdentityManagementCredentialValidationFailure') return { ok: false, errorCode: error.code, message: error.message };
+    return { ok: false, errorCode: 'CredentialValidationUnavailable', message: error.message };
+  }
+  throw error;
+}
+
+function stagedRecord(plan: Plan, ctx: ExecuteContext, link: Link | undefined): LogRecord {
+  const upn = plan.user?.userPrincipalName ?? link?.userPrincipalName ?? plan.userId;
+  return {
+    id: ctx.random.uuid(),
+    at: ctx.now(),
+    cycleId: ctx.cycleId,
+    changeId: ctx.random.uuid(),
+    jobId: ctx.jobId,
+    action: 'StagedDelete',
+    status: 'skipped',
+    initiatedBy: ctx.initiatedBy,
+    source: { id: plan.userId, userPrincipalName: upn, displayName: plan.user?.displayName ?? upn },
+    ...(link ? { targetId: link.targetId } : {}),
+    matching: 'linked',
+    scope: plan.scope,
+    errorCode: 'TooManyDeletes',
+    reason: `The ${plan.kind === 'delete' ? 'delete' : 'disable'} waits: more deletions than the accidental-deletions threshold in one cycle.`,
+    exchanges: [],
+  };
+}

@@ -1,0 +1,54 @@
+/** createAzure(options): one Entra tenant with the NordPass enterprise app and its provisioning job, wired together. */
+import type { Clock } from '../simulator/clock.ts';
+import type { Random } from '../simulator/random.ts';
+import { EnterpriseApplication, type ProvisioningSettingsInput } from './application.ts';
+import { Directory, type DirectorySettings } from './directory.ts';
+import { ProvisioningJob, type EngineSettings } from './engine.ts';
+import { ExchangeLog } from './exchanges.ts';
+import { ProvisioningLogs } from './logs.ts';
+import { FaultInjector, type Transport } from './transport.ts';
+
+export interface AzureOptions {
+  clock: Clock;
+  random: Random;
+  /** How SCIM requests reach the app: NordPass's own fetch in process, or httpTransport(). */
+  transport: Transport;
+  directory?: Partial<DirectorySettings>;
+  provisioning?: ProvisioningSettingsInput;
+  engine?: Partial<EngineSettings>;
+  /** Newest exchanges kept in the record (all are counted). */
+  exchangeLimit?: number;
+}
+
+export interface Azure {
+  directory: Directory;
+  app: EnterpriseApplication;
+  job: ProvisioningJob;
+  logs: ProvisioningLogs;
+  exchanges: ExchangeLog;
+  faults: FaultInjector;
+}
+
+export function createAzure(options: AzureOptions): Azure {
+  const { clock, random } = options;
+  const directory = new Directory(clock, random.fork('directory'), options.directory);
+  const app = new EnterpriseApplication(directory, clock, random.fork('application'), options.provisioning);
+  const logs = new ProvisioningLogs();
+  const exchanges = new ExchangeLog(options.exchangeLimit);
+  const faults = new FaultInjector(clock);
+  const job = new ProvisioningJob({
+    clock,
+    random: random.fork('job'),
+    directory,
+    app,
+    transport: faults.wrap(options.transport),
+    logs,
+    exchanges,
+    ...(options.engine ? { settings: options.engine } : {}),
+  });
+  // Deleting a user or group for good also removes its app role assignments, as in Entra.
+  directory.onChange((change) => {
+    if ((change.kind === 'userHardDeleted' || change.kind === 'groupDeleted') && app.isAssigned(change.objectId)) app.unassign(change.objectId);
+  });
+  return { directory, app, job, logs, exchanges, faults };
+}
