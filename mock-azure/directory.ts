@@ -271,15 +271,13 @@ export class Directory {
     const deleted = freezeUser({ ...user, deletedDateTime: now });
     this.#live.delete(id);
     this.#recycleBin.set(id, deleted);
-    // fidelity: the user leaves every group now and a restore does not bring the memberships back
-    // (research/entra.md §6 reads the docs that way; real Entra may restore static memberships).
-    const groupIds = [...(this.#memberOf.get(id) ?? [])];
-    for (const groupId of groupIds) this.#unlink(groupId, id);
+    // A user in Deleted users keeps its group memberships and app assignments: Entra restores them with the
+    // user (a group-assigned user deleted in the tenant is still "assigned", so it is disabled, then deleted).
+    // Only permanent deletion removes it from its groups.
     // "Automatically started and can't be stopped": nothing but restore or Delete permanently cancels it.
     const purgeAt = now + this.#settings.recycleBinWindowMs;
     this.#purges.set(id, this.#clock.schedule(purgeAt, () => this.#purge(id), `directory: permanent deletion of ${user.userPrincipalName}`));
     this.#record('userSoftDeleted', id);
-    for (const groupId of groupIds) this.#record('memberRemoved', id, groupId);
     this.#flush();
   }
 
@@ -480,9 +478,12 @@ export class Directory {
     this.#recycleBin.delete(id);
     this.#purges.delete(id);
     this.#idByUpn.delete(user.userPrincipalName.toLowerCase());
+    const groupIds = [...(this.#memberOf.get(id) ?? [])];
+    for (const groupId of groupIds) this.#unlink(groupId, id);
     this.#memberOf.delete(id);
     this.#tombstones.set(id, this.#clock.now());
     this.#record('userHardDeleted', id);
+    for (const groupId of groupIds) this.#record('memberRemoved', id, groupId);
   }
 
   #unlink(groupId: string, memberId: string): void {
