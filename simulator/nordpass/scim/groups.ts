@@ -6,8 +6,10 @@ import { ScimError, badRequest } from './errors.ts';
 import { readJsonBody, scimJson, singleQuery } from './http.ts';
 import { answerList, projectFor, readListQuery } from './list.ts';
 import { applyPatch } from './patch.ts';
+import { checkProjection } from './projection.ts';
 import { renderGroup, storedAttributes } from './render.ts';
 import { normalizeResource } from './resource.ts';
+import { checkIfMatch } from './users.ts';
 
 export function groupsRoutes(deps: ScimDeps): Hono {
   const { groups, store, settings } = deps;
@@ -16,7 +18,10 @@ export function groupsRoutes(deps: ScimDeps): Hono {
   const projection = (c: Context) => {
     const attributes = singleQuery(c, 'attributes');
     const excludedAttributes = singleQuery(c, 'excludedAttributes');
-    return { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
+    const wanted = { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
+    // Checked when read, which writes do before changing anything (as in users.ts): a 400 must change nothing.
+    checkProjection(wanted);
+    return wanted;
   };
 
   routes.use('*', async (_c, next) => {
@@ -39,9 +44,12 @@ export function groupsRoutes(deps: ScimDeps): Hono {
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
+    const wanted = projection(c);
     const group = groups.create(storedAttributes(resource));
+    // Rendered before the commit: changes made by requests that run during the write are not this request's answer.
+    const body = projectFor(render(group), wanted, 'Group');
     await store.commit();
-    return scimJson(c, projectFor(render(group), projection(c), 'Group'), 201, { Location: `${deps.baseUrl()}/Groups/${group.id}` });
+    return scimJson(c, body, 201, { Location: `${deps.baseUrl()}/Groups/${group.id}` });
   });
 
   routes.get('/:id', (c) => scimJson(c, projectFor(render(groups.get(c.req.param('id'))), projection(c), 'Group')));
@@ -49,26 +57,32 @@ export function groupsRoutes(deps: ScimDeps): Hono {
   routes.put('/:id', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
     const group = groups.get(c.req.param('id'));
+    // Groups carry meta.version and discovery says etag is supported, so If-Match is honoured here as on /Users.
+    checkIfMatch(c, group);
+    const wanted = projection(c);
     groups.replace(group, storedAttributes(resource));
+    const body = projectFor(render(group), wanted, 'Group'); // before the commit, as in POST
     await store.commit();
-    return scimJson(c, projectFor(render(group), projection(c), 'Group'));
+    return scimJson(c, body);
   });
 
   routes.patch('/:id', async (c) => {
     const body = await readJsonBody(c, settings.maxBodyBytes);
     const group = groups.get(c.req.param('id'));
-    const { resource, changed } = applyPatch(render(group), body, 'Group');
-    if (changed) {
-      groups.replace(group, storedAttributes(normalizeResource(resource, 'Group')));
-      await store.commit();
-    }
+    checkIfMatch(c, group); // as in PUT
     const wanted = projection(c);
+    const { resource, changed } = applyPatch(render(group), body, 'Group');
+    if (changed) groups.replace(group, storedAttributes(normalizeResource(resource, 'Group')));
+    const answer = projectFor(render(group), wanted, 'Group'); // before the commit, as in POST
+    if (changed) await store.commit();
     if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
-    return scimJson(c, projectFor(render(group), wanted, 'Group'));
+    return scimJson(c, answer);
   });
 
   routes.delete('/:id', async (c) => {
-    groups.delete(groups.get(c.req.param('id')));
+    const group = groups.get(c.req.param('id'));
+    checkIfMatch(c, group); // as in PUT
+    groups.delete(group);
     await store.commit();
     return c.body(null, 204);
   });

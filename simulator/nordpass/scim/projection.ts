@@ -36,6 +36,15 @@ export function project(
   return exclude(resource, excluded.map(parsePath), type);
 }
 
+/**
+ * Throws the 400 invalidPath that project() would, without a resource: a write checks its projection before it
+ * changes anything, so a malformed `attributes=` on POST/PUT/PATCH refuses the whole request.
+ */
+export function checkProjection(query: { attributes?: string; excludedAttributes?: string }): void {
+  const included = splitList(query.attributes);
+  for (const entry of included.length ? included : splitList(query.excludedAttributes)) parsePath(entry);
+}
+
 /** Comma-separated entries; a comma inside `[...]` or a quoted string belongs to a value filter. */
 export function splitList(text: string | undefined): string[] {
   if (!text) return [];

@@ -7,6 +7,7 @@ import { ScimError, badRequest } from './errors.ts';
 import { readJsonBody, scimJson, singleQuery } from './http.ts';
 import { answerList, projectFor, readListQuery } from './list.ts';
 import { applyPatch } from './patch.ts';
+import { checkProjection } from './projection.ts';
 import { renderUser, storedAttributes } from './render.ts';
 import { normalizeResource } from './resource.ts';
 
@@ -14,10 +15,12 @@ export function usersRoutes(deps: ScimDeps): Hono {
   const { members, store, settings } = deps;
   const routes = new Hono();
   const render = (m: Member) => renderUser(m, deps.baseUrl());
-  const projection = (c: Context) => ({
-    ...optionalParam(c, 'attributes'),
-    ...optionalParam(c, 'excludedAttributes'),
-  });
+  const projection = (c: Context) => {
+    const wanted = { ...optionalParam(c, 'attributes'), ...optionalParam(c, 'excludedAttributes') };
+    // Checked when read, which writes do before changing anything: a malformed projection once left a 400 with the change made.
+    checkProjection(wanted);
+    return wanted;
+  };
   const live = function* () {
     for (const m of store.allMembers()) if (m.status !== 'deleted') yield m;
   };
@@ -39,12 +42,14 @@ export function usersRoutes(deps: ScimDeps): Hono {
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
+    const wanted = projection(c);
     const userName = resource.userName as string;
     const member = members.create(userName, storedAttributes(resource), 'scim');
     // fidelity: Entra never creates disabled users; a client that does gets a member soft-deleted from the start.
     if (resource.active === false) members.softDelete(member, 'scim');
+    // Rendered before the commit: requests that change the member while the write is in flight must not show in this answer.
+    const body = projectFor(render(member), wanted, 'User');
     await store.commit();
-    const body = projectFor(render(member), projection(c), 'User');
     return scimJson(c, body, 201, { Location: `${deps.baseUrl()}/Users/${member.id}`, ETag: etagOf(body) });
   });
 
@@ -59,25 +64,27 @@ export function usersRoutes(deps: ScimDeps): Hono {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
     const member = members.get(c.req.param('id'));
     checkIfMatch(c, member);
+    const wanted = projection(c);
     applyUserChange(deps, member, resource);
-    await store.commit();
+    // Rendered before the commit, so the answer is this request's result, not that of requests that ran during the write.
     const body = render(member);
-    return scimJson(c, projectFor(body, projection(c), 'User'), 200, { ETag: etagOf(body) });
+    await store.commit();
+    return scimJson(c, projectFor(body, wanted, 'User'), 200, { ETag: etagOf(body) });
   });
 
   routes.patch('/:id', async (c) => {
     const patchBody = await readJsonBody(c, settings.maxBodyBytes);
     const member = members.get(c.req.param('id'));
     checkIfMatch(c, member);
-    const { resource: patched, changed } = applyPatch(render(member), patchBody, 'User');
-    if (changed) {
-      applyUserChange(deps, member, normalizeResource(patched, 'User'));
-      await store.commit();
-    }
     const wanted = projection(c);
+    const { resource: patched, changed } = applyPatch(render(member), patchBody, 'User');
+    if (changed) applyUserChange(deps, member, normalizeResource(patched, 'User'));
+    // Rendered before the commit: a concurrent PATCH or DELETE that runs while the write is in flight must not
+    // show in this answer (a Disable once answered active:true because an Enable ran during its write).
+    const body = render(member);
+    if (changed) await store.commit();
     // RFC 7644 §3.5.2: with `attributes` the server must answer 200 with the resource.
     if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
-    const body = render(member);
     return scimJson(c, projectFor(body, wanted, 'User'), 200, { ETag: etagOf(body) });
   });
 
@@ -109,7 +116,8 @@ function applyUserChange(deps: ScimDeps, member: Member, resource: Record<string
   else members.softDelete(member, 'scim');
 }
 
-function checkIfMatch(c: Context, member: Member): void {
+/** 412 unless If-Match (absent, `*`, or a list of tags) names the current version. Groups use it too. */
+export function checkIfMatch(c: Context, member: { version: number }): void {
   const ifMatch = c.req.header('if-match');
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
   const current = `W/"${member.version}"`;
