@@ -75,10 +75,13 @@ export class Clock {
     return this.#firedTotal;
   }
 
-  /** The due time of the next waiting timer, if any. */
-  nextDueAt(): number | undefined {
+  /** The due time of the next waiting timer (of those whose label passes `filter`, if given). */
+  nextDueAt(filter?: (label: string) => boolean): number | undefined {
     this.#dropCancelledTop();
-    return this.#heap[0]?.at;
+    if (!filter) return this.#heap[0]?.at;
+    let best: Timer | undefined;
+    for (const t of this.#heap) if (t.state === 'waiting' && filter(t.label) && (!best || before(t, best))) best = t;
+    return best?.at;
   }
 
   /**

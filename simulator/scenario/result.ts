@@ -1,0 +1,98 @@
+/** What a run produces: the input every reporter reads (reporters never re-run anything). Versioned. */
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface StepResult {
+  index: number;
+  line: number;
+  name: string;
+  /** The step's argument, with secrets redacted. */
+  args: unknown;
+  note?: string;
+  /** Virtual time when the step began and ended. */
+  at: string;
+  endedAt: string;
+  ok: boolean;
+  /** For a failed step: what went wrong. */
+  message?: string;
+  mismatches?: Array<{ what: string; expected: string; actual: string }>;
+}
+
+export interface MemberTimeline {
+  /** The tenant user's name in the scenario, when it has one. */
+  name?: string;
+  userName: string;
+  id: string;
+  status: string;
+  events: Array<{ at: string; type: string; from?: string; to?: string; by: string; detail?: string }>;
+}
+
+export interface AzureMarker {
+  at: string;
+  kind: 'cycle' | 'action';
+  /** For cycles: initial/incremental and the outcome; for actions: the step name. */
+  label: string;
+  detail?: string;
+}
+
+export interface LogEntryResult {
+  at: string;
+  cycleId: string;
+  action: string;
+  status: string;
+  user: string;
+  errorCode?: string;
+  reason?: string;
+  modified?: Array<{ displayName: string; oldValue: string | null; newValue: string | null }>;
+  exchanges: number[];
+}
+
+export interface ExchangeResult {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  status?: number;
+  requestBody?: string;
+  responseBody?: string;
+  error?: string;
+}
+
+export interface ScenarioResult {
+  file: string;
+  name: string;
+  description?: string;
+  seed: string | number;
+  /** Virtual start and end. */
+  start: string;
+  end: string;
+  passed: boolean;
+  /** The first failure: the step, its line, and expected/actual. */
+  failure?: { step: number; line: number; name: string; message: string; mismatches?: StepResult['mismatches'] };
+  /** The command that reproduces this run. */
+  reproduce: string;
+  steps: StepResult[];
+  members: MemberTimeline[];
+  /** Members not drawn as lanes (large tenants): counts by state. */
+  otherMembers: { count: number; byStatus: Record<string, number> };
+  markers: AzureMarker[];
+  logs: LogEntryResult[];
+  logsTotal: number;
+  exchanges: ExchangeResult[];
+  exchangesTotal: number;
+  job: unknown;
+  /** Wall-clock milliseconds: the one field that differs between identical runs. */
+  wallMs: number;
+}
+
+export interface RunReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: 'scimsim';
+  /** Wall-clock time the run began (ISO). */
+  startedAt: string;
+  wallMs: number;
+  passed: number;
+  failed: number;
+  invalid: Array<{ file: string; message: string }>;
+  scenarios: ScenarioResult[];
+}

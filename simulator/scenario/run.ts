@@ -1,0 +1,141 @@
+/**
+ * Runs one scenario in its own world and returns its result. A failed step stops the scenario; the result
+ * says which, with expected and actual, the seed, and the command that reproduces it.
+ */
+import { performance } from 'node:perf_hooks';
+import { formatInstant } from '../time.ts';
+import { checkExpectation } from './expect.ts';
+import type { Scenario } from './load.ts';
+import type { ExchangeResult, LogEntryResult, MemberTimeline, ScenarioResult, StepResult } from './result.ts';
+import { StepFailure, STEP_HANDLERS } from './steps.ts';
+import { buildWorld, type World, type WorldOptions } from './world.ts';
+
+/** Lanes drawn per scenario; the rest of a large tenant is summarised by state. */
+const MAX_LANES = 60;
+const MAX_EXCHANGES_IN_RESULT = 2_000;
+const MAX_LOGS_IN_RESULT = 2_000;
+
+export interface RunOptions extends WorldOptions {
+  /** Replaces the scenario's seed (`--seed`). */
+  seed?: string | number;
+}
+
+export async function runScenario(loaded: Scenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const scenario = options.seed !== undefined ? { ...loaded, seed: options.seed } : loaded;
+  const began = performance.now();
+  const world = buildWorld(scenario, options);
+  const steps: StepResult[] = [];
+  const markers: ScenarioResult['markers'] = [];
+  let failure: ScenarioResult['failure'];
+  let exchangesAtLastExpect = 0;
+  for (const step of scenario.steps) {
+    const at = world.clock.nowIso();
+    const result: StepResult = { index: step.index, line: step.line, name: step.name, args: redact(step.args), ...(step.note ? { note: step.note } : {}), at, endedAt: at, ok: true };
+    try {
+      if (step.name === 'expect') {
+        const mismatches = checkExpectation(world, step.args as never, exchangesAtLastExpect);
+        exchangesAtLastExpect = world.azure.exchanges.total;
+        if (mismatches.length > 0) {
+          result.ok = false;
+          result.mismatches = mismatches;
+          result.message = mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('; ');
+        }
+      } else {
+        await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(world, step.args, step);
+        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name)) markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(step.args) });
+      }
+    } catch (error) {
+      result.ok = false;
+      result.message = error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
+      if (error instanceof StepFailure && error.expected !== undefined) result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
+    }
+    result.endedAt = world.clock.nowIso();
+    steps.push(result);
+    if (!result.ok) {
+      failure = { step: step.index, line: step.line, name: step.name, message: result.message!, ...(result.mismatches ? { mismatches: result.mismatches } : {}) };
+      break;
+    }
+  }
+  return {
+    file: scenario.file,
+    name: scenario.name,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    seed: scenario.seed,
+    start: formatInstant(Date.parse(scenario.start)),
+    end: world.clock.nowIso(),
+    passed: failure === undefined,
+    ...(failure ? { failure } : {}),
+    reproduce: `npx scimsim run ${scenario.file} --seed ${JSON.stringify(String(scenario.seed))}`,
+    steps,
+    ...timelines(world),
+    markers: [...markers, ...world.azure.job.cycles.map((c) => ({ at: formatInstant(c.began), kind: 'cycle' as const, label: `${c.kind} cycle`, detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}` }))]
+      .sort((a, b) => a.at.localeCompare(b.at)),
+    logs: world.azure.logs.all().slice(-MAX_LOGS_IN_RESULT).map(logEntry),
+    logsTotal: world.azure.logs.all().length,
+    exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
+    exchangesTotal: world.azure.exchanges.total,
+    job: world.azure.job.status(),
+    wallMs: Math.round(performance.now() - began),
+  };
+}
+
+function timelines(world: World): Pick<ScenarioResult, 'members' | 'otherMembers'> {
+  const nameByUpn = new Map([...world.upns].map(([name, upn]) => [upn.toLowerCase(), name]));
+  const all = world.nordpass.store.allMembers();
+  const named = all.filter((m) => nameByUpn.has(m.userName.toLowerCase()));
+  const others = all.filter((m) => !nameByUpn.has(m.userName.toLowerCase()));
+  const lanes = [...named, ...others.slice(0, Math.max(0, MAX_LANES - named.length))];
+  const rest = others.slice(Math.max(0, MAX_LANES - named.length));
+  const byStatus: Record<string, number> = {};
+  for (const m of rest) byStatus[m.status] = (byStatus[m.status] ?? 0) + 1;
+  const members: MemberTimeline[] = lanes.map((m) => ({
+    ...(nameByUpn.has(m.userName.toLowerCase()) ? { name: nameByUpn.get(m.userName.toLowerCase())! } : {}),
+    userName: m.userName,
+    id: m.id,
+    status: m.status,
+    events: m.history.map((h) => ({ at: formatInstant(h.at), type: h.type, by: h.by, ...(h.from ? { from: h.from, to: h.to! } : {}), ...(h.detail ? { detail: h.detail } : {}) })),
+  }));
+  return { members, otherMembers: { count: rest.length, byStatus } };
+}
+
+function logEntry(r: ReturnType<World['azure']['logs']['all']>[number]): LogEntryResult {
+  return {
+    at: formatInstant(r.at),
+    cycleId: r.cycleId,
+    action: r.action,
+    status: r.status,
+    user: r.source.userPrincipalName,
+    ...(r.errorCode ? { errorCode: r.errorCode } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.modified ? { modified: r.modified } : {}),
+    exchanges: r.exchanges,
+  };
+}
+
+function exchange(x: ReturnType<World['azure']['exchanges']['all']>[number]): ExchangeResult {
+  return {
+    seq: x.seq,
+    at: formatInstant(x.at),
+    method: x.method,
+    path: x.path,
+    ...(x.status !== undefined ? { status: x.status } : {}),
+    ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
+    ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
+    ...(x.error ? { error: x.error } : {}),
+  };
+}
+
+/** Secrets typed into a scenario never reach a report. */
+function redact(args: unknown): unknown {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return args ?? null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) out[k] = /token|secret/i.test(k) ? '[redacted]' : v;
+  return out;
+}
+
+function describeArgs(args: unknown): string {
+  if (args === null || args === undefined) return '';
+  if (typeof args === 'string') return args;
+  if (Array.isArray(args)) return args.join(', ');
+  return JSON.stringify(redact(args));
+}

@@ -1,0 +1,106 @@
+/**
+ * Runs a set of scenario files: in process or on worker threads, results in file order whatever order
+ * they finish in, with --grep, --bail and --seed. Invalid files are reported, never run.
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { ScenarioFileError } from './errors.ts';
+import { loadScenarioFile, type Scenario } from './load.ts';
+import { REPORT_SCHEMA_VERSION, type RunReport, type ScenarioResult } from './result.ts';
+import { runScenario, type RunOptions } from './run.ts';
+
+export interface SuiteOptions extends RunOptions {
+  workers?: number;
+  grep?: string;
+  bail?: boolean;
+  /** Called as each scenario finishes (in finishing order), for progress output. */
+  onResult?: (result: ScenarioResult, done: number, total: number) => void;
+  /** Wall-clock start, ISO (the CLI passes it; tests may pin it). */
+  startedAt?: string;
+}
+
+export type FileOutcome = { file: string; result: ScenarioResult } | { file: string; invalid: string };
+
+/** Loads every file; the valid ones filtered by --grep, the invalid ones with their messages. */
+export async function loadAll(files: string[], grep?: string): Promise<{ scenarios: Scenario[]; invalid: Array<{ file: string; message: string }> }> {
+  const pattern = grep ? new RegExp(grep, 'i') : undefined;
+  const scenarios: Scenario[] = [];
+  const invalid: Array<{ file: string; message: string }> = [];
+  for (const file of files) {
+    try {
+      const s = await loadScenarioFile(file);
+      if (!pattern || pattern.test(s.name) || pattern.test(file)) scenarios.push(s);
+    } catch (error) {
+      if (!(error instanceof ScenarioFileError)) throw error;
+      invalid.push({ file, message: error.message });
+    }
+  }
+  return { scenarios, invalid };
+}
+
+export async function runSuite(files: string[], options: SuiteOptions = {}): Promise<RunReport> {
+  const began = performance.now();
+  const { scenarios, invalid } = await loadAll(files, options.grep);
+  const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), scenarios.length));
+  const results: ScenarioResult[] = new Array(scenarios.length);
+  let done = 0;
+  const finish = (index: number, result: ScenarioResult) => {
+    results[index] = result;
+    options.onResult?.(result, ++done, scenarios.length);
+  };
+  if (workers <= 1) {
+    for (const [i, s] of scenarios.entries()) {
+      finish(i, await runScenario(s, options));
+      if (options.bail && !results[i]!.passed) break;
+    }
+  } else {
+    await runOnWorkers(scenarios, workers, options, finish);
+  }
+  const finished = results.filter(Boolean);
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: 'scimsim',
+    startedAt: options.startedAt ?? new Date().toISOString(),
+    wallMs: Math.round(performance.now() - began),
+    passed: finished.filter((r) => r.passed).length,
+    failed: finished.filter((r) => !r.passed).length,
+    invalid,
+    scenarios: finished,
+  };
+}
+
+/** A pool of workers, each taking the next scenario when it is free; --bail stops handing out work. */
+async function runOnWorkers(scenarios: Scenario[], count: number, options: SuiteOptions, finish: (i: number, r: ScenarioResult) => void): Promise<void> {
+  let next = 0;
+  let stop = false;
+  const runOptions: RunOptions = {
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
+  };
+  const pool = Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url));
+    const feed = () => {
+      if (stop || next >= scenarios.length) {
+        void worker.terminate().then(() => resolve());
+        return;
+      }
+      const index = next++;
+      worker.postMessage({ index, scenario: scenarios[index], options: runOptions });
+    };
+    worker.on('message', (msg: { index: number; result?: ScenarioResult; error?: string }) => {
+      if (msg.error) {
+        stop = true;
+        void worker.terminate();
+        reject(new Error(`scenario ${scenarios[msg.index]?.file}: ${msg.error}`));
+        return;
+      }
+      finish(msg.index, msg.result!);
+      if (options.bail && !msg.result!.passed) stop = true;
+      feed();
+    });
+    worker.on('error', reject);
+    worker.once('online', feed);
+  }));
+  await Promise.all(pool);
+}
