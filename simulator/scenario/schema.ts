@@ -118,7 +118,7 @@ const Expectation = z.strictObject({
     after: z.enum(MEMBER_EVENTS).describe('The earlier event of the same member it is measured from'),
     by: Duration.optional().describe('Exactly this long after'),
     within: Duration.optional().describe('At most this long after'),
-  })).optional(),
+  })).optional().describe('When a member event happened, measured from an earlier event of the same member: exactly (by) or at most (within)'),
   outbox: z.array(z.strictObject({ to: Ref.optional(), count: Count.optional() })).optional().describe('Invitation emails sent'),
   logs: z.array(z.strictObject({
     user: Ref.optional(),
@@ -132,7 +132,7 @@ const Expectation = z.strictObject({
     status: z.enum(['NotConfigured', 'NotRun', 'Active', 'Paused', 'Quarantine']).optional(),
     quarantineReason: z.string().nullable().optional(),
     escrows: Count.optional(),
-  }).optional(),
+  }).optional().describe('The provisioning job as Graph shows it: status, quarantine reason, escrow count'),
   requests: z.array(z.strictObject({
     method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']).optional(),
     path: z.string().optional().describe('Substring of the path after the Tenant URL, e.g. /Users/'),

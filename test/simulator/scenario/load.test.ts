@@ -124,3 +124,20 @@ describe('the committed JSON Schema', () => {
     }
   });
 });
+
+describe('the README reference tables', () => {
+  it('every example parses with its own schema', async () => {
+    const { STEP_EXAMPLES, EXPECT_EXAMPLES } = await import('../../../simulator/scenario/reference.ts');
+    const steps = Object.values(STEP_EXAMPLES).map((e) => `  - ${e}`).join('\n');
+    const expects = Object.values(EXPECT_EXAMPLES).map((e) => `      ${e}`).join('\n');
+    const text = `name: examples\ntenant:\n  users: { ada: {}, bob: {} }\n  groups: { sales: { members: [ada] } }\nsteps:\n${steps}\n  - expect:\n${expects}\n`;
+    expect(() => parseScenario(text, 'examples.yaml')).not.toThrow();
+  });
+
+  it('the README holds the generated tables (run npm run docs after changing the format)', async () => {
+    const { stepsTable, expectationsTable } = await import('../../../simulator/scenario/reference.ts');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(stepsTable());
+    expect(readme).toContain(expectationsTable());
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The README's reference tables of steps and expectations, generated from the zod schema's descriptions,
+ * with one example each (a test checks every example against the schema, so the README cannot drift).
+ */
+import type { z } from 'zod';
+import { STEPS, STEP_NAMES, type StepName } from './schema.ts';
+
+export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
+  assign: 'assign: [ada, sales]',
+  unassign: 'unassign: ada',
+  getCredentials: 'getCredentials',
+  enterCredentials: 'enterCredentials: { secretToken: wrong-token }',
+  testConnection: 'testConnection: { expect: failure }',
+  save: 'save',
+  start: 'start',
+  stop: 'stop',
+  restart: 'restart',
+  allowDeletes: 'allowDeletes',
+  provisionOnDemand: 'provisionOnDemand: ada',
+  deleteUser: 'deleteUser: ada',
+  restoreUser: 'restoreUser: ada',
+  deletePermanently: 'deletePermanently: ada',
+  blockSignIn: 'blockSignIn: ada',
+  unblockSignIn: 'unblockSignIn: ada',
+  editUser: 'editUser: { user: ada, set: { displayName: Ada King } }',
+  addToGroup: 'addToGroup: { group: sales, members: bob }',
+  removeFromGroup: 'removeFromGroup: { group: sales, members: bob }',
+  acceptInvitation: 'acceptInvitation: { user: bob, expect: refused }',
+  restoreMember: 'restoreMember: bob',
+  deleteMember: 'deleteMember: bob',
+  setRole: 'setRole: { user: ada, role: owner }',
+  advance: 'advance: 29d23h59m59s',
+  advanceTo: 'advanceTo: 2026-02-04T09:40:00Z',
+  untilIdle: 'untilIdle',
+  fault: 'fault: { method: POST, path: /Users, status: 503, for: 3h }',
+  clearFault: 'clearFault: outage',
+};
+
+export const EXPECT_EXAMPLES: Record<string, string> = {
+  members: 'members: { ada: suspended, bob: none }',
+  memberCounts: 'memberCounts: { pending: 5000, deleted: 0 }',
+  timing: 'timing: [{ user: ada, event: purged, after: suspended, by: 30d }]',
+  outbox: 'outbox: [{ to: ada, count: 1 }]',
+  logs: 'logs: [{ user: ada, action: Disable, status: success, count: 1 }]',
+  job: 'job: { status: Quarantine, quarantineReason: TooManyDeletes }',
+  requests: 'requests: [{ method: PATCH, body: \'"value":"False"\', count: 1 }]',
+  directory: 'directory: { deleted: ada, recycleBin: 1 }',
+  testConnection: 'testConnection: { result: failure }',
+};
+
+export function stepsTable(): string {
+  const rows = STEP_NAMES.filter((n): n is Exclude<StepName, 'expect'> => n !== 'expect')
+    .map((name) => `| \`${name}\` | ${(STEPS[name] as z.ZodType).description ?? ''} | \`- ${STEP_EXAMPLES[name]}\` |`);
+  return ['| step | what it does | example |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+export function expectationsTable(): string {
+  const shape = (STEPS.expect as unknown as { shape: Record<string, z.ZodType> }).shape;
+  const rows = Object.entries(shape).map(([key, schema]) => `| \`${key}\` | ${describe(schema)} | \`${EXPECT_EXAMPLES[key] ?? ''}\` |`);
+  return ['| expect | checks | example |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function describe(schema: z.ZodType): string {
+  let s: z.ZodType | undefined = schema;
+  while (s && !s.description) s = (s as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
+  return (s?.description ?? '').replace(/\|/g, '\\|');
+}
