@@ -1,15 +1,33 @@
-/** The `scimsim` command: `serve` today; `run` and `validate` arrive with the scenario runner. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+/** The `scimsim` command: run and validate scenarios, serve the simulator, print the scenario JSON Schema. */
+import { UsageError, parseOrExplain } from './cli-args.ts';
+import { runCommand, validateCommand } from './run-command.ts';
+import { scenarioJsonSchema } from './scenario/json-schema.ts';
 import type { NordPassSettingsInput } from './nordpass/config.ts';
 import { DataFileError } from './nordpass/store.ts';
+import { ScenarioPathError } from './scenario/files.ts';
 import { startServer } from './server.ts';
 import { TimeFormatError, parseDuration, parseInstant } from './time.ts';
 
 const USAGE = `scimsim: a local simulator of NordPass user provisioning from Microsoft Entra ID
 
 Usage:
-  scimsim serve [options]     serve the NordPass SCIM API, Admin Panel API and clock control over HTTP
-  scimsim help                this text
+  scimsim run [PATHS...] [options]       run scenarios (default: scenarios/) and write reports
+  scimsim validate [PATHS...]            check scenario files without running them
+  scimsim serve [options]                serve NordPass's SCIM API and Admin Panel, the mock Entra (Graph routes) and the clock over HTTP
+  scimsim schema                         print the scenario JSON Schema
+  scimsim help                           this text
+
+run options:
+  --workers N                 scenarios in parallel on worker threads (default: CPU count; 1 = in process)
+  --grep PATTERN              only scenarios whose name or file matches (regular expression, any case)
+  --bail                      stop after the first failed scenario
+  --seed SEED                 override every scenario's seed
+  --report LIST               json,junit,md,html (default: all four)
+  --out DIR                   where reports go (default: reports/latest)
+  --http URL --token SECRET   send the engine's SCIM requests over real HTTP to URL (e.g. a scimsim serve)
+  --quiet                     only the summary line
+
+Exit codes: 0 all passed, 1 a scenario failed, 2 a file or an argument is invalid.
 
 serve options:
   --host HOST                 address to listen on (default 127.0.0.1; anything else is reachable by others)
@@ -28,8 +46,6 @@ serve options:
   --no-owner-protection       let SCIM suspend or delete the Owner
 `;
 
-/** A command-line mistake: printed with the usage hint, exit code 2. */
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -44,13 +60,17 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return 0;
       case 'run':
+        return await runCommand(rest);
       case 'validate':
-        throw new UsageError(`"scimsim ${command}" is not built yet (the scenario runner is issue #4); try "scimsim serve"`);
+        return await validateCommand(rest);
+      case 'schema':
+        process.stdout.write(scenarioJsonSchema());
+        return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TimeFormatError || error instanceof DataFileError) {
+    if (error instanceof UsageError || error instanceof TimeFormatError || error instanceof DataFileError || error instanceof ScenarioPathError) {
       process.stderr.write(`scimsim: ${error.message}\n${error instanceof UsageError ? 'Run "scimsim help" for usage.\n' : ''}`);
       return 2;
     }
@@ -120,6 +140,7 @@ async function serveCommand(argv: string[]): Promise<number> {
   out.write(`    Tenant URL:    ${nordpass.tenantUrl()}\n`);
   out.write(`    Secret Token:  ${nordpass.initialScimToken ?? '(kept from the data file; POST /admin/provisioning/credentials for a new one)'}\n\n`);
   out.write(`  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, clock ${origin}/_sim)\n`);
+  out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token; in memory only)\n`);
   out.write(`  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`);
   out.write(`  Data:            ${values.data ?? 'in memory (lost on exit; --data FILE to keep it)'}\n\n`);
   out.write(`Press Ctrl+C to stop.\n`);
@@ -134,16 +155,6 @@ async function serveCommand(argv: string[]): Promise<number> {
   });
   out.write('scimsim: stopped.\n');
   return 0;
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-function parseOrExplain(argv: string[], options: Options): { values: Record<string, string | boolean | undefined> } {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> };
-  } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
-  }
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');

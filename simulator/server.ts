@@ -1,6 +1,6 @@
 /**
- * Serve mode: one HTTP server, several faces (DESIGN.md): /scim/v2 (NordPass SCIM), /admin (Admin Panel),
- * /_sim (clock). Listens on 127.0.0.1 unless told otherwise; stops gracefully.
+ * Serve mode: one HTTP server, four faces (DESIGN.md): /scim/v2 (NordPass SCIM), /admin (Admin Panel),
+ * /azure/v1.0 (the mock Entra, in Microsoft Graph's routes), /_sim (clock). Listens on 127.0.0.1 unless told otherwise; stops gracefully.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +12,9 @@ import { canonicalPath, createNordPass, type NordPass } from './nordpass/app.ts'
 import { NordPassStore } from './nordpass/store.ts';
 import { Random } from './random.ts';
 import { simRoutes } from './sim-api.ts';
+import { graphRoutes } from '../mock-azure/graph/index.ts';
+import { createAzure, type Azure } from '../mock-azure/tenant.ts';
+import { httpTransport, type Transport } from '../mock-azure/transport.ts';
 import { parseInstant } from './time.ts';
 
 export interface ServeOptions {
@@ -30,6 +33,7 @@ export interface ServeOptions {
 
 export interface RunningServer {
   nordpass: NordPass;
+  azure: Azure;
   clock: Clock;
   origin: string;
   server: ServerType;
@@ -63,8 +67,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
   await nordpass.store.commit();
 
+  // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
+  let ownOrigin = '';
+  const overHttp = httpTransport();
+  const transport: Transport = (request) => (new URL(request.url).origin === ownOrigin ? nordpass.fetch(request) : overHttp(request));
+  const azure = createAzure({ clock, random: new Random(options.seed ?? randomBytes(8).toString('hex')).fork('azure'), transport });
+
   const root = new Hono({ getPath: canonicalPath });
   root.route('/', nordpass.app);
+  root.route('/azure/v1.0', graphRoutes({ azure, adminToken: nordpass.adminToken, clock }));
   root.route('/_sim', simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }));
   root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
 
@@ -73,6 +84,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const origin = `http://${host}:${address.port}`;
   nordpass.setOrigin(origin);
+  ownOrigin = origin;
 
   let realtime: NodeJS.Timeout | undefined;
   if (options.realtime) {
@@ -97,7 +109,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await nordpass.store.flush();
     })());
 
-  return { nordpass, clock, origin, server, close };
+  return { nordpass, azure, clock, origin, server, close };
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {

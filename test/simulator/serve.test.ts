@@ -85,6 +85,12 @@ describe('scimsim serve', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/invalid duration "soon"/);
 
+    // The mock Entra answers under Microsoft Graph's routes, with the admin token only.
+    const sp = await call(s.origin, 'GET', "/azure/v1.0/servicePrincipals?$filter=displayName eq 'NordPass'", ADMIN);
+    expect(sp.status).toBe(200);
+    expect((await sp.json()).value[0].displayName).toBe('NordPass');
+    expect((await call(s.origin, 'GET', '/azure/v1.0/users', TOKEN)).status).toBe(401);
+
     s.child.kill('SIGTERM');
     expect(await s.exit).toBe(0);
     expect(s.output()).toContain('scimsim: stopped.');

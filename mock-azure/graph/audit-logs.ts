@@ -1,0 +1,30 @@
+/** GET /auditLogs/provisioning: the provisioning logs as Graph's provisioningObjectSummary, newest first. */
+import { toObjectSummary, type LogRecord } from '../logs.ts';
+import { route, type Route } from './http.ts';
+import { collection, filterOption, selectOption } from './odata.ts';
+
+// The top-level properties of toObjectSummary's shape: what $filter and $select may name.
+const SUMMARY_PROPERTIES: ReadonlySet<string> = new Set([
+  'id', 'activityDateTime', 'cycleId', 'changeId', 'jobId', 'durationInMilliseconds', 'provisioningAction',
+  'provisioningStatusInfo', 'provisioningSteps', 'modifiedProperties', 'sourceIdentity', 'targetIdentity', 'sourceSystem',
+  'targetSystem', 'initiatedBy', 'servicePrincipal',
+]);
+
+function* newestFirst(records: readonly LogRecord[]): Generator<LogRecord> {
+  for (let i = records.length - 1; i >= 0; i--) yield records[i]!;
+}
+
+export function auditLogRoutes(): Route[] {
+  return [
+    route('GET', '/auditLogs/provisioning', (req) => {
+      const { logs, app } = req.deps.azure;
+      // Filters read the rendered summary (provisioningStatusInfo/status, sourceIdentity/id, ...), so whatever a
+      // GET shows can be filtered on. Rendering is lazy: a page stops once it is full.
+      return collection(req, 'auditLogs/provisioning', newestFirst(logs.all()), {
+        full: (r) => toObjectSummary(r, app) as unknown as Record<string, unknown>,
+        filter: filterOption(req, SUMMARY_PROPERTIES, 'provisioningObjectSummary'),
+        select: selectOption(req, SUMMARY_PROPERTIES, 'microsoft.graph.provisioningObjectSummary'),
+      });
+    }),
+  ];
+}

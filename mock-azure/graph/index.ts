@@ -1,0 +1,101 @@
+/**
+ * The mock Entra tenant in Microsoft Graph v1.0's own routes, shapes and errors, so a person, a script or a
+ * Graph SDK client whose base URL is `http://host:port/azure/v1.0` can drive the seed guide end to end.
+ * Mounted by the server at `/azure/v1.0`; every request needs `Authorization: Bearer <admin token>`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { auditLogRoutes } from './audit-logs.ts';
+import { checkBearer } from './auth.ts';
+import { GraphError, badRequest, errorBody, fromModelError } from './errors.ts';
+import { groupRoutes } from './groups.ts';
+import { json, methodNotAllowed, Router, split, type GraphDeps, type GraphRequest, type GraphState } from './http.ts';
+import { onDemandRoutes } from './on-demand.ts';
+import { servicePrincipalRoutes } from './service-principals.ts';
+import { synchronizationRoutes } from './synchronization.ts';
+import { userRoutes } from './users.ts';
+
+export type { GraphDeps } from './http.ts';
+export { GraphError } from './errors.ts';
+
+/** The entity sets this face serves, for the service document at the root (GET /azure/v1.0). */
+const ENTITY_SETS = ['users', 'groups', 'servicePrincipals', 'directory', 'auditLogs'];
+
+/** Graph v1.0 routes over one Azure tenant (users, groups, the NordPass service principal, its job, its logs). */
+export function graphRoutes(deps: GraphDeps): Hono {
+  const router = new Router([
+    ...userRoutes(),
+    ...groupRoutes(),
+    ...servicePrincipalRoutes(),
+    ...synchronizationRoutes(),
+    ...onDemandRoutes(),
+    ...auditLogRoutes(),
+  ]);
+  const state: GraphState = { groupMailNicknames: new Map() };
+  const graph = new Hono();
+
+  graph.all('*', async (c) => {
+    // fidelity: request ids are random, not drawn from the simulation's seed: they identify HTTP calls,
+    // never simulated objects, so they cannot change a run's outcome.
+    const requestId = randomUUID();
+    const clientRequestId = c.req.header('client-request-id');
+    let response: Response;
+    try {
+      checkBearer(c.req.header('authorization'), deps.adminToken);
+      // routePath is '<mount>/*'; what follows the mount is the Graph path (`/users/...`).
+      const mount = c.req.routePath.replace(/\/?\*$/, '');
+      const url = new URL(c.req.url);
+      const segments = split(c.req.path.slice(mount.length));
+      const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
+      response = await dispatch(router, req, segments);
+    } catch (error) {
+      const graphError = fromModelError(error);
+      if (!graphError) console.error('scimsim: internal error in the Graph face:', error);
+      const rendered = graphError ?? new GraphError(500, 'UnknownError', 'An internal error occurred in the simulator; see its log.');
+      response = json(errorBody(rendered, deps.clock.now(), requestId, clientRequestId), rendered.status, rendered.headers);
+    }
+    response.headers.set('request-id', requestId);
+    response.headers.set('client-request-id', clientRequestId ?? requestId);
+    return response;
+  });
+
+  return graph;
+}
+
+async function dispatch(router: Router, req: GraphRequest, segments: string[]): Promise<Response> {
+  if (segments.length === 0) {
+    if (req.method !== 'GET') throw methodNotAllowed(['GET']);
+    return json({ '@odata.context': `${req.base}/$metadata`, value: ENTITY_SETS.map((name) => ({ name, kind: 'EntitySet', url: name })) });
+  }
+  const found = router.match(req.method, segments);
+  if (!found) {
+    // fidelity: Graph answers an unknown segment with 400 BadRequest; a 404 says more plainly that this
+    // simulator does not serve the route.
+    throw new GraphError(404, 'NotFound', `Resource not found for the segment '${segments.at(-1)}'. This simulator serves the Graph v1.0 routes of the NordPass provisioning flow only.`);
+  }
+  if ('allow' in found) throw methodNotAllowed(found.allow);
+  req.params = found.params;
+  return found.route.handler(req);
+}
+
+function graphRequest(raw: Request, url: URL, base: string, deps: GraphDeps, state: GraphState): GraphRequest {
+  let body: Promise<unknown> | undefined;
+  return {
+    method: raw.method.toUpperCase(),
+    url,
+    params: {},
+    base,
+    option: (name) => url.searchParams.get(`$${name}`) ?? url.searchParams.get(name) ?? undefined,
+    json: () =>
+      (body ??= raw.text().then((text) => {
+        if (text.trim() === '') return undefined;
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+        }
+      })),
+    deps,
+    state,
+  };
+}

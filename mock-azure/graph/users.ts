@@ -1,0 +1,135 @@
+/**
+ * /users and /directory/deletedItems: create, read, edit, block sign-in (accountEnabled), soft delete into
+ * Deleted users, restore, delete permanently. A thin face over Directory.
+ */
+import type { DirectoryUser, UserChanges } from '../directory.ts';
+import { badRequest, notFound } from './errors.ts';
+import { equalityOn } from './filter.ts';
+import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
+import { collection, context, filterOption, project, selectOption } from './odata.ts';
+import { defaultUser, fullUser, USER_PROPERTIES } from './render.ts';
+
+// Graph attributes the directory keeps under the same name.
+const SAME_NAME = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'department', 'employeeId', 'mail', 'mailNickname', 'userPrincipalName', 'mobilePhone']);
+// Graph user attributes a script may send (the seed guide's "New user" form sends a password) that the simulation
+// has no use for: accepted and dropped. fidelity: a later GET does not show them.
+const IGNORED = new Set([
+  '@odata.type', 'passwordProfile', 'passwordPolicies', 'usageLocation', 'officeLocation', 'preferredLanguage', 'city',
+  'country', 'state', 'streetAddress', 'postalCode', 'companyName', 'otherMails', 'ageGroup', 'consentProvidedForMinor',
+  'employeeType', 'employeeHireDate', 'employeeOrgData', 'faxNumber', 'onPremisesImmutableId', 'showInAddressList',
+  'userType', 'identities', 'aboutMe', 'birthday', 'interests', 'mySite', 'pastProjects', 'responsibilities', 'schools',
+  'skills', 'preferredName', 'hireDate',
+]);
+
+/** Graph's user JSON -> the directory's fields; null clears an attribute (PATCH), as in Graph. */
+function userChanges(body: Record<string, unknown>): UserChanges {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (IGNORED.has(key)) continue;
+    if (key === 'accountEnabled') {
+      if (typeof value !== 'boolean') throw badRequest(`Invalid value specified for property 'accountEnabled' of resource 'User'.`);
+      changes.accountEnabled = value;
+    } else if (key === 'businessPhones') {
+      if (value !== null && (!Array.isArray(value) || value.length > 1 || value.some((v) => typeof v !== 'string'))) {
+        throw badRequest(`Invalid value specified for property 'businessPhones' of resource 'User': an array with at most one phone number.`);
+      }
+      changes.telephoneNumber = (value as string[] | null)?.[0];
+    } else if (SAME_NAME.has(key)) {
+      changes[key] = value === null ? undefined : value;
+    } else {
+      throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
+    }
+  }
+  return changes as UserChanges;
+}
+
+/** A user not in Deleted users, by object id or userPrincipalName, as /users/{id | userPrincipalName} takes. */
+function liveUser(req: GraphRequest, key: string): DirectoryUser {
+  const { directory } = req.deps.azure;
+  const user = directory.user(key) ?? directory.userByUpn(key);
+  if (!user || user.deletedDateTime !== undefined) throw notFound(key);
+  return user;
+}
+
+function deletedUser(req: GraphRequest, id: string): DirectoryUser {
+  const user = req.deps.azure.directory.deletedUser(id);
+  if (!user) throw notFound(id);
+  return user;
+}
+
+/** One user, in the default shape or the $select-ed one, with its @odata.context. */
+function entity(req: GraphRequest, user: DirectoryUser, status = 200): Response {
+  const select = selectOption(req, USER_PROPERTIES, 'microsoft.graph.user');
+  const full = fullUser(user);
+  const shown = select ? project(full, select) : defaultUser(full);
+  return json({ '@odata.context': context(req, select ? `users(${select.join(',')})/$entity` : 'users/$entity'), ...shown }, status);
+}
+
+function listUsers(req: GraphRequest, items: Iterable<DirectoryUser>, fragment: string, withDeletedDate: boolean): Response {
+  const filter = filterOption(req, USER_PROPERTIES, 'User');
+  const select = selectOption(req, USER_PROPERTIES, 'microsoft.graph.user');
+  const { directory } = req.deps.azure;
+  // `userPrincipalName eq '...'` (the usual lookup) goes through the directory's index, not a scan.
+  const upn = filter && equalityOn(filter, 'userPrincipalName');
+  const source = upn === undefined ? items : [directory.userByUpn(upn)].filter((u): u is DirectoryUser => u !== undefined && (u.deletedDateTime !== undefined) === withDeletedDate);
+  return collection(req, fragment, source, {
+    full: fullUser,
+    filter,
+    select,
+    shown: (full) => (select ? project(full, select) : { ...defaultUser(full), ...(withDeletedDate ? { deletedDateTime: full.deletedDateTime } : {}) }),
+  });
+}
+
+export function userRoutes(): Route[] {
+  return [
+    route('GET', '/users', (req) => listUsers(req, req.deps.azure.directory.users(), 'users', false)),
+
+    route('POST', '/users', async (req) => {
+      const body = await objectBody(req, 'user');
+      for (const key of ['userPrincipalName', 'displayName']) {
+        if (typeof body[key] !== 'string' || body[key] === '') throw badRequest(`Invalid value specified for property '${key}' of resource 'User'.`);
+      }
+      // fidelity: Graph also requires accountEnabled, mailNickname and passwordProfile; here they default
+      // (enabled, the UPN's alias) so a short script can create users.
+      const user = req.deps.azure.directory.addUser(userChanges(body) as UserChanges & { userPrincipalName: string });
+      return entity(req, user, 201);
+    }),
+
+    route('GET', '/users/:id', (req) => entity(req, liveUser(req, req.params.id!))),
+
+    route('PATCH', '/users/:id', async (req) => {
+      const user = liveUser(req, req.params.id!);
+      // accountEnabled false / true is Block / Unblock sign-in; the directory records one change for all fields.
+      req.deps.azure.directory.updateUser(user.id, userChanges(await objectBody(req, 'user')));
+      return noContent();
+    }),
+
+    route('DELETE', '/users/:id', (req) => {
+      req.deps.azure.directory.deleteUser(liveUser(req, req.params.id!).id);
+      return noContent();
+    }),
+
+    // Literal routes first: they would otherwise match /directory/deletedItems/:id.
+    route('GET', '/directory/deletedItems/microsoft.graph.user', (req) =>
+      listUsers(req, req.deps.azure.directory.deletedUsers(), 'directory/deletedItems/microsoft.graph.user', true)),
+
+    // Groups are deleted permanently here (security groups), so this list is always empty.
+    route('GET', '/directory/deletedItems/microsoft.graph.group', (req) =>
+      json({ '@odata.context': context(req, 'directory/deletedItems/microsoft.graph.group'), value: [] })),
+
+    route('GET', '/directory/deletedItems/:id', (req) => {
+      const full = fullUser(deletedUser(req, req.params.id!));
+      return json({ '@odata.context': context(req, 'directory/deletedItems/$entity'), '@odata.type': '#microsoft.graph.user', ...defaultUser(full), deletedDateTime: full.deletedDateTime });
+    }),
+
+    route('POST', '/directory/deletedItems/:id/restore', (req) => {
+      const restored = req.deps.azure.directory.restoreUser(deletedUser(req, req.params.id!).id);
+      return json({ '@odata.context': context(req, 'directoryObjects/$entity'), '@odata.type': '#microsoft.graph.user', ...defaultUser(fullUser(restored)) });
+    }),
+
+    route('DELETE', '/directory/deletedItems/:id', (req) => {
+      req.deps.azure.directory.deleteUserPermanently(deletedUser(req, req.params.id!).id);
+      return noContent();
+    }),
+  ];
+}
