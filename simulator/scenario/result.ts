@@ -30,6 +30,8 @@ export interface MemberTimeline {
 export interface AzureMarker {
   at: string;
   kind: 'cycle' | 'action';
+  /** For cycles: the cycleId its provisioning log entries carry. */
+  cycleId?: string;
   /** For cycles: initial/incremental and the outcome; for actions: the step name. */
   label: string;
   detail?: string;

@@ -68,7 +68,7 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     reproduce: `npx scimsim run ${scenario.file} --seed ${JSON.stringify(String(scenario.seed))}`,
     steps,
     ...timelines(world),
-    markers: [...markers, ...world.azure.job.cycles.map((c) => ({ at: formatInstant(c.began), kind: 'cycle' as const, label: `${c.kind} cycle`, detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}` }))]
+    markers: [...markers, ...world.azure.job.cycles.map((c) => ({ at: formatInstant(c.began), kind: 'cycle' as const, cycleId: c.cycleId, label: `${c.kind} cycle`, detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}` }))]
       .sort((a, b) => a.at.localeCompare(b.at)),
     logs: world.azure.logs.all().slice(-MAX_LOGS_IN_RESULT).map(logEntry),
     logsTotal: world.azure.logs.all().length,
