@@ -43,19 +43,19 @@ export class PeopleGenerator {
     const givenName = faker.person.firstName();
     const surname = faker.person.lastName();
     const base = `${asciiAlias(givenName)}.${asciiAlias(surname)}`;
-    const mailNickname = this.#freeAlias(base, domain, isTaken);
-    const userPrincipalName = `${mailNickname}@${domain}`;
+    const mailNickname = flat(this.#freeAlias(base, domain, isTaken));
+    const userPrincipalName = flat(`${mailNickname}@${domain}`);
     return {
       userPrincipalName,
       mail: userPrincipalName,
-      givenName,
-      surname,
-      displayName: `${givenName} ${surname}`,
+      givenName: flat(givenName),
+      surname: flat(surname),
+      displayName: flat(`${givenName} ${surname}`),
       mailNickname,
-      jobTitle: faker.person.jobTitle(),
+      jobTitle: flat(faker.person.jobTitle()),
       department: faker.helpers.arrayElement(DEPARTMENTS),
       employeeId: String(FIRST_EMPLOYEE_NUMBER + this.#generated++),
-      mobilePhone: faker.phone.number({ style: 'international' }),
+      mobilePhone: flat(faker.phone.number({ style: 'international' })),
     };
   }
 
@@ -71,6 +71,13 @@ export class PeopleGenerator {
     }
   }
 }
+
+/**
+ * The same text as one flat string. V8 keeps a string built by concatenation as a tree of its pieces (32 bytes
+ * a node, plus the pieces); generated people live as long as the run, 100,000 of them at a time, and the trees
+ * made up about a third of a generated user's memory. A JSON round trip is the cheapest exact copy (~1 µs).
+ */
+const flat = (text: string): string => JSON.parse(JSON.stringify(text)) as string;
 
 /** "José" -> "jose", "O'Keefe" -> "okeefe": the letters and digits a UPN local part can safely carry. */
 export function asciiAlias(name: string): string {

@@ -271,11 +271,20 @@ export class ProvisioningJob {
       return;
     }
     const marks = { directorySeq: this.deps.directory.seq, appSeq: app.changeSeq };
-    const ids = collectWork(this.deps.directory, app, this.links, this.#watermark, this.escrows.due(clock.now()), this.#forceDeletes ? this.#staged : undefined);
+    // Staged deletions are looked at again every cycle, not only on "Allow deletes": they stay pending (staged
+    // again while still over the threshold, dropped once fixed). Before, a Start on a TooManyDeletes job (which
+    // clears quarantine) forgot them, and the unassigned users stayed active in the app for good.
+    const ids = collectWork(this.deps.directory, app, this.links, this.#watermark, this.escrows.due(clock.now()), this.#staged);
     const plans: Plan[] = [];
     for (const id of ids) {
       const plan = planFor(id, this.deps.directory, app, this.links);
       if (plan) plans.push(plan);
+      else {
+        // Nothing left to do for this user (e.g. a failed create, then unassigned): an escrowed or staged
+        // operation is moot. Without this the entry stayed in escrow for good, blocking steady state.
+        this.escrows.succeed(id);
+        this.#staged.delete(id);
+      }
     }
     summary.countEntitled = plans.length;
     const ctx = this.#context(client, 'system', cycleId);
@@ -297,8 +306,11 @@ export class ProvisioningJob {
         logs.add(record);
         if (record.status === 'failure') {
           summary.countFailed++;
+          // Read before fail(): when 28 days are over, fail() drops the entry, and the record must still say
+          // how many times it was retried (it used to say 0).
+          const retried = this.escrows.get(plan.userId)?.attempts ?? 0;
           const entry = this.escrows.fail(plan.userId, record.errorCode ?? 'Unknown', record.reason ?? '', clock.now(), retryAfterMs);
-          record.retries = { count: (entry?.attempts ?? 1) - 1, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
+          record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
         } else {
           this.escrows.succeed(plan.userId);
           this.#staged.delete(plan.userId);
@@ -366,7 +378,11 @@ export class ProvisioningJob {
       this.#state = 'paused';
       return;
     }
-    const at = q ? q.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
+    // A quarantine that held through a cycle without being entered again (TooManyDeletes waiting for "Allow
+    // deletes") still has the nextAttempt that led to this cycle, i.e. now: back off further. Without this the
+    // job re-ran the cycle at the same instant forever and the clock never moved on.
+    if (q && q.nextAttempt <= clock.now()) this.#enterQuarantine(q.reason, q.error);
+    const at = this.#quarantine ? this.#quarantine.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
     this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycle()), 'provisioning cycle');
   }
 

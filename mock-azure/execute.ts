@@ -48,9 +48,15 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Outc
       case 'create':
         await create(plan.user!, record, ctx);
         break;
-      case 'update':
-        await update(plan.user!, record, ctx, ctx.links.get(plan.userId)!);
+      case 'update': {
+        const link = ctx.links.get(plan.userId)!;
+        // A user disabled for leaving scope is no longer managed (research/entra.md §5): coming back, it is matched
+        // again by the matching attribute, not read by the old id. Before, a member purged in NordPass meanwhile
+        // gave InvalidAnchor for good instead of a new Create (scenarios/05-reassign-after-purge.yaml).
+        if (!link.managed) await create(plan.user!, record, ctx);
+        else await update(plan.user!, record, ctx, link);
         break;
+      }
       case 'disable':
         await disable(plan, record, ctx);
         break;
@@ -67,7 +73,10 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Outc
     }
   } catch (error) {
     if (!(error instanceof ScimCallError)) throw error;
-    if (error.isCredentialFailure) throw new CredentialFailure(error);
+    // Only a 401 on a user's request means the credentials are gone. A 403 there is that one operation refused
+    // (InsufficientRights, e.g. NordPass protecting its Owner): a per-user failure, escrowed, as research/entra.md
+    // §3.5 lists it. It used to quarantine the whole job. (A 403 on the Test Connection probe still does.)
+    if (error.status === 401) throw new CredentialFailure(error);
     record.status = 'failure';
     record.errorCode = error.code;
     record.reason = error.message;

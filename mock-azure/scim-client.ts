@@ -108,7 +108,10 @@ export class ScimClient {
 
   /** `GET /Users?filter=<attribute> eq "<value>"`: the resources found. */
   async findUsers(attribute: string, value: string): Promise<Array<Record<string, unknown>>> {
-    const res = await this.#send('GET', `/Users?filter=${attribute}+eq+${JSON.stringify(value)}`, undefined, 'query');
+    // Characters that change a query string's meaning are percent-encoded ("+" would reach the app as a space,
+    // "&" and "#" would cut the filter short); the rest stays as Entra shows it: `+` for spaces, raw quotes.
+    const literal = JSON.stringify(value).replace(/[%+&#]/g, (c) => encodeURIComponent(c));
+    const res = await this.#send('GET', `/Users?filter=${attribute}+eq+${literal}`, undefined, 'query');
     const resources = (res.body as { Resources?: unknown } | undefined)?.Resources;
     if (resources === undefined || resources === null) return [];
     if (!Array.isArray(resources)) throw this.#incompatible('GET', 'Resources is not a list');

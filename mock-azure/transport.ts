@@ -103,10 +103,19 @@ export class FaultInjector {
       if (fault.until !== undefined && now >= fault.until) continue;
       if (fault.count !== undefined && fault.used >= fault.count) continue;
       if (fault.match?.method && fault.match.method.toUpperCase() !== request.method) continue;
-      if (fault.match?.path && !new RegExp(fault.match.path, 'i').test(path)) continue;
+      if (fault.match?.path && !this.#pathMatches(fault.match.path, path)) continue;
       fault.used++;
       return fault;
     }
     return undefined;
+  }
+
+  // The doc above promises a match "against the path after the tenant URL", but the injector was only given the
+  // URL's full pathname (`/scim/v2/Users`), so `^/Users$` never matched. It now also tries the part from the
+  // resource segment on (`/Users/...`); patterns written against the full pathname keep working.
+  #pathMatches(pattern: string, pathname: string): boolean {
+    const regex = new RegExp(pattern, 'i');
+    const resource = /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
+    return regex.test(pathname) || (resource !== undefined && regex.test(resource));
   }
 }
