@@ -12,6 +12,7 @@ import { DEFAULT_ESCROW, Escrows, type EscrowSettings } from './escrow.ts';
 import type { ExchangeLog } from './exchanges.ts';
 import { CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
 import type { LogRecord, ProvisioningLogs } from './logs.ts';
+import { syncGroups, type GroupLink } from './group-sync.ts';
 import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
 import { ScimCallError, ScimClient, statusName } from './scim-client.ts';
 import type { Transport } from './transport.ts';
@@ -94,6 +95,9 @@ export class ProvisioningJob {
   readonly id: string;
   readonly settings: EngineSettings;
   readonly links = new Map<string, Link>();
+  /** Groups sent to the app (group provisioning on only). */
+  readonly groupLinks = new Map<string, GroupLink>();
+  #groupsDirty = false;
   readonly escrows: Escrows;
   readonly cycles: CycleSummary[] = [];
   #state: 'stopped' | 'running' | 'paused' = 'stopped';
@@ -124,7 +128,7 @@ export class ProvisioningJob {
       return { ok: false, errorCode: 'CredentialValidationUnavailable', message: (error as Error).message };
     }
     try {
-      await client.testConnection(this.#matchingAttribute());
+      await this.#probe(client);
       return { ok: true };
     } catch (error) {
       return testFailure(error);
@@ -166,7 +170,10 @@ export class ProvisioningJob {
       this.escrows.clear();
       this.#quarantine = undefined;
       this.#unavailableCycles = 0;
-      if (options.full) this.links.clear();
+      if (options.full) {
+        this.links.clear();
+        this.groupLinks.clear();
+      }
       this.#forceDeletes = options.forceDeletes === true;
       if (!options.forceDeletes) this.#staged.clear();
       this.#state = 'running';
@@ -192,7 +199,7 @@ export class ProvisioningJob {
       }
       const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
       try {
-        await client.testConnection(this.#matchingAttribute());
+        await this.#probe(client);
       } catch (error) {
         const result = testFailure(error);
         throw new JobError('CredentialValidationFailed', `Test connection failed: ${result.errorCode}: ${result.message}`, result);
@@ -258,7 +265,7 @@ export class ProvisioningJob {
     this.#everRun = true;
     const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
     try {
-      await client.testConnection(this.#matchingAttribute());
+      await this.#probe(client);
       this.#unavailableCycles = 0;
     } catch (error) {
       const result = testFailure(error);
@@ -327,6 +334,17 @@ export class ProvisioningJob {
       this.#scheduleNext();
       return;
     }
+    const somethingChanged = !this.#watermark || marks.directorySeq !== this.#watermark.directorySeq || marks.appSeq !== this.#watermark.appSeq || ids.size > 0;
+    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty)) {
+      const records = await syncGroups({
+        client, directory: this.deps.directory, app, userLinks: this.links, groupLinks: this.groupLinks, random,
+        now: () => clock.now(), jobId: this.id, cycleId, exchangesTotal: () => this.deps.exchanges.total,
+      });
+      for (const r of records) logs.add(r);
+      // A failed group operation is tried again next cycle even if nothing else changes.
+      this.#groupsDirty = records.some((r) => r.status === 'failure');
+      summary.countFailed += records.filter((r) => r.status === 'failure').length;
+    }
     this.#watermark = marks;
     summary.ended = clock.now();
     this.#successiveFailures = 0;
@@ -394,6 +412,12 @@ export class ProvisioningJob {
   #client(tenantUrl: string, secretToken: string): ScimClient {
     const { transport, clock, random, exchanges } = this.deps;
     return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges });
+  }
+
+  /** Test Connection's requests: a user that cannot exist, and with group provisioning on, a group too. */
+  async #probe(client: ScimClient): Promise<void> {
+    await client.testConnection(this.#matchingAttribute());
+    if (this.deps.app.settings.groupProvisioning) await client.testGroupsConnection();
   }
 
   #matchingAttribute(): string {

@@ -20,6 +20,8 @@ export interface LogRecord {
   cycleId: string;
   changeId: string;
   jobId: string;
+  /** Users unless said otherwise; groups only with group provisioning on. */
+  objectType?: 'Group';
   action: ProvisioningAction;
   status: ProvisioningStatus;
   initiatedBy: 'system' | 'onDemand';
@@ -135,8 +137,8 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
     },
     provisioningSteps: steps,
     modifiedProperties: r.modified ?? [],
-    sourceIdentity: { id: r.source.id, displayName: r.source.displayName, identityType: 'User', details: { UserPrincipalName: upn } },
-    targetIdentity: { id: r.targetId ?? null, displayName: upn, identityType: 'urn:ietf:params:scim:schemas:core:2.0:User', details: {} },
+    sourceIdentity: { id: r.source.id, displayName: r.source.displayName, identityType: r.objectType ?? 'User', details: r.objectType ? {} : { UserPrincipalName: upn } },
+    targetIdentity: { id: r.targetId ?? null, displayName: upn, identityType: r.objectType ? 'urn:ietf:params:scim:schemas:core:2.0:Group' : 'urn:ietf:params:scim:schemas:core:2.0:User', details: {} },
     sourceSystem: { id: null, displayName: 'Azure Active Directory', details: {} },
     targetSystem: { id: app.servicePrincipalId, displayName: app.displayName, details: { ServicePrincipalId: app.servicePrincipalId } },
     initiatedBy: { id: null, displayName: r.initiatedBy === 'onDemand' ? 'Provision on demand' : 'Azure AD Provisioning Service', initiatorType: r.initiatedBy === 'onDemand' ? 'user' : 'system' },

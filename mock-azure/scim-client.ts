@@ -106,6 +106,56 @@ export class ScimClient {
     }
   }
 
+  /** With group provisioning on, Test Connection also asks for a group that cannot exist (INFERRED, research/entra.md §1). */
+  async testGroupsConnection(): Promise<void> {
+    const res = await this.#send('GET', `/Groups?excludedAttributes=members&filter=displayName+eq+"${this.options.random.uuid()}"`, undefined, 'query');
+    const list = res.body as { totalResults?: unknown } | undefined;
+    if (list?.totalResults !== 0) {
+      throw new ScimCallError('SystemForCrossDomainIdentityManagementCredentialValidationFailure', `expected an empty ListResponse for a group that does not exist, got ${JSON.stringify(res.body).slice(0, 200)}`, res.status);
+    }
+  }
+
+  /** Entra's group query: `GET /Groups?excludedAttributes=members&filter=displayName eq "<name>"`. */
+  async findGroups(displayName: string): Promise<Array<Record<string, unknown>>> {
+    const literal = JSON.stringify(displayName).replace(/[%+&#]/g, (c) => encodeURIComponent(c));
+    const res = await this.#send('GET', `/Groups?excludedAttributes=members&filter=displayName+eq+${literal}`, undefined, 'query');
+    const resources = (res.body as { Resources?: unknown } | undefined)?.Resources;
+    if (resources === undefined || resources === null) return [];
+    if (!Array.isArray(resources)) throw this.#incompatible('GET', 'Resources is not a list');
+    return resources as Array<Record<string, unknown>>;
+  }
+
+  /** Groups are created with no members; members follow in PATCH Add (research/entra.md §12). */
+  async createGroup(displayName: string, externalId: string): Promise<string> {
+    const res = await this.#send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId, displayName, members: [] }, 'create');
+    const id = (res.body as { id?: unknown } | undefined)?.id;
+    if (typeof id !== 'string') throw this.#incompatible('POST', 'the created group has no id');
+    return id;
+  }
+
+  async patchGroup(id: string, operations: PatchOperation[]): Promise<void> {
+    await this.#send('PATCH', `/Groups/${encodeURIComponent(id)}`, { schemas: [PATCH_SCHEMA], Operations: operations }, 'byId');
+  }
+
+  async deleteGroup(id: string): Promise<void> {
+    try {
+      await this.#send('DELETE', `/Groups/${encodeURIComponent(id)}`, undefined, 'byId');
+    } catch (error) {
+      if (!(error instanceof ScimCallError && error.status === 404)) throw error;
+    }
+  }
+
+  /** Member changes in this client's dialect: Entra's default removes with a value list, the flag with a filter path. */
+  memberOperations(add: string[], remove: string[]): PatchOperation[] {
+    const ops: PatchOperation[] = [];
+    if (add.length) ops.push({ op: this.dialect === 'entra' ? 'Add' : 'add', path: 'members', value: add.map((value) => ({ value })) });
+    if (remove.length) {
+      if (this.dialect === 'entra') ops.push({ op: 'Remove', path: 'members', value: remove.map((value) => ({ value })) });
+      else for (const id of remove) ops.push({ op: 'remove', path: `members[value eq "${id}"]` });
+    }
+    return ops;
+  }
+
   /** `GET /Users?filter=<attribute> eq "<value>"`: the resources found. */
   async findUsers(attribute: string, value: string): Promise<Array<Record<string, unknown>>> {
     // Characters that change a query string's meaning are percent-encoded ("+" would reach the app as a space,

@@ -85,6 +85,7 @@ const Provisioning = z.strictObject({
   skipOutOfScopeDeletions: z.boolean().optional(),
   deletionThreshold: z.number().int().nonnegative().nullable().optional().describe('Prevent accidental deletions: threshold (default 500); null turns it off'),
   aadOptscim062020: z.boolean().optional().describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
+  groupProvisioning: z.boolean().optional().describe('"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default'),
   unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
   escrowThresholds: z.strictObject({ evaluateFrom: z.number().int().nonnegative(), proportion: z.number().min(0).max(1), total: z.number().int().nonnegative() }).partial().optional(),
 });

@@ -51,7 +51,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
       ...(p.targetActions ? { targetActions: p.targetActions } : {}),
       ...(p.skipOutOfScopeDeletions !== undefined ? { skipOutOfScopeDeletions: p.skipOutOfScopeDeletions } : {}),
       ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
-      groupProvisioning: false,
+      groupProvisioning: p.groupProvisioning === true,
     },
     engine: {
       ...(p.unavailableCyclesBeforeQuarantine ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine } : {}),
