@@ -1,6 +1,7 @@
 /** `expect` steps: compare the world with what the scenario says, and describe every difference. */
 import { formatDuration, formatInstant, parseDuration } from '../time.ts';
 import type { Expectation } from './schema.ts';
+import { requireLocalNordPass } from './steps.ts';
 import { idOf, memberOf, type World } from './world.ts';
 
 export interface Mismatch {
@@ -27,6 +28,7 @@ function countText(spec: CountSpec | undefined, fallback: CountSpec = { atLeast:
 const list = (refs: string | string[] | undefined) => (refs === undefined ? [] : Array.isArray(refs) ? refs : [refs]);
 
 export function checkExpectation(world: World, e: Expectation, sinceExchange: number): Mismatch[] {
+  if (e.members || e.memberCounts || e.timing || e.outbox) requireLocalNordPass(world, 'expect members, memberCounts, timing and outbox');
   const out: Mismatch[] = [];
   const { nordpass, azure } = world;
 

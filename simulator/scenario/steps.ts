@@ -22,6 +22,12 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   unassign: (w, refs) => list(refs).forEach((r) => w.azure.app.unassign(idOf(w, r))),
 
   getCredentials: async (w) => {
+    // With --http the app's credentials come from the command line; the NordPass in this process is not the target.
+    if (w.httpTarget) {
+      w.issued = { ...w.httpTarget };
+      w.entered = { tenantUrl: withFlag(w, w.httpTarget.tenantUrl), secretToken: w.httpTarget.secretToken };
+      return;
+    }
     const res = await w.nordpass.fetch(new Request('http://127.0.0.1:8080/admin/provisioning/credentials', { method: 'POST', headers: { Authorization: `Bearer ${w.adminToken}` } }));
     w.issued = (await res.json()) as { tenantUrl: string; secretToken: string };
     w.entered = { tenantUrl: withFlag(w, w.issued.tenantUrl), secretToken: w.issued.secretToken };
@@ -128,6 +134,11 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   clearFault: (w, id) => w.azure.faults.clear(id ?? undefined),
 };
 
+/** Steps and checks that look inside NordPass need the simulator in this process. */
+export function requireLocalNordPass(w: World, what: string): void {
+  if (w.httpTarget) throw new StepFailure(`${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); run without --http, or check the engine's requests and logs instead`);
+}
+
 const withFlag = (w: World, url: string) => (w.aadOptscim062020 ? `${url}?aadOptscim062020` : url);
 
 function requireEntered(w: World): { tenantUrl: string; secretToken: string } {
@@ -137,6 +148,7 @@ function requireEntered(w: World): { tenantUrl: string; secretToken: string } {
 }
 
 function requireMember(w: World, name: string) {
+  requireLocalNordPass(w, 'this step');
   const member = memberOf(w, name);
   if (!member) throw new StepFailure(`${name} has no NordPass member yet (not provisioned)`);
   return member;

@@ -27,6 +27,8 @@ export interface World {
   lastTestConnection?: { ok: boolean; errorCode?: string; message?: string };
   /** Add `?aadOptscim062020` to the Tenant URL typed into Entra. */
   aadOptscim062020: boolean;
+  /** With --http, the SCIM app is elsewhere: its credentials, and no NordPass state to look into. */
+  httpTarget?: { tenantUrl: string; secretToken: string };
   adminToken: string;
 }
 
@@ -59,7 +61,10 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     },
   });
   const world: World = { clock, nordpass, azure, users: new Map(), groups: new Map(), upns: new Map(), entered: {}, adminToken, aadOptscim062020: p.aadOptscim062020 === true };
-  if (options.httpTarget) world.entered = { ...options.httpTarget };
+  if (options.httpTarget) {
+    world.httpTarget = options.httpTarget;
+    world.entered = { ...options.httpTarget };
+  }
   populateTenant(scenario, world);
   return world;
 }

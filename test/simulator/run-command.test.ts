@@ -84,3 +84,35 @@ describe('scimsim run', () => {
     }
   });
 });
+
+describe('scimsim run --http', () => {
+  it('drives a real scimsim serve over HTTP; checks that look inside NordPass say why they cannot', async () => {
+    const { spawn } = await import('node:child_process');
+    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--token', 'http-mode-token-1', '--admin-token', 'http-mode-admin-1']);
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        server.stdout.on('data', (d) => {
+          out += d;
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m && out.includes('Press Ctrl+C')) resolve(m[1]!);
+        });
+        server.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'scimsim-http-'));
+      const steps = (expectation: string) => `name: Over HTTP\ntenant:\n  users:\n    ada: {}\nsteps:\n  - assign: ada\n  - getCredentials\n  - save\n  - start\n  - expect:\n${expectation}\n`;
+      writeFileSync(join(dir, 'engine-side.yaml'), steps('      logs: [{ user: ada, action: Create, status: success, count: 1 }]\n      requests: [{ method: POST, path: /Users, status: 201, count: 1 }]\n      job: { status: Active }'));
+      const ok = scimsim(['run', join(dir, 'engine-side.yaml'), '--http', `${origin}/scim/v2`, '--token', 'http-mode-token-1', '--workers', '1', '--out', join(dir, 'r1')]);
+      expect(ok.stdout).toContain('1 passed, 0 failed');
+      expect(ok.status).toBe(0);
+      const members = await (await fetch(`${origin}/admin/members`, { headers: { Authorization: 'Bearer http-mode-admin-1' } })).json();
+      expect(members.members.map((m: { userName: string; status: string }) => [m.userName, m.status])).toEqual([['ada@contoso.com', 'pending']]);
+      writeFileSync(join(dir, 'nordpass-side.yaml'), steps('      members: { ada: pending }').replace('ada: {}', 'ada: { userPrincipalName: ada2@contoso.com }'));
+      const no = scimsim(['run', join(dir, 'nordpass-side.yaml'), '--http', `${origin}/scim/v2`, '--token', 'http-mode-token-1', '--workers', '1', '--out', join(dir, 'r2')]);
+      expect(no.status).toBe(1);
+      expect(no.stdout).toContain('looks inside NordPass, which is not possible with --http');
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+});
