@@ -10,7 +10,7 @@ import { collectWork } from './collect.ts';
 import type { Directory } from './directory.ts';
 import { DEFAULT_ESCROW, Escrows, type EscrowSettings } from './escrow.ts';
 import type { ExchangeLog } from './exchanges.ts';
-import { CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
+import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
 import type { LogRecord, ProvisioningLogs } from './logs.ts';
 import { syncGroups, type GroupLink } from './group-sync.ts';
 import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
@@ -301,7 +301,7 @@ export class ProvisioningJob {
     if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
       for (const p of deprovisions) {
         this.#staged.add(p.userId);
-        logs.add(stagedRecord(p, ctx, this.links.get(p.userId)));
+        logs.add(stagedRecord(p, ctx));
       }
       toRun = plans.filter((p) => !isDeprovisioning(p));
       this.#enterQuarantine('TooManyDeletes', `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`);
@@ -451,23 +451,14 @@ function testFailure(error: unknown): TestConnectionResult {
   throw error;
 }
 
-function stagedRecord(plan: Plan, ctx: ExecuteContext, link: Link | undefined): LogRecord {
-  const upn = plan.user?.userPrincipalName ?? link?.userPrincipalName ?? plan.userId;
+/** A deprovisioning held back by the accidental-deletions threshold: logged, nothing sent. */
+function stagedRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
   return {
-    id: ctx.random.uuid(),
-    at: ctx.now(),
-    cycleId: ctx.cycleId,
-    changeId: ctx.random.uuid(),
-    jobId: ctx.jobId,
+    ...baseRecord(plan, ctx),
     action: 'StagedDelete',
     status: 'skipped',
-    initiatedBy: ctx.initiatedBy,
-    source: { id: plan.userId, userPrincipalName: upn, displayName: plan.user?.displayName ?? upn },
-    ...(link ? { targetId: link.targetId } : {}),
     matching: 'linked',
-    scope: plan.scope,
     errorCode: 'TooManyDeletes',
     reason: `The ${plan.kind === 'delete' ? 'delete' : 'disable'} waits: more deletions than the accidental-deletions threshold in one cycle.`,
-    exchanges: [],
   };
 }

@@ -183,7 +183,8 @@ async function remove(plan: Plan, record: LogRecord, ctx: ExecuteContext): Promi
   if (outcome === 'alreadyGone') record.reason = 'The user was already gone from NordPass (404), which counts as deleted.';
 }
 
-function baseRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
+/** The log record a user's action starts from: who, when, which cycle, the scoping facts. */
+export function baseRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
   const user = plan.user;
   const link = ctx.links.get(plan.userId);
   const upn = user?.userPrincipalName ?? link?.userPrincipalName ?? plan.userId;
