@@ -44,13 +44,22 @@ export class Random {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
-  /** A random version-4-shaped UUID drawn from this source. */
+  /**
+   * A random version-4-shaped UUID drawn from this source: 32 hex digits from four draws, with digit 12 replaced
+   * by the version 4 and digit 16 by the variant (8-b). Built from char codes in one go, so V8 keeps one flat
+   * 36-character string (~56 bytes): slices glued with a template made a ~400-byte tree of pieces, and a
+   * 100,000-user run keeps several ids per user (member ids, log record ids).
+   */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 4; i++) hex.push(this.nextUint32().toString(16).padStart(8, '0'));
-    const s = hex.join('');
-    const variant = ((parseInt(s[16]!, 16) & 0x3) | 0x8).toString(16);
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
+    const chars = UUID_CHARS;
+    let digit = 0;
+    for (let word = 0; word < 4; word++) {
+      const value = this.nextUint32();
+      for (let shift = 28; shift >= 0; shift -= 4, digit++) chars[UUID_POSITION[digit]!] = HEX_CODES[(value >>> shift) & 0xf]!;
+    }
+    chars[14] = 0x34; // '4', in place of digit 12
+    chars[19] = HEX_CODES[(HEX_VALUE[chars[19]!]! & 0x3) | 0x8]!;
+    return String.fromCharCode.apply(null, chars);
   }
 
   /** A URL-safe token of `bytes` random bytes, for secrets. */
@@ -66,6 +75,13 @@ export class Random {
     return new Random(`${this.seed}/${name}`);
   }
 }
+
+const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const HEX_VALUE: Record<number, number> = Object.fromEntries(HEX_CODES.map((code, value) => [code, value]));
+// Where each of the 32 hex digits goes in `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (digit 12's slot is then the 4).
+const UUID_POSITION = Array.from({ length: 32 }, (_, i) => i + (i >= 8 ? 1 : 0) + (i >= 12 ? 1 : 0) + (i >= 16 ? 1 : 0) + (i >= 20 ? 1 : 0));
+// Reused for every uuid (JavaScript is single-threaded; fromCharCode copies it): the dashes never move.
+const UUID_CHARS = Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? 0x2d : 0x30));
 
 function hashSeed(seed: string | number): number {
   const text = String(seed);

@@ -5,7 +5,6 @@
 import { Clock } from '../clock.ts';
 import { createNordPass, type NordPass } from '../nordpass/app.ts';
 import { Random } from '../random.ts';
-import { parseDuration } from '../time.ts';
 import { httpTransport } from '../../mock-azure/transport.ts';
 import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
 import type { DirectoryUser } from '../../mock-azure/directory.ts';
@@ -106,6 +105,8 @@ export function idOf(world: World, name: string): string {
 export function memberOf(world: World, name: string) {
   const upn = world.upns.get(name)?.toLowerCase();
   if (!upn) return undefined;
+  const live = world.nordpass.store.liveMemberByUserName(upn);
+  if (live) return live;
   let found;
   for (const m of world.nordpass.store.allMembers()) if (m.userName.toLowerCase() === upn) found = m;
   return found;

@@ -44,6 +44,13 @@ export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
     await next();
   });
 
+  // `/.search` takes POST only. Registered before the resource routes: GET and DELETE /Users/.search used to reach
+  // /Users/:id and answer 404 "no member with id .search" instead of 405 with Allow.
+  for (const path of ['/Users/.search', '/Groups/.search']) {
+    scim.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
+      throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, { Allow: 'POST' });
+    });
+  }
   scim.route('/Users', usersRoutes(deps));
   scim.route('/Groups', groupsRoutes(deps));
   scim.route('/', discoveryRoutes(deps));

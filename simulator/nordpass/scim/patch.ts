@@ -32,8 +32,6 @@ import {
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const MAX_PATCH_OPERATIONS = 1000;
 
-type OpName = 'add' | 'replace' | 'remove';
-
 /** The attribute an operation writes: where it lives, its definition, and the optional sub / filter. */
 interface Target {
   holder: () => JsonObject | undefined; // the resource or its extension object; created on write
