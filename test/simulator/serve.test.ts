@@ -128,6 +128,19 @@ describe('scimsim serve', () => {
     expect(await second.exit).toBe(0);
   });
 
+  it('--realtime lets virtual time follow the wall clock', async () => {
+    const s = await serve(['--realtime', '--start', '2026-02-01T00:00:00Z']);
+    expect(s.output()).toContain('follows the wall clock');
+    const first = Date.parse((await (await call(s.origin, 'GET', '/_sim/clock', ADMIN)).json()).now);
+    await new Promise((r) => setTimeout(r, 2_500));
+    const later = Date.parse((await (await call(s.origin, 'GET', '/_sim/clock', ADMIN)).json()).now);
+    // The server moves the clock once a second to the wall time elapsed: after 2.5 s it has moved at least 1 s.
+    expect(later - first).toBeGreaterThanOrEqual(1_000);
+    expect(later - first).toBeLessThan(60_000);
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+  });
+
   it('refuses a corrupt data file with a clear error and leaves it untouched', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scimsim-'));
     const file = join(dir, 'broken.json');
