@@ -157,7 +157,8 @@ async function serveCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+// Exported for the reliability tests: a host that is not loopback gets the warning.
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === code;

@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { Clock } from './clock.ts';
 import type { NordPassSettingsInput } from './nordpass/config.ts';
 import { canonicalPath, createNordPass, type NordPass } from './nordpass/app.ts';
-import { NordPassStore } from './nordpass/store.ts';
+import { DataFileError, NordPassStore } from './nordpass/store.ts';
 import { Random } from './random.ts';
 import { simRoutes } from './sim-api.ts';
 import { graphRoutes } from '../mock-azure/graph/index.ts';
@@ -44,7 +44,7 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   let clock: Clock | undefined;
   const now = () => clock?.now() ?? 0;
-  const store = options.dataFile ? await NordPassStore.openFile(options.dataFile, now) : undefined;
+  const store = options.dataFile ? await openDataFile(options.dataFile, now) : undefined;
   const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
   const start = options.start !== undefined ? parseInstant(options.start) : undefined;
   if (saved !== undefined && start !== undefined && start < saved) {
@@ -110,6 +110,26 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     })());
 
   return { nordpass, azure, clock, origin, server, close };
+}
+
+/**
+ * Opens the data file. A new file that cannot be written (its folder is missing, or read-only) used to escape as a
+ * raw ENOENT with a stack trace; it is a DataFileError now, which the CLI prints with exit code 2.
+ */
+async function openDataFile(file: string, now: () => number): Promise<NordPassStore> {
+  try {
+    return await NordPassStore.openFile(file, now);
+  } catch (error) {
+    if (error instanceof DataFileError) throw error;
+    // A file that is JSON in the right envelope but holds malformed member records (e.g. "members": [42]) used to
+    // crash the indexing with a TypeError and a stack trace. The store only checks the envelope; see the report.
+    if (error instanceof TypeError || error instanceof RangeError) {
+      throw new DataFileError(`data file ${file} holds records scimsim cannot read (${error.message}); it was left untouched.`);
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new DataFileError(`cannot write data file ${file}: ${code} (does its folder exist, and may scimsim write there?)`);
+  }
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {

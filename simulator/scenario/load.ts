@@ -42,7 +42,14 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   if (size > MAX_FILE_BYTES) {
     throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `the file is ${size} bytes; scenario files are limited to ${MAX_FILE_BYTES}`, hint: 'use tenant.generate for large tenants instead of listing users' }]);
   }
-  return parseScenario(await readFile(file, 'utf8'), file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    // A folder named *.yaml (or a file that vanished since stat) used to escape as a raw EISDIR with a stack trace.
+    throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+  }
+  return parseScenario(text, file);
 }
 
 /** Parses and checks a scenario's text; throws ScenarioFileError listing every problem found. */

@@ -49,6 +49,11 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
       result.message = error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
       if (error instanceof StepFailure && error.expected !== undefined) result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
     }
+    // Every step, whatever moved the clock: a run never goes on past limits.maxVirtualTime.
+    if (result.ok && world.clock.now() > world.virtualTimeLimit.at) {
+      result.ok = false;
+      result.message = `${step.name}: the scenario ran past its virtual time limit of ${world.virtualTimeLimit.text} (limits.maxVirtualTime)`;
+    }
     result.endedAt = world.clock.nowIso();
     steps.push(result);
     if (!result.ok) {

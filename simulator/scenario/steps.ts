@@ -114,6 +114,10 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
       const next = w.clock.nextDueAt((label) => label !== 'provisioning cycle');
       if (next === undefined) return;
       if (i >= limit) throw new StepFailure(`untilIdle: still busy after ${limit} steps (next timer at ${formatInstant(next)})`);
+      // The loader checks the virtual-time limit on advance steps only; untilIdle used to run past it unchecked.
+      if (next > w.virtualTimeLimit.at) {
+        throw new StepFailure(`untilIdle: the next timer (${formatInstant(next)}) is past the scenario's virtual time limit of ${w.virtualTimeLimit.text} (limits.maxVirtualTime)`);
+      }
       await w.clock.advanceTo(next);
     }
   },

@@ -5,10 +5,11 @@
 import { Clock } from '../clock.ts';
 import { createNordPass, type NordPass } from '../nordpass/app.ts';
 import { Random } from '../random.ts';
+import { parseDuration } from '../time.ts';
 import { httpTransport } from '../../mock-azure/transport.ts';
 import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
 import type { DirectoryUser } from '../../mock-azure/directory.ts';
-import type { Scenario } from './load.ts';
+import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 
 export interface World {
   clock: Clock;
@@ -29,6 +30,8 @@ export interface World {
   /** With --http, the SCIM app is elsewhere: its credentials, and no NordPass state to look into. */
   httpTarget?: { tenantUrl: string; secretToken: string };
   adminToken: string;
+  /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
+  virtualTimeLimit: { at: number; text: string };
 }
 
 export interface WorldOptions {
@@ -59,7 +62,9 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
       ...(p.escrowThresholds ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } } : {}),
     },
   });
-  const world: World = { clock, nordpass, azure, users: new Map(), groups: new Map(), upns: new Map(), entered: {}, adminToken, aadOptscim062020: p.aadOptscim062020 === true };
+  const limitText = String(scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME);
+  const virtualTimeLimit = { at: clock.now() + parseDuration(scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME), text: limitText };
+  const world: World = { clock, nordpass, azure, users: new Map(), groups: new Map(), upns: new Map(), entered: {}, adminToken, aadOptscim062020: p.aadOptscim062020 === true, virtualTimeLimit };
   if (options.httpTarget) {
     world.httpTarget = options.httpTarget;
     world.entered = { ...options.httpTarget };

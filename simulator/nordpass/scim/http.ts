@@ -25,7 +25,7 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   }
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const text = await readLimited(c.req.raw, maxBytes);
+  const text = Number.isFinite(declared) ? decode(new Uint8Array(await c.req.raw.arrayBuffer()), maxBytes) : await readLimited(c.req.raw, maxBytes);
   if (text.trim() === '') throw badRequest('invalidSyntax', 'the request body is empty; a JSON object is required');
   let value: unknown;
   try {
@@ -39,6 +39,10 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   return value;
 }
 
+// A body without Content-Length (chunked, or a Request built in process) is read chunk by chunk, so one that
+// runs past the limit is refused without being held whole. With Content-Length (checked above) it is read in one
+// go: @hono/node-server then reads the socket directly, where touching request.body built a web stream per
+// request (half the cost of a POST in serve mode).
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
@@ -54,8 +58,13 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
     }
     chunks.push(value);
   }
+  return decode(Buffer.concat(chunks), maxBytes);
+}
+
+function decode(bytes: Uint8Array, maxBytes: number): string {
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw badRequest('invalidSyntax', 'the request body is not valid UTF-8');
   }
@@ -81,12 +90,24 @@ export function singleQuery(c: Context, name: string): string | undefined {
   return all[0];
 }
 
+// Query parameters by lower-cased name, parsed once per request: a list reads five of them, and parsing the
+// whole query string for each was a sixth of the time of a GET by filter.
+const queriesByRequest = new WeakMap<Request, Map<string, string[]>>();
+
 // Entra and the Microsoft collection are loose about case (`startindex`, `Filter`): parameter names match case-insensitively.
-function queriesIgnoringCase(c: Context, name: string): string[] {
-  const lower = name.toLowerCase();
-  const out: string[] = [];
-  for (const [key, values] of Object.entries(c.req.queries())) if (key.toLowerCase() === lower) out.push(...values);
-  return out;
+function queriesIgnoringCase(c: Context, name: string): readonly string[] {
+  let byName = queriesByRequest.get(c.req.raw);
+  if (!byName) {
+    byName = new Map();
+    for (const [key, values] of Object.entries(c.req.queries())) {
+      const lower = key.toLowerCase();
+      const all = byName.get(lower);
+      if (all) all.push(...values);
+      else byName.set(lower, [...values]);
+    }
+    queriesByRequest.set(c.req.raw, byName);
+  }
+  return byName.get(name.toLowerCase()) ?? [];
 }
 
 /** A non-negative integer query parameter, or the fallback when absent; non-numbers are invalidValue. */
