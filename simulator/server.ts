@@ -121,11 +121,6 @@ async function openDataFile(file: string, now: () => number): Promise<NordPassSt
     return await NordPassStore.openFile(file, now);
   } catch (error) {
     if (error instanceof DataFileError) throw error;
-    // A file that is JSON in the right envelope but holds malformed member records (e.g. "members": [42]) used to
-    // crash the indexing with a TypeError and a stack trace. The store only checks the envelope; see the report.
-    if (error instanceof TypeError || error instanceof RangeError) {
-      throw new DataFileError(`data file ${file} holds records scimsim cannot read (${error.message}); it was left untouched.`);
-    }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
     throw new DataFileError(`cannot write data file ${file}: ${code} (does its folder exist, and may scimsim write there?)`);

@@ -16,8 +16,8 @@ const CORRUPT: Array<[string, string | Uint8Array, RegExp]> = [
   ['a JSON array', '[]', /is not a scimsim data file.*left untouched/],
   ['another format version', VALID.replace('"format":1', '"format":2'), /is not a scimsim data file.*left untouched/],
   ['members not a list', VALID.replace('"members":[]', '"members":{}'), /is not a scimsim data file.*left untouched/],
-  ['a member that is a number', VALID.replace('"members":[]', '"members":[42]'), /holds records scimsim cannot read.*left untouched/],
-  ['a member without a userName', VALID.replace('"members":[]', '"members":[{"id":"m1","status":"active","history":[]}]'), /holds records scimsim cannot read.*left untouched/],
+  ['a member that is a number', VALID.replace('"members":[]', '"members":[42]'), /has a malformed member at members\[0\].*left untouched/],
+  ['a member without a userName', VALID.replace('"members":[]', '"members":[{"id":"m1","status":"active","history":[]}]'), /has a malformed member at members\[0\].*left untouched/],
   ['clockNow a string', VALID.replace('1767600000000', '"2026-01-05T08:00:00Z"'), /is not a scimsim data file.*left untouched/],
 ];
 
