@@ -48,8 +48,8 @@ export class PeopleGenerator {
     return {
       userPrincipalName,
       mail: userPrincipalName,
-      givenName: flat(givenName),
-      surname: flat(surname),
+      givenName,
+      surname,
       displayName: flat(`${givenName} ${surname}`),
       mailNickname,
       jobTitle: flat(faker.person.jobTitle()),

@@ -119,10 +119,16 @@ export class Directory {
   readonly #tombstones = new Map<string, number>();
   readonly #groups = new Map<string, GroupRecord>();
   readonly #groupIdsByName = new Map<string, Set<string>>();
-  // Member id -> the groups it is a direct member of (the reverse of GroupRecord.members).
-  readonly #memberOf = new Map<string, Set<string>>();
+  // Member id -> the groups it is a direct member of (the reverse of GroupRecord.members). Most users are in one
+  // group, kept as that group's id; a Set only from the second (a Set each was 15 MB for 100,000 users).
+  readonly #memberOf = new Map<string, string | Set<string>>();
 
-  readonly #changes: DirectoryChange[] = [];
+  // The change feed, one entry per change across four arrays (seq n at index n - 1); DirectoryChange objects are
+  // made when read. A frozen object per change cost ~80 bytes; a 100,000-user tenant records 200,000 changes.
+  readonly #changeKinds: DirectoryChangeKind[] = [];
+  readonly #changeObjectIds: string[] = [];
+  readonly #changeGroupIds: Array<string | undefined> = [];
+  readonly #changeTimes: number[] = [];
   readonly #listeners = new Set<(change: DirectoryChange) => void>();
   #undelivered = 0;
   #delivering = false;
@@ -388,9 +394,7 @@ export class Directory {
     if (group.members.has(memberId)) return;
     group.members.add(memberId);
     group.snapshot = undefined;
-    let parents = this.#memberOf.get(memberId);
-    if (!parents) this.#memberOf.set(memberId, (parents = new Set()));
-    parents.add(groupId);
+    this.#addParent(memberId, groupId);
     this.#record('memberAdded', memberId, groupId);
     this.#flush();
   }
@@ -410,7 +414,7 @@ export class Directory {
     const group = this.#requireGroup(id);
     // fidelity: security groups are deleted permanently in Entra; Microsoft 365 groups would go to a
     // recycle bin first, which this directory does not model.
-    const parentIds = [...(this.#memberOf.get(id) ?? [])];
+    const parentIds = this.#parentIds(id);
     const memberIds = [...group.members];
     for (const parentId of parentIds) this.#unlink(parentId, id);
     for (const memberId of memberIds) this.#unlink(id, memberId);
@@ -432,14 +436,14 @@ export class Directory {
     if (!known && !this.#tombstones.has(memberId)) {
       throw this.#notFound(memberId, 'user or group');
     }
-    return [...(this.#memberOf.get(memberId) ?? [])].map((groupId) => this.#snapshot(this.#groups.get(groupId)!));
+    return this.#parentIds(memberId).map((groupId) => this.#snapshot(this.#groups.get(groupId)!));
   }
 
   // ---- change feed -------------------------------------------------------------------------------
 
   /** The latest change's seq; 0 before any change. A consumer keeps it as its watermark. */
   get seq(): number {
-    return this.#changes.length;
+    return this.#changeKinds.length;
   }
 
   /** Changes with a seq greater than `seq`, oldest first; costs what it returns. */
@@ -448,7 +452,9 @@ export class Directory {
       throw new DirectoryError('invalid', `seq must be a whole number from 0 to the latest seq ${this.seq}, got ${seq}`);
     }
     // seq n sits at index n - 1, so everything after `seq` starts at index `seq`.
-    return this.#changes.slice(seq);
+    const changes: DirectoryChange[] = [];
+    for (let i = seq; i < this.#changeKinds.length; i++) changes.push(this.#change(i));
+    return changes;
   }
 
   /** Calls `listener` with every change after it is fully applied, in seq order; returns an unsubscribe. */
@@ -478,7 +484,7 @@ export class Directory {
     this.#recycleBin.delete(id);
     this.#purges.delete(id);
     this.#idByUpn.delete(user.userPrincipalName.toLowerCase());
-    const groupIds = [...(this.#memberOf.get(id) ?? [])];
+    const groupIds = this.#parentIds(id);
     for (const groupId of groupIds) this.#unlink(groupId, id);
     this.#memberOf.delete(id);
     this.#tombstones.set(id, this.#clock.now());
@@ -491,8 +497,24 @@ export class Directory {
     group.members.delete(memberId);
     group.snapshot = undefined;
     const parents = this.#memberOf.get(memberId);
-    parents?.delete(groupId);
-    if (parents?.size === 0) this.#memberOf.delete(memberId);
+    if (parents === groupId) {
+      this.#memberOf.delete(memberId);
+    } else if (parents instanceof Set) {
+      parents.delete(groupId);
+      if (parents.size === 0) this.#memberOf.delete(memberId);
+    }
+  }
+
+  #parentIds(memberId: string): string[] {
+    const parents = this.#memberOf.get(memberId);
+    return parents === undefined ? [] : typeof parents === 'string' ? [parents] : [...parents];
+  }
+
+  #addParent(memberId: string, groupId: string): void {
+    const parents = this.#memberOf.get(memberId);
+    if (parents === undefined) this.#memberOf.set(memberId, groupId);
+    else if (parents instanceof Set) parents.add(groupId);
+    else if (parents !== groupId) this.#memberOf.set(memberId, new Set([parents, groupId]));
   }
 
   // Walks up from `groupId` through the groups containing it: O(ancestors), never O(members).
@@ -500,7 +522,7 @@ export class Directory {
     const seen = new Set<string>();
     const stack = [groupId];
     while (stack.length > 0) {
-      for (const parent of this.#memberOf.get(stack.pop()!) ?? []) {
+      for (const parent of this.#parentIds(stack.pop()!)) {
         if (parent === candidate) return true;
         if (!seen.has(parent)) {
           seen.add(parent);
@@ -594,10 +616,18 @@ export class Directory {
   }
 
   #record(kind: DirectoryChangeKind, objectId: string, groupId?: string): void {
-    const change: DirectoryChange = { seq: this.#changes.length + 1, at: this.#clock.now(), kind, objectId };
-    if (groupId !== undefined) change.groupId = groupId;
-    this.#changes.push(Object.freeze(change));
+    this.#changeKinds.push(kind);
+    this.#changeObjectIds.push(objectId);
+    this.#changeGroupIds.push(groupId);
+    this.#changeTimes.push(this.#clock.now());
     this.#undelivered++;
+  }
+
+  #change(index: number): DirectoryChange {
+    const change: DirectoryChange = { seq: index + 1, at: this.#changeTimes[index]!, kind: this.#changeKinds[index]!, objectId: this.#changeObjectIds[index]! };
+    const groupId = this.#changeGroupIds[index];
+    if (groupId !== undefined) change.groupId = groupId;
+    return Object.freeze(change);
   }
 
   // Delivers recorded changes once an operation is complete. A listener that mutates the directory only
@@ -609,7 +639,7 @@ export class Directory {
     let failed = false;
     try {
       while (this.#undelivered > 0) {
-        const change = this.#changes[this.#changes.length - this.#undelivered--]!;
+        const change = this.#change(this.#changeKinds.length - this.#undelivered--);
         for (const listener of this.#listeners) {
           try {
             listener(change);

@@ -37,7 +37,8 @@ class Timer implements TimerHandle {
     readonly id: number,
     readonly at: number,
     readonly label: string,
-    readonly task: Task,
+    readonly task: (arg: never) => void | Promise<void>,
+    readonly arg: unknown,
     private readonly count: { waiting: number },
   ) {}
 
@@ -101,11 +102,12 @@ export class Clock {
 
   /**
    * Runs `task` at virtual instant `at`. An instant already past runs at the current instant on the next
-   * advance (a restored data file can hold deadlines that fell due while the server was down).
+   * advance (a restored data file can hold deadlines that fell due while the server was down). `arg` is
+   * handed to the task: one shared task for many timers costs no closure per timer (100,000 purges).
    */
-  schedule(at: number | string | Date, task: Task, label: string): TimerHandle {
+  schedule<A = undefined>(at: number | string | Date, task: (arg: A) => void | Promise<void>, label: string, arg?: A): TimerHandle {
     const due = Math.max(parseInstant(at), this.#now);
-    const timer = new Timer(this.#nextId++, due, label, task, this.#count);
+    const timer = new Timer(this.#nextId++, due, label, task as (arg: never) => void | Promise<void>, arg, this.#count);
     this.#push(timer);
     this.#count.waiting++;
     return timer;
@@ -167,7 +169,7 @@ export class Clock {
     timer.state = 'fired';
     this.#count.waiting--;
     this.#firedTotal++;
-    await timer.task();
+    await (timer.task as (arg: unknown) => void | Promise<void>)(timer.arg);
   }
 
   #serialised<T>(work: () => T | Promise<T>): Promise<T> {

@@ -81,7 +81,7 @@ const HEX_VALUE: Record<number, number> = Object.fromEntries(HEX_CODES.map((code
 // Where each of the 32 hex digits goes in `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (digit 12's slot is then the 4).
 const UUID_POSITION = Array.from({ length: 32 }, (_, i) => i + (i >= 8 ? 1 : 0) + (i >= 12 ? 1 : 0) + (i >= 16 ? 1 : 0) + (i >= 20 ? 1 : 0));
 // Reused for every uuid (JavaScript is single-threaded; fromCharCode copies it): the dashes never move.
-const UUID_CHARS = Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? 0x2d : 0x30));
+const UUID_CHARS: number[] = Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? 0x2d : 0x30));
 
 function hashSeed(seed: string | number): number {
   const text = String(seed);

@@ -1,8 +1,8 @@
 /** The SCIM secret token ("Get Credentials"): only its hash is kept, compared in constant time, rotated at once. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { NordPassStore } from './store.ts';
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
 export class Credentials {
   constructor(
@@ -21,11 +21,15 @@ export class Credentials {
     return token;
   }
 
+  // The stored hash as bytes, decoded once per token rather than on every request.
+  #decoded: { hex: string; bytes: Buffer } | undefined;
+
   /** True when `token` is the current secret token. Hashing first makes the comparison length-independent. */
   verify(token: string): boolean {
     const stored = this.store.data.scimTokenSha256;
     if (!stored) return false;
-    return timingSafeEqual(sha256(token), Buffer.from(stored, 'hex'));
+    if (this.#decoded?.hex !== stored) this.#decoded = { hex: stored, bytes: Buffer.from(stored, 'hex') };
+    return timingSafeEqual(sha256(token), this.#decoded.bytes);
   }
 }
 

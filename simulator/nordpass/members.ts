@@ -177,41 +177,38 @@ export class Members {
     this.store.reindex(member, member.userName);
   }
 
+  // One task each for every member's purge and invitation, the member handed in as the timer's argument: a
+  // closure per timer cost ~100 bytes more, 10 MB for the invitations of 100,000 members.
+  readonly #purge = (member: Member) => {
+    this.#purges.delete(member.id);
+    if (isSoftDeleted(member)) this.#finish(member, 'purged', 'system');
+  };
+
+  readonly #sendInvitation = (member: Member) => {
+    this.#invitations.delete(member.id);
+    delete member.invitationDueAt;
+    this.store.touched(member); // the one change that records no event (and bumps no version) when the member is not pending
+    // A member soft-deleted before the email went out never gets it.
+    if (member.status !== 'pending') return;
+    const now = this.clock.now();
+    member.invitedAt = now;
+    this.store.data.outbox.push({
+      id: this.random.uuid(),
+      to: member.userName,
+      kind: 'invitation',
+      subject: 'You have been invited to join your organization on NordPass',
+      memberId: member.id,
+      sentAt: now,
+    });
+    this.#record(member, 'invitationSent', 'system');
+  };
+
   #schedulePurge(member: Member): void {
-    const handle = this.clock.schedule(
-      member.purgeAt!,
-      () => {
-        this.#purges.delete(member.id);
-        if (isSoftDeleted(member)) this.#finish(member, 'purged', 'system');
-      },
-      `purge ${member.userName}`,
-    );
-    this.#purges.set(member.id, handle);
+    this.#purges.set(member.id, this.clock.schedule(member.purgeAt!, this.#purge, `purge ${member.userName}`, member));
   }
 
   #scheduleInvitation(member: Member): void {
-    const handle = this.clock.schedule(
-      member.invitationDueAt!,
-      () => {
-        this.#invitations.delete(member.id);
-        delete member.invitationDueAt;
-        // A member soft-deleted before the email went out never gets it.
-        if (member.status !== 'pending') return;
-        const now = this.clock.now();
-        member.invitedAt = now;
-        this.store.data.outbox.push({
-          id: this.random.uuid(),
-          to: member.userName,
-          kind: 'invitation',
-          subject: 'You have been invited to join your organization on NordPass',
-          memberId: member.id,
-          sentAt: now,
-        });
-        this.#record(member, 'invitationSent', 'system');
-      },
-      `invitation ${member.userName}`,
-    );
-    this.#invitations.set(member.id, handle);
+    this.#invitations.set(member.id, this.clock.schedule(member.invitationDueAt!, this.#sendInvitation, `invitation ${member.userName}`, member));
   }
 
   #assertUserNameFree(userName: string): void {

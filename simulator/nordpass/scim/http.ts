@@ -61,10 +61,13 @@ async function readLimited(request: Request, maxBytes: number): Promise<string> 
   return decode(Buffer.concat(chunks), maxBytes);
 }
 
+// Stateless between calls (no `stream` option), so one decoder serves every request.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function decode(bytes: Uint8Array, maxBytes: number): string {
   if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return utf8.decode(bytes);
   } catch {
     throw badRequest('invalidSyntax', 'the request body is not valid UTF-8');
   }

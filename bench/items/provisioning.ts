@@ -1,0 +1,84 @@
+/**
+ * Item 2: the initial provisioning cycle through the mock Entra engine, in process, for three tenant sizes
+ * (users assigned through one group). Each world is dropped before the next is built, except the largest,
+ * which the mass purge item goes on with.
+ */
+import { heapUsedMb, peakRssMb, seconds, thousands } from '../lib/measure.ts';
+import { provisionedWorld, type ProvisionedWorld } from '../lib/world.ts';
+import { below, judged, type BenchContext, type BenchItem } from '../table.ts';
+
+export interface SizeFigures {
+  size: number;
+  provisionMs: number;
+  requestsPerSecond: number;
+  /** Heap in use after gc with this world alive, MB. */
+  heapMb: number;
+  /** Peak RSS of the process so far, MB. */
+  peakRssMb: number;
+}
+
+export const sizes = (ctx: BenchContext) => (ctx.quick ? [1_000, 2_000, 20_000] : [1_000, 10_000, 100_000]);
+
+/** The largest world, provisioned; the first item that asks builds all three sizes. */
+export const largestWorld = (ctx: BenchContext) => ctx.memo('world:largest', async () => (await provisioning(ctx)).largest);
+
+export function provisioning(ctx: BenchContext): Promise<{ figures: SizeFigures[]; largest: ProvisionedWorld; emptyHeapMb: number }> {
+  return ctx.memo('provisioning', async () => {
+    const emptyHeapMb = heapUsedMb();
+    const figures: SizeFigures[] = [];
+    let world: ProvisionedWorld | undefined;
+    for (const size of sizes(ctx)) {
+      world = undefined; // the previous world is garbage before the next is built
+      ctx.log(`  provisioning ${thousands(size)} users`);
+      world = await provisionedWorld(size);
+      figures.push({
+        size,
+        provisionMs: world.provisionMs,
+        requestsPerSecond: (world.requests / world.provisionMs) * 1000,
+        heapMb: heapUsedMb(),
+        peakRssMb: peakRssMb(),
+      });
+    }
+    return { figures, largest: world!, emptyHeapMb };
+  });
+}
+
+const describe = (f: SizeFigures) =>
+  `${thousands(f.size)} users: ${seconds(f.provisionMs)}, ${thousands(f.requestsPerSecond)} req/s, heap ${f.heapMb.toFixed(0)} MB, peak RSS ${f.peakRssMb.toFixed(0)} MB`;
+
+const SCALING = below(11);
+
+const scalingItem: BenchItem = {
+  name: 'Initial cycle, largest vs 10x smaller tenant (wall time)',
+  target: `${SCALING.text} (10x the users)`,
+  async run(ctx) {
+    const { figures } = await provisioning(ctx);
+    const [, middle, largest] = figures as [SizeFigures, SizeFigures, SizeFigures];
+    return judged(largest.provisionMs / 1000, middle.provisionMs / 1000, 's', SCALING,
+      `Initial cycle (GET by filter + POST per user) for ${thousands(largest.size)} vs ${thousands(middle.size)} users. ${figures.map(describe).join('; ')}.`);
+  },
+};
+
+const LIMIT_MB = 300;
+
+const heapItem: BenchItem = {
+  name: 'Heap with the largest tenant provisioned (after gc)',
+  target: 'figure < 300 MB per 100,000 members',
+  async run(ctx) {
+    const { figures, emptyHeapMb } = await provisioning(ctx);
+    const largest = figures.at(-1)!;
+    // Quick runs provision fewer users: the limit scales with them, on top of the empty process's heap.
+    const limit = largest.size >= 100_000 ? LIMIT_MB : emptyHeapMb + (LIMIT_MB * largest.size) / 100_000;
+    return {
+      figure: largest.heapMb,
+      baseline: emptyHeapMb,
+      ratio: largest.heapMb / emptyHeapMb,
+      unit: 'MB',
+      // Quick runs keep relatively more exchanges per member (all of them, under the 100,000 kept): report only.
+      pass: ctx.quick ? null : largest.heapMb < limit,
+      note: `Heap used after gc with both sides of the ${thousands(largest.size)}-user world alive (directory, members, links, logs, exchanges), limit ${limit.toFixed(0)} MB; baseline: the process before any world.`,
+    };
+  },
+};
+
+export default [scalingItem, heapItem];
