@@ -188,6 +188,14 @@ export class ProvisioningJob {
     const summary: CycleSummary = { cycleId, kind, began, ended: began, state: 'Succeeded', countEntitled: 0, countExported: 0, countFailed: 0 };
     this.cycles.push(summary);
     this.#everRun = true;
+    if (this.#idle()) {
+      // fidelity: a cycle with nothing to do sends nothing: Entra's delta query is against its own directory, and the
+      // start-up probe on every cycle is INFERRED (research/entra.md §1). A quiet year then costs no requests, and an
+      // outage in quiet time is noticed at the next cycle that has work. `probeIdleCycles` restores the probe.
+      this.#steadyLast = clock.now();
+      this.#scheduleNext();
+      return;
+    }
     const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
     try {
       await this.#probe(client);
@@ -337,6 +345,15 @@ export class ProvisioningJob {
   #client(tenantUrl: string, secretToken: string): ScimClient {
     const { transport, clock, random, exchanges } = this.deps;
     return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges });
+  }
+
+  /** Nothing changed since the last good cycle and nothing waits: no escrow due, no staged deletes, no trouble. */
+  #idle(): boolean {
+    const w = this.#watermark;
+    const now = this.deps.clock.now();
+    return !this.settings.probeIdleCycles && w !== undefined && !this.#quarantine && this.#unavailableCycles === 0 && !this.#groupsDirty &&
+      this.#staged.size === 0 && this.escrows.due(now).length === 0 &&
+      w.directorySeq === this.deps.directory.seq && w.appSeq === this.deps.app.changeSeq;
   }
 
   /** Test Connection's requests: a user that cannot exist, and with group provisioning on, a group too. */

@@ -22,6 +22,8 @@ export interface EngineSettings {
   // fidelity: how many failed start-up probes (app unreachable) quarantine the job is not public; INFERRED.
   /** Successive cycles whose Test Connection probe failed without a credential error before quarantine. */
   unavailableCyclesBeforeQuarantine: number;
+  /** Send the Test Connection probe even on cycles with nothing to do (off: an idle cycle sends nothing). */
+  probeIdleCycles: boolean;
   escrow: EscrowSettings;
   /** Escrow thresholds (research/entra.md §9), scaled down in tests. */
   escrowThresholds: { evaluateFrom: number; proportion: number; total: number };
@@ -32,6 +34,7 @@ export const DEFAULT_ENGINE: EngineSettings = {
   quarantineIntervalsMs: [6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000],
   quarantineDisableAfterMs: 28 * 86_400_000,
   unavailableCyclesBeforeQuarantine: 3,
+  probeIdleCycles: false,
   escrow: DEFAULT_ESCROW,
   escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000 },
 };

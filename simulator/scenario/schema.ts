@@ -87,6 +87,7 @@ const Provisioning = z.strictObject({
   aadOptscim062020: z.boolean().optional().describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
   groupProvisioning: z.boolean().optional().describe('"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default'),
   unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
+  probeIdleCycles: z.boolean().optional().describe('Send the Test Connection probe on cycles with nothing to do (default off: an idle cycle sends nothing)'),
   escrowThresholds: z.strictObject({ evaluateFrom: z.number().int().nonnegative(), proportion: z.number().min(0).max(1), total: z.number().int().nonnegative() }).partial().optional(),
 });
 

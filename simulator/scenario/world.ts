@@ -59,6 +59,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     },
     engine: {
       ...(p.unavailableCyclesBeforeQuarantine ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine } : {}),
+      ...(p.probeIdleCycles !== undefined ? { probeIdleCycles: p.probeIdleCycles } : {}),
       ...(p.escrowThresholds ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } } : {}),
     },
   });

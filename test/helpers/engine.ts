@@ -9,10 +9,15 @@ export const DAY = 24 * HOUR;
 
 export type WorldOptions = Parameters<typeof world>[0];
 
-/** A world with `upns` added to the directory (and assigned unless `assign: false`), not yet connected. */
+/**
+ * A world with `upns` added to the directory (and assigned unless `assign: false`), not yet connected. These
+ * contract tests pin the probe-per-cycle model (the `probeIdleCycles` setting) unless they say otherwise; the
+ * default, where an idle cycle sends nothing, has its own tests in engine-cycles.test.ts.
+ */
 export function tenantWith(upns: string[], options: WorldOptions & { assign?: boolean } = {}): { w: World; users: DirectoryUser[] } {
   const { assign = true, ...rest } = options;
-  const w = world(rest);
+  const engine = { probeIdleCycles: true, ...rest.azure?.engine };
+  const w = world({ ...rest, azure: { ...rest.azure, engine } });
   const users = upns.map((upn) => w.azure.directory.addUser({ userPrincipalName: upn, displayName: upn.split('@')[0]!, mailNickname: upn.split('@')[0]! }));
   if (assign) for (const u of users) w.azure.app.assign(u.id);
   return { w, users };

@@ -53,7 +53,7 @@ describe('cycles', () => {
     expect(w.azure.job.cycles).toEqual([]);
   });
 
-  it('the watermark: with 20,000 idle assigned users, each incremental cycle costs only the Test Connection probe', { timeout: 60_000 }, async () => {
+  it('the watermark: with 20,000 idle assigned users, an idle incremental cycle sends nothing, and a change costs only its own requests', { timeout: 60_000 }, async () => {
     const w = world({ azure: { exchangeLimit: 1_000 } });
     const users = w.azure.directory.generateUsers(20_000);
     for (const u of users) w.azure.app.assign(u.id);
@@ -66,7 +66,7 @@ describe('cycles', () => {
       await w.clock.advance('40m');
       counts.push(w.azure.exchanges.total - before);
     }
-    expect(counts).toEqual([1, 1, 1, 1, 1]);
+    expect(counts).toEqual([0, 0, 0, 0, 0]);
     expect(w.azure.job.cycles.slice(1).map((c) => c.countEntitled)).toEqual([0, 0, 0, 0, 0]);
     // One user changes: that cycle costs the probe plus that user's GET and PATCH.
     w.azure.directory.updateUser(users[123]!.id, { mailNickname: 'renamed' });
@@ -131,5 +131,31 @@ describe('cycles', () => {
     // Each record points at its own exchanges: the filter GET and the POST.
     const seqs = records.flatMap((r) => r.exchanges);
     expect(seqs.map((s) => w.azure.exchanges.bySeq(s)!.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+  });
+});
+
+describe('idle cycles (the default: probeIdleCycles off)', () => {
+  it('a rotated token in quiet time is noticed at the first cycle that has work, not before', async () => {
+    const w = world();
+    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com' });
+    w.azure.app.assign(ada.id);
+    await w.connect();
+    await w.credentials(); // a new token in NordPass; Entra keeps the old one
+    const before = w.azure.exchanges.total;
+    await w.clock.advance('2h');
+    expect(w.azure.exchanges.total).toBe(before);
+    expect(w.azure.job.status().code).toBe('Active');
+    w.azure.directory.updateUser(ada.id, { displayName: 'Ada L.' });
+    await w.clock.advance('40m');
+    expect(w.azure.job.status()).toMatchObject({ code: 'Quarantine', quarantine: { reason: 'EncounteredQuarantineException' } });
+    expect(w.azure.exchanges.all().slice(before - w.azure.exchanges.total).map((x) => x.status)).toEqual([401]);
+  });
+
+  it('with probeIdleCycles on, every cycle starts with the probe', async () => {
+    const w = world({ azure: { engine: { probeIdleCycles: true } } });
+    await w.connect();
+    const before = w.azure.exchanges.total;
+    await w.clock.advance('2h');
+    expect(w.azure.exchanges.total - before).toBe(3);
   });
 });

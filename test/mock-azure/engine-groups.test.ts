@@ -69,11 +69,11 @@ describe('group provisioning on', () => {
     expect(w.azure.exchanges.all().filter((x) => x.method === 'DELETE' && x.path.startsWith('/Groups/')).map((x) => x.status)).toEqual([204]);
   });
 
-  it('a quiet cycle sends no group requests', async () => {
+  it('a quiet cycle sends nothing at all', async () => {
     const { w } = await setup();
     const before = w.azure.exchanges.total;
     await w.clock.advance('40m');
-    expect(w.azure.exchanges.all().slice(before - w.azure.exchanges.total).map((x) => x.path.split('?')[0])).toEqual(['/Users', '/Groups']);
+    expect(w.azure.exchanges.total).toBe(before);
   });
 
   it('against a NordPass without group provisioning, Test Connection fails with the 501', async () => {
