@@ -4,7 +4,7 @@ import type { GroupRecord } from '../model.ts';
 import type { ScimDeps } from './deps.ts';
 import { ScimError, badRequest } from './errors.ts';
 import { readJsonBody, scimJson, singleQuery } from './http.ts';
-import { answerList, projectFor, readListQuery } from './list.ts';
+import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
 import { checkProjection } from './projection.ts';
 import { renderGroup, storedAttributes } from './render.ts';
@@ -36,11 +36,7 @@ export function groupsRoutes(deps: ScimDeps): Hono {
     scimJson(c, answerList(readListQuery(c, settings.maxResults, settings.maxFilterLength, body), 'Group', groups.all(), render));
 
   routes.get('/', (c) => list(c));
-  routes.post('/.search', async (c) => {
-    const body = await readJsonBody(c, settings.maxBodyBytes);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
-    return list(c, body as Record<string, unknown>);
-  });
+  routes.all('/:id', searchRoute((c, body) => list(c, body), settings.maxBodyBytes));
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');

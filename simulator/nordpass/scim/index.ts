@@ -16,10 +16,8 @@ export const SCIM_SEGMENTS = ['Users', 'Groups', 'ServiceProviderConfig', 'servi
 
 const ALLOWED: Array<[string, string]> = [
   ['/Users', 'GET, POST'],
-  ['/Users/.search', 'POST'],
   ['/Users/:id', 'GET, PUT, PATCH, DELETE'],
   ['/Groups', 'GET, POST'],
-  ['/Groups/.search', 'POST'],
   ['/Groups/:id', 'GET, PUT, PATCH, DELETE'],
   ['/ServiceProviderConfig', 'GET'],
   ['/serviceConfiguration', 'GET'],
@@ -44,13 +42,6 @@ export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
     await next();
   });
 
-  // `/.search` takes POST only. Registered before the resource routes: GET and DELETE /Users/.search used to reach
-  // /Users/:id and answer 404 "no member with id .search" instead of 405 with Allow.
-  for (const path of ['/Users/.search', '/Groups/.search']) {
-    scim.on(['GET', 'PUT', 'PATCH', 'DELETE'], path, (c) => {
-      throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, { Allow: 'POST' });
-    });
-  }
   scim.route('/Users', usersRoutes(deps));
   scim.route('/Groups', groupsRoutes(deps));
   scim.route('/', discoveryRoutes(deps));

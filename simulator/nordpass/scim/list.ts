@@ -1,8 +1,9 @@
 /** The list half of GET /Users and /Groups: filter, stable order, pagination, projection (RFC 7644 §3.4.2). */
 import type { Context } from 'hono';
+import { ScimError } from './errors.ts';
 import { parseFilter, matchesFilter, equalityValue, type FilterNode } from './filter.ts';
 import { badRequest } from './errors.ts';
-import { integerQuery, singleQuery } from './http.ts';
+import { integerQuery, readJsonBody, singleQuery } from './http.ts';
 import { project } from './projection.ts';
 import { listResponse } from './render.ts';
 import type { ResourceType } from './schemas.ts';
@@ -80,4 +81,19 @@ function numberParam(body: Record<string, unknown>, name: string): number | unde
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest('invalidValue', `"${name}" must be an integer`);
   return value;
+}
+
+/**
+ * `/.search` (RFC 7644 §3.4.3) is answered inside the `/:id` routes, not as a route of its own: a static
+ * segment beside `:id` makes Hono fall back from its RegExpRouter to the slower TrieRouter for every request.
+ * POST searches; any other method is 405 (it once reached `:id` and answered 404 "no member with id .search").
+ */
+export function searchRoute(search: (c: Context, body: Record<string, unknown>) => Response, maxBodyBytes: number) {
+  return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
+    if (c.req.param('id') !== '.search') return next();
+    if (c.req.method !== 'POST') throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, { Allow: 'POST' });
+    const body = await readJsonBody(c, maxBodyBytes);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
+    return search(c, body as Record<string, unknown>);
+  };
 }

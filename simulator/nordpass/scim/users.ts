@@ -5,7 +5,7 @@ import { isSoftDeleted } from '../model.ts';
 import type { ScimDeps } from './deps.ts';
 import { ScimError, badRequest } from './errors.ts';
 import { readJsonBody, scimJson, singleQuery } from './http.ts';
-import { answerList, projectFor, readListQuery } from './list.ts';
+import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
 import { checkProjection } from './projection.ts';
 import { renderUser, storedAttributes } from './render.ts';
@@ -34,11 +34,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
 
   routes.get('/', (c) => list(c));
 
-  routes.post('/.search', async (c) => {
-    const body = await readJsonBody(c, settings.maxBodyBytes);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
-    return list(c, body as Record<string, unknown>);
-  });
+  routes.all('/:id', searchRoute((c, body) => list(c, body), settings.maxBodyBytes));
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
