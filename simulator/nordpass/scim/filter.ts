@@ -32,8 +32,20 @@ export type FilterNode =
 
 /** Parses a `filter=` expression; anything malformed, too long or too deep is 400 invalidFilter. */
 export function parseFilter(text: string, limits?: { maxLength?: number; maxDepth?: number }): FilterNode {
+  const simple = SIMPLE_EQ.exec(text);
+  // The query every IdP sends for every user (`userName eq "x"`) skips the general parser; the result is the same node.
+  if (simple && (limits?.maxLength === undefined || text.length <= limits.maxLength)) {
+    try {
+      const value: unknown = JSON.parse(simple[2]!);
+      if (typeof value === 'string') return { kind: 'compare', path: { attribute: simple[1]! }, op: 'eq', value };
+    } catch {
+      // not a plain JSON string: let the full parser judge it
+    }
+  }
   return parseFilterText(text, limits ?? ({} as ParseLimits), 'invalidFilter');
 }
+
+const SIMPLE_EQ = /^\s*(userName|externalId|displayName)\s+eq\s+("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrtu])*")\s*$/i;
 
 /** Where a path's values come from: a definition (undefined: unknown attribute) and the values found. */
 interface Resolved {
@@ -74,12 +86,19 @@ export function equalityValue(node: FilterNode, attribute: string): string | und
   if (node.kind !== 'compare' || node.op !== 'eq' || node.value === null) return undefined;
   const value = typeof node.value === 'string' ? node.value : node.text;
   if (value === undefined) return undefined;
-  return pathKey(node.path) === pathKey(parseAttribute(attribute)) ? value : undefined;
+  return pathKey(node.path) === attributeKey(attribute) ? value : undefined;
 }
 
-function parseAttribute(attribute: string): AttrPath {
-  const node = parseFilter(`${attribute} pr`);
-  return node.kind === 'present' ? node.path : { attribute: '' };
+const attributeKeys = new Map<string, string>();
+
+function attributeKey(attribute: string): string {
+  let key = attributeKeys.get(attribute);
+  if (key === undefined) {
+    const node = parseFilter(`${attribute} pr`);
+    key = pathKey(node.kind === 'present' ? node.path : { attribute: '' });
+    attributeKeys.set(attribute, key);
+  }
+  return key;
 }
 
 function pathKey(p: AttrPath): string {
