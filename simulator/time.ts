@@ -91,7 +91,17 @@ export function parseInstant(input: string | number | Date): number {
   return ms;
 }
 
+// Virtual time stands still between advances, so the same few instants are formatted over and over (every SCIM
+// response carries created and lastModified): a small cache saves a Date and a toISOString per call.
+const isoCache = new Map<number, string>();
+
 /** Epoch milliseconds as ISO 8601 UTC with milliseconds: what every report and response shows. */
 export function formatInstant(ms: number): string {
-  return new Date(ms).toISOString();
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoCache.size >= 4_096) isoCache.clear();
+    isoCache.set(ms, iso);
+  }
+  return iso;
 }
