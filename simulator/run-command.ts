@@ -45,7 +45,11 @@ export async function runCommand(argv: string[]): Promise<number> {
     bail: values.bail === true,
     ...(values.seed !== undefined ? { seed: String(values.seed) } : {}),
     ...(values.http !== undefined ? { httpTarget: { tenantUrl: String(values.http), secretToken: String(values.token) } } : {}),
-    onResult: quiet ? undefined : (result, done, total) => out.write(progressLine(result, done, total)),
+    onResult: quiet ? undefined : (result, done, total) => {
+      // On a terminal a bar under the lines shows how far the run is; piped output and CI get plain lines only.
+      const bar = useColor() ? progressBar(done, total) : '';
+      out.write(`${useColor() ? '\r\u001b[K' : ''}${progressLine(result, done, total)}${done < total ? bar : ''}`);
+    },
   });
   for (const invalid of report.invalid) process.stderr.write(`${paint(33, 'invalid')} ${invalid.message}\n`);
   let written: string[] = [];
@@ -79,6 +83,12 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`\n${files.length - bad} valid, ${bad} invalid\n`);
   return bad ? 2 : 0;
+}
+
+function progressBar(done: number, total: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `${paint(36, `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`)} ${done}/${total} scenarios`;
 }
 
 function progressLine(r: ScenarioResult, done: number, total: number): string {
