@@ -9,87 +9,15 @@
 import type { Clock, TimerHandle } from '../simulator/clock.ts';
 import type { Random } from '../simulator/random.ts';
 import { formatInstant } from '../simulator/time.ts';
+import { ChangeFeed } from './directory-changes.ts';
 import { PeopleGenerator } from './directory-generate.ts';
+import { checkGroupFields, checkUpn, checkUserFields, displayNameFromAlias, freezeUser, READ_ONLY, REQUIRED_STRINGS, USER_FIELDS } from './directory-input.ts';
+import {
+  DEFAULT_DIRECTORY_SETTINGS, DirectoryError, MAX_GENERATED_USERS,
+  type DirectoryChange, type DirectoryChangeKind, type DirectoryGroup, type DirectorySettings, type DirectoryUser, type GroupChanges, type UserChanges,
+} from './directory-types.ts';
 
-export interface DirectoryUser {
-  /** Object id, a GUID. */
-  id: string;
-  /** Unique case-insensitively among live and deleted users. */
-  userPrincipalName: string;
-  mail?: string;
-  givenName?: string;
-  surname?: string;
-  displayName: string;
-  mailNickname: string;
-  jobTitle?: string;
-  department?: string;
-  employeeId?: string;
-  telephoneNumber?: string;
-  mobilePhone?: string;
-  accountEnabled: boolean;
-  /** Epoch ms, virtual. */
-  createdDateTime: number;
-  /** Set while the user is in Deleted users (the recycle bin). */
-  deletedDateTime?: number;
-}
-
-export interface DirectoryGroup {
-  id: string;
-  displayName: string;
-  description?: string;
-  securityEnabled: boolean;
-  mailEnabled: boolean;
-  createdDateTime: number;
-  /** Direct members, user ids and group ids, in the order they were added. */
-  memberIds: string[];
-}
-
-export type DirectoryChangeKind =
-  | 'userCreated' | 'userUpdated' | 'userSoftDeleted' | 'userRestored' | 'userHardDeleted'
-  | 'groupCreated' | 'groupUpdated' | 'groupDeleted' | 'memberAdded' | 'memberRemoved';
-
-export interface DirectoryChange {
-  seq: number;
-  at: number;
-  kind: DirectoryChangeKind;
-  /** The user or group changed; for member changes, the member. */
-  objectId: string;
-  /** For member changes: the group. */
-  groupId?: string;
-}
-
-export type DirectoryErrorCode = 'notFound' | 'conflict' | 'invalid';
-
-/** A request the directory refuses; Graph faces map the code to 404 / 409 / 400. */
-export class DirectoryError extends Error {
-  override name = 'DirectoryError';
-  constructor(readonly code: DirectoryErrorCode, message: string) {
-    super(message);
-  }
-}
-
-export interface DirectorySettings {
-  /** How long a deleted user stays restorable before permanent deletion starts. */
-  recycleBinWindowMs: number;
-}
-
-export type UserChanges = Partial<Omit<DirectoryUser, 'id' | 'createdDateTime' | 'deletedDateTime'>>;
-export type GroupChanges = Partial<Pick<DirectoryGroup, 'displayName' | 'description' | 'securityEnabled' | 'mailEnabled'>>;
-
-const DAY_MS = 86_400_000;
-export const DEFAULT_DIRECTORY_SETTINGS: DirectorySettings = { recycleBinWindowMs: 30 * DAY_MS };
-export const MAX_GENERATED_USERS = 1_000_000;
-
-const USER_FIELDS = [
-  'id', 'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'mailNickname', 'jobTitle',
-  'department', 'employeeId', 'telephoneNumber', 'mobilePhone', 'accountEnabled', 'createdDateTime', 'deletedDateTime',
-] as const;
-const EDITABLE_STRINGS = new Set<string>([
-  'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'mailNickname', 'jobTitle', 'department',
-  'employeeId', 'telephoneNumber', 'mobilePhone',
-]);
-const REQUIRED_STRINGS = ['userPrincipalName', 'displayName', 'mailNickname'] as const;
-const READ_ONLY = new Set(['id', 'createdDateTime', 'deletedDateTime']);
+export * from './directory-types.ts';
 
 interface GroupRecord {
   readonly id: string;
@@ -125,13 +53,7 @@ export class Directory {
 
   // The change feed, one entry per change across four arrays (seq n at index n - 1); DirectoryChange objects are
   // made when read. A frozen object per change cost ~80 bytes; a 100,000-user tenant records 200,000 changes.
-  readonly #changeKinds: DirectoryChangeKind[] = [];
-  readonly #changeObjectIds: string[] = [];
-  readonly #changeGroupIds: Array<string | undefined> = [];
-  readonly #changeTimes: number[] = [];
-  readonly #listeners = new Set<(change: DirectoryChange) => void>();
-  #undelivered = 0;
-  #delivering = false;
+  readonly #feed = new ChangeFeed();
 
   constructor(clock: Clock, random: Random, settings: Partial<DirectorySettings> = {}) {
     this.#clock = clock;
@@ -443,25 +365,17 @@ export class Directory {
 
   /** The latest change's seq; 0 before any change. A consumer keeps it as its watermark. */
   get seq(): number {
-    return this.#changeKinds.length;
+    return this.#feed.seq;
   }
 
   /** Changes with a seq greater than `seq`, oldest first; costs what it returns. */
   changesSince(seq: number): DirectoryChange[] {
-    if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.seq) {
-      throw new DirectoryError('invalid', `seq must be a whole number from 0 to the latest seq ${this.seq}, got ${seq}`);
-    }
-    // seq n sits at index n - 1, so everything after `seq` starts at index `seq`.
-    const changes: DirectoryChange[] = [];
-    for (let i = seq; i < this.#changeKinds.length; i++) changes.push(this.#change(i));
-    return changes;
+    return this.#feed.since(seq);
   }
 
   /** Calls `listener` with every change after it is fully applied, in seq order; returns an unsubscribe. */
   onChange(listener: (change: DirectoryChange) => void): () => void {
-    const entry = (change: DirectoryChange) => listener(change);
-    this.#listeners.add(entry);
-    return () => void this.#listeners.delete(entry);
+    return this.#feed.subscribe(listener);
   }
 
   // ---- internals ---------------------------------------------------------------------------------
@@ -616,94 +530,12 @@ export class Directory {
   }
 
   #record(kind: DirectoryChangeKind, objectId: string, groupId?: string): void {
-    this.#changeKinds.push(kind);
-    this.#changeObjectIds.push(objectId);
-    this.#changeGroupIds.push(groupId);
-    this.#changeTimes.push(this.#clock.now());
-    this.#undelivered++;
+    this.#feed.record(kind, this.#clock.now(), objectId, groupId);
   }
 
-  #change(index: number): DirectoryChange {
-    const change: DirectoryChange = { seq: index + 1, at: this.#changeTimes[index]!, kind: this.#changeKinds[index]!, objectId: this.#changeObjectIds[index]! };
-    const groupId = this.#changeGroupIds[index];
-    if (groupId !== undefined) change.groupId = groupId;
-    return Object.freeze(change);
-  }
-
-  // Delivers recorded changes once an operation is complete. A listener that mutates the directory only
-  // records; the outer loop delivers those next, so every listener sees every change in seq order.
   #flush(): void {
-    if (this.#delivering) return;
-    this.#delivering = true;
-    let firstError: unknown;
-    let failed = false;
-    try {
-      while (this.#undelivered > 0) {
-        const change = this.#change(this.#changeKinds.length - this.#undelivered--);
-        for (const listener of this.#listeners) {
-          try {
-            listener(change);
-          } catch (error) {
-            if (!failed) [failed, firstError] = [true, error];
-          }
-        }
-      }
-    } finally {
-      this.#delivering = false;
-    }
-    // The directory is consistent by now; a broken listener still fails loudly, after the others ran.
-    if (failed) throw firstError;
+    this.#feed.deliver();
   }
+
 }
 
-function checkUpn(value: unknown, field = 'userPrincipalName'): string {
-  if (typeof value !== 'string' || value === '') throw new DirectoryError('invalid', `${field} is required`);
-  const at = value.indexOf('@');
-  if (/\s/.test(value) || at <= 0 || at !== value.lastIndexOf('@') || at === value.length - 1) {
-    const shown = field === 'domain' ? value.slice(value.indexOf('@') + 1) : value;
-    throw new DirectoryError('invalid', field === 'domain'
-      ? `domain "${shown}" must be a domain name such as contoso.com (no "@", no spaces)`
-      : `userPrincipalName "${value}" must look like alias@domain: one "@" with text on both sides and no spaces`);
-  }
-  return value;
-}
-
-function checkUserFields(fields: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(fields)) {
-    if (key === 'accountEnabled') {
-      if (value !== undefined && typeof value !== 'boolean') throw new DirectoryError('invalid', 'accountEnabled must be true or false');
-    } else if (!EDITABLE_STRINGS.has(key)) {
-      throw new DirectoryError('invalid', `unknown user attribute "${key}"`);
-    } else if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-      throw new DirectoryError('invalid', `${key} must be a non-empty string`);
-    }
-  }
-}
-
-function checkGroupFields(fields: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(fields)) {
-    if (key === 'securityEnabled' || key === 'mailEnabled') {
-      if (value !== undefined && typeof value !== 'boolean') throw new DirectoryError('invalid', `${key} must be true or false`);
-    } else if (key === 'displayName' || key === 'description') {
-      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-        throw new DirectoryError('invalid', `${key} must be a non-empty string`);
-      }
-    } else if (key !== 'id') {
-      throw new DirectoryError('invalid', `unknown group attribute "${key}"`);
-    }
-  }
-}
-
-// One fixed property order for every record: identical shapes keep V8's objects small and fast, and
-// dropping undefined keeps `toEqual` and JSON free of empty keys.
-function freezeUser(source: Partial<Record<(typeof USER_FIELDS)[number], unknown>>): DirectoryUser {
-  const user: Record<string, unknown> = {};
-  for (const key of USER_FIELDS) if (source[key] !== undefined) user[key] = source[key];
-  return Object.freeze(user) as unknown as DirectoryUser;
-}
-
-/** "adele.vance" -> "Adele Vance": what an admin would type when only the UPN is given. */
-function displayNameFromAlias(alias: string): string {
-  const words = alias.split(/[._-]+/).filter((word) => word !== '');
-  return words.length === 0 ? alias : words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
-}
