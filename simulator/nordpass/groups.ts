@@ -42,6 +42,7 @@ export class Groups {
     group.displayName = String(attributes.displayName);
     group.updatedAt = this.clock.now();
     group.version++;
+    this.store.groupChanged(group);
   }
 
   delete(group: GroupRecord): void {

@@ -187,7 +187,7 @@ export class Members {
   readonly #sendInvitation = (member: Member) => {
     this.#invitations.delete(member.id);
     delete member.invitationDueAt;
-    this.store.touched(member); // the one change that records no event (and bumps no version) when the member is not pending
+    this.store.changed(member); // the one change that records no event when the member is not pending
     // A member soft-deleted before the email went out never gets it.
     if (member.status !== 'pending') return;
     const now = this.clock.now();
@@ -233,6 +233,7 @@ export class Members {
     member.updatedAt = at;
     member.version++;
     member.history.push({ at, type, by, ...(from ? { from, to } : {}), ...(detail ? { detail } : {}) });
+    this.store.changed(member);
     this.#emit(member, type);
   }
 

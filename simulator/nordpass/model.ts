@@ -94,3 +94,24 @@ export const emptyData = (clockNow: number): NordPassData => ({
 /** A live member occupies its userName; a deleted one frees it. */
 export const isLive = (m: Member) => m.status !== 'deleted';
 export const isSoftDeleted = (m: Member) => m.status === 'suspended' || m.status === 'forbidden';
+
+/** A data file (or its journal) that cannot be used; the server refuses to start rather than overwrite it. */
+export class DataFileError extends Error {
+  override name = 'DataFileError';
+}
+
+const STATUSES = new Set(['pending', 'active', 'suspended', 'forbidden', 'deleted']);
+const OPTIONAL_TIMES = ['invitationDueAt', 'invitedAt', 'acceptedAt', 'softDeletedAt', 'purgeAt', 'deletedAt'] as const;
+
+/** What is wrong with one stored member, if anything: a restart must not schedule a purge from a broken record. */
+export function memberProblem(m: unknown): string | undefined {
+  if (!m || typeof m !== 'object') return 'not an object';
+  const r = m as Record<string, unknown>;
+  if (typeof r.id !== 'string' || typeof r.userName !== 'string') return 'id and userName must be strings';
+  if (!STATUSES.has(r.status as string)) return `unknown status ${JSON.stringify(r.status)}`;
+  if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number' || typeof r.version !== 'number') return 'createdAt, updatedAt and version must be numbers';
+  for (const key of OPTIONAL_TIMES) if (r[key] !== undefined && typeof r[key] !== 'number') return `${key} must be a number`;
+  if (!Array.isArray(r.history)) return 'history must be a list';
+  if (!r.attributes || typeof r.attributes !== 'object') return 'attributes must be an object';
+  return undefined;
+}

@@ -1,17 +1,41 @@
 /**
  * NordPass's storage: lowdb holding plain JSON, with in-memory indexes so no lookup scans. Scenario runs
- * use the Memory adapter; `serve --data FILE` writes the file with group commit (see commit()).
+ * use the Memory adapter; `serve --data FILE` keeps FILE as a snapshot (lowdb's JSON, written atomically by
+ * temp + rename) plus FILE.journal, where each group commit appends one line with what changed (journal.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { Low, Memory } from 'lowdb';
-import { DataFile } from 'lowdb/node';
-import type { Email, GroupRecord, Member, NordPassData } from './model.ts';
+import { TextFile } from 'lowdb/node';
+import { Journal, journalPath, readDataFile } from './journal.ts';
+import type { GroupRecord, Member, NordPassData } from './model.ts';
 import { emptyData, isLive } from './model.ts';
 
-/** A data file that cannot be used; the server refuses to start rather than overwrite it. */
-export class DataFileError extends Error {
-  override name = 'DataFileError';
+export { DataFileError } from './model.ts';
+export { readDataFile } from './journal.ts';
+
+/** What a store with a data file keeps besides the data: the files, and what changed since the last line. */
+interface Disk {
+  snapshot: TextFile;
+  journal: Journal;
+  snapshotBytes: number;
+  members: Set<Member>;
+  groups: Set<GroupRecord>;
+  removedGroups: Set<string>;
+  /** Outbox entries before this index are in a line already. */
+  outboxFrom: number;
+  /** The token hash and virtual time as of the last line. */
+  token: string | undefined;
+  clockNow: number;
+  /** Each member's JSON as of its last line or snapshot. */
+  memberJson: Map<Member, string>;
+  /** Set by flush(): compact after the next line whatever the journal's size. */
+  compactNext: boolean;
 }
+
+type Batch = { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
+
+// Compact once the journal outgrows 4x the snapshot (replay at start stays cheap), within 1-64 MB: small data
+// would otherwise be rewritten every few commits, big data would leave a journal slow to replay.
+const journalLimit = (snapshotBytes: number) => Math.min(64 << 20, Math.max(1 << 20, 4 * snapshotBytes));
 
 export class NordPassStore {
   readonly #db: Low<NordPassData>;
@@ -19,16 +43,15 @@ export class NordPassStore {
   readonly #byId = new Map<string, Member>();
   readonly #liveByUserName = new Map<string, Member>();
   readonly #groupsById = new Map<string, GroupRecord>();
+  readonly #disk: Disk | undefined;
   #writing: Promise<void> | undefined;
-  #next: { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  #next: Batch | undefined;
   #writes = 0;
 
-  readonly #cache: JsonCache | undefined;
-
-  private constructor(db: Low<NordPassData>, now: () => number, cache?: JsonCache) {
+  private constructor(db: Low<NordPassData>, now: () => number, disk?: Disk) {
     this.#db = db;
     this.#now = now;
-    this.#cache = cache;
+    this.#disk = disk;
     for (const member of db.data.members) this.#index(member);
     for (const group of db.data.groups) this.#groupsById.set(group.id, group);
   }
@@ -39,24 +62,27 @@ export class NordPassStore {
   }
 
   /**
-   * Opens (or creates) a data file. A file that does not parse or is not scimsim's format is an error,
-   * never silently replaced by an empty store.
+   * Opens (or creates) a data file: the snapshot with its journal replayed, then compacted so the journal starts
+   * empty. Anything unreadable is an error before a byte is written, never silently replaced by an empty store.
    */
   static async openFile(file: string, now: () => number): Promise<NordPassStore> {
-    let text: string | undefined;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new DataFileError(`cannot read data file ${file}: ${(e as Error).message}`);
-      }
-    }
-    const cache = new JsonCache();
-    const adapter = new DataFile<NordPassData>(file, { parse: JSON.parse, stringify: (d) => cache.stringify(d) });
-    const db = new Low(adapter, emptyData(now()));
-    if (text !== undefined) db.data = parseDataFile(file, text);
-    const store = new NordPassStore(db, now, cache);
-    if (text === undefined) await store.commit();
+    const { data, snapshotBytes, replayed } = await readDataFile(file, now);
+    const disk: Disk = {
+      snapshot: new TextFile(file),
+      journal: await Journal.open(journalPath(file)),
+      snapshotBytes,
+      members: new Set(),
+      groups: new Set(),
+      removedGroups: new Set(),
+      outboxFrom: data.outbox.length,
+      token: data.scimTokenSha256,
+      clockNow: data.clockNow,
+      memberJson: new Map(),
+      compactNext: false,
+    };
+    const store = new NordPassStore(new Low(new Memory<NordPassData>(), data), now, disk);
+    // Snapshot first, truncate second: a kill in between replays lines the snapshot already holds.
+    if (snapshotBytes === 0 || replayed || disk.journal.size > 0) await store.#compact(store.#snapshot(disk));
     return store;
   }
 
@@ -64,7 +90,7 @@ export class NordPassStore {
     return this.#db.data;
   }
 
-  /** Completed writes to the file (one per group commit). */
+  /** Completed group commits (with a data file: lines appended to the journal). */
   get writes(): number {
     return this.#writes;
   }
@@ -86,14 +112,12 @@ export class NordPassStore {
   addMember(member: Member): void {
     this.#db.data.members.push(member);
     this.#index(member);
+    this.#disk?.members.add(member);
   }
 
-  /**
-   * Says a member changed without a new version (every change through Members bumps the version but one), so
-   * the next write serialises it again.
-   */
-  touched(member: Member): void {
-    this.#cache?.forget(member);
+  /** Says a member changed, so the next journal line holds it (Members calls this on every change). */
+  changed(member: Member): void {
+    this.#disk?.members.add(member);
   }
 
   /** Keeps the userName index true after a member's userName or status changed. */
@@ -114,35 +138,48 @@ export class NordPassStore {
   addGroup(group: GroupRecord): void {
     this.#db.data.groups.push(group);
     this.#groupsById.set(group.id, group);
+    this.#disk?.groups.add(group);
+  }
+
+  /** Says a group changed, so the next journal line holds it. */
+  groupChanged(group: GroupRecord): void {
+    this.#disk?.groups.add(group);
   }
 
   removeGroup(id: string): void {
     this.#groupsById.delete(id);
     this.#db.data.groups = this.#db.data.groups.filter((g) => g.id !== id);
+    this.#disk?.removedGroups.add(id);
   }
 
   /**
    * Makes every change so far durable. Group commit: while one write is on its way to disk, all commits
-   * that arrive share the next single write, so N requests cost far fewer than N whole-file writes, and each
-   * caller's promise settles only once a write that contains its change is done.
+   * that arrive share the next single write (one journal line), and each caller's promise settles only once
+   * a write that contains its change is done.
    */
   commit(): Promise<void> {
     if (this.#next) return this.#next.promise;
-    {
-      let resolve!: () => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.#next = { promise, resolve, reject };
-      void this.#drain();
-      return promise;
-    }
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.#next = { promise, resolve, reject };
+    void this.#drain();
+    return promise;
   }
 
-  /** Waits for every commit so far to reach the file (graceful shutdown). */
+  /** Waits for every commit so far to reach the disk, then compacts (graceful shutdown: FILE alone holds it all). */
   async flush(): Promise<void> {
+    await this.#settled();
+    if (!this.#disk) return;
+    this.#disk.compactNext = true;
+    await this.commit();
+    await this.#settled(); // the compaction runs after the commit's acknowledgement
+  }
+
+  async #settled(): Promise<void> {
     while (this.#writing || this.#next) await (this.#next?.promise ?? this.#writing);
   }
 
@@ -151,117 +188,94 @@ export class NordPassStore {
     while (this.#next) {
       const batch = this.#next;
       this.#next = undefined;
-      this.#db.data.clockNow = this.#now();
-      this.#writing = this.#db.write();
-      try {
-        await this.#writing;
+      this.#writing = this.#write(batch);
+      await this.#writing;
+      this.#writing = undefined;
+    }
+  }
+
+  async #write(batch: Batch): Promise<void> {
+    this.#db.data.clockNow = this.#now();
+    const disk = this.#disk;
+    try {
+      if (!disk) {
+        await this.#db.write();
+      } else {
+        const line = this.#line(disk);
+        // Made in the same turn as the line, so the snapshot is exactly the journal's state (see journal.ts).
+        const compact = disk.compactNext || disk.journal.size > journalLimit(disk.snapshotBytes);
+        const snapshot = compact ? this.#snapshot(disk) : undefined;
+        disk.compactNext = false;
+        if (line !== undefined) await disk.journal.append(line);
         this.#writes++;
         batch.resolve();
-      } catch (e) {
-        batch.reject(e);
-      } finally {
-        this.#writing = undefined;
+        // The acknowledgements are out; commits arriving meanwhile wait for this one snapshot write at most.
+        // A failed compaction loses nothing (the journal still holds it all) and is tried again later.
+        if (snapshot !== undefined) await this.#compact(snapshot).catch(() => undefined);
+        return;
       }
+      this.#writes++;
+      batch.resolve();
+    } catch (e) {
+      batch.reject(e);
     }
+  }
+
+  /**
+   * The journal line (a JournalRecord) for what changed since the previous one, or undefined when nothing did;
+   * resets the change sets. Built by hand to keep each member's JSON for the next snapshot.
+   */
+  #line(disk: Disk): string | undefined {
+    const data = this.#db.data;
+    const parts: string[] = [];
+    if (data.scimTokenSha256 !== disk.token) parts.push(`"scimTokenSha256":${JSON.stringify((disk.token = data.scimTokenSha256))}`);
+    if (disk.members.size > 0) parts.push(`"members":[${[...disk.members].map((m) => this.#memberJson(disk, m)).join(',')}]`);
+    if (data.outbox.length > disk.outboxFrom) {
+      parts.push(`"outboxFrom":${disk.outboxFrom}`, `"outbox":${JSON.stringify(data.outbox.slice(disk.outboxFrom))}`);
+      disk.outboxFrom = data.outbox.length;
+    }
+    // A group made and removed between two lines is in neither list.
+    const groups = [...disk.groups].filter((g) => this.#groupsById.get(g.id) === g);
+    if (groups.length > 0) parts.push(`"groups":${JSON.stringify(groups)}`);
+    if (disk.removedGroups.size > 0) parts.push(`"removedGroups":${JSON.stringify([...disk.removedGroups])}`);
+    disk.members.clear();
+    disk.groups.clear();
+    disk.removedGroups.clear();
+    if (parts.length === 0 && data.clockNow === disk.clockNow) return undefined;
+    disk.clockNow = data.clockNow;
+    return `{"clockNow":${data.clockNow}${parts.map((p) => `,${p}`).join('')}}`;
+  }
+
+  #memberJson(disk: Disk, member: Member): string {
+    const json = JSON.stringify(member);
+    disk.memberJson.set(member, json);
+    return json;
+  }
+
+  /**
+   * JSON.stringify(data), byte for byte, but with each member's JSON as its last line (or snapshot) made it: every
+   * change to a member puts it in the next line, made in the same turn as any snapshot, so none is stale. At 180,000
+   * members this is a join of ~80 MB of strings instead of serialising them all again (~0.5 s of blocked loop).
+   */
+  #snapshot(disk: Disk): string {
+    const parts: string[] = [];
+    for (const [key, value] of Object.entries(this.#db.data)) {
+      if (value === undefined) continue;
+      const json = key === 'members' ? `[${(value as Member[]).map((m) => disk.memberJson.get(m) ?? this.#memberJson(disk, m)).join(',')}]` : JSON.stringify(value);
+      parts.push(`${JSON.stringify(key)}:${json}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+
+  async #compact(snapshot: string): Promise<void> {
+    const disk = this.#disk!;
+    await disk.snapshot.write(snapshot);
+    await disk.journal.truncate();
+    disk.snapshotBytes = snapshot.length;
   }
 
   #index(member: Member): void {
     this.#byId.set(member.id, member);
     if (isLive(member)) this.#liveByUserName.set(member.userName.toLowerCase(), member);
   }
-}
-
-/**
- * JSON.stringify of the whole data, byte for byte, but each member's JSON is kept (by position: members are only
- * ever appended) and made again only when its version moved or it was touched, each email's once. A write costs
- * joining strings, not serialising every member with its history again (20,000 members: JSON.stringify ~23 ms,
- * the join ~5 ms; writing and renaming the file, ~13 ms, remains the cost of a whole-file group commit).
- */
-class JsonCache {
-  readonly #members: Member[] = [];
-  readonly #versions: number[] = [];
-  readonly #memberJson: string[] = [];
-  readonly #emails: Email[] = [];
-  readonly #emailJson: string[] = [];
-  #touched = new Set<Member>();
-
-  forget(member: Member): void {
-    this.#touched.add(member);
-  }
-
-  stringify(data: NordPassData): string {
-    const parts: string[] = [];
-    // The data's own key order, as JSON.stringify would (scimTokenSha256 comes wherever it was added).
-    for (const [key, value] of Object.entries(data)) {
-      if (value === undefined) continue;
-      const json = key === 'members' ? this.#membersJson(value as Member[]) : key === 'outbox' ? this.#outboxJson(value as Email[]) : JSON.stringify(value);
-      parts.push(`${JSON.stringify(key)}:${json}`);
-    }
-    this.#touched = new Set();
-    return `{${parts.join(',')}}`;
-  }
-
-  #membersJson(members: Member[]): string {
-    const touched = this.#touched;
-    for (let i = 0; i < members.length; i++) {
-      const member = members[i]!;
-      if (this.#members[i] !== member || this.#versions[i] !== member.version || (touched.size > 0 && touched.has(member))) {
-        this.#members[i] = member;
-        this.#versions[i] = member.version;
-        this.#memberJson[i] = JSON.stringify(member);
-      }
-    }
-    this.#members.length = this.#versions.length = this.#memberJson.length = members.length;
-    return `[${this.#memberJson.join(',')}]`;
-  }
-
-  #outboxJson(emails: Email[]): string {
-    for (let i = 0; i < emails.length; i++) {
-      if (this.#emails[i] !== emails[i]) {
-        this.#emails[i] = emails[i]!;
-        this.#emailJson[i] = JSON.stringify(emails[i]);
-      }
-    }
-    this.#emails.length = this.#emailJson.length = emails.length;
-    return `[${this.#emailJson.join(',')}]`;
-  }
-}
-
-function parseDataFile(file: string, text: string): NordPassData {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new DataFileError(
-      `data file ${file} is not valid JSON (${(e as Error).message}); it was left untouched. Move it away or pass another --data file.`,
-    );
-  }
-  const d = data as Partial<NordPassData> | null;
-  if (!d || typeof d !== 'object' || d.format !== 1 || !Array.isArray(d.members) || !Array.isArray(d.outbox) ||
-      !Array.isArray(d.groups) || typeof d.clockNow !== 'number') {
-    throw new DataFileError(
-      `data file ${file} is not a scimsim data file (expected {"format":1,"clockNow":...,"members":[...]}); it was left untouched.`,
-    );
-  }
-  d.members.forEach((m, i) => {
-    const problem = memberProblem(m);
-    if (problem) throw new DataFileError(`data file ${file} has a malformed member at members[${i}]: ${problem}; it was left untouched.`);
-  });
-  return d as NordPassData;
-}
-
-const STATUSES = new Set(['pending', 'active', 'suspended', 'forbidden', 'deleted']);
-const OPTIONAL_TIMES = ['invitationDueAt', 'invitedAt', 'acceptedAt', 'softDeletedAt', 'purgeAt', 'deletedAt'] as const;
-
-/** What is wrong with one stored member, if anything: a restart must not schedule a purge from a broken record. */
-function memberProblem(m: unknown): string | undefined {
-  if (!m || typeof m !== 'object') return 'not an object';
-  const r = m as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.userName !== 'string') return 'id and userName must be strings';
-  if (!STATUSES.has(r.status as string)) return `unknown status ${JSON.stringify(r.status)}`;
-  if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number' || typeof r.version !== 'number') return 'createdAt, updatedAt and version must be numbers';
-  for (const key of OPTIONAL_TIMES) if (r[key] !== undefined && typeof r[key] !== 'number') return `${key} must be a number`;
-  if (!Array.isArray(r.history)) return 'history must be a list';
-  if (!r.attributes || typeof r.attributes !== 'object') return 'attributes must be an object';
-  return undefined;
 }

@@ -10,6 +10,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readDataFile } from '../../simulator/nordpass/store.ts';
 import { ADMIN, PATCH_SCHEMA, TOKEN, USER_SCHEMA, call, serve, type Served } from './served.ts';
 
 const KILLS = Number(process.env.SCIMSIM_CRASH_KILLS ?? 25);
@@ -72,9 +73,11 @@ describe.skipIf(!process.env.SCIMSIM_CRASH)('serve --data survives SIGKILL under
         await s.exit;
         await Promise.allSettled(load);
         survived++;
-        // The file always parses, whatever the moment of the kill.
+        // The file always parses, whatever the moment of the kill, and its journal replays onto it.
         const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; members: unknown[] };
         expect(data.format).toBe(1);
+        const onDisk = (await readDataFile(file)).data;
+        for (const id of acked.created.keys()) expect(onDisk.members.some((m) => m.id === id), `acknowledged create ${id} on disk after the kill`).toBe(true);
       } finally {
         s.child.kill('SIGKILL');
       }

@@ -2,10 +2,11 @@
  * Concurrency over real HTTP against `scimsim serve --data` (group commit on): the in-process cases of
  * test/simulator/nordpass/concurrency.test.ts, once more through sockets and the file.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDataFile } from '../../simulator/nordpass/store.ts';
 import { ADMIN, PATCH_SCHEMA, TOKEN, USER_SCHEMA, call, serve, type Served } from './served.ts';
 
 let s: Served;
@@ -26,7 +27,8 @@ describe('concurrent requests over HTTP', () => {
     expect(statuses.filter((x) => x === 201)).toHaveLength(1);
     expect(statuses.filter((x) => x === 409)).toHaveLength(49);
     for (const r of results.filter((x) => x.status === 409)) expect((await r.json()).scimType).toBe('uniqueness');
-    const onDisk = JSON.parse(await readFile(file, 'utf8')) as { members: Array<{ userName: string }> };
+    // On disk means the data file with its journal replayed, as a restart would read them.
+    const onDisk = (await readDataFile(file)).data;
     expect(onDisk.members.filter((m) => m.userName.toLowerCase() === 'same@example.com')).toHaveLength(1);
   });
 
@@ -52,7 +54,7 @@ describe('concurrent requests over HTTP', () => {
     expect(status).toBe('deleted');
     expect(member.history.at(-1)!.type).toBe('deleted');
     expect((await call(s.origin, 'GET', `/scim/v2/Users/${id}`, TOKEN)).status).toBe(404);
-    const onDisk = JSON.parse(await readFile(file, 'utf8')) as { members: Array<{ id: string; status: string; history: unknown[] }> };
+    const onDisk = (await readDataFile(file)).data;
     const stored = onDisk.members.find((m) => m.id === id)!;
     expect(stored.status).toBe('deleted');
     expect(stored.history).toHaveLength(member.history.length);

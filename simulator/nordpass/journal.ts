@@ -1,0 +1,182 @@
+/**
+ * The journal beside a `--data` file (FILE.journal): one JSON line per group commit, holding only what changed
+ * since the previous line. Appending a line costs the change, not the file; the snapshot (FILE, lowdb's JSON) is
+ * rewritten only at compaction. The state on disk is always the snapshot with every complete line replayed.
+ *
+ * Why this is safe against SIGKILL (not power loss: the page cache survives a killed process, so no fsync):
+ * - a line goes out in one write, so a kill leaves at most the LAST line torn (no newline yet); it was never
+ *   acknowledged, and replay drops it. A torn or invalid line anywhere else is corruption, never skipped.
+ * - replay is idempotent (members and groups are upserted by id, outbox entries placed at their index, clockNow
+ *   only moves forward), and a compaction's snapshot is made in the same turn as the last line before it, so a
+ *   kill between "snapshot renamed" and "journal truncated" replays lines the snapshot already holds: no change.
+ * Also here: reading the data on disk (snapshot + journal) with every check, before anything is written.
+ */
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import type { Email, GroupRecord, Member, NordPassData } from './model.ts';
+import { DataFileError, emptyData, memberProblem } from './model.ts';
+
+/** One line. store.ts writes it by hand (to keep each member's JSON for the next snapshot), in this key order. */
+export interface JournalRecord {
+  /** The virtual time at the commit. */
+  clockNow: number;
+  /** Set only when the token changed since the previous line. */
+  scimTokenSha256?: string;
+  /** Whole members, new or changed, upserted by id (new ones in creation order). */
+  members?: Member[];
+  /** Outbox entries from index outboxFrom on (the outbox is append-only). */
+  outboxFrom?: number;
+  outbox?: Email[];
+  /** Whole groups, new or changed, upserted by id. */
+  groups?: GroupRecord[];
+  removedGroups?: string[];
+}
+
+export const journalPath = (file: string) => `${file}.journal`;
+
+/** The records of a journal's text, in order; a torn last line (no newline) is dropped, anything else invalid refused. */
+export function parseJournal(path: string, text: string): JournalRecord[] {
+  const lines = text.split('\n');
+  lines.pop(); // '' after the last newline, or the torn line a kill left
+  return lines.map((line, i) => {
+    const refuse = (why: string) =>
+      new DataFileError(`journal ${path} line ${i + 1} ${why}; it and the data file were left untouched. Move both away or pass another --data file.`);
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw refuse('is not valid JSON (only a torn last line is expected after a crash)');
+    }
+    const problem = recordProblem(record);
+    if (problem) throw refuse(`is not a scimsim journal record: ${problem}`);
+    return record as JournalRecord;
+  });
+}
+
+/** Replays records onto a snapshot's data, in place. */
+export function replay(path: string, data: NordPassData, records: JournalRecord[]): void {
+  const memberAt = new Map(data.members.map((m, i) => [m.id, i]));
+  records.forEach((r, i) => {
+    data.clockNow = Math.max(data.clockNow, r.clockNow);
+    if (r.scimTokenSha256 !== undefined) data.scimTokenSha256 = r.scimTokenSha256;
+    for (const m of r.members ?? []) {
+      const at = memberAt.get(m.id);
+      if (at !== undefined) data.members[at] = m;
+      else memberAt.set(m.id, data.members.push(m) - 1);
+    }
+    if (r.outbox) {
+      const from = r.outboxFrom!;
+      if (from > data.outbox.length) {
+        throw new DataFileError(`journal ${path} line ${i + 1} continues the outbox at ${from} but it holds ${data.outbox.length} emails (a line is missing); it and the data file were left untouched.`);
+      }
+      r.outbox.forEach((e, k) => (data.outbox[from + k] = e));
+    }
+    if (r.removedGroups?.length) {
+      const removed = new Set(r.removedGroups);
+      data.groups = data.groups.filter((g) => !removed.has(g.id));
+    }
+    for (const g of r.groups ?? []) {
+      const at = data.groups.findIndex((x) => x.id === g.id);
+      if (at >= 0) data.groups[at] = g;
+      else data.groups.push(g);
+    }
+  });
+}
+
+function recordProblem(r: unknown): string | undefined {
+  if (!r || typeof r !== 'object' || Array.isArray(r)) return 'not an object';
+  const x = r as Record<string, unknown>;
+  if (typeof x.clockNow !== 'number') return 'clockNow must be a number';
+  if (x.scimTokenSha256 !== undefined && typeof x.scimTokenSha256 !== 'string') return 'scimTokenSha256 must be a string';
+  if (x.members !== undefined) {
+    if (!Array.isArray(x.members)) return 'members must be a list';
+    for (const [i, m] of x.members.entries()) {
+      const problem = memberProblem(m);
+      if (problem) return `members[${i}]: ${problem}`;
+    }
+  }
+  if (x.outbox !== undefined && (!Array.isArray(x.outbox) || !Number.isInteger(x.outboxFrom) || (x.outboxFrom as number) < 0)) return 'outbox must be a list with a whole outboxFrom';
+  if (x.groups !== undefined && (!Array.isArray(x.groups) || x.groups.some((g) => typeof (g as GroupRecord | null)?.id !== 'string'))) return 'groups must be a list of groups with ids';
+  if (x.removedGroups !== undefined && (!Array.isArray(x.removedGroups) || x.removedGroups.some((id) => typeof id !== 'string'))) return 'removedGroups must be a list of ids';
+  return undefined;
+}
+
+/** The open journal file. Appends only; emptied once a compaction's snapshot is in place. */
+export class Journal {
+  private constructor(
+    readonly path: string,
+    readonly handle: FileHandle,
+    /** Bytes in the file. */
+    public size: number,
+  ) {}
+
+  static async open(path: string): Promise<Journal> {
+    const handle = await open(path, 'a'); // O_APPEND: every write lands at the end, also after a truncate
+    return new Journal(path, handle, (await handle.stat()).size);
+  }
+
+  /** Appends one line (a JournalRecord's JSON, which never holds a raw newline). */
+  async append(line: string): Promise<void> {
+    const bytes = Buffer.from(`${line}\n`);
+    // One write(2) for a regular file; a short write only continues the same last line.
+    for (let done = 0; done < bytes.length; ) done += (await this.handle.write(bytes, done)).bytesWritten;
+    this.size += bytes.length;
+  }
+
+  async truncate(): Promise<void> {
+    await this.handle.truncate(0);
+    this.size = 0;
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/**
+ * The data on disk as a restart would see it (snapshot + journal), read without writing anything: openFile's
+ * first step, and what tests compare with the server's memory while it runs. A missing FILE is empty data.
+ */
+export async function readDataFile(file: string, now: () => number = () => 0): Promise<{ data: NordPassData; snapshotBytes: number; replayed: boolean }> {
+  const path = journalPath(file);
+  const text = await readText(file, 'data file');
+  const journal = await readText(path, 'journal');
+  if (text === undefined && journal) {
+    throw new DataFileError(`journal ${path} has no data file ${file} beside it; it was left untouched. Move it away or pass another --data file.`);
+  }
+  const data = text === undefined ? emptyData(now()) : parseDataFile(file, text);
+  const records = journal ? parseJournal(path, journal) : [];
+  replay(path, data, records);
+  return { data, snapshotBytes: text?.length ?? 0, replayed: records.length > 0 };
+}
+
+async function readText(file: string, what: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DataFileError(`cannot read ${what} ${file}: ${(e as Error).message}`);
+  }
+}
+
+function parseDataFile(file: string, text: string): NordPassData {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new DataFileError(
+      `data file ${file} is not valid JSON (${(e as Error).message}); it was left untouched. Move it away or pass another --data file.`,
+    );
+  }
+  const d = data as Partial<NordPassData> | null;
+  if (!d || typeof d !== 'object' || d.format !== 1 || !Array.isArray(d.members) || !Array.isArray(d.outbox) ||
+      !Array.isArray(d.groups) || typeof d.clockNow !== 'number') {
+    throw new DataFileError(
+      `data file ${file} is not a scimsim data file (expected {"format":1,"clockNow":...,"members":[...]}); it was left untouched.`,
+    );
+  }
+  d.members.forEach((m, i) => {
+    const problem = memberProblem(m);
+    if (problem) throw new DataFileError(`data file ${file} has a malformed member at members[${i}]: ${problem}; it was left untouched.`);
+  });
+  return d as NordPassData;
+}
