@@ -106,7 +106,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         // Keep-alive clients that never hang up must not hold the shutdown forever.
         setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
       });
-      await nordpass.store.flush();
+      await nordpass.store.close();
     })());
 
   return { nordpass, azure, clock, origin, server, close };

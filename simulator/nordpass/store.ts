@@ -179,6 +179,12 @@ export class NordPassStore {
     await this.#settled(); // the compaction runs after the commit's acknowledgement
   }
 
+  /** flush(), then lets go of the journal's file handle: the store is not used afterwards. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#disk?.journal.close();
+  }
+
   async #settled(): Promise<void> {
     while (this.#writing || this.#next) await (this.#next?.promise ?? this.#writing);
   }
