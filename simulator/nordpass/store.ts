@@ -35,6 +35,8 @@ type Batch = { promise: Promise<void>; resolve: () => void; reject: (e: unknown)
 
 // Compact once the journal outgrows 4x the snapshot (replay at start stays cheap), within 1-64 MB: small data
 // would otherwise be rewritten every few commits, big data would leave a journal slow to replay.
+const RESOLVED = Promise.resolve();
+
 const journalLimit = (snapshotBytes: number) => Math.min(64 << 20, Math.max(1 << 20, 4 * snapshotBytes));
 
 export class NordPassStore {
@@ -158,6 +160,11 @@ export class NordPassStore {
    * a write that contains its change is done.
    */
   commit(): Promise<void> {
+    // In memory there is nothing to make durable: every request would otherwise pay a promise chain for nothing.
+    if (!this.#disk) {
+      this.#db.data.clockNow = this.#now();
+      return RESOLVED;
+    }
     if (this.#next) return this.#next.promise;
     let resolve!: () => void;
     let reject!: (e: unknown) => void;

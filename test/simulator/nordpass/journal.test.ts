@@ -165,6 +165,7 @@ describe('the --data journal', () => {
     const store = NordPassStore.inMemory(() => 0);
     await store.commit();
     await store.flush();
-    expect(store.writes).toBe(1);
+    // Nothing to make durable in memory: a commit settles at once and writes nothing.
+    expect(store.writes).toBe(0);
   });
 });
