@@ -2,7 +2,7 @@
 import { CONFORMANCE_RUNS, peersAvailable, runSuite } from './suites.ts';
 
 if (!peersAvailable()) {
-  console.error('conformance: ../shared/peers is not beside this clone; nothing to run');
+  console.error('conformance: the suites in test/fixtures/peers are missing; nothing to run');
   process.exit(2);
 }
 let unexpected = 0;

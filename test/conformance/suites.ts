@@ -8,7 +8,8 @@ import newman from 'newman';
 import { startServer, type RunningServer } from '../../simulator/server.ts';
 import type { NordPassSettingsInput } from '../../simulator/nordpass/config.ts';
 
-const PEERS = fileURLToPath(new URL('../../../shared/peers/', import.meta.url));
+// Copies of the suites in ../shared/peers (see test/fixtures/README.md), so a clone runs them on its own.
+const PEERS = fileURLToPath(new URL('../fixtures/peers/', import.meta.url));
 export const MICROSOFT_COLLECTION = `${PEERS}microsoft-scimreferencecode/PostmanCollection.json`;
 export const OKTA_COLLECTION = `${PEERS}okta/okta-scim20-spec.postman_collection.json`;
 export const peersAvailable = () => existsSync(MICROSOFT_COLLECTION) && existsSync(OKTA_COLLECTION);

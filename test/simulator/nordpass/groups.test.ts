@@ -7,7 +7,7 @@ const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/peers/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
 
 const on = () => harness({ groupProvisioning: true });
 

@@ -13,7 +13,7 @@ interface Fixture {
   statusCode: number;
 }
 const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/peers/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
 
 /** Fields of a fixture response that do not depend on which server answered (no id, meta, computed values). */
 function serverIndependent(response: Record<string, any>, fields: string[]): Record<string, unknown> {

@@ -15,7 +15,7 @@ function scimError(fn: () => unknown): ScimError {
 }
 
 const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../../../shared/peers/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8')) as {
+  JSON.parse(readFileSync(new URL(`../../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8')) as {
     request: Record<string, unknown>;
     response: Record<string, unknown>;
   };
