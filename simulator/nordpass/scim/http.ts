@@ -33,7 +33,8 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
   } catch (e) {
     throw badRequest('invalidSyntax', `the request body is not valid JSON: ${(e as Error).message}`);
   }
-  if (depthOf(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+  // Nesting needs an opening bracket per level: a body with fewer brackets than the limit cannot be too deep.
+  if (bracketsExceed(text, MAX_JSON_DEPTH) && depthOf(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw badRequest('invalidSyntax', `the request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   return value;
@@ -76,6 +77,15 @@ function decode(bytes: Uint8Array, maxBytes: number): string {
 const tooLarge = (maxBytes: number) =>
   new ScimError(413, undefined, `the request body is larger than the limit of ${maxBytes} bytes`);
 
+function bracketsExceed(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code === 123 || code === 91) && ++count > limit) return true; // { [
+  }
+  return false;
+}
+
 function depthOf(value: unknown, limit: number, depth = 0): number {
   if (depth > limit || value === null || typeof value !== 'object') return depth;
   let max = depth;
@@ -96,9 +106,12 @@ export function singleQuery(c: Context, name: string): string | undefined {
 // Query parameters by lower-cased name, parsed once per request: a list reads five of them, and parsing the
 // whole query string for each was a sixth of the time of a GET by filter.
 const queriesByRequest = new WeakMap<Request, Map<string, string[]>>();
+const NONE: readonly string[] = [];
 
 // Entra and the Microsoft collection are loose about case (`startindex`, `Filter`): parameter names match case-insensitively.
 function queriesIgnoringCase(c: Context, name: string): readonly string[] {
+  // Most writes carry no query string at all: nothing to parse.
+  if (!c.req.url.includes('?')) return NONE;
   let byName = queriesByRequest.get(c.req.raw);
   if (!byName) {
     byName = new Map();
