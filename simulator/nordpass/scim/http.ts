@@ -114,16 +114,39 @@ function queriesIgnoringCase(c: Context, name: string): readonly string[] {
   if (!c.req.url.includes('?')) return NONE;
   let byName = queriesByRequest.get(c.req.raw);
   if (!byName) {
-    byName = new Map();
-    for (const [key, values] of Object.entries(c.req.queries())) {
-      const lower = key.toLowerCase();
-      const all = byName.get(lower);
-      if (all) all.push(...values);
-      else byName.set(lower, [...values]);
-    }
+    byName = parseQuery(c.req.url);
     queriesByRequest.set(c.req.raw, byName);
   }
   return byName.get(name.toLowerCase()) ?? [];
+}
+
+// A small parser of its own: Hono's general one was a tenth of the time of a GET by filter in serve mode.
+function parseQuery(url: string): Map<string, string[]> {
+  const byName = new Map<string, string[]>();
+  const start = url.indexOf('?');
+  const end = url.indexOf('#', start);
+  const query = url.slice(start + 1, end === -1 ? undefined : end);
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = decodeComponent(eq === -1 ? pair : pair.slice(0, eq)).toLowerCase();
+    const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1));
+    const all = byName.get(key);
+    if (all) all.push(value);
+    else byName.set(key, [value]);
+  }
+  return byName;
+}
+
+// `+` is a space in a query string (Entra sends `filter=userName+eq+"..."`); malformed escapes are kept as sent.
+function decodeComponent(text: string): string {
+  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
 }
 
 /** A non-negative integer query parameter, or the fallback when absent; non-numbers are invalidValue. */
