@@ -8,7 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { Clock } from './clock.ts';
 import type { NordPassSettingsInput } from './nordpass/config.ts';
-import { canonicalPath, createNordPass, type NordPass } from './nordpass/app.ts';
+import { createNordPass, type NordPass } from './nordpass/app.ts';
 import { DataFileError, NordPassStore } from './nordpass/store.ts';
 import { Random } from './random.ts';
 import { simRoutes } from './sim-api.ts';
@@ -73,8 +73,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const transport: Transport = (request) => (new URL(request.url).origin === ownOrigin ? nordpass.fetch(request) : overHttp(request));
   const azure = createAzure({ clock, random: new Random(options.seed ?? randomBytes(8).toString('hex')).fork('azure'), transport });
 
-  const root = new Hono({ getPath: canonicalPath });
-  root.route('/', nordpass.app);
+  // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
+  const root = nordpass.app;
   root.route('/azure/v1.0', graphRoutes({ azure, adminToken: nordpass.adminToken, clock }));
   root.route('/_sim', simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }));
   root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));

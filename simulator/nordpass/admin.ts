@@ -28,7 +28,6 @@ export class AdminError extends Error {
 export function adminRoutes(deps: AdminDeps): Hono {
   const { members, store, credentials } = deps;
   const admin = new Hono();
-  admin.onError((error, c) => renderAdminError(error, c));
 
   admin.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -131,7 +130,7 @@ function detail(m: Member) {
   return { ...summary(m), attributes: m.attributes, history: m.history.map((e) => ({ ...e, at: formatInstant(e.at) })) };
 }
 
-function renderAdminError(error: Error, c: Context): Response {
+export function renderAdminError(error: Error, c: Context): Response {
   if (error instanceof AdminError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
   if (error instanceof LifecycleError) {
     const status = error.code === 'notFound' ? 404 : error.code === 'conflict' ? 409 : error.code === 'forbidden' || error.code === 'seatLimit' ? 403 : 409;

@@ -2,12 +2,12 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import type { Random } from '../random.ts';
-import { adminRoutes } from './admin.ts';
+import { adminRoutes, renderAdminError } from './admin.ts';
 import { resolveSettings, type NordPassSettings, type NordPassSettingsInput } from './config.ts';
 import { Credentials } from './credentials.ts';
 import { Groups } from './groups.ts';
 import { Members } from './members.ts';
-import { SCIM_SEGMENTS, scimRoutes } from './scim/index.ts';
+import { renderScimError, SCIM_SEGMENTS, scimRoutes } from './scim/index.ts';
 import { NordPassStore } from './store.ts';
 
 export interface NordPassOptions {
@@ -65,6 +65,9 @@ export function createNordPass(options: NordPassOptions): NordPass {
   const tenantUrl = () => `${origin}${SCIM_BASE_PATH}`;
 
   const app = new Hono({ getPath: canonicalPath });
+  // One error handler at the root, by face: a sub-app's own onError makes Hono wrap every one of its handlers
+  // in another compose per request.
+  app.onError((error, c) => (c.req.path.startsWith('/admin') ? renderAdminError(error, c) : renderScimError(error, c)));
   app.route(SCIM_BASE_PATH, scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials));
   app.route('/admin', adminRoutes({ members, store, credentials, adminToken, tenantUrl }));
 

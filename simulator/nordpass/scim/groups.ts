@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import type { GroupRecord } from '../model.ts';
 import type { ScimDeps } from './deps.ts';
-import { ScimError, badRequest } from './errors.ts';
+import { ScimError } from './errors.ts';
 import { readJsonBody, scimJson, singleQuery } from './http.ts';
 import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';

@@ -29,7 +29,6 @@ const ALLOWED: Array<[string, string]> = [
 
 export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
   const scim = new Hono();
-  scim.onError((error, c) => renderScimError(error, c));
 
   scim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
