@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDataFile } from '../../simulator/nordpass/store.ts';
-import { ADMIN, PATCH_SCHEMA, TOKEN, USER_SCHEMA, call, serve, type Served } from './served.ts';
+import { ADMIN, PATCH_SCHEMA, TOKEN, USER_SCHEMA, call, serve, type Served } from '../helpers/served.ts';
 
 const KILLS = Number(process.env.SCIMSIM_CRASH_KILLS ?? 25);
 const SEED = Number(process.env.SCIMSIM_CRASH_SEED ?? Date.now() % 1_000_000);

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from './served.ts';
+import { run } from '../helpers/served.ts';
 
 const VALID = JSON.stringify({ format: 1, clockNow: 1767600000000, members: [], outbox: [], groups: [] });
 

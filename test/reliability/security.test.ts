@@ -12,7 +12,7 @@ import { MAX_GENERATED_USERS } from '../../simulator/scenario/schema.ts';
 import { STEP_HANDLERS } from '../../simulator/scenario/steps.ts';
 import { buildWorld } from '../../simulator/scenario/world.ts';
 import { SCIM_TOKEN, harness } from '../helpers/nordpass.ts';
-import { ADMIN, TOKEN, USER_SCHEMA, call, run, serve, type Served } from './served.ts';
+import { ADMIN, TOKEN, USER_SCHEMA, call, run, serve, type Served } from '../helpers/served.ts';
 
 const SOURCE = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
 

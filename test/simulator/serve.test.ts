@@ -1,21 +1,10 @@
 /** `scimsim serve` as a real process: banner, auth on every face, clock over HTTP, persistence, graceful stop. */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/scimsim.mjs', import.meta.url).pathname;
-const TOKEN = 'serve-scim-token-123';
-const ADMIN = 'serve-admin-token-123';
-const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  origin: string;
-  output: () => string;
-  exit: Promise<number | null>;
-}
+import { ADMIN, BIN, call, serve as start, TOKEN, USER_SCHEMA, type Served } from '../helpers/served.ts';
 
 const running: Served[] = [];
 afterEach(() => {
@@ -23,36 +12,10 @@ afterEach(() => {
 });
 
 async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const origin = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 20_000);
-    const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m && out.includes('Press Ctrl+C to stop.')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout.on('data', check);
-    void exit.then(() => reject(new Error(`serve exited early:\n${out}`)));
-  });
-  const served = { child, origin, output: () => out, exit };
+  const served = await start(args);
   running.push(served);
   return served;
 }
-
-const call = (origin: string, method: string, path: string, token: string, body?: unknown) =>
-  fetch(`${origin}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/scim+json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
 
 describe('scimsim serve', () => {
   it('prints the credentials, binds loopback, serves every face with its own token, and moves the clock on request', async () => {

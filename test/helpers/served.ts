@@ -1,4 +1,4 @@
-/** `scimsim serve` as a child process on loopback, for the reliability tests: start, call, kill. */
+/** `scimsim serve` as a child process on loopback, for the tests that need a real server: start, call, kill. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export const BIN = new URL('../../bin/scimsim.mjs', import.meta.url).pathname;
