@@ -1,13 +1,11 @@
 /** /Groups: full CRUD and membership with group provisioning on; 501 everywhere (and nothing stored) while it is off. */
-import { readFileSync } from 'node:fs';
+import { idpFixture } from '../../helpers/scim.ts';
 import { describe, expect, it } from 'vitest';
 import { ERROR_SCHEMA, PATCH_SCHEMA, harness, type Harness } from '../../helpers/nordpass.ts';
 
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-const fixture = (name: string): Record<string, any> =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
 
 const on = () => harness({ groupProvisioning: true });
 
@@ -66,7 +64,7 @@ describe('groups with group provisioning on', () => {
 
   it('Entra update_group.json (Replace displayName, Add then Remove a member, Entra dialect) gives the fixture values', async () => {
     const h = on();
-    const { request, response, statusCode } = fixture('azuread/update_group.json');
+    const { request, response, statusCode } = idpFixture('azuread/update_group.json');
     const user = await h.createUser('member@example.com');
     const keep = await h.createUser('keep@example.com');
     const group = await createGroup(h, 'before', { members: [{ value: keep.id }] });

@@ -1,19 +1,9 @@
 /** POST, PATCH and PUT /Users with the bodies real clients send; ETags, virtual-time meta, userName reuse. */
-import { readFileSync } from 'node:fs';
+import { idpFixture } from '../../helpers/scim.ts';
 import { describe, expect, it } from 'vitest';
 import { PATCH_SCHEMA, USER_SCHEMA, harness, type Harness } from '../../helpers/nordpass.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-interface Fixture {
-  request: Record<string, any>;
-  response: Record<string, any>;
-  method: string;
-  path: string;
-  statusCode: number;
-}
-const fixture = (name: string): Fixture =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'));
 
 /** Fields of a fixture response that do not depend on which server answered (no id, meta, computed values). */
 function serverIndependent(response: Record<string, any>, fields: string[]): Record<string, unknown> {
@@ -30,7 +20,7 @@ async function activeMember(h: Harness, userName: string, extra: Record<string, 
 describe('POST bodies of real clients', () => {
   it('Entra create_user.json: 201 with the same values back', async () => {
     const h = harness();
-    const { request, response, statusCode } = fixture('azuread/create_user.json');
+    const { request, response, statusCode } = idpFixture('azuread/create_user.json');
     const res = await h.scim('POST', '/Users', request);
     expect(res.status).toBe(statusCode);
     const body = await res.json();
@@ -48,7 +38,7 @@ describe('POST bodies of real clients', () => {
 
   it('Okta create_user.json: 201, the password is neither stored nor returned', async () => {
     const h = harness();
-    const { request, response, statusCode } = fixture('okta/create_user.json');
+    const { request, response, statusCode } = idpFixture('okta/create_user.json');
     const res = await h.scim('POST', '/Users', request);
     expect(res.status).toBe(statusCode);
     const body = await res.json();
@@ -110,8 +100,8 @@ describe('POST bodies of real clients', () => {
 describe('PATCH bodies of real clients', () => {
   it('Entra update_user.json on a user created from create_user.json gives the fixture values and suspends', async () => {
     const h = harness();
-    const created = fixture('azuread/create_user.json');
-    const update = fixture('azuread/update_user.json');
+    const created = idpFixture('azuread/create_user.json');
+    const update = idpFixture('azuread/update_user.json');
     const user = await activeMember(h, created.request.userName, {
       ...created.request,
       userName: created.request.userName,

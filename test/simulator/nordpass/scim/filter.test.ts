@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../../simulator/nordpass/scim/errors.ts';
+import { scimError } from '../../../helpers/scim.ts';
 import { equalityValue, matchesFilter, matchesValueFilter, parseFilter } from '../../../../simulator/nordpass/scim/filter.ts';
 import { ENTERPRISE_USER_SCHEMA, lookupAttribute } from '../../../../simulator/nordpass/scim/schemas.ts';
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScimError');
-}
 
 const user = {
   schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE_USER_SCHEMA],

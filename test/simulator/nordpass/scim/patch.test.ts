@@ -1,24 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../../simulator/nordpass/scim/errors.ts';
+import { idpFixture, scimError } from '../../../helpers/scim.ts';
 import { applyPatch, PATCH_OP_SCHEMA } from '../../../../simulator/nordpass/scim/patch.ts';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../../simulator/nordpass/scim/schemas.ts';
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScimError');
-}
-
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8')) as {
-    request: Record<string, unknown>;
-    response: Record<string, unknown>;
-  };
 
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP_SCHEMA], Operations });
 
@@ -55,7 +38,7 @@ const patchGroup = (group: Record<string, unknown>, ...ops: unknown[]) => applyP
 
 describe('the real Entra fixture bodies', () => {
   it('update_user.json gives exactly the fixture response', () => {
-    const { request, response } = fixture('azuread/update_user.json');
+    const { request, response } = idpFixture('azuread/update_user.json');
     const before = {
       ...structuredClone(response),
       userName: 'Test_User_old@testuser.com',
@@ -71,7 +54,7 @@ describe('the real Entra fixture bodies', () => {
   });
 
   it('update_group.json renames, adds then removes the member (non-RFC remove with a value list)', () => {
-    const { request, response } = fixture('azuread/update_group.json');
+    const { request, response } = idpFixture('azuread/update_group.json');
     const before = { ...structuredClone(response), displayName: 'displayName', members: [{ value: 'other-member' }] };
     const { resource, changed } = applyPatch(before, request, 'Group');
     expect(resource).toEqual({ ...response, members: [{ value: 'other-member' }] });
@@ -83,13 +66,13 @@ describe('the real Entra fixture bodies', () => {
   });
 
   it('the Okta fixture bodies apply too', () => {
-    const okta = fixture('okta/update_user_patch.json');
+    const okta = idpFixture('okta/update_user_patch.json');
     const user = { ...structuredClone(okta.response), active: true };
     expect(applyPatch(user, okta.request, 'User').resource).toEqual(okta.response);
-    const rename = fixture('okta/update_group_name.json');
+    const rename = idpFixture('okta/update_group_name.json');
     const group = { ...structuredClone(rename.response), displayName: 'Old name' };
     expect(applyPatch(group, rename.request, 'Group').resource.displayName).toBe('Test SCIMv2'); // id echoed, unchanged
-    const membership = fixture('okta/update_group_membership.json');
+    const membership = idpFixture('okta/update_group_membership.json');
     const withMember = { schemas: [GROUP_SCHEMA], id: 'abf4dd94-a4c0-4f67-89c9-76b03340cb9b', displayName: 'Test SCIMv2', members: [{ value: '89bb1940-b905-4575-9e7f-6f887cfb368e' }] };
     const after = applyPatch(withMember, membership.request, 'Group').resource;
     expect(after.members).toEqual([

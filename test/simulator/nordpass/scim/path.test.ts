@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../../simulator/nordpass/scim/errors.ts';
+import { scimError } from '../../../helpers/scim.ts';
 import { formatPath, parsePath } from '../../../../simulator/nordpass/scim/path.ts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../../../simulator/nordpass/scim/schemas.ts';
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parsePath', () => {
   it.each<[string, object]>([

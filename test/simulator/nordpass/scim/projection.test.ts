@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../../simulator/nordpass/scim/errors.ts';
+import { scimError } from '../../../helpers/scim.ts';
 import { project, splitList } from '../../../../simulator/nordpass/scim/projection.ts';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../../simulator/nordpass/scim/schemas.ts';
-
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScimError');
-}
 
 const user = {
   schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../../../../simulator/nordpass/scim/errors.ts';
+import { idpFixture, scimError } from '../../../helpers/scim.ts';
 import {
   deepClone,
   deepEqual,
@@ -11,24 +10,9 @@ import {
 } from '../../../../simulator/nordpass/scim/resource.ts';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../../../../simulator/nordpass/scim/schemas.ts';
 
-function scimError(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ScimError) return e;
-    throw e;
-  }
-  throw new Error('expected a ScimError');
-}
-
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8')) as {
-    request: Record<string, unknown>;
-  };
-
 describe('normalizeResource: the IdP bodies', () => {
   it('Entra create_user.json: readOnly meta dropped, empty roles dropped, extension listed', () => {
-    const { request } = fixture('azuread/create_user.json');
+    const { request } = idpFixture('azuread/create_user.json');
     const frozen = structuredClone(request);
     expect(normalizeResource(request, 'User')).toEqual({
       schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
@@ -42,19 +26,19 @@ describe('normalizeResource: the IdP bodies', () => {
   });
 
   it('Okta create_user.json: password and groups never stored, locale kept', () => {
-    const out = normalizeResource(fixture('okta/create_user.json').request, 'User');
+    const out = normalizeResource(idpFixture('okta/create_user.json').request, 'User');
     expect('password' in out).toBe(false);
     expect('groups' in out).toBe(false);
     expect(out).toMatchObject({ userName: 'test.user@okta.local', locale: 'en-US', displayName: 'Test User', active: true });
   });
 
   it('Entra and Okta create_group.json', () => {
-    expect(normalizeResource(fixture('azuread/create_group.json').request, 'Group')).toEqual({
+    expect(normalizeResource(idpFixture('azuread/create_group.json').request, 'Group')).toEqual({
       schemas: [GROUP_SCHEMA],
       externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
       displayName: 'displayName',
     });
-    expect(normalizeResource(fixture('okta/create_group.json').request, 'Group')).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'Test SCIMv2' });
+    expect(normalizeResource(idpFixture('okta/create_group.json').request, 'Group')).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'Test SCIMv2' });
   });
 
   it('the Microsoft collection: capitalised names, "True" string, extension with odd case', () => {

@@ -1,0 +1,37 @@
+/** A world whose Entra side is reached through the Graph routes, mounted where `scimsim serve` mounts them. */
+import { Hono } from 'hono';
+import { graphRoutes } from '../../mock-azure/graph/index.ts';
+import { world } from './world.ts';
+
+export const ADMIN = 'graph-admin-token-0123';
+export const BASE = 'http://127.0.0.1:8080/azure/v1.0';
+/** Graph's "Default Access" app role. */
+export const DEFAULT_ROLE = '00000000-0000-0000-0000-000000000000';
+
+export type Body = Record<string, any>;
+
+export interface CallInit {
+  /** Another token, or null for none (default: the admin token). */
+  token?: string | null;
+  /** A raw body instead of JSON of `body`. */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export function graphWorld(options: Parameters<typeof world>[0] = {}) {
+  const w = world(options);
+  const root = new Hono();
+  root.route('/azure/v1.0', graphRoutes({ azure: w.azure, adminToken: ADMIN, clock: w.clock }));
+  const call = async (method: string, path: string, body?: unknown, init: CallInit = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? ADMIN}`;
+    const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
+    if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await root.request(path.startsWith('http') ? path : `${BASE}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Body };
+  };
+  const sp = w.azure.app.servicePrincipalId;
+  const assign = (principalId: string) => call('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp, appRoleId: DEFAULT_ROLE });
+  return { ...w, root, call, sp, assign };
+}
