@@ -1,33 +1,16 @@
 /** /users, /groups and /servicePrincipals details over Graph: edits, members, group deletion, live names. */
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { graphRoutes } from '../../mock-azure/graph/index.ts';
-import { world } from '../helpers/world.ts';
+import { BASE, DEFAULT_ROLE, graphWorld as baseWorld, type Body } from '../helpers/graph.ts';
 
-const ADMIN = 'graph-admin-token-0123';
-const BASE = 'http://127.0.0.1:8080/azure/v1.0';
-const DEFAULT_ROLE = '00000000-0000-0000-0000-000000000000';
-
-type Body = Record<string, any>;
-
+/** The Graph world with shortcuts for users, groups and members. */
 function graphWorld() {
-  const w = world();
-  const root = new Hono();
-  root.route('/azure/v1.0', graphRoutes({ azure: w.azure, adminToken: ADMIN, clock: w.clock }));
-  const call = async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${ADMIN}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await root.request(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Body };
-  };
-  const sp = w.azure.app.servicePrincipalId;
+  const g = baseWorld();
+  const { call } = g;
   const user = async (upn: string, extra: Body = {}) => (await call('POST', '/users', { userPrincipalName: upn, displayName: upn.split('@')[0], ...extra })).body;
   const group = async (displayName: string) => (await call('POST', '/groups', { displayName, mailNickname: displayName.toLowerCase(), mailEnabled: false, securityEnabled: true })).body;
   const addMember = (groupId: string, memberId: string, url = `https://graph.microsoft.com/v1.0/directoryObjects/${memberId}`) =>
     call('POST', `/groups/${groupId}/members/$ref`, { '@odata.id': url });
-  const assign = (principalId: string) => call('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp, appRoleId: DEFAULT_ROLE });
-  return { ...w, call, sp, user, group, addMember, assign };
+  return { ...g, user, group, addMember };
 }
 
 describe('users over Graph', () => {

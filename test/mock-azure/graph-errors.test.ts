@@ -1,31 +1,11 @@
 /** The Graph face's errors (Graph's error body, codes and statuses) and its OData options ($filter, $top, $select). */
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { graphRoutes } from '../../mock-azure/graph/index.ts';
+import { ADMIN, BASE, graphWorld, type Body } from '../helpers/graph.ts';
 import { world } from '../helpers/world.ts';
 
-const ADMIN = 'graph-admin-token-0123';
-const BASE = 'http://127.0.0.1:8080/azure/v1.0';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING = '0b7a3f4e-1111-4222-8333-944445555666';
-
-type Body = Record<string, any>;
-
-function graphWorld() {
-  const w = world();
-  const root = new Hono();
-  root.route('/azure/v1.0', graphRoutes({ azure: w.azure, adminToken: ADMIN, clock: w.clock }));
-  const call = async (method: string, path: string, body?: unknown, init: { token?: string | null; raw?: string; headers?: Record<string, string> } = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? ADMIN}`;
-    const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    if (payload !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await root.request(path.startsWith('http') ? path : `${BASE}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Body };
-  };
-  return { ...w, root, call, sp: w.azure.app.servicePrincipalId };
-}
 
 /** Asserts Graph's error shape and returns the error object. */
 function graphError(res: { status: number; body: Body; headers: Headers }, status: number, code: string): Body {

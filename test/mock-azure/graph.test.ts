@@ -1,44 +1,29 @@
 /** The seed guide driven through Microsoft Graph v1.0 routes only (mock-azure/graph), with NordPass in process. */
-import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { graphRoutes } from '../../mock-azure/graph/index.ts';
-import { world } from '../helpers/world.ts';
+import { BASE, graphWorld as baseWorld, type Body } from '../helpers/graph.ts';
+import type { world } from '../helpers/world.ts';
 
-const ADMIN = 'graph-admin-token-0123';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const BASE = 'http://127.0.0.1:8080/azure/v1.0';
 
-type Body = Record<string, any>;
-
-/** A world whose Entra side is reached only through Graph, mounted where the server mounts it. */
+/** The Graph world with the steps of the seed guide as Graph calls. */
 function graphWorld(options: Parameters<typeof world>[0] = {}) {
-  const w = world(options);
-  const root = new Hono();
-  root.route('/azure/v1.0', graphRoutes({ azure: w.azure, adminToken: ADMIN, clock: w.clock }));
-  const call = async (method: string, path: string, body?: unknown) => {
-    const headers: Record<string, string> = { Authorization: `Bearer ${ADMIN}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await root.request(`${BASE}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Body };
-  };
-  const sp = w.azure.app.servicePrincipalId;
-  const jobPath = () => `/servicePrincipals/${sp}/synchronization/jobs/${w.azure.job.id}`;
+  const g = baseWorld(options);
+  const { call, sp } = g;
+  const jobPath = () => `/servicePrincipals/${sp}/synchronization/jobs/${g.azure.job.id}`;
   const secrets = (pairs: Record<string, string>) => ({ value: Object.entries(pairs).map(([key, value]) => ({ key, value })) });
   const createUser = async (upn: string, displayName: string) => {
     const res = await call('POST', '/users', { accountEnabled: true, displayName, mailNickname: upn.split('@')[0], userPrincipalName: upn, passwordProfile: { password: 'x-P@ss-1', forceChangePasswordNextSignIn: true } });
     expect(res.status).toBe(201);
     return res.body;
   };
-  const assign = (principalId: string) => call('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp, appRoleId: '00000000-0000-0000-0000-000000000000' });
   /** Save credentials and start, both over Graph. */
   const connect = async () => {
-    const { tenantUrl, secretToken } = await w.credentials();
+    const { tenantUrl, secretToken } = await g.credentials();
     expect((await call('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, secrets({ BaseAddress: tenantUrl, SecretToken: secretToken }))).status).toBe(204);
     expect((await call('POST', `${jobPath()}/start`)).status).toBe(204);
   };
   const logs = async (filter: string) => (await call('GET', `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}`)).body.value as Body[];
-  return { ...w, call, sp, jobPath, secrets, createUser, assign, connect, logs };
+  return { ...g, jobPath, secrets, createUser, connect, logs };
 }
 
 describe('the seed guide over Graph', () => {
