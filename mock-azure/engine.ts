@@ -130,9 +130,6 @@ export class ProvisioningJob {
         throw new JobError('CredentialValidationFailed', `Test connection failed: ${result.errorCode}: ${result.message}`, result);
       }
       const plan = planFor(userId, directory, app, this.links) ?? { kind: 'skipDisabled' as const, userId, user, scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled } };
-      if (plan.kind === 'skipDisabled' && plan.scope.inScope && user.accountEnabled) {
-        // In scope, enabled, already in step: nothing to do.
-      }
       const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
       if (!plan.scope.inScope && plan.kind === 'skipDisabled') Object.assign(record, { errorCode: 'NotEffectivelyEntitled', reason: 'The user is not assigned to the application.' });
       this.deps.logs.add(record);

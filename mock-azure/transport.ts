@@ -53,12 +53,14 @@ export interface Fault {
  * down for 3 hours" is the same 3 hours on every run.
  */
 export class FaultInjector {
-  readonly #faults: Array<Fault & { used: number }> = [];
+  readonly #faults: Array<Fault & { used: number; pathRegex?: RegExp }> = [];
 
   constructor(private readonly clock: Clock) {}
 
   inject(fault: Fault): void {
-    this.#faults.push({ ...fault, used: 0 });
+    // Compiled once here: a bad pattern is refused when the fault is set, not on some later request.
+    const pathRegex = fault.match?.path !== undefined ? new RegExp(fault.match.path, 'i') : undefined;
+    this.#faults.push({ ...fault, used: 0, ...(pathRegex ? { pathRegex } : {}) });
   }
 
   clear(id?: string): void {
@@ -96,6 +98,8 @@ export class FaultInjector {
   }
 
   #match(request: Request): Fault | undefined {
+    // Every engine request passes here; with no faults set there is nothing to parse.
+    if (this.#faults.length === 0) return undefined;
     const now = this.clock.now();
     const path = new URL(request.url).pathname;
     for (const fault of this.#faults) {
@@ -103,19 +107,18 @@ export class FaultInjector {
       if (fault.until !== undefined && now >= fault.until) continue;
       if (fault.count !== undefined && fault.used >= fault.count) continue;
       if (fault.match?.method && fault.match.method.toUpperCase() !== request.method) continue;
-      if (fault.match?.path && !this.#pathMatches(fault.match.path, path)) continue;
+      if (fault.pathRegex && !pathMatches(fault.pathRegex, path)) continue;
       fault.used++;
       return fault;
     }
     return undefined;
   }
+}
 
-  // The doc above promises a match "against the path after the tenant URL", but the injector was only given the
-  // URL's full pathname (`/scim/v2/Users`), so `^/Users$` never matched. It now also tries the part from the
-  // resource segment on (`/Users/...`); patterns written against the full pathname keep working.
-  #pathMatches(pattern: string, pathname: string): boolean {
-    const regex = new RegExp(pattern, 'i');
-    const resource = /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
-    return regex.test(pathname) || (resource !== undefined && regex.test(resource));
-  }
+// The doc above promises a match "against the path after the tenant URL", but the injector was only given the
+// URL's full pathname (`/scim/v2/Users`), so `^/Users$` never matched. It also tries the part from the resource
+// segment on (`/Users/...`); patterns written against the full pathname keep working.
+function pathMatches(regex: RegExp, pathname: string): boolean {
+  const resource = /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
+  return regex.test(pathname) || (resource !== undefined && regex.test(resource));
 }
