@@ -23,6 +23,15 @@ const isInstant = (v: string) => {
   }
 };
 
+const isRegExp = (v: string) => {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export const Duration = z
   .union([z.string(), z.number().int().nonnegative()])
   .refine(isDuration, { message: 'expected a duration such as 40m, 2h, 30d, 29d23h59m59s or P30D' })
@@ -106,7 +115,7 @@ const Fault = z.strictObject({
   unavailable: z.literal(true).optional().describe('Connection refused'),
   malformedBody: z.literal(true).optional(),
   method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']).optional(),
-  path: z.string().optional().describe('Regular expression on the request path, e.g. /Users'),
+  path: z.string().refine(isRegExp, { message: 'not a valid regular expression' }).optional().describe('Regular expression on the request path, e.g. /Users'),
   for: Duration.optional().describe('How long (virtual time) from now; default until cleared'),
   count: z.number().int().min(1).optional().describe('Only the next N matching requests'),
 });

@@ -141,3 +141,9 @@ describe('the README reference tables', () => {
     expect(readme).toContain(expectationsTable());
   });
 });
+
+describe('fault steps', () => {
+  it('a path that is not a regular expression is refused when the file is read', () => {
+    expect(() => parseScenario('name: x\nsteps:\n  - fault: { path: "/Users(" , status: 503 }\n', 'f.yaml')).toThrow(/f\.yaml:3:\d+: steps\[0\]\.fault\.path: not a valid regular expression/);
+  });
+});
