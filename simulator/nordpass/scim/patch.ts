@@ -27,18 +27,35 @@ import {
   schemasFor,
   type AttributeDef,
   type ResourceType,
+  type SchemaDef,
 } from './schemas.ts';
 
 export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const MAX_PATCH_OPERATIONS = 1000;
 
-/** The attribute an operation writes: where it lives, its definition, and the optional sub / filter. */
-interface Target {
-  holder: () => JsonObject | undefined; // the resource or its extension object; created on write
-  create: () => JsonObject;
+/** The attribute an operation writes, independent of any resource: its definition, the optional sub / filter, its extension. */
+interface ResolvedPath {
   def: AttributeDef;
   sub?: AttributeDef;
   filter?: FilterNode;
+  /** The extension whose object holds the attribute; undefined when it sits on the resource itself. */
+  extension?: SchemaDef;
+}
+
+// Clients send the same few paths in every PATCH (Entra: displayName, active, emails[type eq "work"].value):
+// each is parsed and resolved once per resource type. Only successes are kept; the cache is bounded.
+const RESOLVED_PATHS_LIMIT = 1000;
+const resolvedPaths = new Map<string, ResolvedPath>();
+
+function resolvePathText(type: ResourceType, text: string): ResolvedPath {
+  const key = `${type} ${text}`;
+  let resolved = resolvedPaths.get(key);
+  if (!resolved) {
+    resolved = resolvePath(type, parsePath(text));
+    if (resolvedPaths.size >= RESOLVED_PATHS_LIMIT) resolvedPaths.clear();
+    resolvedPaths.set(key, resolved);
+  }
+  return resolved;
 }
 
 /**
@@ -93,8 +110,8 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
     throw badRequest('invalidPath', 'path must be a string');
   }
   if (typeof pathText === 'string' && pathText.trim() !== '') {
-    const target = resolveTarget(work, type, parsePath(pathText.trim()));
-    return op === 'remove' ? remove(target, value) : write(op, target, value);
+    const target = resolvePathText(type, pathText.trim());
+    return op === 'remove' ? remove(work, target, value) : write(op, work, target, value);
   }
   if (op === 'remove') throw badRequest('noTarget', 'remove needs a path');
   if (!isPlainObject(value)) throw badRequest('invalidValue', `${op} without a path needs an object of attributes as its value`);
@@ -106,7 +123,7 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
     const def = lookupAttribute(type, { ...path, subAttribute: undefined });
     // Okta sends the unchanged id along; a readOnly attribute equal to what is stored is not a change.
     if (def?.mutability === 'readOnly' && !path.subAttribute && !path.valueFilter && unchangedReadOnly(work, def, v)) continue;
-    write(op, resolveTarget(work, type, path), v);
+    write(op, work, resolvePath(type, path), v);
   }
 }
 
@@ -118,7 +135,7 @@ function unchangedReadOnly(work: JsonObject, def: AttributeDef, v: unknown): boo
   return isPlainObject(v) && isPlainObject(stored) && Object.entries(v).every(([k, x]) => deepEqual(getField(stored, k), x));
 }
 
-function resolveTarget(work: JsonObject, type: ResourceType, path: AttrPath): Target {
+function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
   const label = formatPath(path);
   for (const part of [path.schema, path.attribute, path.subAttribute]) {
     if (part !== undefined && part.split(':').some(isForbiddenKey)) throw badRequest('invalidPath', `"${label}" is not an attribute`);
@@ -135,22 +152,28 @@ function resolveTarget(work: JsonObject, type: ResourceType, path: AttrPath): Ta
   }
   const owner = owningSchema(type, path);
   const extension = owner && !findExtension(type, def.name) ? findExtension(type, owner) : undefined;
-  const holder = () => (extension ? (getField(work, extension.id) as JsonObject | undefined) : work);
-  const create = () => {
-    if (!extension) return work;
-    const existing = getField(work, extension.id);
-    if (isPlainObject(existing)) return existing;
-    const made: JsonObject = {};
-    setField(work, extension.id, made);
-    return made;
-  };
-  return { holder, create, def, ...(sub ? { sub } : {}), ...(path.valueFilter ? { filter: path.valueFilter } : {}) };
+  return { def, ...(sub ? { sub } : {}), ...(path.valueFilter ? { filter: path.valueFilter } : {}), ...(extension ? { extension } : {}) };
 }
 
-function write(op: 'add' | 'replace', t: Target, value: unknown): void {
+/** The object holding the target attribute: the resource, or its extension object when there is one. */
+function holderOf(work: JsonObject, t: ResolvedPath): JsonObject | undefined {
+  return t.extension ? (getField(work, t.extension.id) as JsonObject | undefined) : work;
+}
+
+/** holderOf for a write: an extension object that is missing is created. */
+function holderToWrite(work: JsonObject, t: ResolvedPath): JsonObject {
+  if (!t.extension) return work;
+  const existing = getField(work, t.extension.id);
+  if (isPlainObject(existing)) return existing;
+  const made: JsonObject = {};
+  setField(work, t.extension.id, made);
+  return made;
+}
+
+function write(op: 'add' | 'replace', work: JsonObject, t: ResolvedPath, value: unknown): void {
   const { def, sub, filter } = t;
   if (def.mutability === 'writeOnly') return; // password: accepted, never stored
-  const holder = t.create();
+  const holder = holderToWrite(work, t);
   const current = getField(holder, def.name);
   if (filter) return writeFiltered(op, t, filter, holder, value);
   if (sub) {
@@ -175,7 +198,7 @@ function write(op: 'add' | 'replace', t: Target, value: unknown): void {
 }
 
 /** `emails[type eq "work"].value`: set on every match; with no match create the element (Entra needs it). */
-function writeFiltered(op: 'add' | 'replace', t: Target, filter: FilterNode, holder: JsonObject, value: unknown): void {
+function writeFiltered(op: 'add' | 'replace', t: ResolvedPath, filter: FilterNode, holder: JsonObject, value: unknown): void {
   const { def, sub } = t;
   const elements = list(getField(holder, def.name)).map((el) => (isPlainObject(el) ? { ...el } : el));
   const hits = elements.filter((el) => matchesValueFilter(filter, el, def)) as JsonObject[];
@@ -199,9 +222,9 @@ function writeFiltered(op: 'add' | 'replace', t: Target, filter: FilterNode, hol
   store(holder, def, elements.filter((el) => !isUnassigned(el)), hits);
 }
 
-function remove(t: Target, value: unknown): void {
+function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
   const { def, sub, filter } = t;
-  const holder = t.holder();
+  const holder = holderOf(work, t);
   if (!isPlainObject(holder)) {
     if (filter) throw badRequest('noTarget', `No ${def.name} value matches the filter`);
     return;

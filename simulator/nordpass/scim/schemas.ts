@@ -200,27 +200,47 @@ export function schemasFor(type: ResourceType): { core: SchemaDef; extensions: S
   return RESOURCE_SCHEMAS[type];
 }
 
+// Lookups run several times per attribute of every request: by lower-cased name in Maps built once, where a
+// scan lower-casing each candidate was a third of a PATCH's own work. Maps, not plain objects: `constructor` must miss.
+const SCHEMAS_BY_URN = new Map(Object.values(SCHEMAS).map((s) => [s.id.toLowerCase(), s]));
+const EXTENSIONS_BY_URN: Record<ResourceType, Map<string, SchemaDef>> = {
+  User: new Map(RESOURCE_SCHEMAS.User.extensions.map((s) => [s.id.toLowerCase(), s])),
+  Group: new Map(RESOURCE_SCHEMAS.Group.extensions.map((s) => [s.id.toLowerCase(), s])),
+};
+// Keyed by the definition list itself: the schema data is built once above and never changed.
+const ATTRIBUTES_BY_NAME = new WeakMap<readonly AttributeDef[], Map<string, AttributeDef>>();
+const EXTENSION_ATTRIBUTES = new WeakMap<SchemaDef, AttributeDef>();
+
 /** A known schema by its URN, compared case-insensitively (URNs are case-insensitive per RFC 8141). */
 export function findSchema(urn: string): SchemaDef | undefined {
-  const lower = urn.toLowerCase();
-  return Object.values(SCHEMAS).find((s) => s.id.toLowerCase() === lower);
+  return SCHEMAS_BY_URN.get(urn.toLowerCase());
 }
 
 /** An extension of this resource type, by URN; extensions live under their URN key in the resource. */
 export function findExtension(type: ResourceType, urn: string): SchemaDef | undefined {
-  const lower = urn.toLowerCase();
-  return schemasFor(type).extensions.find((s) => s.id.toLowerCase() === lower);
+  return EXTENSIONS_BY_URN[type].get(urn.toLowerCase());
 }
 
-/** Case-insensitive find in a list of definitions (never a plain-object map: `constructor` must miss). */
+/** Case-insensitive find in a list of definitions (the first of a name wins, as a scan would find it). */
 export function findAttribute(defs: readonly AttributeDef[] | undefined, name: string): AttributeDef | undefined {
-  const lower = name.toLowerCase();
-  return defs?.find((d) => d.name.toLowerCase() === lower);
+  if (!defs) return undefined;
+  let byName = ATTRIBUTES_BY_NAME.get(defs);
+  if (!byName) {
+    byName = new Map();
+    for (const d of defs) if (!byName.has(d.name.toLowerCase())) byName.set(d.name.toLowerCase(), d);
+    ATTRIBUTES_BY_NAME.set(defs, byName);
+  }
+  return byName.get(name.toLowerCase());
 }
 
-/** An extension schema seen as one complex attribute of the resource, keyed by its URN. */
+/** An extension schema seen as one complex attribute of the resource, keyed by its URN (one object per extension). */
 export function extensionAsAttribute(ext: SchemaDef): AttributeDef {
-  return attr(ext.id, 'complex', ext.description, { subAttributes: ext.attributes });
+  let def = EXTENSION_ATTRIBUTES.get(ext);
+  if (!def) {
+    def = attr(ext.id, 'complex', ext.description, { subAttributes: ext.attributes });
+    EXTENSION_ATTRIBUTES.set(ext, def);
+  }
+  return def;
 }
 
 /**

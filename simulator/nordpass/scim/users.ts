@@ -9,7 +9,7 @@ import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
 import { checkProjection } from './projection.ts';
 import { renderUser, storedAttributes } from './render.ts';
-import { normalizeResource } from './resource.ts';
+import { deepEqual, normalizeResource } from './resource.ts';
 
 export function usersRoutes(deps: ScimDeps): Hono {
   const { members, store, settings } = deps;
@@ -105,7 +105,7 @@ function applyUserChange(deps: ScimDeps, member: Member, resource: Record<string
   const wantsActive = resource.active === undefined ? !isSoftDeleted(member) : resource.active === true;
   members.assertCanChange(member, { userName, softDelete: !wantsActive && !isSoftDeleted(member) }, 'scim');
   const attributes = storedAttributes(resource);
-  if (userName !== member.userName || JSON.stringify(attributes) !== JSON.stringify(member.attributes)) {
+  if (userName !== member.userName || !deepEqual(attributes, member.attributes)) {
     members.updateAttributes(member, userName, attributes, 'scim');
   }
   if (wantsActive) members.restore(member, 'scim');

@@ -445,3 +445,20 @@ describe('immutability and changed', () => {
     expect(patchUser(makeUser(), { op: 'replace', path: 'title', value: 'x' }, { op: 'remove', path: 'title' }).changed).toBe(false);
   });
 });
+
+describe('paths resolved once and reused', () => {
+  it('resolves the same path text per resource type: members is a Group attribute, not a User one', () => {
+    const op = { op: 'add', path: 'members', value: [{ value: 'u-2' }] };
+    expect(patchGroup(makeGroup(), op).resource.members).toEqual([{ value: 'u-2' }]);
+    expect(scimError(() => patchUser(makeUser(), op))).toMatchObject({ status: 400, scimType: 'invalidPath' });
+    expect(patchGroup(makeGroup('u-1'), op).resource.members).toEqual([{ value: 'u-1', type: 'User' }, { value: 'u-2' }]);
+  });
+
+  it('a path refused once is refused again, and a good path after it still works on each new resource', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(scimError(() => patchUser(makeUser(), { op: 'replace', path: 'meta.created', value: 'x' }))).toMatchObject({ scimType: 'mutability' });
+      const { resource } = patchUser(makeUser(), { op: 'replace', path: `${ENTERPRISE_USER_SCHEMA}:department`, value: `D${i}` });
+      expect(resource[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '7', department: `D${i}` });
+    }
+  });
+});
