@@ -8,7 +8,6 @@ import { matchesValueFilter, type FilterNode } from './filter.ts';
 import { formatPath, parsePath, type AttrPath } from './path.ts';
 import {
   coerceValue,
-  deepClone,
   deepEqual,
   findKey,
   getField,
@@ -16,6 +15,7 @@ import {
   isPlainObject,
   isUnassigned,
   setField,
+  shallowCopy,
   deleteField,
   type JsonObject,
 } from './resource.ts';
@@ -59,8 +59,10 @@ function resolvePathText(type: ResourceType, text: string): ResolvedPath {
 }
 
 /**
- * Applies a PatchOp body to a deep copy of `resource`. All operations succeed or the call throws, so a
- * failing op leaves nothing half-applied. `changed` is false when the result deep-equals the input.
+ * Applies a PatchOp body to a copy of `resource`, which is never changed: the copy shares what no operation
+ * touches, and each operation copies what it changes (copying the whole resource was a sixth of a PATCH).
+ * All operations succeed or the call throws, so a failing op leaves nothing half-applied. `changed` is false
+ * when the result deep-equals the input.
  */
 export function applyPatch(
   resource: Record<string, unknown>,
@@ -68,7 +70,7 @@ export function applyPatch(
   type: ResourceType,
 ): { resource: Record<string, unknown>; changed: boolean } {
   const operations = readOperations(body);
-  const work = deepClone(resource);
+  const work = shallowCopy(resource);
   operations.forEach((raw, i) => {
     try {
       applyOperation(work, raw, type);
@@ -155,16 +157,16 @@ function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
   return { def, ...(sub ? { sub } : {}), ...(path.valueFilter ? { filter: path.valueFilter } : {}), ...(extension ? { extension } : {}) };
 }
 
-/** The object holding the target attribute: the resource, or its extension object when there is one. */
-function holderOf(work: JsonObject, t: ResolvedPath): JsonObject | undefined {
-  return t.extension ? (getField(work, t.extension.id) as JsonObject | undefined) : work;
-}
-
-/** holderOf for a write: an extension object that is missing is created. */
-function holderToWrite(work: JsonObject, t: ResolvedPath): JsonObject {
+/**
+ * The object holding the target attribute, safe to change: the working copy, or a copy of its extension object
+ * put in the original's place. A missing extension object is created when `create`, else undefined.
+ */
+function holderOf(work: JsonObject, t: ResolvedPath, create: boolean): JsonObject | undefined {
   if (!t.extension) return work;
-  const existing = getField(work, t.extension.id);
-  if (isPlainObject(existing)) return existing;
+  const key = findKey(work, t.extension.id);
+  const existing = key === undefined ? undefined : work[key];
+  if (isPlainObject(existing)) return (work[key!] = shallowCopy(existing));
+  if (!create) return undefined;
   const made: JsonObject = {};
   setField(work, t.extension.id, made);
   return made;
@@ -173,13 +175,13 @@ function holderToWrite(work: JsonObject, t: ResolvedPath): JsonObject {
 function write(op: 'add' | 'replace', work: JsonObject, t: ResolvedPath, value: unknown): void {
   const { def, sub, filter } = t;
   if (def.mutability === 'writeOnly') return; // password: accepted, never stored
-  const holder = holderToWrite(work, t);
+  const holder = holderOf(work, t, true)!;
   const current = getField(holder, def.name);
   if (filter) return writeFiltered(op, t, filter, holder, value);
   if (sub) {
     const v = coerceValue(sub, value, `${def.name}.${sub.name}`);
     if (!def.multiValued) return store(holder, def, withSub(isPlainObject(current) ? { ...current } : {}, sub, v));
-    const elements = list(current).filter(isPlainObject);
+    const elements = list(current).filter(isPlainObject).map((el) => ({ ...el }));
     if (elements.length === 0) return store(holder, def, v === null ? [] : [{ [sub.name]: v }]);
     elements.forEach((el) => withSub(el, sub, v));
     return store(holder, def, elements.filter((el) => !isUnassigned(el)));
@@ -224,7 +226,7 @@ function writeFiltered(op: 'add' | 'replace', t: ResolvedPath, filter: FilterNod
 
 function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
   const { def, sub, filter } = t;
-  const holder = holderOf(work, t);
+  const holder = holderOf(work, t, false);
   if (!isPlainObject(holder)) {
     if (filter) throw badRequest('noTarget', `No ${def.name} value matches the filter`);
     return;

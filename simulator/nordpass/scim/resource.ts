@@ -29,7 +29,19 @@ export const isForbiddenKey = (key: string) =>
 export function findKey(obj: JsonObject, name: string): string | undefined {
   if (Object.hasOwn(obj, name)) return name;
   const lower = name.toLowerCase();
-  return Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  const sameLength = isAscii(lower);
+  for (const k of Object.keys(obj)) {
+    if (sameLength && k.length !== lower.length) continue;
+    if (k.toLowerCase() === lower) return k;
+  }
+  return undefined;
+}
+
+// Lower-casing can change a string's length (U+0130 "İ" becomes two code units), but only a key of the same
+// length lower-cases to an ASCII name: for those, keys of another length are skipped without being lower-cased.
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return false;
+  return true;
 }
 
 export function getField(obj: unknown, name: string): unknown {
@@ -46,7 +58,8 @@ export function setField(obj: JsonObject, name: string, value: unknown): void {
 
 export function deleteField(obj: JsonObject, name: string): void {
   const lower = name.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) delete obj[k];
+  const sameLength = isAscii(lower);
+  for (const k of Object.keys(obj)) if ((!sameLength || k.length === lower.length) && k.toLowerCase() === lower) delete obj[k];
 }
 
 export const valuesEqualIgnoringCase = (a: unknown, b: unknown): boolean =>
@@ -58,6 +71,15 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+}
+
+/** A copy of an object's own top-level keys, forbidden keys skipped (as deepClone does) so it cannot reach a prototype. */
+export function shallowCopy(obj: JsonObject): JsonObject {
+  // Object.assign copies in half the time of a spread, but it assigns: an own "__proto__" key would set the prototype.
+  if (!Object.hasOwn(obj, '__proto__') && !Object.hasOwn(obj, 'constructor') && !Object.hasOwn(obj, 'prototype')) return Object.assign({}, obj);
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(obj)) if (!isForbiddenKey(k)) out[k] = v;
+  return out;
 }
 
 /** A deep copy of JSON data; forbidden keys are skipped so the copy can never reach a prototype. */

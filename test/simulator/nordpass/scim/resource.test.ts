@@ -3,8 +3,13 @@ import { idpFixture, scimError } from '../../../helpers/scim.ts';
 import {
   deepClone,
   deepEqual,
+  deleteField,
+  findKey,
+  getField,
   normalizeResource,
   parseDateTime,
+  setField,
+  shallowCopy,
   toBoolean,
   valuesEqualIgnoringCase,
 } from '../../../../simulator/nordpass/scim/resource.ts';
@@ -162,5 +167,51 @@ describe('value helpers', () => {
     expect(valuesEqualIgnoringCase('a', 'b')).toBe(false);
     expect(valuesEqualIgnoringCase(1, 1)).toBe(true);
     expect(valuesEqualIgnoringCase('1', 1)).toBe(false);
+  });
+});
+
+describe('case-insensitive keys', () => {
+  it('finds, sets and deletes a key whatever its case, keeping one spelling', () => {
+    const obj: Record<string, unknown> = { UserName: 'a', displayName: 'b' };
+    expect(findKey(obj, 'username')).toBe('UserName');
+    expect(getField(obj, 'DISPLAYNAME')).toBe('b');
+    expect(findKey(obj, 'userNam')).toBeUndefined();
+    setField(obj, 'userName', 'c');
+    expect(obj).toEqual({ displayName: 'b', userName: 'c' });
+    deleteField(obj, 'DisplayName');
+    expect(obj).toEqual({ userName: 'c' });
+  });
+
+  it('matches keys whose lower case differs in length from theirs (U+0130, the Kelvin sign)', () => {
+    // "İd".toLowerCase() is three code units; "\u212Aey".toLowerCase() is "key".
+    const obj: Record<string, unknown> = { 'İd': 1, '\u212Aey': 2 };
+    expect(findKey(obj, 'İD')).toBe('İd');
+    expect(findKey(obj, 'i\u0307d')).toBe('İd');
+    expect(findKey(obj, 'KEY')).toBe('\u212Aey');
+    deleteField(obj, 'i\u0307d');
+    expect(obj).toEqual({ '\u212Aey': 2 });
+  });
+
+  it('ignores inherited properties', () => {
+    const obj = Object.create({ inherited: 1 }) as Record<string, unknown>;
+    expect(findKey(obj, 'INHERITED')).toBeUndefined();
+  });
+});
+
+describe('shallowCopy', () => {
+  it('copies own keys into a fresh plain object, sharing nested values', () => {
+    const source = { a: 1, nested: { b: 2 } };
+    const copy = shallowCopy(source);
+    expect(copy).toEqual(source);
+    expect(copy).not.toBe(source);
+    expect(copy.nested).toBe(source.nested);
+  });
+
+  it('drops __proto__, constructor and prototype keys instead of assigning them', () => {
+    const source = JSON.parse('{"a":1,"__proto__":{"polluted":"yes"},"constructor":{"x":1}}') as Record<string, unknown>;
+    const copy = shallowCopy(source);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['a']);
+    expect((copy as { polluted?: string }).polluted).toBeUndefined();
   });
 });
