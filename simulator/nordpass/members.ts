@@ -7,7 +7,7 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import type { Random } from '../random.ts';
 import { formatInstant } from '../time.ts';
 import type { NordPassSettings } from './config.ts';
-import type { Actor, Member, MemberEventType, MemberRole, MemberStatus } from './model.ts';
+import type { Actor, Member, MemberEvent, MemberEventType, MemberRole, MemberStatus } from './model.ts';
 import { isLive, isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
 
@@ -232,7 +232,14 @@ export class Members {
     const at = this.clock.now();
     member.updatedAt = at;
     member.version++;
-    member.history.push({ at, type, by, ...(from ? { from, to } : {}), ...(detail ? { detail } : {}) });
+    // Built field by field: spreading the optional fields in measured about three times slower, on every change.
+    const event: MemberEvent = { at, type, by };
+    if (from) {
+      event.from = from;
+      event.to = to;
+    }
+    if (detail) event.detail = detail;
+    member.history.push(event);
     this.store.changed(member);
     this.#emit(member, type);
   }

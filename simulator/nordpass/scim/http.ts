@@ -8,12 +8,13 @@ const ACCEPTED_TYPES = new Set(['application/scim+json', 'application/json']);
 const MAX_JSON_DEPTH = 64;
 
 /** A JSON response with SCIM's media type. */
-export function scimJson(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': `${SCIM_CONTENT_TYPE}; charset=utf-8`, ...headers },
-  });
+export function scimJson(c: Context, body: unknown, status = 200, headers?: Record<string, string>): Response {
+  const all: Record<string, string> = { 'Content-Type': CONTENT_TYPE_HEADER };
+  if (headers) for (const name in headers) all[name] = headers[name]!;
+  return new Response(JSON.stringify(body), { status, headers: all });
 }
+
+const CONTENT_TYPE_HEADER = `${SCIM_CONTENT_TYPE}; charset=utf-8`;
 
 /** Reads a JSON request body within the size limit; the right SCIM error for every way it can be wrong. */
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {

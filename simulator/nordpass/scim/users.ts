@@ -16,7 +16,9 @@ export function usersRoutes(deps: ScimDeps): Hono {
   const routes = new Hono();
   const render = (m: Member) => renderUser(m, deps.baseUrl());
   const projection = (c: Context) => {
-    const wanted = { ...optionalParam(c, 'attributes'), ...optionalParam(c, 'excludedAttributes') };
+    const wanted: { attributes?: string; excludedAttributes?: string } = {};
+    setParam(c, wanted, 'attributes');
+    setParam(c, wanted, 'excludedAttributes');
     // Checked when read, which writes do before changing anything: a malformed projection once left a 400 with the change made.
     checkProjection(wanted);
     return wanted;
@@ -73,11 +75,12 @@ export function usersRoutes(deps: ScimDeps): Hono {
     const member = members.get(c.req.param('id'));
     checkIfMatch(c, member);
     const wanted = projection(c);
-    const { resource: patched, changed } = applyPatch(render(member), patchBody, 'User');
+    const before = render(member);
+    const { resource: patched, changed } = applyPatch(before, patchBody, 'User');
     if (changed) applyUserChange(deps, member, normalizeResource(patched, 'User'));
     // Rendered before the commit: a concurrent PATCH or DELETE that runs while the write is in flight must not
     // show in this answer (a Disable once answered active:true because an Enable ran during its write).
-    const body = render(member);
+    const body = changed ? render(member) : before;
     if (changed) await store.commit();
     // RFC 7644 §3.5.2: with `attributes` the server must answer 200 with the resource.
     if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
@@ -127,7 +130,7 @@ function etagOf(resource: Record<string, unknown>): string {
   return String((resource.meta as { version?: string } | undefined)?.version ?? '');
 }
 
-function optionalParam(c: Context, name: 'attributes' | 'excludedAttributes') {
+function setParam(c: Context, wanted: { attributes?: string; excludedAttributes?: string }, name: 'attributes' | 'excludedAttributes'): void {
   const value = singleQuery(c, name);
-  return value === undefined || value === '' ? {} : { [name]: value };
+  if (value !== undefined && value !== '') wanted[name] = value;
 }
