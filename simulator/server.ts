@@ -10,6 +10,7 @@ import { Clock } from './clock.ts';
 import type { NordPassSettingsInput } from './nordpass/config.ts';
 import { createNordPass, type NordPass } from './nordpass/app.ts';
 import { DataFileError, NordPassStore } from './nordpass/store.ts';
+import { answersPerTurn } from './answers-per-turn.ts';
 import { Random } from './random.ts';
 import { simRoutes } from './sim-api.ts';
 import { graphRoutes } from '../mock-azure/graph/index.ts';
@@ -129,7 +130,8 @@ async function openDataFile(file: string, now: () => number): Promise<NordPassSt
 
 function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server));
+    const server = serve({ fetch: answersPerTurn(app.fetch), hostname, port }, () => resolve(server));
     server.once('error', reject);
   });
 }
+
