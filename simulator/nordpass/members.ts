@@ -85,7 +85,7 @@ export class Members {
     const previous = member.userName;
     member.userName = userName;
     member.attributes = attributes;
-    this.store.reindex(member, previous);
+    if (previous !== userName) this.store.reindex(member, previous);
     this.#record(member, 'updated', by, previous !== userName ? `userName ${previous} -> ${userName}` : undefined);
   }
 

@@ -236,12 +236,17 @@ export function normalizeResource(body: unknown, type: ResourceType): JsonObject
     const value = coerceValue(def, raw, def.name);
     if (!isUnassigned(value)) out[def.name] = value;
   }
+  assertRequiredName(out, type);
+  return out;
+}
+
+/** A User needs a userName, a Group a displayName: a non-empty string under the canonical name. */
+export function assertRequiredName(resource: JsonObject, type: ResourceType): void {
   const requiredName = type === 'User' ? 'userName' : 'displayName';
-  const required = out[requiredName];
+  const required = resource[requiredName];
   if (typeof required !== 'string' || required.trim() === '') {
     throw badRequest('invalidValue', `${requiredName} is required and must be a non-empty string`);
   }
-  return out;
 }
 
 function normalizeSchemaList(raw: unknown, type: ResourceType): string[] {
