@@ -21,14 +21,26 @@ export interface JournalRecord {
   clockNow: number;
   /** Set only when the token changed since the previous line. */
   scimTokenSha256?: string;
-  /** Whole members, new or changed, upserted by id (new ones in creation order). */
+  /** Whole members not on disk before, in creation order (and any a line must hold whole). */
   members?: Member[];
+  /**
+   * Members already on disk that changed: each whole but for its history, which holds only the events from
+   * `historyFrom` on (history only grows). A PATCH adds one event to a member that may hold hundreds: a line
+   * with the whole history cost more than the request itself.
+   */
+  updates?: MemberUpdate[];
   /** Outbox entries from index outboxFrom on (the outbox is append-only). */
   outboxFrom?: number;
   outbox?: Email[];
   /** Whole groups, new or changed, upserted by id. */
   groups?: GroupRecord[];
   removedGroups?: string[];
+}
+
+/** A changed member: `member.history` is only its events from index `historyFrom` on. */
+export interface MemberUpdate {
+  historyFrom: number;
+  member: Member;
 }
 
 export const journalPath = (file: string) => `${file}.journal`;
@@ -63,6 +75,17 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
       if (at !== undefined) data.members[at] = m;
       else memberAt.set(m.id, data.members.push(m) - 1);
     }
+    for (const { historyFrom, member } of r.updates ?? []) {
+      const at = memberAt.get(member.id);
+      const before = at === undefined ? undefined : data.members[at]!;
+      if (!before || historyFrom > before.history.length) {
+        const held = before ? `holds ${before.history.length} events of it` : 'does not hold it';
+        throw new DataFileError(`journal ${path} line ${i + 1} continues member ${member.id}'s history at ${historyFrom} but the data ${held} (a line is missing); it and the data file were left untouched.`);
+      }
+      // Replaying a line the snapshot already holds (a kill during compaction) gives the same history again.
+      member.history = before.history.slice(0, historyFrom).concat(member.history);
+      data.members[at!] = member;
+    }
     if (r.outbox) {
       const from = r.outboxFrom!;
       if (from > data.outbox.length) {
@@ -92,6 +115,15 @@ function recordProblem(r: unknown): string | undefined {
     for (const [i, m] of x.members.entries()) {
       const problem = memberProblem(m);
       if (problem) return `members[${i}]: ${problem}`;
+    }
+  }
+  if (x.updates !== undefined) {
+    if (!Array.isArray(x.updates)) return 'updates must be a list';
+    for (const [i, u] of x.updates.entries()) {
+      const update = u as Partial<MemberUpdate> | null;
+      if (!update || typeof update !== 'object' || !Number.isInteger(update.historyFrom) || update.historyFrom! < 0) return `updates[${i}]: historyFrom must be a whole number`;
+      const problem = memberProblem(update.member);
+      if (problem) return `updates[${i}].member: ${problem}`;
     }
   }
   if (x.outbox !== undefined && (!Array.isArray(x.outbox) || !Number.isInteger(x.outboxFrom) || (x.outboxFrom as number) < 0)) return 'outbox must be a list with a whole outboxFrom';

@@ -25,8 +25,10 @@ interface Disk {
   /** The token hash and virtual time as of the last line. */
   token: string | undefined;
   clockNow: number;
-  /** Each member's JSON as of its last line or snapshot. */
+  /** Each member's JSON as of the last snapshot or its last whole line; none once an update line changed it. */
   memberJson: Map<Member, string>;
+  /** How many of each member's history events are on disk (snapshot or lines); absent for a member never written. */
+  historyOnDisk: Map<Member, number>;
   /** Set by flush(): compact after the next line whatever the journal's size. */
   compactNext: boolean;
 }
@@ -80,6 +82,7 @@ export class NordPassStore {
       token: data.scimTokenSha256,
       clockNow: data.clockNow,
       memberJson: new Map(),
+      historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
       compactNext: false,
     };
     const store = new NordPassStore(new Low(new Memory<NordPassData>(), data), now, disk);
@@ -242,7 +245,21 @@ export class NordPassStore {
     const data = this.#db.data;
     const parts: string[] = [];
     if (data.scimTokenSha256 !== disk.token) parts.push(`"scimTokenSha256":${JSON.stringify((disk.token = data.scimTokenSha256))}`);
-    if (disk.members.size > 0) parts.push(`"members":[${[...disk.members].map((m) => this.#memberJson(disk, m)).join(',')}]`);
+    if (disk.members.size > 0) {
+      const whole: string[] = [];
+      const updates: string[] = [];
+      for (const member of disk.members) {
+        const historyFrom = disk.historyOnDisk.get(member);
+        if (historyFrom === undefined) whole.push(this.#memberJson(disk, member));
+        else {
+          updates.push(`{"historyFrom":${historyFrom},"member":${JSON.stringify(withHistoryFrom(member, historyFrom))}}`);
+          disk.memberJson.delete(member); // the next snapshot serialises it again
+        }
+        disk.historyOnDisk.set(member, member.history.length);
+      }
+      if (whole.length > 0) parts.push(`"members":[${whole.join(',')}]`);
+      if (updates.length > 0) parts.push(`"updates":[${updates.join(',')}]`);
+    }
     if (data.outbox.length > disk.outboxFrom) {
       parts.push(`"outboxFrom":${disk.outboxFrom}`, `"outbox":${JSON.stringify(data.outbox.slice(disk.outboxFrom))}`);
       disk.outboxFrom = data.outbox.length;
@@ -291,4 +308,11 @@ export class NordPassStore {
     this.#byId.set(member.id, member);
     if (isLive(member)) this.#liveByUserName.set(member.userName.toLowerCase(), member);
   }
+}
+
+/** The member with only its history events from `from` on, every field in its place (a journal update). */
+function withHistoryFrom(member: Member, from: number): Member {
+  const copy = {} as Record<string, unknown>;
+  for (const key in member) copy[key] = key === 'history' ? member.history.slice(from) : member[key as keyof Member];
+  return copy as unknown as Member;
 }

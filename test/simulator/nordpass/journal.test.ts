@@ -108,6 +108,54 @@ describe('the --data journal', () => {
     expect([await readFile(file), (await stat(file)).mtimeMs, (await stat(journalPath(file))).mtimeMs]).toEqual(before);
   });
 
+  it('writes a changed member with only its new history events, and a restart rebuilds the whole history', async () => {
+    const file = await tempFile();
+    const served = await open(file);
+    const { np } = served;
+    const ada = np.members.create('ada@example.com', { userName: 'ada@example.com' }, 'scim');
+    await np.store.commit();
+    for (let i = 0; i < 50; i++) {
+      np.members.updateAttributes(ada, 'ada@example.com', { userName: 'ada@example.com', displayName: `Ada ${i}` }, 'scim');
+      await np.store.commit();
+    }
+    const lines = (await readFile(journalPath(file), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const created = lines.find((l) => l.members);
+    expect(created.members.map((m: { id: string }) => m.id)).toEqual([ada.id]); // new: whole
+    expect(lines.filter((l) => l.members)).toHaveLength(1);
+    const last = lines.at(-1);
+    expect(last.members).toBeUndefined();
+    expect(last.updates).toHaveLength(1);
+    expect(last.updates[0].historyFrom).toBe(ada.history.length - 1);
+    expect(last.updates[0].member.history).toEqual([plain(ada.history.at(-1))]);
+    expect(last.updates[0].member.attributes).toEqual({ userName: 'ada@example.com', displayName: 'Ada 49' });
+
+    expect((await readDataFile(file)).data).toEqual(plain(np.store.data));
+    const again = await open(file);
+    expect(again.np.store.memberById(ada.id)!.history).toHaveLength(ada.history.length);
+    // Replayed members keep their fields in place: the compacted snapshot is the data in memory, byte for byte.
+    expect(await readFile(file, 'utf8')).toBe(JSON.stringify(np.store.data));
+  });
+
+  it.each([
+    ['continues a history past its end (a line is missing)', 999, /continues member .+'s history at 999 but the data holds \d+ events of it \(a line is missing\)/],
+    ['updates a member the data does not hold', 0, /continues member nobody's history at 0 but the data does not hold it/],
+  ])('refuses an update that %s', async (_name, historyFrom, message) => {
+    const file = await tempFile();
+    const served = await open(file);
+    await work(served);
+    const member = plain(served.np.store.allMembers()[0]);
+    if (historyFrom === 0) member.id = 'nobody';
+    await appendFile(journalPath(file), `${JSON.stringify({ clockNow: 1, updates: [{ historyFrom, member }] })}\n`);
+    await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(message);
+  });
+
+  it('refuses a malformed update', async () => {
+    const file = await tempFile();
+    await work(await open(file));
+    await appendFile(journalPath(file), '{"clockNow":1,"updates":[{"historyFrom":-1,"member":{}}]}\n');
+    await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(/updates\[0\]: historyFrom must be a whole number/);
+  });
+
   it('refuses a journal without its data file', async () => {
     const file = await tempFile();
     await writeFile(journalPath(file), '{"clockNow":1}\n');
