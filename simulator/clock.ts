@@ -30,17 +30,23 @@ export interface ClockOptions {
 // A timer is its own handle: one small object per timer, with cancel() on the prototype. A handle made of an
 // object literal with a `cancel` arrow cost ~500 bytes more per timer under tsx (a closure, its context, and the
 // `name` property esbuild's keepNames defines on it): 50 MB for the invitations of a 100,000-member run.
+// The label may be a function of the timer's argument, made only when asked for: a string per timer such as
+// "invitation <userName>" was 6 MB of a 100,000-member run.
 class Timer implements TimerHandle {
   state: 'waiting' | 'fired' | 'cancelled' = 'waiting';
 
   constructor(
     readonly id: number,
     readonly at: number,
-    readonly label: string,
+    private readonly describe: string | ((arg: never) => string),
     readonly task: (arg: never) => void | Promise<void>,
     readonly arg: unknown,
     private readonly count: { waiting: number },
   ) {}
+
+  get label(): string {
+    return typeof this.describe === 'string' ? this.describe : this.describe(this.arg as never);
+  }
 
   cancel(): boolean {
     if (this.state !== 'waiting') return false;
@@ -103,11 +109,12 @@ export class Clock {
   /**
    * Runs `task` at virtual instant `at`. An instant already past runs at the current instant on the next
    * advance (a restored data file can hold deadlines that fell due while the server was down). `arg` is
-   * handed to the task: one shared task for many timers costs no closure per timer (100,000 purges).
+   * handed to the task: one shared task for many timers costs no closure per timer (100,000 purges). The label
+   * is text, or a shared function that makes it from `arg` when it is asked for.
    */
-  schedule<A = undefined>(at: number | string | Date, task: (arg: A) => void | Promise<void>, label: string, arg?: A): TimerHandle {
+  schedule<A = undefined>(at: number | string | Date, task: (arg: A) => void | Promise<void>, label: string | ((arg: A) => string), arg?: A): TimerHandle {
     const due = Math.max(parseInstant(at), this.#now);
-    const timer = new Timer(this.#nextId++, due, label, task as (arg: never) => void | Promise<void>, arg, this.#count);
+    const timer = new Timer(this.#nextId++, due, label as string | ((arg: never) => string), task as (arg: never) => void | Promise<void>, arg, this.#count);
     this.#push(timer);
     this.#count.waiting++;
     return timer;

@@ -204,11 +204,11 @@ export class Members {
   };
 
   #schedulePurge(member: Member): void {
-    this.#purges.set(member.id, this.clock.schedule(member.purgeAt!, this.#purge, `purge ${member.userName}`, member));
+    this.#purges.set(member.id, this.clock.schedule(member.purgeAt!, this.#purge, purgeLabel, member));
   }
 
   #scheduleInvitation(member: Member): void {
-    this.#invitations.set(member.id, this.clock.schedule(member.invitationDueAt!, this.#sendInvitation, `invitation ${member.userName}`, member));
+    this.#invitations.set(member.id, this.clock.schedule(member.invitationDueAt!, this.#sendInvitation, invitationLabel, member));
   }
 
   #assertUserNameFree(userName: string): void {
@@ -253,3 +253,7 @@ export class Members {
     for (const listener of this.#listeners) listener(member, type);
   }
 }
+
+// Timer labels, made only when asked for (one function for every member's timer).
+const purgeLabel = (member: Member) => `purge ${member.userName}`;
+const invitationLabel = (member: Member) => `invitation ${member.userName}`;
