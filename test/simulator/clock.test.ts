@@ -11,6 +11,19 @@ describe('Clock', () => {
     expect(clock.nowIso()).toBe('2026-01-01T00:00:00.000Z');
   });
 
+  it('makes a label from the timer\'s argument when asked for, and filters on it', () => {
+    const clock = new Clock(START);
+    const member = { userName: 'ada@example.com' };
+    const describe = (m: typeof member) => `invitation ${m.userName}`;
+    const handle = clock.schedule(T0 + 1000, () => undefined, describe, member);
+    clock.schedule(T0 + 500, () => undefined, 'provisioning cycle');
+    expect(handle.label).toBe('invitation ada@example.com');
+    member.userName = 'ada.l@example.com'; // the label says who the timer is for now
+    expect(handle.label).toBe('invitation ada.l@example.com');
+    expect(clock.nextDueAt((label) => label.startsWith('invitation'))).toBe(T0 + 1000);
+    expect(clock.nextDueAt()).toBe(T0 + 500);
+  });
+
   it('fires timers in time order, each with now() equal to its due time', async () => {
     const clock = new Clock(START);
     const seen: Array<[string, number]> = [];
