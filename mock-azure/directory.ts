@@ -11,6 +11,7 @@ import type { Random } from '../simulator/random.ts';
 import { formatInstant } from '../simulator/time.ts';
 import { ChangeFeed } from './directory-changes.ts';
 import { PeopleGenerator } from './directory-generate.ts';
+import { GroupStore, type GroupRecord } from './directory-groups.ts';
 import { checkGroupFields, checkUpn, checkUserFields, displayNameFromAlias, freezeUser, READ_ONLY, REQUIRED_STRINGS, USER_FIELDS } from './directory-input.ts';
 import {
   DEFAULT_DIRECTORY_SETTINGS, DirectoryError, MAX_GENERATED_USERS,
@@ -18,19 +19,6 @@ import {
 } from './directory-types.ts';
 
 export * from './directory-types.ts';
-
-interface GroupRecord {
-  readonly id: string;
-  displayName: string;
-  description?: string;
-  securityEnabled: boolean;
-  mailEnabled: boolean;
-  readonly createdDateTime: number;
-  // A Set keeps insertion order and removes in O(1), which an array of 100,000 members would not.
-  readonly members: Set<string>;
-  // Built on first read after a change, so adding members one by one costs no copying.
-  snapshot?: DirectoryGroup;
-}
 
 export class Directory {
   readonly #clock: Clock;
@@ -45,11 +33,7 @@ export class Directory {
   readonly #idByUpn = new Map<string, string>();
   // Id -> when it was deleted permanently: ids are never reused, and errors can say what happened.
   readonly #tombstones = new Map<string, number>();
-  readonly #groups = new Map<string, GroupRecord>();
-  readonly #groupIdsByName = new Map<string, Set<string>>();
-  // Member id -> the groups it is a direct member of (the reverse of GroupRecord.members). Most users are in one
-  // group, kept as that group's id; a Set only from the second (a Set each was 15 MB for 100,000 users).
-  readonly #memberOf = new Map<string, string | Set<string>>();
+  readonly #groups = new GroupStore();
 
   // The change feed, one entry per change across four arrays (seq n at index n - 1); DirectoryChange objects are
   // made when read. A frozen object per change cost ~80 bytes; a 100,000-user tenant records 200,000 changes.
@@ -251,11 +235,10 @@ export class Directory {
       createdDateTime: this.#clock.now(),
       members: new Set(),
     };
-    this.#groups.set(record.id, record);
-    this.#indexGroupName(record);
+    this.#groups.add(record);
     this.#record('groupCreated', record.id);
     this.#flush();
-    return this.#snapshot(record);
+    return this.#groups.snapshot(record);
   }
 
   /** Edits a group's properties; records a change only when something differs. */
@@ -268,43 +251,42 @@ export class Directory {
       throw new DirectoryError('invalid', 'displayName is required and cannot be cleared');
     }
     const keys = ['displayName', 'description', 'securityEnabled', 'mailEnabled'] as const;
-    if (keys.every((key) => !(key in changes) || changes[key] === record[key])) return this.#snapshot(record);
-    this.#unindexGroupName(record);
-    if (changes.displayName !== undefined) record.displayName = changes.displayName;
-    if ('description' in changes) {
-      if (changes.description === undefined) delete record.description;
-      else record.description = changes.description;
-    }
-    if (changes.securityEnabled !== undefined) record.securityEnabled = changes.securityEnabled;
-    if (changes.mailEnabled !== undefined) record.mailEnabled = changes.mailEnabled;
-    this.#indexGroupName(record);
-    record.snapshot = undefined;
+    if (keys.every((key) => !(key in changes) || changes[key] === record[key])) return this.#groups.snapshot(record);
+    this.#groups.edit(record, () => {
+      if (changes.displayName !== undefined) record.displayName = changes.displayName;
+      if ('description' in changes) {
+        if (changes.description === undefined) delete record.description;
+        else record.description = changes.description;
+      }
+      if (changes.securityEnabled !== undefined) record.securityEnabled = changes.securityEnabled;
+      if (changes.mailEnabled !== undefined) record.mailEnabled = changes.mailEnabled;
+    });
     this.#record('groupUpdated', id);
     this.#flush();
-    return this.#snapshot(record);
+    return this.#groups.snapshot(record);
   }
 
   group(id: string): DirectoryGroup | undefined {
     const record = this.#groups.get(id);
-    return record && this.#snapshot(record);
+    return record && this.#groups.snapshot(record);
   }
 
   /** The oldest group with this display name, case-insensitively (Entra allows duplicate names). */
   groupByName(displayName: string): DirectoryGroup | undefined {
     if (typeof displayName !== 'string') return undefined;
-    const first = this.#groupIdsByName.get(displayName.toLowerCase())?.values().next();
-    return first && !first.done ? this.group(first.value) : undefined;
+    const record = this.#groups.byName(displayName);
+    return record && this.#groups.snapshot(record);
   }
 
   *groups(): IterableIterator<DirectoryGroup> {
-    for (const record of this.#groups.values()) yield this.#snapshot(record);
+    for (const record of this.#groups.records()) yield this.#groups.snapshot(record);
   }
 
   /** Adds a live user or a group as a direct member; adding an existing member does nothing. */
   addMember(groupId: string, memberId: string): void {
     const group = this.#requireGroup(groupId);
     if (this.#groups.has(memberId)) {
-      if (memberId === groupId || this.#isAncestor(memberId, groupId)) {
+      if (memberId === groupId || this.#groups.isAncestor(memberId, groupId)) {
         throw new DirectoryError('invalid', `group ${memberId} cannot be a member of group ${groupId}: it would contain itself`);
       }
     } else if (!this.#live.has(memberId)) {
@@ -313,10 +295,7 @@ export class Directory {
       }
       throw this.#notFound(memberId, 'user or group');
     }
-    if (group.members.has(memberId)) return;
-    group.members.add(memberId);
-    group.snapshot = undefined;
-    this.#addParent(memberId, groupId);
+    if (!this.#groups.link(group, memberId)) return;
     this.#record('memberAdded', memberId, groupId);
     this.#flush();
   }
@@ -326,7 +305,7 @@ export class Directory {
     if (!group.members.has(memberId)) {
       throw new DirectoryError('notFound', `${memberId} is not a direct member of group ${groupId} ("${group.displayName}")`);
     }
-    this.#unlink(groupId, memberId);
+    this.#groups.unlink(groupId, memberId);
     this.#record('memberRemoved', memberId, groupId);
     this.#flush();
   }
@@ -336,12 +315,11 @@ export class Directory {
     const group = this.#requireGroup(id);
     // fidelity: security groups are deleted permanently in Entra; Microsoft 365 groups would go to a
     // recycle bin first, which this directory does not model.
-    const parentIds = this.#parentIds(id);
+    const parentIds = this.#groups.parentIds(id);
     const memberIds = [...group.members];
-    for (const parentId of parentIds) this.#unlink(parentId, id);
-    for (const memberId of memberIds) this.#unlink(id, memberId);
-    this.#groups.delete(id);
-    this.#unindexGroupName(group);
+    for (const parentId of parentIds) this.#groups.unlink(parentId, id);
+    for (const memberId of memberIds) this.#groups.unlink(id, memberId);
+    this.#groups.remove(group);
     this.#tombstones.set(id, this.#clock.now());
     for (const parentId of parentIds) this.#record('memberRemoved', id, parentId);
     for (const memberId of memberIds) this.#record('memberRemoved', memberId, id);
@@ -358,7 +336,7 @@ export class Directory {
     if (!known && !this.#tombstones.has(memberId)) {
       throw this.#notFound(memberId, 'user or group');
     }
-    return this.#parentIds(memberId).map((groupId) => this.#snapshot(this.#groups.get(groupId)!));
+    return this.#groups.parentIds(memberId).map((groupId) => this.#groups.snapshot(this.#groups.get(groupId)!));
   }
 
   // ---- change feed -------------------------------------------------------------------------------
@@ -398,80 +376,11 @@ export class Directory {
     this.#recycleBin.delete(id);
     this.#purges.delete(id);
     this.#idByUpn.delete(user.userPrincipalName.toLowerCase());
-    const groupIds = this.#parentIds(id);
-    for (const groupId of groupIds) this.#unlink(groupId, id);
-    this.#memberOf.delete(id);
+    const groupIds = this.#groups.parentIds(id);
+    for (const groupId of groupIds) this.#groups.unlink(groupId, id);
     this.#tombstones.set(id, this.#clock.now());
     this.#record('userHardDeleted', id);
     for (const groupId of groupIds) this.#record('memberRemoved', id, groupId);
-  }
-
-  #unlink(groupId: string, memberId: string): void {
-    const group = this.#groups.get(groupId)!;
-    group.members.delete(memberId);
-    group.snapshot = undefined;
-    const parents = this.#memberOf.get(memberId);
-    if (parents === groupId) {
-      this.#memberOf.delete(memberId);
-    } else if (parents instanceof Set) {
-      parents.delete(groupId);
-      if (parents.size === 0) this.#memberOf.delete(memberId);
-    }
-  }
-
-  #parentIds(memberId: string): string[] {
-    const parents = this.#memberOf.get(memberId);
-    return parents === undefined ? [] : typeof parents === 'string' ? [parents] : [...parents];
-  }
-
-  #addParent(memberId: string, groupId: string): void {
-    const parents = this.#memberOf.get(memberId);
-    if (parents === undefined) this.#memberOf.set(memberId, groupId);
-    else if (parents instanceof Set) parents.add(groupId);
-    else if (parents !== groupId) this.#memberOf.set(memberId, new Set([parents, groupId]));
-  }
-
-  // Walks up from `groupId` through the groups containing it: O(ancestors), never O(members).
-  #isAncestor(candidate: string, groupId: string): boolean {
-    const seen = new Set<string>();
-    const stack = [groupId];
-    while (stack.length > 0) {
-      for (const parent of this.#parentIds(stack.pop()!)) {
-        if (parent === candidate) return true;
-        if (!seen.has(parent)) {
-          seen.add(parent);
-          stack.push(parent);
-        }
-      }
-    }
-    return false;
-  }
-
-  #snapshot(record: GroupRecord): DirectoryGroup {
-    record.snapshot ??= Object.freeze({
-      id: record.id,
-      displayName: record.displayName,
-      ...(record.description === undefined ? {} : { description: record.description }),
-      securityEnabled: record.securityEnabled,
-      mailEnabled: record.mailEnabled,
-      createdDateTime: record.createdDateTime,
-      memberIds: Object.freeze([...record.members]) as string[],
-    });
-    return record.snapshot;
-  }
-
-  #indexGroupName(record: GroupRecord): void {
-    const key = record.displayName.toLowerCase();
-    let ids = this.#groupIdsByName.get(key);
-    if (!ids) this.#groupIdsByName.set(key, (ids = new Set()));
-    ids.add(record.id);
-  }
-
-  #unindexGroupName(record: GroupRecord): void {
-    const key = record.displayName.toLowerCase();
-    const ids = this.#groupIdsByName.get(key);
-    ids?.delete(record.id);
-    if (ids?.size === 0) this.#groupIdsByName.delete(key);
   }
 
   #requireLiveUser(id: string, action: string): DirectoryUser {
