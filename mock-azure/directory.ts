@@ -188,7 +188,7 @@ export class Directory {
     // Only permanent deletion removes it from its groups.
     // "Automatically started and can't be stopped": nothing but restore or Delete permanently cancels it.
     const purgeAt = now + this.#settings.recycleBinWindowMs;
-    this.#purges.set(id, this.#clock.schedule(purgeAt, () => this.#purge(id), `directory: permanent deletion of ${user.userPrincipalName}`));
+    this.#purges.set(id, this.#clock.schedule(purgeAt, this.#purge, this.#purgeLabel, id));
     this.#record('userSoftDeleted', id);
     this.#flush();
   }
@@ -364,12 +364,16 @@ export class Directory {
     this.#record('userCreated', user.id);
   }
 
-  // The purge timer's task: the deadline came with the user still in the bin.
-  #purge(id: string): void {
+  // The purge timer's task and label, one of each for every user's timer (a closure and a label string per
+  // timer add up when a whole tenant is deleted): the deadline came with the user still in the bin.
+  readonly #purge = (id: string): void => {
     if (!this.#recycleBin.has(id)) return;
     this.#hardDelete(id);
     this.#flush();
-  }
+  };
+
+  readonly #purgeLabel = (id: string): string =>
+    `directory: permanent deletion of ${this.#recycleBin.get(id)?.userPrincipalName ?? id}`;
 
   #hardDelete(id: string): void {
     const user = this.#recycleBin.get(id)!;
