@@ -35,6 +35,19 @@ interface Disk {
 
 type Batch = { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
 
+/** A journal line on its way to disk, with what it took out of the change sets and what it puts on disk. */
+interface PendingLine {
+  text: string;
+  members: Member[];
+  /** Each member's history length when the line was made: the events on disk once it is written. */
+  historyLengths: number[];
+  groups: GroupRecord[];
+  removedGroups: string[];
+  outboxTo: number;
+  token: string | undefined;
+  clockNow: number;
+}
+
 // Compact once the journal outgrows 4x the snapshot (replay at start stays cheap), within 1-64 MB: small data
 // would otherwise be rewritten every few commits, big data would leave a journal slow to replay.
 const RESOLVED = Promise.resolve();
@@ -222,7 +235,22 @@ export class NordPassStore {
         const compact = disk.compactNext || disk.journal.size > journalLimit(disk.snapshotBytes);
         const snapshot = compact ? this.#snapshot(disk) : undefined;
         disk.compactNext = false;
-        if (line !== undefined) await disk.journal.append(line);
+        if (line !== undefined) {
+          try {
+            await disk.journal.append(line.text);
+          } catch (e) {
+            // Not on disk: its changes go into the next line again, and the next line continues from the same place
+            // (a line that assumed this one was written would leave a gap the next start refuses).
+            for (const m of line.members) disk.members.add(m);
+            for (const g of line.groups) disk.groups.add(g);
+            for (const id of line.removedGroups) disk.removedGroups.add(id);
+            throw e;
+          }
+          line.members.forEach((m, i) => disk.historyOnDisk.set(m, line.historyLengths[i]!));
+          disk.outboxFrom = line.outboxTo;
+          disk.token = line.token;
+          disk.clockNow = line.clockNow;
+        }
         this.#writes++;
         batch.resolve();
         // The acknowledgements are out; commits arriving meanwhile wait for this one snapshot write at most.
@@ -239,41 +267,52 @@ export class NordPassStore {
 
   /**
    * The journal line (a JournalRecord) for what changed since the previous one, or undefined when nothing did;
-   * resets the change sets. Built by hand to keep each member's JSON for the next snapshot.
+   * takes the changes out of the change sets. Built by hand to keep each member's JSON for the next snapshot. What
+   * is on disk (history lengths, outbox, token, time) moves on only once the line is written (#write).
    */
-  #line(disk: Disk): string | undefined {
+  #line(disk: Disk): PendingLine | undefined {
     const data = this.#db.data;
     const parts: string[] = [];
-    if (data.scimTokenSha256 !== disk.token) parts.push(`"scimTokenSha256":${JSON.stringify((disk.token = data.scimTokenSha256))}`);
-    if (disk.members.size > 0) {
+    if (data.scimTokenSha256 !== disk.token) parts.push(`"scimTokenSha256":${JSON.stringify(data.scimTokenSha256)}`);
+    const members = [...disk.members];
+    const historyLengths = members.map((m) => m.history.length);
+    if (members.length > 0) {
       const whole: string[] = [];
       const updates: string[] = [];
-      for (const member of disk.members) {
+      for (const member of members) {
         const historyFrom = disk.historyOnDisk.get(member);
         if (historyFrom === undefined) whole.push(this.#memberJson(disk, member));
         else {
           updates.push(`{"historyFrom":${historyFrom},"member":${JSON.stringify(withHistoryFrom(member, historyFrom))}}`);
           disk.memberJson.delete(member); // the next snapshot serialises it again
         }
-        disk.historyOnDisk.set(member, member.history.length);
       }
       if (whole.length > 0) parts.push(`"members":[${whole.join(',')}]`);
       if (updates.length > 0) parts.push(`"updates":[${updates.join(',')}]`);
     }
     if (data.outbox.length > disk.outboxFrom) {
       parts.push(`"outboxFrom":${disk.outboxFrom}`, `"outbox":${JSON.stringify(data.outbox.slice(disk.outboxFrom))}`);
-      disk.outboxFrom = data.outbox.length;
     }
     // A group made and removed between two lines is in neither list.
-    const groups = [...disk.groups].filter((g) => this.#groupsById.get(g.id) === g);
+    const changedGroups = [...disk.groups];
+    const groups = changedGroups.filter((g) => this.#groupsById.get(g.id) === g);
     if (groups.length > 0) parts.push(`"groups":${JSON.stringify(groups)}`);
-    if (disk.removedGroups.size > 0) parts.push(`"removedGroups":${JSON.stringify([...disk.removedGroups])}`);
+    const removedGroups = [...disk.removedGroups];
+    if (removedGroups.length > 0) parts.push(`"removedGroups":${JSON.stringify(removedGroups)}`);
     disk.members.clear();
     disk.groups.clear();
     disk.removedGroups.clear();
     if (parts.length === 0 && data.clockNow === disk.clockNow) return undefined;
-    disk.clockNow = data.clockNow;
-    return `{"clockNow":${data.clockNow}${parts.map((p) => `,${p}`).join('')}}`;
+    return {
+      text: `{"clockNow":${data.clockNow}${parts.map((p) => `,${p}`).join('')}}`,
+      members,
+      historyLengths,
+      groups: changedGroups,
+      removedGroups,
+      outboxTo: data.outbox.length,
+      token: data.scimTokenSha256,
+      clockNow: data.clockNow,
+    };
   }
 
   #memberJson(disk: Disk, member: Member): string {

@@ -2,10 +2,10 @@
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../../../simulator/clock.ts';
 import { createNordPass, type NordPass } from '../../../simulator/nordpass/app.ts';
-import { journalPath } from '../../../simulator/nordpass/journal.ts';
+import { Journal, journalPath } from '../../../simulator/nordpass/journal.ts';
 import { DataFileError, NordPassStore, readDataFile } from '../../../simulator/nordpass/store.ts';
 import { Random } from '../../../simulator/random.ts';
 
@@ -154,6 +154,31 @@ describe('the --data journal', () => {
     await work(await open(file));
     await appendFile(journalPath(file), '{"clockNow":1,"updates":[{"historyFrom":-1,"member":{}}]}\n');
     await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(/updates\[0\]: historyFrom must be a whole number/);
+  });
+
+  it('after a failed append, the next line carries that line\'s changes again and the file stays readable', async () => {
+    const file = await tempFile();
+    const served = await open(file);
+    const { np, clock } = served;
+    const ada = np.members.create('ada@example.com', { userName: 'ada@example.com' }, 'scim');
+    await np.store.commit();
+    // One append fails (a full disk): the request that waited for it gets the error; memory has the change.
+    const append = vi.spyOn(Journal.prototype, 'append').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    np.members.updateAttributes(ada, 'ada@example.com', { userName: 'ada@example.com', displayName: 'Ada' }, 'scim');
+    np.credentials.rotate('rotated-token');
+    await clock.advance('2m'); // the invitation email: an outbox entry
+    await expect(np.store.commit()).rejects.toThrow(/ENOSPC/);
+    expect(append).toHaveBeenCalledTimes(1);
+    append.mockRestore();
+    // The next commit writes what the failed one could not, continuing from what is really on disk.
+    np.members.updateAttributes(ada, 'ada@example.com', { userName: 'ada@example.com', displayName: 'Ada L' }, 'scim');
+    await np.store.commit();
+    const onDisk = (await readDataFile(file)).data;
+    expect(onDisk).toEqual(plain(np.store.data));
+    expect(onDisk.outbox).toHaveLength(1);
+    const again = await open(file);
+    expect(again.np.store.memberById(ada.id)!.history).toHaveLength(ada.history.length);
+    expect(again.np.credentials.verify('rotated-token')).toBe(true);
   });
 
   it('refuses a journal without its data file', async () => {

@@ -193,6 +193,25 @@ describe('PATCH bodies of real clients', () => {
     expect(body.meta.version).toBe(user.meta.version);
     expect(body.meta.lastModified).toBe(user.meta.lastModified);
   });
+
+  it('rewriting an attribute with its own value is no change, even beside one that is', async () => {
+    const h = harness();
+    const created = await activeMember(h, 'ada@example.com', { displayName: 'Ada', title: 'Engineer' });
+    const before = h.np.members.get(created.id);
+    const events = before.history.length;
+    // Entra sends every mapped attribute when one changes: the unchanged displayName must not count as an update.
+    const res = await h.patch(created.id, [{ op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'displayName', value: 'Ada' }]);
+    expect(res.status).toBe(200);
+    expect(before.history.slice(events).map((e) => e.type)).toEqual(['suspended']);
+    // The same values in another order over PUT: nothing changes, not even the version or the order of the answer.
+    const current = await (await h.scim('GET', `/Users/${created.id}`)).json();
+    const put = await h.scim('PUT', `/Users/${created.id}`, { schemas: [USER_SCHEMA], title: 'Engineer', active: false, displayName: 'Ada', userName: 'ada@example.com' });
+    expect(put.status).toBe(200);
+    const body = await put.json();
+    expect(body.meta.version).toBe(current.meta.version);
+    expect(Object.keys(body)).toEqual(Object.keys(current));
+    expect(before.history.slice(events).map((e) => e.type)).toEqual(['suspended']);
+  });
 });
 
 describe('PUT', () => {
