@@ -50,9 +50,20 @@ export function getField(obj: unknown, name: string): unknown {
   return key === undefined ? undefined : obj[key];
 }
 
-/** Writes `value` under the canonical `name`, dropping any differently-cased duplicate first. */
+/**
+ * Writes `value` under the canonical `name`, dropping any differently-cased duplicate. A key already spelled
+ * canonically keeps its place: deleting it and adding it again moved it to the end and turned the object into a
+ * slow dictionary for everything that read it afterwards (rendering and serialising the answer included).
+ */
 export function setField(obj: JsonObject, name: string, value: unknown): void {
-  deleteField(obj, name);
+  if (Object.hasOwn(obj, name)) {
+    const lower = name.toLowerCase();
+    const sameLength = isAscii(lower);
+    for (const k in obj) {
+      if (k === name || (sameLength && k.length !== lower.length)) continue;
+      if (k.toLowerCase() === lower && Object.hasOwn(obj, k)) delete obj[k];
+    }
+  } else deleteField(obj, name);
   obj[name] = value;
 }
 

@@ -215,3 +215,17 @@ describe('shallowCopy', () => {
     expect((copy as { polluted?: string }).polluted).toBeUndefined();
   });
 });
+
+describe('setField keeps a canonically spelled key in place', () => {
+  it('replaces the value where it is, and still drops other spellings', () => {
+    const obj: Record<string, unknown> = { userName: 'a', displayName: 'b', title: 'c' };
+    setField(obj, 'displayName', 'B');
+    expect(Object.keys(obj)).toEqual(['userName', 'displayName', 'title']);
+    const mixed: Record<string, unknown> = { DISPLAYNAME: 'x', displayName: 'b', title: 'c' };
+    setField(mixed, 'displayName', 'B');
+    expect(mixed).toEqual({ displayName: 'B', title: 'c' });
+    const other: Record<string, unknown> = { DisplayName: 'x', title: 'c' };
+    setField(other, 'displayName', 'B');
+    expect(Object.keys(other)).toEqual(['title', 'displayName']);
+  });
+});
