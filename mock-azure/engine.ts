@@ -194,16 +194,7 @@ export class ProvisioningJob {
       return;
     }
     const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
-    try {
-      await this.#probe(client);
-      this.#unavailableCycles = 0;
-    } catch (error) {
-      const result = testFailure(error);
-      summary.state = 'Failed';
-      summary.error = `${result.errorCode}: ${result.message}`;
-      this.#successiveFailures++;
-      const credential = error instanceof ScimCallError && error.isCredentialFailure;
-      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine) this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+    if (!(await this.#probeForCycle(client, summary))) {
       this.#scheduleNext();
       return;
     }
@@ -212,9 +203,51 @@ export class ProvisioningJob {
     // again while still over the threshold, dropped once fixed). Before, a Start on a TooManyDeletes job (which
     // clears quarantine) forgot them, and the unassigned users stayed active in the app for good.
     const ids = collectWork(this.deps.directory, app, this.links, this.#watermark, this.escrows.due(clock.now()), this.#staged);
+    const plans = this.#plansFor(ids);
+    summary.countEntitled = plans.length;
+    const ctx = this.#context(client, 'system', cycleId);
+    const toRun = this.#holdBackDeletions(plans, ctx);
+    if (!(await this.#run(toRun, ctx, summary))) {
+      summary.ended = clock.now();
+      this.#scheduleNext();
+      return;
+    }
+    const somethingChanged = !this.#watermark || marks.directorySeq !== this.#watermark.directorySeq || marks.appSeq !== this.#watermark.appSeq || ids.size > 0;
+    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty)) await this.#syncGroups(client, cycleId, summary);
+    this.#watermark = marks;
+    summary.ended = clock.now();
+    this.#successiveFailures = 0;
+    this.#checkEscrowThresholds(summary);
+    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary)) this.#quarantine = undefined;
+    if (!this.#quarantine && this.escrows.size === 0) {
+      this.#steadyFirst ??= clock.now();
+      this.#steadyLast = clock.now();
+    }
+    this.#scheduleNext();
+  }
+
+  /** The cycle's start-up probe; on failure the cycle is marked Failed (quarantined when due) and false returned. */
+  async #probeForCycle(client: ScimClient, summary: CycleSummary): Promise<boolean> {
+    try {
+      await this.#probe(client);
+      this.#unavailableCycles = 0;
+      return true;
+    } catch (error) {
+      const result = testFailure(error);
+      summary.state = 'Failed';
+      summary.error = `${result.errorCode}: ${result.message}`;
+      this.#successiveFailures++;
+      const credential = error instanceof ScimCallError && error.isCredentialFailure;
+      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine) this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      return false;
+    }
+  }
+
+  /** What to do for each user with work, in order; a user left with nothing to do leaves escrow and staging. */
+  #plansFor(ids: Set<string>): Plan[] {
     const plans: Plan[] = [];
     for (const id of ids) {
-      const plan = planFor(id, this.deps.directory, app, this.links);
+      const plan = planFor(id, this.deps.directory, this.deps.app, this.links);
       if (plan) plans.push(plan);
       else {
         // Nothing left to do for this user (e.g. a failed create, then unassigned): an escrowed or staged
@@ -223,22 +256,31 @@ export class ProvisioningJob {
         this.#staged.delete(id);
       }
     }
-    summary.countEntitled = plans.length;
-    const ctx = this.#context(client, 'system', cycleId);
-    const threshold = app.settings.deletionThreshold;
+    return plans;
+  }
+
+  /** Over the accidental-deletions threshold, every disable and delete is staged (logged, not sent) and the job quarantined. */
+  #holdBackDeletions(plans: Plan[], ctx: ExecuteContext): Plan[] {
+    const threshold = this.deps.app.settings.deletionThreshold;
     const deprovisions = plans.filter(isDeprovisioning);
     let toRun = plans;
     if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
       for (const p of deprovisions) {
         this.#staged.add(p.userId);
-        logs.add(stagedRecord(p, ctx));
+        this.deps.logs.add(stagedRecord(p, ctx));
       }
       toRun = plans.filter((p) => !isDeprovisioning(p));
       this.#enterQuarantine('TooManyDeletes', `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`);
     }
     this.#forceDeletes = false;
+    return toRun;
+  }
+
+  /** Sends the plans, logging each and keeping escrow; false when the credentials failed (the cycle is quarantined). */
+  async #run(plans: Plan[], ctx: ExecuteContext, summary: CycleSummary): Promise<boolean> {
+    const { clock, logs } = this.deps;
     try {
-      for (const plan of toRun) {
+      for (const plan of plans) {
         const { record, retryAfterMs } = await executePlan(plan, ctx);
         logs.add(record);
         if (record.status === 'failure') {
@@ -254,37 +296,27 @@ export class ProvisioningJob {
           if (record.status === 'success') summary.countExported++;
         }
       }
+      return true;
     } catch (error) {
       if (!(error instanceof CredentialFailure)) throw error;
       summary.state = 'Failed';
       summary.error = `${error.error.code}: ${error.error.message}`;
       this.#successiveFailures++;
       this.#enterQuarantine('EncounteredQuarantineException', summary.error);
-      summary.ended = clock.now();
-      this.#scheduleNext();
-      return;
+      return false;
     }
-    const somethingChanged = !this.#watermark || marks.directorySeq !== this.#watermark.directorySeq || marks.appSeq !== this.#watermark.appSeq || ids.size > 0;
-    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty)) {
-      const records = await syncGroups({
-        client, directory: this.deps.directory, app, userLinks: this.links, groupLinks: this.groupLinks, random,
-        now: () => clock.now(), jobId: this.id, cycleId, exchangesTotal: () => this.deps.exchanges.total,
-      });
-      for (const r of records) logs.add(r);
-      // A failed group operation is tried again next cycle even if nothing else changes.
-      this.#groupsDirty = records.some((r) => r.status === 'failure');
-      summary.countFailed += records.filter((r) => r.status === 'failure').length;
-    }
-    this.#watermark = marks;
-    summary.ended = clock.now();
-    this.#successiveFailures = 0;
-    this.#checkEscrowThresholds(summary);
-    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary)) this.#quarantine = undefined;
-    if (!this.#quarantine && this.escrows.size === 0) {
-      this.#steadyFirst ??= clock.now();
-      this.#steadyLast = clock.now();
-    }
-    this.#scheduleNext();
+  }
+
+  async #syncGroups(client: ScimClient, cycleId: string, summary: CycleSummary): Promise<void> {
+    const { clock, random, app, logs } = this.deps;
+    const records = await syncGroups({
+      client, directory: this.deps.directory, app, userLinks: this.links, groupLinks: this.groupLinks, random,
+      now: () => clock.now(), jobId: this.id, cycleId, exchangesTotal: () => this.deps.exchanges.total,
+    });
+    for (const r of records) logs.add(r);
+    // A failed group operation is tried again next cycle even if nothing else changes.
+    this.#groupsDirty = records.some((r) => r.status === 'failure');
+    summary.countFailed += records.filter((r) => r.status === 'failure').length;
   }
 
   #checkEscrowThresholds(summary: CycleSummary): void {
