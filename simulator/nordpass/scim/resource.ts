@@ -56,21 +56,22 @@ export function getField(obj: unknown, name: string): unknown {
  * slow dictionary for everything that read it afterwards (rendering and serialising the answer included).
  */
 export function setField(obj: JsonObject, name: string, value: unknown): void {
-  if (Object.hasOwn(obj, name)) {
-    const lower = name.toLowerCase();
-    const sameLength = isAscii(lower);
-    for (const k in obj) {
-      if (k === name || (sameLength && k.length !== lower.length)) continue;
-      if (k.toLowerCase() === lower && Object.hasOwn(obj, k)) delete obj[k];
-    }
-  } else deleteField(obj, name);
+  dropSpellings(obj, name, Object.hasOwn(obj, name) ? name : undefined);
   obj[name] = value;
 }
 
 export function deleteField(obj: JsonObject, name: string): void {
+  dropSpellings(obj, name);
+}
+
+/** Deletes every own key equal to `name` ignoring case, except `keep`. */
+function dropSpellings(obj: JsonObject, name: string, keep?: string): void {
   const lower = name.toLowerCase();
   const sameLength = isAscii(lower);
-  for (const k of Object.keys(obj)) if ((!sameLength || k.length === lower.length) && k.toLowerCase() === lower) delete obj[k];
+  for (const k of Object.keys(obj)) {
+    if (k === keep || (sameLength && k.length !== lower.length)) continue;
+    if (k.toLowerCase() === lower) delete obj[k];
+  }
 }
 
 export const valuesEqualIgnoringCase = (a: unknown, b: unknown): boolean =>
