@@ -43,20 +43,34 @@ export function answerList<T>(
   render: (item: T) => Record<string, unknown>,
   lookup?: { attribute: string; find: (value: string) => T | undefined },
 ): Record<string, unknown> {
-  let matched: Record<string, unknown>[];
+  const from = query.startIndex - 1;
+  const to = from + query.count;
+  let page: Record<string, unknown>[];
+  let total: number;
   const indexed = query.filter && lookup ? equalityValue(query.filter, lookup.attribute) : undefined;
   if (indexed !== undefined && lookup) {
     const hit = lookup.find(indexed);
-    matched = hit === undefined ? [] : [render(hit)];
-  } else {
-    matched = [];
+    const matched = hit === undefined ? [] : [render(hit)];
+    page = matched.slice(from, to);
+    total = matched.length;
+  } else if (query.filter) {
+    const matched: Record<string, unknown>[] = [];
     for (const item of items) {
       const resource = render(item);
-      if (!query.filter || matchesFilter(query.filter, resource, type)) matched.push(resource);
+      if (matchesFilter(query.filter, resource, type)) matched.push(resource);
+    }
+    page = matched.slice(from, to);
+    total = matched.length;
+  } else {
+    // Without a filter every item matches: only the page is rendered (a count=1 page of 100,000 members rendered them all).
+    page = [];
+    total = 0;
+    for (const item of items) {
+      if (total >= from && total < to) page.push(render(item));
+      total++;
     }
   }
-  const page = matched.slice(query.startIndex - 1, query.startIndex - 1 + query.count);
-  return listResponse(page.map((r) => projectFor(r, query, type)), matched.length, query.startIndex);
+  return listResponse(page.map((r) => projectFor(r, query, type)), total, query.startIndex);
 }
 
 export function projectFor(resource: Record<string, unknown>, query: { attributes?: string; excludedAttributes?: string }, type: ResourceType) {
