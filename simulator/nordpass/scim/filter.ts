@@ -7,10 +7,9 @@ import { parseFilterText, type AttrPath, type ParseLimits } from './path.ts';
 import { getField, isPlainObject, parseDateTime, toBoolean } from './resource.ts';
 import {
   findAttribute,
-  findExtension,
   GROUP_SCHEMA,
+  holdingExtension,
   lookupAttribute,
-  owningSchema,
   USER_SCHEMA,
   type AttributeDef,
   type ResourceType,
@@ -119,9 +118,8 @@ function resourceResolver(resource: Record<string, unknown>, type: ResourceType)
   return (path) => {
     const def = lookupAttribute(type, { ...path, subAttribute: undefined });
     if (!def) return { def, values: [] };
-    const ext = findExtension(type, def.name);
-    const owner = owningSchema(type, path);
-    const container = ext ? resource : owner && findExtension(type, owner) ? getField(resource, owner) : resource;
+    const ext = holdingExtension(type, path, def);
+    const container = ext ? getField(resource, ext.id) : resource;
     return pick(flat(getField(container, def.name)), def, path.subAttribute);
   };
 }

@@ -21,9 +21,8 @@ import {
 } from './resource.ts';
 import {
   findAttribute,
-  findExtension,
+  holdingExtension,
   lookupAttribute,
-  owningSchema,
   schemasFor,
   type AttributeDef,
   type ResourceType,
@@ -152,8 +151,7 @@ function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
   if (path.valueFilter && !(def.multiValued && def.type === 'complex')) {
     throw badRequest('invalidPath', `"${label}": a value filter needs a multi-valued complex attribute`);
   }
-  const owner = owningSchema(type, path);
-  const extension = owner && !findExtension(type, def.name) ? findExtension(type, owner) : undefined;
+  const extension = holdingExtension(type, path, def);
   return { def, ...(sub ? { sub } : {}), ...(path.valueFilter ? { filter: path.valueFilter } : {}), ...(extension ? { extension } : {}) };
 }
 

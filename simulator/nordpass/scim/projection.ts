@@ -9,9 +9,8 @@ import { deepClone, findKey, getField, isPlainObject, isUnassigned, type JsonObj
 import {
   COMMON_ATTRIBUTES,
   findAttribute,
-  findExtension,
+  holdingExtension,
   lookupAttribute,
-  owningSchema,
   schemasFor,
   type AttributeDef,
   type ResourceType,
@@ -82,8 +81,7 @@ function locate(resource: JsonObject, path: AttrPath, type: ResourceType): Locat
   if (!def || def.returned === 'never') return undefined;
   const sub = path.subAttribute === undefined ? undefined : findAttribute(def.subAttributes, path.subAttribute);
   if (path.subAttribute !== undefined && !sub) return undefined;
-  const owner = owningSchema(type, path);
-  const ext = owner && !findExtension(type, def.name) ? findExtension(type, owner) : undefined;
+  const ext = holdingExtension(type, path, def);
   if (!ext) return { def, sub, holder: resource, keys: [findKey(resource, def.name) ?? def.name] };
   const extKey = findKey(resource, ext.id) ?? ext.id;
   const holder = resource[extKey];

@@ -258,6 +258,15 @@ export function lookupAttribute(
   return findAttribute(top.subAttributes, path.subAttribute);
 }
 
+/**
+ * The extension whose object holds the attribute `def` that `path` names, or undefined when it sits on the
+ * resource itself (core attributes, and an extension URN naming its own container).
+ */
+export function holdingExtension(type: ResourceType, path: { schema?: string; attribute: string }, def: AttributeDef): SchemaDef | undefined {
+  const owner = owningSchema(type, path);
+  return owner && !findExtension(type, def.name) ? findExtension(type, owner) : undefined;
+}
+
 /** The schema an attribute lives in: the core URN or an extension URN (where its value is stored). */
 export function owningSchema(type: ResourceType, path: { schema?: string; attribute: string }): string | undefined {
   const { core, extensions } = schemasFor(type);
