@@ -3,10 +3,9 @@ import { Hono, type Context } from 'hono';
 import type { GroupRecord } from '../model.ts';
 import type { ScimDeps } from './deps.ts';
 import { ScimError } from './errors.ts';
-import { readJsonBody, scimJson, singleQuery } from './http.ts';
-import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
+import { readJsonBody, scimJson } from './http.ts';
+import { answerList, projectFor, readListQuery, readProjection, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
-import { checkProjection } from './projection.ts';
 import { renderGroup, storedAttributes } from './render.ts';
 import { normalizeResource } from './resource.ts';
 import { checkIfMatch } from './users.ts';
@@ -15,14 +14,6 @@ export function groupsRoutes(deps: ScimDeps): Hono {
   const { groups, store, settings } = deps;
   const routes = new Hono();
   const render = (g: GroupRecord) => renderGroup(g, deps.baseUrl());
-  const projection = (c: Context) => {
-    const attributes = singleQuery(c, 'attributes');
-    const excludedAttributes = singleQuery(c, 'excludedAttributes');
-    const wanted = { ...(attributes ? { attributes } : {}), ...(excludedAttributes ? { excludedAttributes } : {}) };
-    // Checked when read, which writes do before changing anything (as in users.ts): a 400 must change nothing.
-    checkProjection(wanted);
-    return wanted;
-  };
 
   routes.use('*', async (_c, next) => {
     if (!settings.groupProvisioning) {
@@ -40,7 +31,7 @@ export function groupsRoutes(deps: ScimDeps): Hono {
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     const group = groups.create(storedAttributes(resource));
     // Rendered before the commit: changes made by requests that run during the write are not this request's answer.
     const body = projectFor(render(group), wanted, 'Group');
@@ -48,14 +39,14 @@ export function groupsRoutes(deps: ScimDeps): Hono {
     return scimJson(c, body, 201, { Location: `${deps.baseUrl()}/Groups/${group.id}` });
   });
 
-  routes.get('/:id', (c) => scimJson(c, projectFor(render(groups.get(c.req.param('id'))), projection(c), 'Group')));
+  routes.get('/:id', (c) => scimJson(c, projectFor(render(groups.get(c.req.param('id'))), readProjection(c), 'Group')));
 
   routes.put('/:id', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');
     const group = groups.get(c.req.param('id'));
     // Groups carry meta.version and discovery says etag is supported, so If-Match is honoured here as on /Users.
     checkIfMatch(c, group);
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     groups.replace(group, storedAttributes(resource));
     const body = projectFor(render(group), wanted, 'Group'); // before the commit, as in POST
     await store.commit();
@@ -66,7 +57,7 @@ export function groupsRoutes(deps: ScimDeps): Hono {
     const body = await readJsonBody(c, settings.maxBodyBytes);
     const group = groups.get(c.req.param('id'));
     checkIfMatch(c, group); // as in PUT
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     const { resource, changed } = applyPatch(render(group), body, 'Group');
     if (changed) groups.replace(group, storedAttributes(normalizeResource(resource, 'Group')));
     const answer = projectFor(render(group), wanted, 'Group'); // before the commit, as in POST

@@ -4,7 +4,7 @@ import { ScimError } from './errors.ts';
 import { parseFilter, matchesFilter, equalityValue, type FilterNode } from './filter.ts';
 import { badRequest } from './errors.ts';
 import { integerQuery, readJsonBody, singleQuery } from './http.ts';
-import { project } from './projection.ts';
+import { checkProjection, project } from './projection.ts';
 import { listResponse } from './render.ts';
 import type { ResourceType } from './schemas.ts';
 
@@ -71,6 +71,20 @@ export function answerList<T>(
     }
   }
   return listResponse(page.map((r) => projectFor(r, query, type)), total, query.startIndex);
+}
+
+/**
+ * `attributes=` / `excludedAttributes=` of a request for one resource, checked when read: writes read it before
+ * changing anything, so a malformed projection is a 400 with nothing changed (it once left the change made).
+ */
+export function readProjection(c: Context): { attributes?: string; excludedAttributes?: string } {
+  const wanted: { attributes?: string; excludedAttributes?: string } = {};
+  const attributes = singleQuery(c, 'attributes');
+  if (attributes) wanted.attributes = attributes;
+  const excludedAttributes = singleQuery(c, 'excludedAttributes');
+  if (excludedAttributes) wanted.excludedAttributes = excludedAttributes;
+  checkProjection(wanted);
+  return wanted;
 }
 
 export function projectFor(resource: Record<string, unknown>, query: { attributes?: string; excludedAttributes?: string }, type: ResourceType) {

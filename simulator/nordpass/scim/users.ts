@@ -4,10 +4,9 @@ import type { Member } from '../model.ts';
 import { isSoftDeleted } from '../model.ts';
 import type { ScimDeps } from './deps.ts';
 import { ScimError } from './errors.ts';
-import { readJsonBody, scimJson, singleQuery } from './http.ts';
-import { answerList, projectFor, readListQuery, searchRoute } from './list.ts';
+import { readJsonBody, scimJson } from './http.ts';
+import { answerList, projectFor, readListQuery, readProjection, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
-import { checkProjection } from './projection.ts';
 import { renderUser, storedAttributes } from './render.ts';
 import { assertRequiredName, deepEqual, normalizeResource } from './resource.ts';
 
@@ -15,14 +14,6 @@ export function usersRoutes(deps: ScimDeps): Hono {
   const { members, store, settings } = deps;
   const routes = new Hono();
   const render = (m: Member) => renderUser(m, deps.baseUrl());
-  const projection = (c: Context) => {
-    const wanted: { attributes?: string; excludedAttributes?: string } = {};
-    setParam(c, wanted, 'attributes');
-    setParam(c, wanted, 'excludedAttributes');
-    // Checked when read, which writes do before changing anything: a malformed projection once left a 400 with the change made.
-    checkProjection(wanted);
-    return wanted;
-  };
   const live = function* () {
     for (const m of store.allMembers()) if (m.status !== 'deleted') yield m;
   };
@@ -40,7 +31,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     const userName = resource.userName as string;
     const member = members.create(userName, storedAttributes(resource), 'scim');
     // fidelity: Entra never creates disabled users; a client that does gets a member soft-deleted from the start.
@@ -54,7 +45,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
   routes.get('/:id', (c) => {
     const member = members.get(c.req.param('id'));
     const body = render(member);
-    return scimJson(c, projectFor(body, projection(c), 'User'), 200, { ETag: etagOf(body) });
+    return scimJson(c, projectFor(body, readProjection(c), 'User'), 200, { ETag: etagOf(body) });
   });
 
   routes.put('/:id', async (c) => {
@@ -62,7 +53,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
     const member = members.get(c.req.param('id'));
     checkIfMatch(c, member);
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     applyUserChange(deps, member, resource);
     // Rendered before the commit, so the answer is this request's result, not that of requests that ran during the write.
     const body = render(member);
@@ -74,7 +65,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
     const patchBody = await readJsonBody(c, settings.maxBodyBytes);
     const member = members.get(c.req.param('id'));
     checkIfMatch(c, member);
-    const wanted = projection(c);
+    const wanted = readProjection(c);
     const before = render(member);
     const { resource: patched, changed } = applyPatch(before, patchBody, 'User');
     // applyPatch writes only coerced values under canonical names, so its result is already what normalizeResource
@@ -135,7 +126,3 @@ function etagOf(resource: Record<string, unknown>): string {
   return String((resource.meta as { version?: string } | undefined)?.version ?? '');
 }
 
-function setParam(c: Context, wanted: { attributes?: string; excludedAttributes?: string }, name: 'attributes' | 'excludedAttributes'): void {
-  const value = singleQuery(c, name);
-  if (value !== undefined && value !== '') wanted[name] = value;
-}
