@@ -58,9 +58,10 @@ export function groupsRoutes(deps: ScimDeps): Hono {
     const group = groups.get(c.req.param('id'));
     checkIfMatch(c, group); // as in PUT
     const wanted = readProjection(c);
-    const { resource, changed } = applyPatch(render(group), body, 'Group');
+    const before = render(group);
+    const { resource, changed } = applyPatch(before, body, 'Group');
     if (changed) groups.replace(group, storedAttributes(normalizeResource(resource, 'Group')));
-    const answer = projectFor(render(group), wanted, 'Group'); // before the commit, as in POST
+    const answer = projectFor(changed ? render(group) : before, wanted, 'Group'); // before the commit, as in POST
     if (changed) await store.commit();
     if (settings.patchSuccessStatus === 204 && Object.keys(wanted).length === 0) return c.body(null, 204);
     return scimJson(c, answer);

@@ -7,7 +7,7 @@ import { ScimError } from './errors.ts';
 import { readJsonBody, scimJson } from './http.ts';
 import { answerList, projectFor, readListQuery, readProjection, searchRoute } from './list.ts';
 import { applyPatch } from './patch.ts';
-import { renderUser, storedAttributes } from './render.ts';
+import { etag, renderUser, storedAttributes } from './render.ts';
 import { assertRequiredName, deepEqual, normalizeResource } from './resource.ts';
 
 export function usersRoutes(deps: ScimDeps): Hono {
@@ -115,7 +115,7 @@ function applyUserChange(deps: ScimDeps, member: Member, resource: Record<string
 export function checkIfMatch(c: Context, member: { version: number }): void {
   const ifMatch = c.req.header('if-match');
   if (ifMatch === undefined || ifMatch.trim() === '*') return;
-  const current = `W/"${member.version}"`;
+  const current = etag(member.version);
   const tags = ifMatch.split(',').map((t) => t.trim());
   if (!tags.some((t) => t === current || t === `"${member.version}"`)) {
     throw new ScimError(412, undefined, `the resource changed: its version is ${current}, not ${ifMatch}`);
