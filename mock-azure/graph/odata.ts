@@ -79,14 +79,17 @@ export function collection<T>(req: GraphRequest, fragment: string, items: Iterab
   let seen = 0;
   let more = false;
   for (const item of items) {
-    const full = options.full(item);
-    if (options.filter && !matches(options.filter, full)) continue;
+    // Without a filter an item is made into its Graph object only when the page shows it: reading every page
+    // of /users built each user once per page before it (quadratic).
+    const full = options.filter ? options.full(item) : undefined;
+    if (full && !matches(options.filter!, full)) continue;
     if (seen++ < skip) continue;
     if (value.length === top) {
       more = true;
       break;
     }
-    value.push(options.shown ? options.shown(full, item) : project(full, options.select));
+    const shownFull = full ?? options.full(item);
+    value.push(options.shown ? options.shown(shownFull, item) : project(shownFull, options.select));
   }
   const body: Record<string, unknown> = { '@odata.context': context(req, options.select ? `${fragment}(${options.select.join(',')})` : fragment), value };
   if (more) {
