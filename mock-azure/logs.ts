@@ -47,6 +47,7 @@ export interface LogQuery {
   status?: ProvisioningStatus;
   cycleId?: string;
   errorCode?: string;
+  initiatedBy?: LogRecord['initiatedBy'];
 }
 
 export class ProvisioningLogs {
@@ -84,7 +85,8 @@ export class ProvisioningLogs {
       (q.action === undefined || r.action === q.action) &&
       (q.status === undefined || r.status === q.status) &&
       (q.cycleId === undefined || r.cycleId === q.cycleId) &&
-      (q.errorCode === undefined || r.errorCode === q.errorCode));
+      (q.errorCode === undefined || r.errorCode === q.errorCode) &&
+      (q.initiatedBy === undefined || r.initiatedBy === q.initiatedBy));
   }
 }
 

@@ -56,8 +56,9 @@ export function checkExpectation(world: World, e: Expectation, sinceExchange: nu
       return;
     }
     const gap = to.at - from.at;
-    const ok = t.by !== undefined ? gap === parseDuration(t.by) : gap <= parseDuration(t.within!);
-    if (!ok) out.push({ what, expected: t.by !== undefined ? `exactly ${formatDuration(parseDuration(t.by))}` : `at most ${formatDuration(parseDuration(t.within!))}`, actual: `${formatDuration(gap)} (${t.after} ${formatInstant(from.at)}, ${t.event} ${formatInstant(to.at)})` });
+    const limit = parseDuration(t.by ?? t.within!);
+    const ok = t.by !== undefined ? gap === limit : gap <= limit;
+    if (!ok) out.push({ what, expected: t.by !== undefined ? `exactly ${formatDuration(limit)}` : `at most ${formatDuration(limit)}`, actual: `${formatDuration(gap)} (${t.after} ${formatInstant(from.at)}, ${t.event} ${formatInstant(to.at)})` });
   });
 
   e.outbox?.forEach((o, i) => {
@@ -68,10 +69,7 @@ export function checkExpectation(world: World, e: Expectation, sinceExchange: nu
 
   e.logs?.forEach((l, i) => {
     const userId = l.user ? idOf(world, l.user) : undefined;
-    const found = azure.logs.all().filter((r) =>
-      (userId === undefined || r.source.id === userId) && (l.action === undefined || r.action === l.action) &&
-      (l.status === undefined || r.status === l.status) && (l.errorCode === undefined || r.errorCode === l.errorCode) &&
-      (l.initiatedBy === undefined || r.initiatedBy === l.initiatedBy));
+    const found = azure.logs.query({ userId, action: l.action, status: l.status, errorCode: l.errorCode, initiatedBy: l.initiatedBy });
     if (!countOk(l.count, found.length)) {
       const desc = [l.user, l.action, l.status, l.errorCode].filter(Boolean).join(' ');
       const seen = azure.logs.all().filter((r) => userId === undefined || r.source.id === userId).slice(-5).map((r) => `${r.action}/${r.status}${r.errorCode ? `/${r.errorCode}` : ''}`);
@@ -88,9 +86,11 @@ export function checkExpectation(world: World, e: Expectation, sinceExchange: nu
     if (e.job.escrows !== undefined && !countOk(e.job.escrows, status.escrows, 0)) out.push({ what: 'job.escrows', expected: countText(e.job.escrows), actual: String(status.escrows) });
   }
 
+  // all() copies the record once it is full (up to 100,000 exchanges): read it once, not once per entry.
+  const exchanges = e.requests ? azure.exchanges.all() : [];
   e.requests?.forEach((r, i) => {
     const from = r.since === 'lastExpect' ? sinceExchange : 0;
-    const found = azure.exchanges.all().filter((x) => x.seq > from && (r.method === undefined || x.method === r.method) &&
+    const found = exchanges.filter((x) => x.seq > from && (r.method === undefined || x.method === r.method) &&
       (r.path === undefined || x.path.includes(r.path)) && (r.body === undefined || (x.requestBody ?? '').includes(r.body)) &&
       (r.status === undefined || x.status === r.status));
     if (!countOk(r.count, found.length)) {
