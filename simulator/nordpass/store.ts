@@ -224,46 +224,41 @@ export class NordPassStore {
   }
 
   async #write(batch: Batch): Promise<void> {
+    // Only a store with a data file gets here: in memory, commit() answers at once.
+    const disk = this.#disk!;
     this.#db.data.clockNow = this.#now();
-    const disk = this.#disk;
     try {
-      if (!disk) {
-        await this.#db.write();
-      } else {
-        const line = this.#line(disk);
-        // Made in the same turn as the line, so the snapshot is exactly the journal's state (see journal.ts).
-        const compact = disk.compactNext || disk.journal.size > journalLimit(disk.snapshotBytes);
-        const snapshot = compact ? this.#snapshot(disk) : undefined;
-        disk.compactNext = false;
-        if (line !== undefined) {
-          try {
-            await disk.journal.append(line.text);
-          } catch (e) {
-            // Not on disk: its changes go into the next line again, and the next line continues from the same place
-            // (a line that assumed this one was written would leave a gap the next start refuses).
-            for (const m of line.members) disk.members.add(m);
-            for (const g of line.groups) disk.groups.add(g);
-            for (const id of line.removedGroups) disk.removedGroups.add(id);
-            throw e;
-          }
-          line.members.forEach((m, i) => disk.historyOnDisk.set(m, line.historyLengths[i]!));
-          disk.outboxFrom = line.outboxTo;
-          disk.token = line.token;
-          disk.clockNow = line.clockNow;
+      const line = this.#line(disk);
+      // Made in the same turn as the line, so the snapshot is exactly the journal's state (see journal.ts).
+      const compact = disk.compactNext || disk.journal.size > journalLimit(disk.snapshotBytes);
+      const snapshot = compact ? this.#snapshot(disk) : undefined;
+      disk.compactNext = false;
+      if (line !== undefined) {
+        try {
+          await disk.journal.append(line.text);
+        } catch (e) {
+          // Not on disk: its changes go into the next line again, and the next line continues from the same place
+          // (a line that assumed this one was written would leave a gap the next start refuses).
+          for (const m of line.members) disk.members.add(m);
+          for (const g of line.groups) disk.groups.add(g);
+          for (const id of line.removedGroups) disk.removedGroups.add(id);
+          throw e;
         }
-        this.#writes++;
-        batch.resolve();
-        // The acknowledgements are out; commits arriving meanwhile wait for this one snapshot write at most.
-        // A failed compaction loses nothing (the journal still holds it all) and is tried again later.
-        if (snapshot !== undefined) await this.#compact(snapshot).catch(() => undefined);
-        return;
+        line.members.forEach((m, i) => disk.historyOnDisk.set(m, line.historyLengths[i]!));
+        disk.outboxFrom = line.outboxTo;
+        disk.token = line.token;
+        disk.clockNow = line.clockNow;
       }
       this.#writes++;
       batch.resolve();
+      // The acknowledgements are out; commits arriving meanwhile wait for this one snapshot write at most.
+      // A failed compaction loses nothing (the journal still holds it all) and is tried again later.
+      if (snapshot !== undefined) await this.#compact(snapshot).catch(() => undefined);
     } catch (e) {
       batch.reject(e);
     }
   }
+
 
   /**
    * The journal line (a JournalRecord) for what changed since the previous one, or undefined when nothing did;
