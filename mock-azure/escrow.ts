@@ -41,10 +41,6 @@ export class Escrows {
     return this.#entries.get(userId);
   }
 
-  all(): EscrowEntry[] {
-    return [...this.#entries.values()];
-  }
-
   /** Records a failure; returns the entry, or undefined when 28 days of retries are over and it was dropped. */
   fail(userId: string, errorCode: string, reason: string, now: number, retryAfterMs?: number): EscrowEntry | undefined {
     const previous = this.#entries.get(userId);

@@ -67,5 +67,3 @@ export function desiredValues(user: DirectoryUser, mappings: readonly AttributeM
   }
   return values;
 }
-
-export const ENTERPRISE_USER_SCHEMA = ENTERPRISE;

@@ -67,7 +67,6 @@ export class Clock {
   #heap: Timer[] = [];
   // Shared with every timer, so a cancel can keep the count of waiting timers.
   readonly #count = { waiting: 0 };
-  #firedTotal = 0;
   // One advance at a time: a second caller (another HTTP request) waits its turn instead of interleaving.
   #queue: Promise<unknown> = Promise.resolve();
   readonly #idleLimit: number;
@@ -90,11 +89,6 @@ export class Clock {
   /** Timers waiting to fire. */
   get pending(): number {
     return this.#count.waiting;
-  }
-
-  /** Timers fired since the clock was made. */
-  get firedTotal(): number {
-    return this.#firedTotal;
   }
 
   /** The due time of the next waiting timer (of those whose label passes `filter`, if given). */
@@ -175,7 +169,6 @@ export class Clock {
     this.#now = timer.at;
     timer.state = 'fired';
     this.#count.waiting--;
-    this.#firedTotal++;
     await (timer.task as (arg: unknown) => void | Promise<void>)(timer.arg);
   }
 

@@ -203,7 +203,6 @@ export type StepName = keyof typeof STEPS;
 export const STEP_NAMES = Object.keys(STEPS) as StepName[];
 export type StepArgs = { [K in StepName]: z.infer<(typeof STEPS)[K]> };
 export type Expectation = z.infer<typeof Expectation>;
-export type FaultSpec = z.infer<typeof Fault>;
 
 /** One step: `{name: arguments}`, plus an optional `note` shown in reports. */
 export const Step = z.union(

@@ -20,8 +20,6 @@ export interface SuiteOptions extends RunOptions {
   startedAt?: string;
 }
 
-export type FileOutcome = { file: string; result: ScenarioResult } | { file: string; invalid: string };
-
 /** Loads every file; the valid ones filtered by --grep, the invalid ones with their messages. */
 export async function loadAll(files: string[], grep?: string): Promise<{ scenarios: Scenario[]; invalid: Array<{ file: string; message: string }> }> {
   const pattern = grep ? new RegExp(grep, 'i') : undefined;
