@@ -47,13 +47,14 @@ const RESOLVED_PATHS_LIMIT = 1000;
 const resolvedPaths = new Map<string, ResolvedPath>();
 
 function resolvePathText(type: ResourceType, text: string): ResolvedPath {
-  const key = `${type} ${text}`;
-  let resolved = resolvedPaths.get(key);
-  if (!resolved) {
-    resolved = resolvePath(type, parsePath(text));
-    if (resolvedPaths.size >= RESOLVED_PATHS_LIMIT) resolvedPaths.clear();
-    resolvedPaths.set(key, resolved);
-  }
+  return knownPath(type, text) ?? rememberPath(type, text, resolvePath(type, parsePath(text)));
+}
+
+const knownPath = (type: ResourceType, text: string) => resolvedPaths.get(`${type} ${text}`);
+
+function rememberPath(type: ResourceType, text: string, resolved: ResolvedPath): ResolvedPath {
+  if (resolvedPaths.size >= RESOLVED_PATHS_LIMIT) resolvedPaths.clear();
+  resolvedPaths.set(`${type} ${text}`, resolved);
   return resolved;
 }
 
@@ -120,11 +121,17 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
     if (isForbiddenKey(key)) throw badRequest('invalidValue', `Attribute name "${key}" is not allowed`);
     if (key.toLowerCase() === 'schemas') continue; // clients echo it; the server maintains it
     // Keys are paths: aadOptscim062020 sends "name.givenName" and "urn:…:enterprise:2.0:User:department".
+    // A known key resolved before, so it names no readOnly attribute: no need to look again.
+    const known = knownPath(type, key);
+    if (known) {
+      write(op, work, known, v);
+      continue;
+    }
     const path = parsePath(key);
     const def = lookupAttribute(type, { ...path, subAttribute: undefined });
     // Okta sends the unchanged id along; a readOnly attribute equal to what is stored is not a change.
     if (def?.mutability === 'readOnly' && !path.subAttribute && !path.valueFilter && unchangedReadOnly(work, def, v)) continue;
-    write(op, work, resolvePath(type, path), v);
+    write(op, work, rememberPath(type, key, resolvePath(type, path)), v);
   }
 }
 
