@@ -116,13 +116,8 @@ export class ScimClient {
   }
 
   /** Entra's group query: `GET /Groups?excludedAttributes=members&filter=displayName eq "<name>"`. */
-  async findGroups(displayName: string): Promise<Array<Record<string, unknown>>> {
-    const literal = JSON.stringify(displayName).replace(/[%+&#]/g, (c) => encodeURIComponent(c));
-    const res = await this.#send('GET', `/Groups?excludedAttributes=members&filter=displayName+eq+${literal}`, undefined, 'query');
-    const resources = (res.body as { Resources?: unknown } | undefined)?.Resources;
-    if (resources === undefined || resources === null) return [];
-    if (!Array.isArray(resources)) throw this.#incompatible('GET', 'Resources is not a list');
-    return resources as Array<Record<string, unknown>>;
+  findGroups(displayName: string): Promise<Array<Record<string, unknown>>> {
+    return this.#find('/Groups?excludedAttributes=members&filter=displayName', displayName);
   }
 
   /** Groups are created with no members; members follow in PATCH Add (research/entra.md §12). */
@@ -157,11 +152,16 @@ export class ScimClient {
   }
 
   /** `GET /Users?filter=<attribute> eq "<value>"`: the resources found. */
-  async findUsers(attribute: string, value: string): Promise<Array<Record<string, unknown>>> {
+  findUsers(attribute: string, value: string): Promise<Array<Record<string, unknown>>> {
+    return this.#find(`/Users?filter=${attribute}`, value);
+  }
+
+  /** `GET <query> eq "<value>"` (the query ends with the filter's attribute): the resources found. */
+  async #find(query: string, value: string): Promise<Array<Record<string, unknown>>> {
     // Characters that change a query string's meaning are percent-encoded ("+" would reach the app as a space,
     // "&" and "#" would cut the filter short); the rest stays as Entra shows it: `+` for spaces, raw quotes.
     const literal = JSON.stringify(value).replace(/[%+&#]/g, (c) => encodeURIComponent(c));
-    const res = await this.#send('GET', `/Users?filter=${attribute}+eq+${literal}`, undefined, 'query');
+    const res = await this.#send('GET', `${query}+eq+${literal}`, undefined, 'query');
     const resources = (res.body as { Resources?: unknown } | undefined)?.Resources;
     if (resources === undefined || resources === null) return [];
     if (!Array.isArray(resources)) throw this.#incompatible('GET', 'Resources is not a list');
