@@ -6,7 +6,7 @@ import type { NordPassSettingsInput } from './nordpass/config.ts';
 import { DataFileError } from './nordpass/store.ts';
 import { ScenarioPathError } from './scenario/files.ts';
 import { startServer } from './server.ts';
-import { TimeFormatError, parseDuration, parseInstant } from './time.ts';
+import { TimeFormatError, parseDuration } from './time.ts';
 
 const USAGE = `scimsim: a local simulator of NordPass user provisioning from Microsoft Entra ID
 
@@ -101,7 +101,6 @@ async function serveCommand(argv: string[]): Promise<number> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
-  if (values.start !== undefined) parseInstant(values.start as string);
   for (const secret of ['token', 'admin-token'] as const) {
     const v = values[secret] as string | undefined;
     if (v !== undefined && !/^[\x21-\x7e]{8,}$/.test(v)) throw new UsageError(`--${secret} must be at least 8 printable characters without spaces`);

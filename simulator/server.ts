@@ -45,9 +45,10 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   let clock: Clock | undefined;
   const now = () => clock?.now() ?? 0;
+  // A bad --start is refused before the data file is opened (opening creates it).
+  const start = options.start !== undefined ? parseInstant(options.start) : undefined;
   const store = options.dataFile ? await openDataFile(options.dataFile, now) : undefined;
   const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
-  const start = options.start !== undefined ? parseInstant(options.start) : undefined;
   if (saved !== undefined && start !== undefined && start < saved) {
     throw new Error(`--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`);
   }

@@ -3,6 +3,7 @@
  * child process. Each gets a clear message and exit code 2, never a stack trace.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,4 +181,12 @@ describe('command lines that cannot run: exit code 2, a clear message, no stack 
     expect(out).toMatch(message);
   });
 
+  it('serve with a bad --start and --data refuses before the data file is made', async () => {
+    const data = join(dir, 'bad-start.json');
+    const { code, out } = await cli(['serve', '--port', '0', '--data', data, '--start', 'yesterday']);
+    expect(code, out).toBe(2);
+    expect(out).toMatch(/yesterday/);
+    expect(existsSync(data)).toBe(false);
+    expect(existsSync(`${data}.journal`)).toBe(false);
+  });
 });
