@@ -102,12 +102,13 @@ export class FaultInjector {
     if (this.#faults.length === 0) return undefined;
     const now = this.clock.now();
     const path = new URL(request.url).pathname;
+    const resource = resourcePart(path);
     for (const fault of this.#faults) {
       if (fault.from !== undefined && now < fault.from) continue;
       if (fault.until !== undefined && now >= fault.until) continue;
       if (fault.count !== undefined && fault.used >= fault.count) continue;
       if (fault.match?.method && fault.match.method.toUpperCase() !== request.method) continue;
-      if (fault.pathRegex && !pathMatches(fault.pathRegex, path)) continue;
+      if (fault.pathRegex && !fault.pathRegex.test(path) && !(resource !== undefined && fault.pathRegex.test(resource))) continue;
       fault.used++;
       return fault;
     }
@@ -118,7 +119,4 @@ export class FaultInjector {
 // The doc above promises a match "against the path after the tenant URL", but the injector was only given the
 // URL's full pathname (`/scim/v2/Users`), so `^/Users$` never matched. It also tries the part from the resource
 // segment on (`/Users/...`); patterns written against the full pathname keep working.
-function pathMatches(regex: RegExp, pathname: string): boolean {
-  const resource = /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
-  return regex.test(pathname) || (resource !== undefined && regex.test(resource));
-}
+const resourcePart = (pathname: string) => /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
