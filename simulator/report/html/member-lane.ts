@@ -1,11 +1,12 @@
 /** A member's lane: coloured segments per state, other events as dots, and the 30-day windows above them. */
 import type { MemberTimeline } from '../../scenario/result.ts';
 import type { Scale } from './axis.ts';
+import { STATE_COLOURS } from './css.ts';
 import { CHAR_PX, LANE_H, MIN_SEGMENT_PX, PLOT_LEFT, PLOT_RIGHT, r, span, when, WIDTH } from './geometry.ts';
 import { clip, dayLabel, escapeHtml as e, formatSpan, formatWhen } from './text.ts';
 
 const WINDOW_MS = 30 * 86_400_000;
-const STATES = new Set(['pending', 'active', 'suspended', 'forbidden', 'deleted']);
+const STATES = new Set<string>(Object.keys(STATE_COLOURS));
 const SOFT_DELETES = new Set(['suspended', 'forbidden']);
 const WINDOW_ENDS = new Set(['restored', 'purged', 'deleted']);
 

@@ -6,6 +6,7 @@
 import type { AzureMarker, ScenarioResult } from '../../scenario/result.ts';
 import { linearScale, ticks, type Scale } from './axis.ts';
 import type { CycleLink } from './cycles.ts';
+import { STATE_COLOURS } from './css.ts';
 import { CHAR_PX, LANE_H, PLOT_LEFT, PLOT_RIGHT, r, when, WIDTH } from './geometry.ts';
 import { memberLane } from './member-lane.ts';
 import { clip, escapeHtml as e, formatSpan } from './text.ts';
@@ -14,7 +15,8 @@ const AXIS_H = 34;
 const CYCLE_LANE_H = 32;
 const ROW_H = 13;
 const MAX_LABEL_ROWS = 3;
-const STATES = ['pending', 'active', 'suspended', 'forbidden', 'deleted'];
+// The legend lists the states the stylesheet colours, in its order.
+const STATES = Object.keys(STATE_COLOURS);
 
 export interface ActionCluster {
   id: string;
