@@ -9,7 +9,7 @@ import { CSS } from './html/css.ts';
 import { linkCycles } from './html/cycles.ts';
 import { SCRIPT } from './html/script.ts';
 import { renderExchanges, renderLogs, renderPanels, renderSteps } from './html/tables.ts';
-import { escapeHtml as e, formatSpan, formatWhen } from './html/text.ts';
+import { escapeHtml as e, formatSpan, formatWhen, num } from './html/text.ts';
 import { renderTimeline, SVG_DEFS } from './html/timeline.ts';
 import type { Reporter } from './reporter.ts';
 
@@ -84,7 +84,7 @@ function scenarioSection(s: ScenarioResult, id: string): string {
     ['Virtual start', e(formatWhen(start))],
     ['Virtual end', `${e(formatWhen(end))} <span class="rel">(${e(formatSpan(end - start))} later)</span>`],
     ['Steps', String(s.steps.length)],
-    ['Members', (s.members.length + s.otherMembers.count).toLocaleString('en-US')],
+    ['Members', num(s.members.length + s.otherMembers.count)],
   ];
   return [
     `<section class="scenario ${s.passed ? 'passed' : 'failed'}" id="${id}">`,

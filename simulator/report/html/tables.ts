@@ -2,13 +2,13 @@
 import type { ExchangeResult, LogEntryResult, ScenarioResult, StepResult } from '../../scenario/result.ts';
 import type { CycleLink } from './cycles.ts';
 import type { ActionCluster } from './timeline.ts';
-import { clip, clockTime, dayLabel, describeArgument, escapeHtml as e, formatOffset, prettyBody } from './text.ts';
+import { when } from './geometry.ts';
+import { clip, clockTime, dayLabel, describeArgument, escapeHtml as e, formatOffset, num, prettyBody } from './text.ts';
 
 /** Above this many rows the provisioning log starts collapsed. */
 const LOG_OPEN_MAX = 40;
 const ARG_CHARS = 160;
 
-const num = (n: number) => n.toLocaleString('en-US');
 
 /** A time cell: the virtual instant and its offset from the scenario's start. */
 function timeCell(at: string, start: number): string {
@@ -32,7 +32,7 @@ export function renderPanels(s: ScenarioResult, prefix: string, cycleGroups: Cyc
   for (const group of cycleGroups) {
     const first = group[0]!;
     const last = group[group.length - 1]!;
-    const at = (t: number) => `${dayLabel(t, true)} ${clockTime(t)} (${formatOffset(t - start)})`;
+    const at = (t: number) => `${when(t)} (${formatOffset(t - start)})`;
     const title = group.length === 1
       ? `${e(first.marker.label)} <span class="note">${e(at(first.at))}</span>`
       : `${group.length} provisioning cycles <span class="note">${e(at(first.at))} → ${e(at(last.at))}</span>`;

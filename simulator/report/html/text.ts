@@ -12,6 +12,9 @@ export function escapeHtml(value: unknown): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 
+/** A count as people read it: `12,345`. */
+export const num = (n: number) => n.toLocaleString('en-US');
+
 /** Shortens long text for a label; the full text goes into a title. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;

@@ -9,7 +9,7 @@ import type { CycleLink } from './cycles.ts';
 import { STATE_COLOURS } from './css.ts';
 import { CHAR_PX, LANE_H, PLOT_LEFT, PLOT_RIGHT, r, when, WIDTH } from './geometry.ts';
 import { memberLane } from './member-lane.ts';
-import { clip, escapeHtml as e, formatSpan } from './text.ts';
+import { clip, escapeHtml as e, formatSpan, num } from './text.ts';
 
 const AXIS_H = 34;
 const CYCLE_LANE_H = 32;
@@ -223,8 +223,8 @@ function legend(): string {
 function othersLine(s: ScenarioResult): string {
   const { count, byStatus } = s.otherMembers;
   if (!count) return '';
-  const parts = Object.entries(byStatus).sort((a, b) => b[1] - a[1]).map(([st, n]) => `${n.toLocaleString('en-US')} ${st}`);
-  return `<p class="others">…and ${count.toLocaleString('en-US')} other member${count === 1 ? '' : 's'} not drawn: ${e(parts.join(', '))}.</p>`;
+  const parts = Object.entries(byStatus).sort((a, b) => b[1] - a[1]).map(([st, n]) => `${num(n)} ${st}`);
+  return `<p class="others">…and ${num(count)} other member${count === 1 ? '' : 's'} not drawn: ${e(parts.join(', '))}.</p>`;
 }
 
 /** Patterns the charts share, defined once per document. */
