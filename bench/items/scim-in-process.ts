@@ -5,29 +5,19 @@
 import { Clock } from '../../simulator/clock.ts';
 import { createNordPass } from '../../simulator/nordpass/app.ts';
 import { Random } from '../../simulator/random.ts';
+import { DEFAULT_START } from '../../simulator/scenario/load.ts';
 import { bareApp } from '../lib/bare-app.ts';
+import { createBody, SCIM_HEADERS as headers, TOKEN } from '../lib/scim-request.ts';
 import { alternatingRates, sequentialRate, thousands } from '../lib/measure.ts';
 import { atLeast, judged, type BenchContext, type BenchItem } from '../table.ts';
 
-const TOKEN = 'bench-scim-token';
 const BASE = 'http://127.0.0.1:8080/scim/v2';
 const TARGET = atLeast(0.5);
-const headers = { Authorization: `Bearer ${TOKEN}`, Accept: 'application/scim+json', 'Content-Type': 'application/scim+json' };
-
-/** The body Entra's engine sends for a new user (mock-azure/execute.ts). */
-export const createBody = (userName: string) => JSON.stringify({
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
-  userName,
-  externalId: userName.slice(0, userName.indexOf('@')),
-  active: true,
-  meta: { resourceType: 'User' },
-  roles: [],
-});
 
 type Fetch = (request: Request) => Response | Promise<Response>;
 
 function nordpass(): Fetch {
-  const clock = new Clock('2026-01-05T09:00:00Z');
+  const clock = new Clock(DEFAULT_START);
   return createNordPass({ clock, random: new Random('bench'), scimToken: TOKEN }).fetch;
 }
 

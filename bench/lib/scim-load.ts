@@ -2,15 +2,12 @@
  * The HTTP loads of items 5 and 6: `scimsim serve` in a child process, a pool of members made first, then
  * autocannon for each kind of request Entra sends.
  */
-import { createBody } from '../items/scim-in-process.ts';
+import { ADMIN_TOKEN, createBody, SCIM_HEADERS as headers, TOKEN } from './scim-request.ts';
 import type { BenchContext } from '../table.ts';
 import { load, startChild, type Child, type LoadResult, type LoadSpec } from './http.ts';
 
-export const TOKEN = 'bench-scim-token';
-const ADMIN_TOKEN = 'bench-admin-token';
 const POOL = 1_000;
 const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-const headers = { Authorization: `Bearer ${TOKEN}`, Accept: 'application/scim+json', 'Content-Type': 'application/scim+json' };
 
 export type Kind = 'GET by id' | 'GET by filter' | 'POST' | 'PATCH';
 export const KINDS: Kind[] = ['GET by id', 'GET by filter', 'POST', 'PATCH'];
