@@ -41,9 +41,10 @@ const began = performance.now();
 const rows = await runItems(items, ctx);
 const wallSeconds = (performance.now() - began) / 1000;
 
+const summary = summarise(rows);
 process.stdout.write(`${formatTable(rows, { quick: ctx.quick, machine, date, wallSeconds })}\n`);
 const out = join(root, values.out!);
 await mkdir(dirname(out), { recursive: true });
-await writeFile(out, `${JSON.stringify({ date, quick: ctx.quick, machine, wallSeconds, summary: summarise(rows), rows }, null, 2)}\n`);
+await writeFile(out, `${JSON.stringify({ date, quick: ctx.quick, machine, wallSeconds, summary, rows }, null, 2)}\n`);
 process.stderr.write(`written to ${values.out}\n`);
-process.exitCode = summarise(rows).exitCode;
+process.exitCode = summary.exitCode;

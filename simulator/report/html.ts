@@ -22,7 +22,8 @@ export const htmlReporter: Reporter = {
   fileName: 'index.html',
   render(report) {
     // Ids follow the run's order (user text never lands in an id); failed scenarios come first on the page.
-    const sections = failedFirst(report.scenarios).map(({ s, id }) => scenarioSection(s, id));
+    const order = failedFirst(report.scenarios);
+    const sections = order.map(({ s, id }) => scenarioSection(s, id));
     const failed = report.failed + report.invalid.length;
     const title = `scimsim: ${report.passed} passed, ${report.failed} failed`;
     return [
@@ -34,7 +35,7 @@ export const htmlReporter: Reporter = {
       `<style>${CSS}</style>`,
       '</head><body>',
       SVG_DEFS,
-      header(report, failed),
+      header(report, failed, order),
       `<main>${invalidFiles(report)}${sections.join('\n')}</main>`,
       `<script>${SCRIPT}</script>`,
       '</body></html>',
@@ -43,13 +44,12 @@ export const htmlReporter: Reporter = {
   },
 };
 
-function header(report: RunReport, failed: number): string {
+function header(report: RunReport, failed: number, order: Array<{ s: ScenarioResult; id: string }>): string {
   const total = report.scenarios.length + report.invalid.length;
   const banner = failed === 0
     ? `<div class="banner pass">✔ All ${total} scenario${total === 1 ? '' : 's'} passed</div>`
     : `<div class="banner fail">✘ ${failed} of ${total} scenario${total === 1 ? '' : 's'} failed</div>`;
   const counts = `${report.passed} passed · ${report.failed} failed${report.invalid.length ? ` · ${report.invalid.length} invalid file${report.invalid.length === 1 ? '' : 's'}` : ''}`;
-  const order = failedFirst(report.scenarios);
   const items = [
     ...report.invalid.map((inv, i) => `<li class="failed"><span class="badge invalid">INVALID</span><a href="#inv${i + 1}">${e(inv.file)}</a></li>`),
     ...order.map(({ s, id }) =>

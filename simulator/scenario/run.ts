@@ -42,7 +42,7 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
         }
       } else {
         await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(world, step.args, step);
-        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name)) markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(step.args) });
+        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name)) markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
       }
     } catch (error) {
       result.ok = false;
@@ -138,9 +138,10 @@ function redact(args: unknown): unknown {
   return out;
 }
 
+/** Arguments already redacted, in one line. */
 function describeArgs(args: unknown): string {
   if (args === null || args === undefined) return '';
   if (typeof args === 'string') return args;
   if (Array.isArray(args)) return args.join(', ');
-  return JSON.stringify(redact(args));
+  return JSON.stringify(args);
 }
