@@ -177,7 +177,8 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
   };
   for (const [name, group] of Object.entries(tenant.groups ?? {})) refs(['tenant', 'groups', name, 'members'], group.members ?? []);
   const start = parseInstant(raw.start ?? DEFAULT_START);
-  const maxVirtual = parseDuration(raw.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME);
+  const maxVirtualText = raw.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
+  const maxVirtual = parseDuration(maxVirtualText);
   const maxSteps = raw.limits?.maxSteps ?? DEFAULT_MAX_STEPS;
   if (steps.length > maxSteps) report(['steps'], `${steps.length} steps; the limit is ${maxSteps}`, 'raise limits.maxSteps if this is intended');
   let now = start;
@@ -227,7 +228,7 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
       }
     }
     if (now - start > maxVirtual) {
-      report(path, `the scenario would run ${Math.round((now - start) / 86_400_000)} days of virtual time; the limit is ${raw.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME}`, 'raise limits.maxVirtualTime if this is intended');
+      report(path, `the scenario would run ${Math.round((now - start) / 86_400_000)} days of virtual time; the limit is ${maxVirtualText}`, 'raise limits.maxVirtualTime if this is intended');
       return;
     }
   }

@@ -63,8 +63,8 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
       ...(p.escrowThresholds ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } } : {}),
     },
   });
-  const limitText = String(scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME);
-  const virtualTimeLimit = { at: clock.now() + parseDuration(scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME), text: limitText };
+  const limit = scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
+  const virtualTimeLimit = { at: clock.now() + parseDuration(limit), text: String(limit) };
   const world: World = { clock, nordpass, azure, users: new Map(), groups: new Map(), upns: new Map(), entered: {}, adminToken, aadOptscim062020: p.aadOptscim062020 === true, virtualTimeLimit };
   if (options.httpTarget) {
     world.httpTarget = options.httpTarget;
