@@ -24,7 +24,9 @@ describe('scimsim run', () => {
   it('runs a folder on worker threads, explains the failure in words, writes four reports, exits 1', () => {
     const dir = folderWithBrokenCopy();
     const out = join(dir, 'reports');
+    const before = Date.now();
     const res = scimsim(['run', dir, '--workers', '2', '--out', out]);
+    const after = Date.now();
     expect(res.status).toBe(1);
     expect(res.stdout).toMatch(/\[1\/2\] ✓|\[2\/2\] ✓/);
     expect(res.stdout).toContain('✗ A broken copy that expects Ada to be active after the purge');
@@ -37,6 +39,9 @@ describe('scimsim run', () => {
     for (const f of ['report.json', 'junit.xml', 'summary.md', 'index.html']) expect(existsSync(join(out, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.schemaVersion).toBe(1);
+    // startedAt is when the run began: with its wall time added it still lies before the command returned.
+    expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(report.startedAt) + report.wallMs).toBeLessThanOrEqual(after);
     expect(report.scenarios.map((s: { file: string; passed: boolean }) => [s.file.replace(/^.*\//, ''), s.passed])).toEqual([['a-good.yaml', true], ['b-broken.yaml', false]]);
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('<testsuites name="scimsim" tests="2" failures="1"');
