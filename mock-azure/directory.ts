@@ -427,17 +427,22 @@ export class Directory {
 
   #checkNewId(id: unknown): string {
     if (typeof id !== 'string' || id.trim() === '') throw new DirectoryError('invalid', 'id must be a non-empty string');
-    if (this.#live.has(id) || this.#recycleBin.has(id) || this.#groups.has(id) || this.#tombstones.has(id)) {
+    if (this.#idInUse(id)) {
       throw new DirectoryError('conflict', `id ${id} is already used by another directory object`);
     }
     return id;
+  }
+
+  /** Ids are never reused: live, deleted, group or permanently deleted, an id stays taken. */
+  #idInUse(id: string): boolean {
+    return this.#live.has(id) || this.#recycleBin.has(id) || this.#groups.has(id) || this.#tombstones.has(id);
   }
 
   #newId(): string {
     // A 122-bit GUID practically never repeats; the bound keeps the loop finite if a test seeds ids by hand.
     for (let attempt = 0; attempt < 100; attempt++) {
       const id = this.#ids.uuid();
-      if (!this.#live.has(id) && !this.#recycleBin.has(id) && !this.#groups.has(id) && !this.#tombstones.has(id)) return id;
+      if (!this.#idInUse(id)) return id;
     }
     throw new DirectoryError('conflict', 'could not draw a free object id in 100 attempts');
   }
