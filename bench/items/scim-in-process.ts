@@ -5,9 +5,8 @@
 import { Clock } from '../../simulator/clock.ts';
 import { createNordPass } from '../../simulator/nordpass/app.ts';
 import { Random } from '../../simulator/random.ts';
-import { DEFAULT_START } from '../../simulator/scenario/load.ts';
 import { bareApp } from '../lib/bare-app.ts';
-import { createBody, SCIM_HEADERS as headers, TOKEN } from '../lib/scim-request.ts';
+import { createBody, SCIM_HEADERS as headers, START, TOKEN } from '../lib/scim-request.ts';
 import { alternatingRates, sequentialRate, thousands } from '../lib/measure.ts';
 import { atLeast, judged, type BenchContext, type BenchItem } from '../table.ts';
 
@@ -17,7 +16,7 @@ const TARGET = atLeast(0.5);
 type Fetch = (request: Request) => Response | Promise<Response>;
 
 function nordpass(): Fetch {
-  const clock = new Clock(DEFAULT_START);
+  const clock = new Clock(START);
   return createNordPass({ clock, random: new Random('bench'), scimToken: TOKEN }).fetch;
 }
 

@@ -6,8 +6,7 @@ import { Clock } from '../../simulator/clock.ts';
 import { createNordPass, type NordPass } from '../../simulator/nordpass/app.ts';
 import { Random } from '../../simulator/random.ts';
 import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
-import { DEFAULT_START } from '../../simulator/scenario/load.ts';
-import { ADMIN_TOKEN } from './scim-request.ts';
+import { ADMIN_TOKEN, START } from './scim-request.ts';
 import { timed } from './measure.ts';
 
 export interface ProvisionedWorld {
@@ -25,7 +24,7 @@ export interface ProvisionedWorld {
 
 /** Generates `size` users in one assigned group, saves the credentials, and times the initial cycle. */
 export async function provisionedWorld(size: number): Promise<ProvisionedWorld> {
-  const clock = new Clock(DEFAULT_START);
+  const clock = new Clock(START);
   const random = new Random(`bench-${size}`);
   const nordpass = createNordPass({ clock, random: random.fork('nordpass'), adminToken: ADMIN_TOKEN });
   // No accidental-deletions threshold: the mass purge item disables every user in one cycle.
