@@ -49,11 +49,23 @@ export interface RatioTarget {
   met(ratio: number): boolean;
 }
 
-export const atLeast = (min: number): RatioTarget => ({ text: `ratio >= ${min}`, met: (r) => Number.isFinite(r) && r >= min });
-export const below = (max: number): RatioTarget => ({ text: `ratio < ${max}`, met: (r) => Number.isFinite(r) && r < max });
+export const atLeast = (min: number): RatioTarget => ({
+  text: `ratio >= ${min}`,
+  met: (r) => Number.isFinite(r) && r >= min,
+});
+export const below = (max: number): RatioTarget => ({
+  text: `ratio < ${max}`,
+  met: (r) => Number.isFinite(r) && r < max,
+});
 
 /** figure / baseline, with the pass for a ratio target. */
-export function judged(figure: number, baseline: number, unit: string, target: RatioTarget, note?: string): BenchResult {
+export function judged(
+  figure: number,
+  baseline: number,
+  unit: string,
+  target: RatioTarget,
+  note?: string,
+): BenchResult {
   const ratio = figure / baseline;
   return { figure, baseline, ratio, unit, pass: target.met(ratio), ...(note ? { note } : {}) };
 }
@@ -67,7 +79,17 @@ export async function runItems(items: readonly BenchItem[], ctx: BenchContext): 
       rows.push({ name: item.name, target: item.target, ...(await item.run(ctx)) });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      rows.push({ name: item.name, target: item.target, figure: NaN, baseline: NaN, ratio: NaN, unit: '', pass: false, error: message, note: message });
+      rows.push({
+        name: item.name,
+        target: item.target,
+        figure: NaN,
+        baseline: NaN,
+        ratio: NaN,
+        unit: '',
+        pass: false,
+        error: message,
+        note: message,
+      });
     }
   }
   return rows;
@@ -108,7 +130,8 @@ export function formatTable(rows: readonly Row[], heading: TableHeading): string
     r.error ? 'ERROR' : r.pass === null ? 'info' : r.pass ? 'pass' : 'FAIL',
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((cells) => cells[c]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   const rule = `| ${widths.map((w, c) => (c >= 2 && c <= 4 ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
   const s = summarise(rows);
   const title = `scimsim benchmark${heading.quick ? ' (QUICK: smaller sizes, shorter loads; not comparable with a full run)' : ''}`;

@@ -42,7 +42,10 @@ export interface ProvisioningSettingsInput {
 }
 
 export class ApplicationError extends Error {
-  constructor(readonly code: 'notFound' | 'conflict' | 'invalid', message: string) {
+  constructor(
+    readonly code: 'notFound' | 'conflict' | 'invalid',
+    message: string,
+  ) {
     super(message);
     this.name = 'ApplicationError';
   }
@@ -91,7 +94,8 @@ export class EnterpriseApplication {
   configure(input: ProvisioningSettingsInput): void {
     const s = this.settings;
     if (input.scope) s.scope = input.scope;
-    if (input.mappings) s.mappings = typeof input.mappings === 'string' ? MAPPING_PRESETS[input.mappings] : input.mappings;
+    if (input.mappings)
+      s.mappings = typeof input.mappings === 'string' ? MAPPING_PRESETS[input.mappings] : input.mappings;
     if (input.targetActions) s.targetActions = { ...s.targetActions, ...input.targetActions };
     if (input.skipOutOfScopeDeletions !== undefined) s.skipOutOfScopeDeletions = input.skipOutOfScopeDeletions;
     if (input.deletionThreshold !== undefined) s.deletionThreshold = input.deletionThreshold ?? undefined;
@@ -105,10 +109,12 @@ export class EnterpriseApplication {
 
   /** Users and groups > Add user/group. A user or group already assigned is a conflict, as in the portal. */
   assign(principalId: string): AppRoleAssignment {
-    if (this.#byPrincipal.has(principalId)) throw new ApplicationError('conflict', `${principalId} is already assigned to NordPass`);
+    if (this.#byPrincipal.has(principalId))
+      throw new ApplicationError('conflict', `${principalId} is already assigned to NordPass`);
     const user = this.directory.user(principalId);
     const group = user ? undefined : this.directory.group(principalId);
-    if (!user && !group) throw new ApplicationError('notFound', `no user or group with id ${principalId} in the directory`);
+    if (!user && !group)
+      throw new ApplicationError('notFound', `no user or group with id ${principalId} in the directory`);
     const assignment: AppRoleAssignment = {
       id: this.random.uuid(),
       principalId,
@@ -179,9 +185,10 @@ export class EnterpriseApplication {
   }
 
   #record(assignment: AppRoleAssignment, kind: AssignmentChange['kind']): void {
-    const userIds = assignment.principalType === 'User'
-      ? [assignment.principalId]
-      : (this.directory.group(assignment.principalId)?.memberIds ?? []).filter((id) => !this.directory.group(id));
+    const userIds =
+      assignment.principalType === 'User'
+        ? [assignment.principalId]
+        : (this.directory.group(assignment.principalId)?.memberIds ?? []).filter((id) => !this.directory.group(id));
     this.#changes.push({
       seq: this.#changes.length + 1,
       at: this.clock.now(),

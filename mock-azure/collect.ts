@@ -24,7 +24,12 @@ export function collectWork(
       if (change.kind === 'groupDeleted') {
         // The deleted group's members are no longer readable: every linked user is looked at again (rare).
         for (const id of links.keys()) ids.add(id);
-      } else if (change.kind.startsWith('user') || directory.user(change.objectId) || directory.deletedUser(change.objectId) || links.has(change.objectId)) {
+      } else if (
+        change.kind.startsWith('user') ||
+        directory.user(change.objectId) ||
+        directory.deletedUser(change.objectId) ||
+        links.has(change.objectId)
+      ) {
         ids.add(change.objectId);
       }
     }

@@ -22,7 +22,10 @@ export class ChangeFeed {
   /** Changes with a seq greater than `seq`, oldest first; costs what it returns. */
   since(seq: number): DirectoryChange[] {
     if (!Number.isSafeInteger(seq) || seq < 0 || seq > this.seq) {
-      throw new DirectoryError('invalid', `seq must be a whole number from 0 to the latest seq ${this.seq}, got ${seq}`);
+      throw new DirectoryError(
+        'invalid',
+        `seq must be a whole number from 0 to the latest seq ${this.seq}, got ${seq}`,
+      );
     }
     // seq n sits at index n - 1, so everything after `seq` starts at index `seq`.
     const changes: DirectoryChange[] = [];
@@ -71,7 +74,12 @@ export class ChangeFeed {
   }
 
   #change(index: number): DirectoryChange {
-    const change: DirectoryChange = { seq: index + 1, at: this.#times[index]!, kind: this.#kinds[index]!, objectId: this.#objectIds[index]! };
+    const change: DirectoryChange = {
+      seq: index + 1,
+      at: this.#times[index]!,
+      kind: this.#kinds[index]!,
+      objectId: this.#objectIds[index]!,
+    };
     const groupId = this.#groupIds[index];
     if (groupId !== undefined) change.groupId = groupId;
     return Object.freeze(change);

@@ -11,14 +11,35 @@ import type { DirectoryUser } from './directory.ts';
 export type GeneratedPerson = Required<
   Pick<
     DirectoryUser,
-    'userPrincipalName' | 'mail' | 'givenName' | 'surname' | 'displayName' | 'mailNickname' | 'jobTitle' | 'department' | 'employeeId' | 'mobilePhone'
+    | 'userPrincipalName'
+    | 'mail'
+    | 'givenName'
+    | 'surname'
+    | 'displayName'
+    | 'mailNickname'
+    | 'jobTitle'
+    | 'department'
+    | 'employeeId'
+    | 'mobilePhone'
   >
 >;
 
 // faker's commerce departments are shop aisles ("Grocery", "Toys"); a tenant has corporate ones.
 const DEPARTMENTS = [
-  'Sales', 'Marketing', 'Engineering', 'Product', 'Finance', 'Human Resources', 'Legal', 'IT',
-  'Operations', 'Customer Support', 'Security', 'Procurement', 'Research', 'Facilities',
+  'Sales',
+  'Marketing',
+  'Engineering',
+  'Product',
+  'Finance',
+  'Human Resources',
+  'Legal',
+  'IT',
+  'Operations',
+  'Customer Support',
+  'Security',
+  'Procurement',
+  'Research',
+  'Facilities',
 ] as const;
 
 // Numbered from here so every generated employeeId has the same width up to the 1,000,000 limit.

@@ -2,12 +2,34 @@
 import { DirectoryError, type DirectoryUser } from './directory-types.ts';
 
 export const USER_FIELDS = [
-  'id', 'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'mailNickname', 'jobTitle',
-  'department', 'employeeId', 'telephoneNumber', 'mobilePhone', 'accountEnabled', 'createdDateTime', 'deletedDateTime',
+  'id',
+  'userPrincipalName',
+  'mail',
+  'givenName',
+  'surname',
+  'displayName',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'employeeId',
+  'telephoneNumber',
+  'mobilePhone',
+  'accountEnabled',
+  'createdDateTime',
+  'deletedDateTime',
 ] as const;
 export const EDITABLE_STRINGS = new Set<string>([
-  'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'mailNickname', 'jobTitle', 'department',
-  'employeeId', 'telephoneNumber', 'mobilePhone',
+  'userPrincipalName',
+  'mail',
+  'givenName',
+  'surname',
+  'displayName',
+  'mailNickname',
+  'jobTitle',
+  'department',
+  'employeeId',
+  'telephoneNumber',
+  'mobilePhone',
 ]);
 export const REQUIRED_STRINGS = ['userPrincipalName', 'displayName', 'mailNickname'] as const;
 export const READ_ONLY = new Set(['id', 'createdDateTime', 'deletedDateTime']);
@@ -17,9 +39,12 @@ export function checkUpn(value: unknown, field = 'userPrincipalName'): string {
   const at = value.indexOf('@');
   if (/\s/.test(value) || at <= 0 || at !== value.lastIndexOf('@') || at === value.length - 1) {
     const shown = field === 'domain' ? value.slice(value.indexOf('@') + 1) : value;
-    throw new DirectoryError('invalid', field === 'domain'
-      ? `domain "${shown}" must be a domain name such as contoso.com (no "@", no spaces)`
-      : `userPrincipalName "${value}" must look like alias@domain: one "@" with text on both sides and no spaces`);
+    throw new DirectoryError(
+      'invalid',
+      field === 'domain'
+        ? `domain "${shown}" must be a domain name such as contoso.com (no "@", no spaces)`
+        : `userPrincipalName "${value}" must look like alias@domain: one "@" with text on both sides and no spaces`,
+    );
   }
   return value;
 }
@@ -27,7 +52,8 @@ export function checkUpn(value: unknown, field = 'userPrincipalName'): string {
 export function checkUserFields(fields: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'accountEnabled') {
-      if (value !== undefined && typeof value !== 'boolean') throw new DirectoryError('invalid', 'accountEnabled must be true or false');
+      if (value !== undefined && typeof value !== 'boolean')
+        throw new DirectoryError('invalid', 'accountEnabled must be true or false');
     } else if (!EDITABLE_STRINGS.has(key)) {
       throw new DirectoryError('invalid', `unknown user attribute "${key}"`);
     } else if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
@@ -39,7 +65,8 @@ export function checkUserFields(fields: Record<string, unknown>): void {
 export function checkGroupFields(fields: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'securityEnabled' || key === 'mailEnabled') {
-      if (value !== undefined && typeof value !== 'boolean') throw new DirectoryError('invalid', `${key} must be true or false`);
+      if (value !== undefined && typeof value !== 'boolean')
+        throw new DirectoryError('invalid', `${key} must be true or false`);
     } else if (key === 'displayName' || key === 'description') {
       if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
         throw new DirectoryError('invalid', `${key} must be a non-empty string`);

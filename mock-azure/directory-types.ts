@@ -34,8 +34,16 @@ export interface DirectoryGroup {
 }
 
 export type DirectoryChangeKind =
-  | 'userCreated' | 'userUpdated' | 'userSoftDeleted' | 'userRestored' | 'userHardDeleted'
-  | 'groupCreated' | 'groupUpdated' | 'groupDeleted' | 'memberAdded' | 'memberRemoved';
+  | 'userCreated'
+  | 'userUpdated'
+  | 'userSoftDeleted'
+  | 'userRestored'
+  | 'userHardDeleted'
+  | 'groupCreated'
+  | 'groupUpdated'
+  | 'groupDeleted'
+  | 'memberAdded'
+  | 'memberRemoved';
 
 export interface DirectoryChange {
   seq: number;
@@ -52,7 +60,10 @@ export type DirectoryErrorCode = 'notFound' | 'conflict' | 'invalid';
 /** A request the directory refuses; Graph faces map the code to 404 / 409 / 400. */
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
-  constructor(readonly code: DirectoryErrorCode, message: string) {
+  constructor(
+    readonly code: DirectoryErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -63,7 +74,9 @@ export interface DirectorySettings {
 }
 
 export type UserChanges = Partial<Omit<DirectoryUser, 'id' | 'createdDateTime' | 'deletedDateTime'>>;
-export type GroupChanges = Partial<Pick<DirectoryGroup, 'displayName' | 'description' | 'securityEnabled' | 'mailEnabled'>>;
+export type GroupChanges = Partial<
+  Pick<DirectoryGroup, 'displayName' | 'description' | 'securityEnabled' | 'mailEnabled'>
+>;
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_DIRECTORY_SETTINGS: DirectorySettings = { recycleBinWindowMs: 30 * DAY_MS };

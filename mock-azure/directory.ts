@@ -12,10 +12,27 @@ import { formatInstant } from '../simulator/time.ts';
 import { ChangeFeed } from './directory-changes.ts';
 import { PeopleGenerator } from './directory-generate.ts';
 import { GroupStore, type GroupRecord } from './directory-groups.ts';
-import { checkGroupFields, checkUpn, checkUserFields, displayNameFromAlias, freezeUser, READ_ONLY, REQUIRED_STRINGS, USER_FIELDS } from './directory-input.ts';
 import {
-  DEFAULT_DIRECTORY_SETTINGS, DirectoryError, MAX_GENERATED_USERS,
-  type DirectoryChange, type DirectoryChangeKind, type DirectoryGroup, type DirectorySettings, type DirectoryUser, type GroupChanges, type UserChanges,
+  checkGroupFields,
+  checkUpn,
+  checkUserFields,
+  displayNameFromAlias,
+  freezeUser,
+  READ_ONLY,
+  REQUIRED_STRINGS,
+  USER_FIELDS,
+} from './directory-input.ts';
+import {
+  DEFAULT_DIRECTORY_SETTINGS,
+  DirectoryError,
+  MAX_GENERATED_USERS,
+  type DirectoryChange,
+  type DirectoryChangeKind,
+  type DirectoryGroup,
+  type DirectorySettings,
+  type DirectoryUser,
+  type GroupChanges,
+  type UserChanges,
 } from './directory-types.ts';
 
 export * from './directory-types.ts';
@@ -47,7 +64,10 @@ export class Directory {
     this.#settings = { ...DEFAULT_DIRECTORY_SETTINGS, ...settings };
     const window = this.#settings.recycleBinWindowMs;
     if (!Number.isSafeInteger(window) || window <= 0) {
-      throw new DirectoryError('invalid', `recycleBinWindowMs must be a positive whole number of milliseconds, got ${window}`);
+      throw new DirectoryError(
+        'invalid',
+        `recycleBinWindowMs must be a positive whole number of milliseconds, got ${window}`,
+      );
     }
   }
 
@@ -65,7 +85,10 @@ export class Directory {
     this.#assertUpnFree(upn);
     const now = this.#clock.now();
     if (createdDateTime !== undefined && (!Number.isSafeInteger(createdDateTime) || createdDateTime > now)) {
-      throw new DirectoryError('invalid', `createdDateTime must be epoch milliseconds no later than now, got ${createdDateTime}`);
+      throw new DirectoryError(
+        'invalid',
+        `createdDateTime must be epoch milliseconds no later than now, got ${createdDateTime}`,
+      );
     }
     const alias = upn.slice(0, upn.indexOf('@'));
     const user = freezeUser({
@@ -86,7 +109,10 @@ export class Directory {
   /** Creates `count` realistic users (first.last@domain, job title, department, employee id). */
   generateUsers(count: number, options: { domain?: string } = {}): DirectoryUser[] {
     if (!Number.isSafeInteger(count) || count < 0 || count > MAX_GENERATED_USERS) {
-      throw new DirectoryError('invalid', `count must be a whole number from 0 to ${MAX_GENERATED_USERS.toLocaleString('en-US')}, got ${count}`);
+      throw new DirectoryError(
+        'invalid',
+        `count must be a whole number from 0 to ${MAX_GENERATED_USERS.toLocaleString('en-US')}, got ${count}`,
+      );
     }
     const domain = options.domain ?? 'contoso.com';
     checkUpn(`alias@${domain}`, 'domain');
@@ -143,7 +169,8 @@ export class Directory {
   /** "Edit properties": records a change only when some attribute differs; undefined clears an optional one. */
   updateUser(id: string, changes: UserChanges): DirectoryUser {
     const current = this.#requireLiveUser(id, 'update');
-    if (typeof changes !== 'object' || changes === null) throw new DirectoryError('invalid', 'changes must be an object');
+    if (typeof changes !== 'object' || changes === null)
+      throw new DirectoryError('invalid', 'changes must be an object');
     for (const key of Object.keys(changes)) {
       if (READ_ONLY.has(key)) throw new DirectoryError('invalid', `${key} is read-only`);
     }
@@ -198,7 +225,10 @@ export class Directory {
     const deleted = this.#requireDeletedUser(id, 'restore');
     const purge = this.#purges.get(id);
     if (purge && this.#clock.now() >= purge.at) {
-      throw new DirectoryError('invalid', `user ${id} cannot be restored: its permanent deletion was due at ${formatInstant(purge.at)}`);
+      throw new DirectoryError(
+        'invalid',
+        `user ${id} cannot be restored: its permanent deletion was due at ${formatInstant(purge.at)}`,
+      );
     }
     purge?.cancel();
     this.#purges.delete(id);
@@ -222,7 +252,13 @@ export class Directory {
   // ---- groups ------------------------------------------------------------------------------------
 
   /** Creates a group; security-enabled and not mail-enabled unless told otherwise. Names need not be unique, as in Entra. */
-  addGroup(input: { displayName: string; description?: string; securityEnabled?: boolean; mailEnabled?: boolean; id?: string }): DirectoryGroup {
+  addGroup(input: {
+    displayName: string;
+    description?: string;
+    securityEnabled?: boolean;
+    mailEnabled?: boolean;
+    id?: string;
+  }): DirectoryGroup {
     if (typeof input !== 'object' || input === null) throw new DirectoryError('invalid', 'a group must be an object');
     checkGroupFields(input);
     if (input.displayName === undefined) throw new DirectoryError('invalid', 'displayName is required');
@@ -244,7 +280,8 @@ export class Directory {
   /** Edits a group's properties; records a change only when something differs. */
   updateGroup(id: string, changes: GroupChanges): DirectoryGroup {
     const record = this.#requireGroup(id);
-    if (typeof changes !== 'object' || changes === null) throw new DirectoryError('invalid', 'changes must be an object');
+    if (typeof changes !== 'object' || changes === null)
+      throw new DirectoryError('invalid', 'changes must be an object');
     if ('id' in changes) throw new DirectoryError('invalid', 'id is read-only');
     checkGroupFields(changes);
     if ('displayName' in changes && changes.displayName === undefined) {
@@ -287,11 +324,17 @@ export class Directory {
     const group = this.#requireGroup(groupId);
     if (this.#groups.has(memberId)) {
       if (memberId === groupId || this.#groups.isAncestor(memberId, groupId)) {
-        throw new DirectoryError('invalid', `group ${memberId} cannot be a member of group ${groupId}: it would contain itself`);
+        throw new DirectoryError(
+          'invalid',
+          `group ${memberId} cannot be a member of group ${groupId}: it would contain itself`,
+        );
       }
     } else if (!this.#live.has(memberId)) {
       if (this.#recycleBin.has(memberId)) {
-        throw new DirectoryError('invalid', `user ${memberId} is in Deleted users; restore it before adding it to a group`);
+        throw new DirectoryError(
+          'invalid',
+          `user ${memberId} is in Deleted users; restore it before adding it to a group`,
+        );
       }
       throw this.#notFound(memberId, 'user or group');
     }
@@ -303,7 +346,10 @@ export class Directory {
   removeMember(groupId: string, memberId: string): void {
     const group = this.#requireGroup(groupId);
     if (!group.members.has(memberId)) {
-      throw new DirectoryError('notFound', `${memberId} is not a direct member of group ${groupId} ("${group.displayName}")`);
+      throw new DirectoryError(
+        'notFound',
+        `${memberId} is not a direct member of group ${groupId} ("${group.displayName}")`,
+      );
     }
     this.#groups.unlink(groupId, memberId);
     this.#record('memberRemoved', memberId, groupId);
@@ -415,7 +461,10 @@ export class Directory {
     const deletedAt = this.#tombstones.get(id);
     return deletedAt === undefined
       ? new DirectoryError('notFound', `no ${what} with id ${id}`)
-      : new DirectoryError('notFound', `no ${what} with id ${id}: it was deleted permanently at ${formatInstant(deletedAt)}`);
+      : new DirectoryError(
+          'notFound',
+          `no ${what} with id ${id}: it was deleted permanently at ${formatInstant(deletedAt)}`,
+        );
   }
 
   #assertUpnFree(upn: string): void {
@@ -426,7 +475,8 @@ export class Directory {
   }
 
   #checkNewId(id: unknown): string {
-    if (typeof id !== 'string' || id.trim() === '') throw new DirectoryError('invalid', 'id must be a non-empty string');
+    if (typeof id !== 'string' || id.trim() === '')
+      throw new DirectoryError('invalid', 'id must be a non-empty string');
     if (this.#idInUse(id)) {
       throw new DirectoryError('conflict', `id ${id} is already used by another directory object`);
     }
@@ -454,6 +504,4 @@ export class Directory {
   #flush(): void {
     this.#feed.deliver();
   }
-
 }
-

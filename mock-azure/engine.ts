@@ -8,13 +8,32 @@ import { collectWork } from './collect.ts';
 import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
 import { syncGroups, type GroupLink } from './group-sync.ts';
-import { DEFAULT_ENGINE, JobError, testFailure, type CycleSummary, type EngineDeps, type EngineSettings, type JobStatusCode, type Quarantine, type QuarantineReason, type TestConnectionResult } from './job-types.ts';
+import {
+  DEFAULT_ENGINE,
+  JobError,
+  testFailure,
+  type CycleSummary,
+  type EngineDeps,
+  type EngineSettings,
+  type JobStatusCode,
+  type Quarantine,
+  type QuarantineReason,
+  type TestConnectionResult,
+} from './job-types.ts';
 import type { LogRecord } from './logs.ts';
 import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
 import { ScimCallError, ScimClient } from './scim-client.ts';
 
 export { DEFAULT_ENGINE, JobError, testFailure } from './job-types.ts';
-export type { CycleSummary, EngineDeps, EngineSettings, JobStatusCode, Quarantine, QuarantineReason, TestConnectionResult } from './job-types.ts';
+export type {
+  CycleSummary,
+  EngineDeps,
+  EngineSettings,
+  JobStatusCode,
+  Quarantine,
+  QuarantineReason,
+  TestConnectionResult,
+} from './job-types.ts';
 
 export class ProvisioningJob {
   readonly id: string;
@@ -63,7 +82,12 @@ export class ProvisioningJob {
   /** Save: credentials that fail Test Connection are refused, as in the portal. */
   async saveCredentials(tenantUrl: string, secretToken: string): Promise<void> {
     const result = await this.testConnection(tenantUrl, secretToken);
-    if (!result.ok) throw new JobError('CredentialValidationFailed', `Test Connection failed: ${result.errorCode}: ${result.message}`, result);
+    if (!result.ok)
+      throw new JobError(
+        'CredentialValidationFailed',
+        `Test Connection failed: ${result.errorCode}: ${result.message}`,
+        result,
+      );
     this.deps.app.setCredentials(tenantUrl, secretToken);
   }
 
@@ -118,20 +142,36 @@ export class ProvisioningJob {
       const { directory, app } = this.deps;
       const user = directory.user(userId);
       if (!user) {
-        throw new JobError('InvalidRequest', directory.deletedUser(userId)
-          ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
-          : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`);
+        throw new JobError(
+          'InvalidRequest',
+          directory.deletedUser(userId)
+            ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
+            : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`,
+        );
       }
       const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
       try {
         await this.#probe(client);
       } catch (error) {
         const result = testFailure(error);
-        throw new JobError('CredentialValidationFailed', `Test connection failed: ${result.errorCode}: ${result.message}`, result);
+        throw new JobError(
+          'CredentialValidationFailed',
+          `Test connection failed: ${result.errorCode}: ${result.message}`,
+          result,
+        );
       }
-      const plan = planFor(userId, directory, app, this.links) ?? { kind: 'skipDisabled' as const, userId, user, scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled } };
+      const plan = planFor(userId, directory, app, this.links) ?? {
+        kind: 'skipDisabled' as const,
+        userId,
+        user,
+        scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled },
+      };
       const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
-      if (!plan.scope.inScope && plan.kind === 'skipDisabled') Object.assign(record, { errorCode: 'NotEffectivelyEntitled', reason: 'The user is not assigned to the application.' });
+      if (!plan.scope.inScope && plan.kind === 'skipDisabled')
+        Object.assign(record, {
+          errorCode: 'NotEffectivelyEntitled',
+          reason: 'The user is not assigned to the application.',
+        });
       this.deps.logs.add(record);
       return record;
     });
@@ -160,13 +200,30 @@ export class ProvisioningJob {
     const iso = (ms: number | undefined) => (ms === undefined ? null : formatInstant(ms));
     return {
       code,
-      lastExecution: last ? { activityIdentifier: last.cycleId, state: last.state, timeBegan: iso(last.began), timeEnded: iso(last.ended), countEntitled: last.countEntitled, countExported: last.countExported, error: last.error ?? null } : null,
+      lastExecution: last
+        ? {
+            activityIdentifier: last.cycleId,
+            state: last.state,
+            timeBegan: iso(last.began),
+            timeEnded: iso(last.ended),
+            countEntitled: last.countEntitled,
+            countExported: last.countExported,
+            error: last.error ?? null,
+          }
+        : null,
       steadyStateFirstAchievedTime: iso(this.#steadyFirst),
       steadyStateLastAchievedTime: iso(this.#steadyLast),
       countSuccessiveCompleteFailures: this.#successiveFailures,
       escrowsPruned: false,
       quarantine: this.#quarantine
-        ? { reason: this.#quarantine.reason, currentBegan: iso(this.#quarantine.currentBegan), seriesBegan: iso(this.#quarantine.seriesBegan), seriesCount: this.#quarantine.seriesCount, nextAttempt: iso(this.#quarantine.nextAttempt), error: { code: this.#quarantine.reason, message: this.#quarantine.error } }
+        ? {
+            reason: this.#quarantine.reason,
+            currentBegan: iso(this.#quarantine.currentBegan),
+            seriesBegan: iso(this.#quarantine.seriesBegan),
+            seriesCount: this.#quarantine.seriesCount,
+            nextAttempt: iso(this.#quarantine.nextAttempt),
+            error: { code: this.#quarantine.reason, message: this.#quarantine.error },
+          }
         : null,
       nextCycleAt: iso(this.#timer?.at),
       escrows: this.escrows.size,
@@ -182,7 +239,16 @@ export class ProvisioningJob {
     const cycleId = random.uuid();
     const kind = this.#watermark ? 'incremental' : 'initial';
     const began = clock.now();
-    const summary: CycleSummary = { cycleId, kind, began, ended: began, state: 'Succeeded', countEntitled: 0, countExported: 0, countFailed: 0 };
+    const summary: CycleSummary = {
+      cycleId,
+      kind,
+      began,
+      ended: began,
+      state: 'Succeeded',
+      countEntitled: 0,
+      countExported: 0,
+      countFailed: 0,
+    };
     this.cycles.push(summary);
     this.#everRun = true;
     if (this.#idle()) {
@@ -202,7 +268,14 @@ export class ProvisioningJob {
     // Staged deletions are looked at again every cycle, not only on "Allow deletes": they stay pending (staged
     // again while still over the threshold, dropped once fixed). Before, a Start on a TooManyDeletes job (which
     // clears quarantine) forgot them, and the unassigned users stayed active in the app for good.
-    const ids = collectWork(this.deps.directory, app, this.links, this.#watermark, this.escrows.due(clock.now()), this.#staged);
+    const ids = collectWork(
+      this.deps.directory,
+      app,
+      this.links,
+      this.#watermark,
+      this.escrows.due(clock.now()),
+      this.#staged,
+    );
     const plans = this.#plansFor(ids);
     summary.countEntitled = plans.length;
     const ctx = this.#context(client, 'system', cycleId);
@@ -212,13 +285,19 @@ export class ProvisioningJob {
       this.#scheduleNext();
       return;
     }
-    const somethingChanged = !this.#watermark || marks.directorySeq !== this.#watermark.directorySeq || marks.appSeq !== this.#watermark.appSeq || ids.size > 0;
-    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty)) await this.#syncGroups(client, cycleId, summary);
+    const somethingChanged =
+      !this.#watermark ||
+      marks.directorySeq !== this.#watermark.directorySeq ||
+      marks.appSeq !== this.#watermark.appSeq ||
+      ids.size > 0;
+    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty))
+      await this.#syncGroups(client, cycleId, summary);
     this.#watermark = marks;
     summary.ended = clock.now();
     this.#successiveFailures = 0;
     this.#checkEscrowThresholds(summary);
-    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary)) this.#quarantine = undefined;
+    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary))
+      this.#quarantine = undefined;
     if (!this.#quarantine && this.escrows.size === 0) {
       this.#steadyFirst ??= clock.now();
       this.#steadyLast = clock.now();
@@ -238,7 +317,8 @@ export class ProvisioningJob {
       summary.error = `${result.errorCode}: ${result.message}`;
       this.#successiveFailures++;
       const credential = error instanceof ScimCallError && error.isCredentialFailure;
-      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine) this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine)
+        this.#enterQuarantine('EncounteredQuarantineException', summary.error);
       return false;
     }
   }
@@ -270,7 +350,10 @@ export class ProvisioningJob {
         this.deps.logs.add(stagedRecord(p, ctx));
       }
       toRun = plans.filter((p) => !isDeprovisioning(p));
-      this.#enterQuarantine('TooManyDeletes', `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`);
+      this.#enterQuarantine(
+        'TooManyDeletes',
+        `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`,
+      );
     }
     this.#forceDeletes = false;
     return toRun;
@@ -288,7 +371,13 @@ export class ProvisioningJob {
           // Read before fail(): when 28 days are over, fail() drops the entry, and the record must still say
           // how many times it was retried (it used to say 0).
           const retried = this.escrows.get(plan.userId)?.attempts ?? 0;
-          const entry = this.escrows.fail(plan.userId, record.errorCode ?? 'Unknown', record.reason ?? '', clock.now(), retryAfterMs);
+          const entry = this.escrows.fail(
+            plan.userId,
+            record.errorCode ?? 'Unknown',
+            record.reason ?? '',
+            clock.now(),
+            retryAfterMs,
+          );
           record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
         } else {
           this.escrows.succeed(plan.userId);
@@ -310,8 +399,16 @@ export class ProvisioningJob {
   async #syncGroups(client: ScimClient, cycleId: string, summary: CycleSummary): Promise<void> {
     const { clock, random, app, logs } = this.deps;
     const records = await syncGroups({
-      client, directory: this.deps.directory, app, userLinks: this.links, groupLinks: this.groupLinks, random,
-      now: () => clock.now(), jobId: this.id, cycleId, exchangesTotal: () => this.deps.exchanges.total,
+      client,
+      directory: this.deps.directory,
+      app,
+      userLinks: this.links,
+      groupLinks: this.groupLinks,
+      random,
+      now: () => clock.now(),
+      jobId: this.id,
+      cycleId,
+      exchangesTotal: () => this.deps.exchanges.total,
     });
     for (const r of records) logs.add(r);
     // A failed group operation is tried again next cycle even if nothing else changes.
@@ -322,15 +419,26 @@ export class ProvisioningJob {
   #checkEscrowThresholds(summary: CycleSummary): void {
     const t = this.settings.escrowThresholds;
     const failures = this.escrows.size;
-    if (failures > t.total) this.#enterQuarantine('EncounteredTotalEscrowThreshold', `${failures} failures in escrow (more than ${t.total})`);
-    else if (failures >= t.evaluateFrom && summary.countEntitled > 0 && summary.countFailed / summary.countEntitled > t.proportion) {
-      this.#enterQuarantine('EncounteredEscrowProportionThreshold', `${summary.countFailed} of ${summary.countEntitled} operations failed (more than ${t.proportion * 100}%)`);
+    if (failures > t.total)
+      this.#enterQuarantine('EncounteredTotalEscrowThreshold', `${failures} failures in escrow (more than ${t.total})`);
+    else if (
+      failures >= t.evaluateFrom &&
+      summary.countEntitled > 0 &&
+      summary.countFailed / summary.countEntitled > t.proportion
+    ) {
+      this.#enterQuarantine(
+        'EncounteredEscrowProportionThreshold',
+        `${summary.countFailed} of ${summary.countEntitled} operations failed (more than ${t.proportion * 100}%)`,
+      );
     }
   }
 
   #escrowQuarantined(summary: CycleSummary): boolean {
     const t = this.settings.escrowThresholds;
-    return this.escrows.size > t.total || (this.escrows.size >= t.evaluateFrom && summary.countFailed / Math.max(1, summary.countEntitled) > t.proportion);
+    return (
+      this.escrows.size > t.total ||
+      (this.escrows.size >= t.evaluateFrom && summary.countFailed / Math.max(1, summary.countEntitled) > t.proportion)
+    );
   }
 
   #enterQuarantine(reason: QuarantineReason, error: string): void {
@@ -368,7 +476,17 @@ export class ProvisioningJob {
 
   #context(client: ScimClient, initiatedBy: LogRecord['initiatedBy'], cycleId: string): ExecuteContext {
     const { app, exchanges, random, clock } = this.deps;
-    return { client, app, links: this.links, exchanges, random, now: () => clock.now(), jobId: this.id, cycleId, initiatedBy };
+    return {
+      client,
+      app,
+      links: this.links,
+      exchanges,
+      random,
+      now: () => clock.now(),
+      jobId: this.id,
+      cycleId,
+      initiatedBy,
+    };
   }
 
   #client(tenantUrl: string, secretToken: string): ScimClient {
@@ -380,9 +498,17 @@ export class ProvisioningJob {
   #idle(): boolean {
     const w = this.#watermark;
     const now = this.deps.clock.now();
-    return !this.settings.probeIdleCycles && w !== undefined && !this.#quarantine && this.#unavailableCycles === 0 && !this.#groupsDirty &&
-      this.#staged.size === 0 && this.escrows.due(now).length === 0 &&
-      w.directorySeq === this.deps.directory.seq && w.appSeq === this.deps.app.changeSeq;
+    return (
+      !this.settings.probeIdleCycles &&
+      w !== undefined &&
+      !this.#quarantine &&
+      this.#unavailableCycles === 0 &&
+      !this.#groupsDirty &&
+      this.#staged.size === 0 &&
+      this.escrows.due(now).length === 0 &&
+      w.directorySeq === this.deps.directory.seq &&
+      w.appSeq === this.deps.app.changeSeq
+    );
   }
 
   /** Test Connection's requests: a user that cannot exist, and with group provisioning on, a group too. */
@@ -396,7 +522,8 @@ export class ProvisioningJob {
   }
 
   #requireCredentials(): void {
-    if (!this.deps.app.settings.tenantUrl) throw new JobError('NotConfigured', 'Save the admin credentials (Tenant URL and Secret Token) first');
+    if (!this.deps.app.settings.tenantUrl)
+      throw new JobError('NotConfigured', 'Save the admin credentials (Tenant URL and Secret Token) first');
   }
 
   // One job, one thing at a time: a cycle, a restart and an on-demand run never interleave.
@@ -406,7 +533,6 @@ export class ProvisioningJob {
     return run;
   }
 }
-
 
 /** A deprovisioning held back by the accidental-deletions threshold: logged, nothing sent. */
 function stagedRecord(plan: Plan, ctx: ExecuteContext): LogRecord {

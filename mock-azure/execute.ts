@@ -64,11 +64,21 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Outc
         await remove(plan, record, ctx);
         break;
       case 'skipDisabled':
-        Object.assign(record, { action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled', reason: 'The user is disabled or deleted in Azure Active Directory and is not provisioned.' });
+        Object.assign(record, {
+          action: 'Other',
+          status: 'skipped',
+          errorCode: 'NotEffectivelyEntitled',
+          reason: 'The user is disabled or deleted in Azure Active Directory and is not provisioned.',
+        });
         break;
       case 'forget':
         ctx.links.delete(plan.userId);
-        Object.assign(record, { action: 'Other', status: 'skipped', errorCode: 'EntrySynchronizationSkipped', reason: 'The user was deleted permanently after it stopped being managed; nothing is sent.' });
+        Object.assign(record, {
+          action: 'Other',
+          status: 'skipped',
+          errorCode: 'EntrySynchronizationSkipped',
+          reason: 'The user was deleted permanently after it stopped being managed; nothing is sent.',
+        });
         break;
     }
   } catch (error) {
@@ -101,15 +111,28 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
     if (matches.length > 0) break;
   }
   if (!queried) {
-    Object.assign(record, { status: 'skipped', action: 'Other', errorCode: 'ImportSkipped', reason: 'The user has no value for any matching attribute.' });
+    Object.assign(record, {
+      status: 'skipped',
+      action: 'Other',
+      errorCode: 'ImportSkipped',
+      reason: 'The user has no value for any matching attribute.',
+    });
     return;
   }
   if (matches.length > 1) {
-    throw new ScimCallError('DuplicateTargetEntries', `${matches.length} users in NordPass match ${user.userPrincipalName}; one is expected.`);
+    throw new ScimCallError(
+      'DuplicateTargetEntries',
+      `${matches.length} users in NordPass match ${user.userPrincipalName}; one is expected.`,
+    );
   }
   if (matches.length === 1) {
     const targetId = String(matches[0]!.id);
-    links.set(user.id, { targetId, userPrincipalName: user.userPrincipalName, active: matches[0]!.active !== false && String(matches[0]!.active).toLowerCase() !== 'false', managed: true });
+    links.set(user.id, {
+      targetId,
+      userPrincipalName: user.userPrincipalName,
+      active: matches[0]!.active !== false && String(matches[0]!.active).toLowerCase() !== 'false',
+      managed: true,
+    });
     record.matching = 'adopted';
     record.targetId = targetId;
     await update(user, record, ctx, links.get(user.id)!, matches[0]);
@@ -129,7 +152,13 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
 }
 
 /** GET the target, PATCH only what differs (active included when the user comes back), or log Other. */
-async function update(user: DirectoryUser, record: LogRecord, ctx: ExecuteContext, link: Link, current?: Record<string, unknown>): Promise<void> {
+async function update(
+  user: DirectoryUser,
+  record: LogRecord,
+  ctx: ExecuteContext,
+  link: Link,
+  current?: Record<string, unknown>,
+): Promise<void> {
   const { client, app } = ctx;
   record.targetId = link.targetId;
   record.matching ??= 'linked';
@@ -144,13 +173,21 @@ async function update(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
       modified.push({ displayName: path, oldValue: now === undefined ? null : String(now), newValue: value });
     }
   }
-  const targetActive = target.active === undefined ? link.active : target.active === true || String(target.active).toLowerCase() === 'true';
+  const targetActive =
+    target.active === undefined
+      ? link.active
+      : target.active === true || String(target.active).toLowerCase() === 'true';
   if (!targetActive) {
     changes.push({ path: 'active', value: true });
     modified.push({ displayName: 'active', oldValue: 'False', newValue: 'True' });
   }
   if (changes.length === 0) {
-    Object.assign(record, { action: 'Other', status: 'skipped', errorCode: 'RedundantExport', reason: 'The user in NordPass already matches; no change is needed.' });
+    Object.assign(record, {
+      action: 'Other',
+      status: 'skipped',
+      errorCode: 'RedundantExport',
+      reason: 'The user in NordPass already matches; no change is needed.',
+    });
     link.managed = true;
     return;
   }
@@ -180,7 +217,8 @@ async function remove(plan: Plan, record: LogRecord, ctx: ExecuteContext): Promi
   const outcome = await ctx.client.deleteUser(link.targetId);
   ctx.links.delete(plan.userId);
   record.status = 'success';
-  if (outcome === 'alreadyGone') record.reason = 'The user was already gone from NordPass (404), which counts as deleted.';
+  if (outcome === 'alreadyGone')
+    record.reason = 'The user was already gone from NordPass (404), which counts as deleted.';
 }
 
 /** The log record a user's action starts from: who, when, which cycle, the scoping facts. */
@@ -194,7 +232,16 @@ export function baseRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
     cycleId: ctx.cycleId,
     changeId: ctx.random.uuid(),
     jobId: ctx.jobId,
-    action: plan.kind === 'create' ? 'Create' : plan.kind === 'update' ? 'Update' : plan.kind === 'disable' ? 'Disable' : plan.kind === 'delete' ? 'Delete' : 'Other',
+    action:
+      plan.kind === 'create'
+        ? 'Create'
+        : plan.kind === 'update'
+          ? 'Update'
+          : plan.kind === 'disable'
+            ? 'Disable'
+            : plan.kind === 'delete'
+              ? 'Delete'
+              : 'Other',
     status: 'success',
     initiatedBy: ctx.initiatedBy,
     source: { id: plan.userId, userPrincipalName: upn, displayName: user?.displayName ?? upn },

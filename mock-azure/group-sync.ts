@@ -47,8 +47,13 @@ export async function syncGroups(ctx: GroupSyncContext): Promise<LogRecord[]> {
       let link = ctx.groupLinks.get(group.id);
       if (!link) {
         const found = await ctx.client.findGroups(group.displayName);
-        if (found.length > 1) throw new ScimCallError('DuplicateTargetEntries', `${found.length} groups named ${group.displayName} in the app; one is expected.`);
-        const targetId = found.length === 1 ? String(found[0]!.id) : await ctx.client.createGroup(group.displayName, group.id);
+        if (found.length > 1)
+          throw new ScimCallError(
+            'DuplicateTargetEntries',
+            `${found.length} groups named ${group.displayName} in the app; one is expected.`,
+          );
+        const targetId =
+          found.length === 1 ? String(found[0]!.id) : await ctx.client.createGroup(group.displayName, group.id);
         link = { targetId, displayName: group.displayName, members: new Set() };
         ctx.groupLinks.set(group.id, link);
         r.action = 'Create';
@@ -58,7 +63,12 @@ export async function syncGroups(ctx: GroupSyncContext): Promise<LogRecord[]> {
       const add = [...desired].filter((id) => !link!.members.has(id));
       const remove = [...link.members].filter((id) => !desired.has(id));
       const ops = ctx.client.memberOperations(add, remove);
-      if (link.displayName !== group.displayName) ops.unshift({ op: ctx.client.dialect === 'entra' ? 'Replace' : 'replace', path: 'displayName', value: group.displayName });
+      if (link.displayName !== group.displayName)
+        ops.unshift({
+          op: ctx.client.dialect === 'entra' ? 'Replace' : 'replace',
+          path: 'displayName',
+          value: group.displayName,
+        });
       if (ops.length === 0) return r.action === 'Create';
       await ctx.client.patchGroup(link.targetId, ops);
       link.members = desired;
@@ -87,7 +97,12 @@ export async function syncGroups(ctx: GroupSyncContext): Promise<LogRecord[]> {
 }
 
 /** Runs one group's work; a record comes back when something was sent (or failed). */
-async function step(ctx: GroupSyncContext, groupId: string, name: string, work: (r: LogRecord) => Promise<boolean>): Promise<LogRecord | undefined> {
+async function step(
+  ctx: GroupSyncContext,
+  groupId: string,
+  name: string,
+  work: (r: LogRecord) => Promise<boolean>,
+): Promise<LogRecord | undefined> {
   const first = ctx.exchangesTotal() + 1;
   const record: LogRecord = {
     id: ctx.random.uuid(),

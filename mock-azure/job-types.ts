@@ -10,7 +10,12 @@ import { ScimCallError, statusName } from './scim-client.ts';
 import type { Transport } from './transport.ts';
 
 export type JobStatusCode = 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
-export type QuarantineReason = 'EncounteredQuarantineException' | 'EncounteredBaseEscrowThreshold' | 'EncounteredTotalEscrowThreshold' | 'EncounteredEscrowProportionThreshold' | 'TooManyDeletes';
+export type QuarantineReason =
+  | 'EncounteredQuarantineException'
+  | 'EncounteredBaseEscrowThreshold'
+  | 'EncounteredTotalEscrowThreshold'
+  | 'EncounteredEscrowProportionThreshold'
+  | 'TooManyDeletes';
 
 export interface EngineSettings {
   /** Between incremental cycles ("every 40 minutes", not configurable in Entra). */
@@ -69,7 +74,11 @@ export interface CycleSummary {
 
 /** A request the job cannot do in its current state (e.g. Start before credentials are saved). */
 export class JobError extends Error {
-  constructor(readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest', message: string, readonly detail?: TestConnectionResult) {
+  constructor(
+    readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest',
+    message: string,
+    readonly detail?: TestConnectionResult,
+  ) {
     super(message);
     this.name = 'JobError';
   }
@@ -96,7 +105,8 @@ export function testFailure(error: unknown): TestConnectionResult {
         message: `While attempting to validate our authorization to access your application, we received this unexpected response: Response Status Code: ${statusName(error.status)}. ${error.message}`,
       };
     }
-    if (error.code === 'SystemForCrossDomainIdentityManagementCredentialValidationFailure') return { ok: false, errorCode: error.code, message: error.message };
+    if (error.code === 'SystemForCrossDomainIdentityManagementCredentialValidationFailure')
+      return { ok: false, errorCode: error.code, message: error.message };
     return { ok: false, errorCode: 'CredentialValidationUnavailable', message: error.message };
   }
   throw error;

@@ -79,14 +79,16 @@ export class ProvisioningLogs {
 
   query(q: LogQuery): LogRecord[] {
     const upn = q.userPrincipalName?.toLowerCase();
-    return this.#records.filter((r) =>
-      (q.userId === undefined || r.source.id === q.userId) &&
-      (upn === undefined || r.source.userPrincipalName.toLowerCase() === upn) &&
-      (q.action === undefined || r.action === q.action) &&
-      (q.status === undefined || r.status === q.status) &&
-      (q.cycleId === undefined || r.cycleId === q.cycleId) &&
-      (q.errorCode === undefined || r.errorCode === q.errorCode) &&
-      (q.initiatedBy === undefined || r.initiatedBy === q.initiatedBy));
+    return this.#records.filter(
+      (r) =>
+        (q.userId === undefined || r.source.id === q.userId) &&
+        (upn === undefined || r.source.userPrincipalName.toLowerCase() === upn) &&
+        (q.action === undefined || r.action === q.action) &&
+        (q.status === undefined || r.status === q.status) &&
+        (q.cycleId === undefined || r.cycleId === q.cycleId) &&
+        (q.errorCode === undefined || r.errorCode === q.errorCode) &&
+        (q.initiatedBy === undefined || r.initiatedBy === q.initiatedBy),
+    );
   }
 }
 
@@ -98,7 +100,15 @@ function sharedScope(scope: Scope): Scope {
   // Only a plain scope of exactly these three facts is shared; anything else is kept as it came.
   if (Object.keys(scope).length !== 3) return scope;
   let shared = SCOPES.get(key);
-  if (!shared) SCOPES.set(key, (shared = Object.freeze({ inScope: scope.inScope, softDeleted: scope.softDeleted, accountEnabled: scope.accountEnabled })));
+  if (!shared)
+    SCOPES.set(
+      key,
+      (shared = Object.freeze({
+        inScope: scope.inScope,
+        softDeleted: scope.softDeleted,
+        accountEnabled: scope.accountEnabled,
+      })),
+    );
   return shared;
 }
 
@@ -108,7 +118,11 @@ function sharedActiveChange(m: ModifiedProperty): ModifiedProperty {
   if (m.displayName !== 'active' || Object.keys(m).length !== 3) return m;
   const key = JSON.stringify([m.oldValue, m.newValue]);
   let shared = ACTIVE_CHANGES.get(key);
-  if (!shared) ACTIVE_CHANGES.set(key, (shared = Object.freeze({ displayName: 'active', oldValue: m.oldValue, newValue: m.newValue })));
+  if (!shared)
+    ACTIVE_CHANGES.set(
+      key,
+      (shared = Object.freeze({ displayName: 'active', oldValue: m.oldValue, newValue: m.newValue })),
+    );
   return shared;
 }
 
@@ -119,7 +133,13 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
   const failed = r.status === 'failure';
   const upn = r.source.userPrincipalName;
   const steps = [
-    { name: 'EntryImport', provisioningStepType: 'import', status: 'success', description: `Received User '${upn}' from Azure Active Directory`, details: { UserPrincipalName: upn } },
+    {
+      name: 'EntryImport',
+      provisioningStepType: 'import',
+      status: 'success',
+      description: `Received User '${upn}' from Azure Active Directory`,
+      details: { UserPrincipalName: upn },
+    },
     {
       name: 'EntrySynchronizationScoping',
       provisioningStepType: 'scoping',
@@ -132,23 +152,42 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
       },
     },
     ...(r.matching && r.matching !== 'none'
-      ? [{
-          name: 'EntryExportMatching',
-          provisioningStepType: 'matching',
-          status: STEP_STATUS(!(failed && r.errorCode === 'DuplicateTargetEntries')),
-          description: r.matching === 'created' ? `User '${upn}' was not found in ${app.displayName}` : r.matching === 'adopted' ? `User '${upn}' was found in ${app.displayName} and linked` : `User '${upn}' is already linked to ${app.displayName}`,
-          details: { targetId: r.targetId ?? '' },
-        }]
+      ? [
+          {
+            name: 'EntryExportMatching',
+            provisioningStepType: 'matching',
+            status: STEP_STATUS(!(failed && r.errorCode === 'DuplicateTargetEntries')),
+            description:
+              r.matching === 'created'
+                ? `User '${upn}' was not found in ${app.displayName}`
+                : r.matching === 'adopted'
+                  ? `User '${upn}' was found in ${app.displayName} and linked`
+                  : `User '${upn}' is already linked to ${app.displayName}`,
+            details: { targetId: r.targetId ?? '' },
+          },
+        ]
       : []),
-    { name: 'EntrySynchronizationAdd', provisioningStepType: 'processing', status: r.status === 'skipped' ? 'skipped' : 'success', description: `Determine the action for User '${upn}': ${r.action}`, details: {} },
+    {
+      name: 'EntrySynchronizationAdd',
+      provisioningStepType: 'processing',
+      status: r.status === 'skipped' ? 'skipped' : 'success',
+      description: `Determine the action for User '${upn}': ${r.action}`,
+      details: {},
+    },
     ...(r.action !== 'Other' && r.status !== 'skipped'
-      ? [{
-          name: 'EntryExport',
-          provisioningStepType: 'export',
-          status: r.status,
-          description: failed ? `Failed to ${r.action.toLowerCase()} User '${upn}' in ${app.displayName}` : r.action === 'StagedDelete' ? `The ${r.action} of User '${upn}' waits for "Allow deletes"` : `User '${upn}' was ${pastTense(r.action)} in ${app.displayName}`,
-          details: r.errorCode ? { ErrorCode: r.errorCode } : {},
-        }]
+      ? [
+          {
+            name: 'EntryExport',
+            provisioningStepType: 'export',
+            status: r.status,
+            description: failed
+              ? `Failed to ${r.action.toLowerCase()} User '${upn}' in ${app.displayName}`
+              : r.action === 'StagedDelete'
+                ? `The ${r.action} of User '${upn}' waits for "Allow deletes"`
+                : `User '${upn}' was ${pastTense(r.action)} in ${app.displayName}`,
+            details: r.errorCode ? { ErrorCode: r.errorCode } : {},
+          },
+        ]
       : []),
   ];
   return {
@@ -162,16 +201,44 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
     provisioningStatusInfo: {
       status: r.status,
       ...(r.errorCode
-        ? { errorInformation: { errorCode: r.errorCode, reason: errorText(r), additionalDetails: null, errorCategory: failed ? 'NonServiceFailure' : null, recommendedAction: null } }
+        ? {
+            errorInformation: {
+              errorCode: r.errorCode,
+              reason: errorText(r),
+              additionalDetails: null,
+              errorCategory: failed ? 'NonServiceFailure' : null,
+              recommendedAction: null,
+            },
+          }
         : {}),
     },
     provisioningSteps: steps,
     modifiedProperties: r.modified ?? [],
-    sourceIdentity: { id: r.source.id, displayName: r.source.displayName, identityType: r.objectType ?? 'User', details: r.objectType ? {} : { UserPrincipalName: upn } },
-    targetIdentity: { id: r.targetId ?? null, displayName: upn, identityType: r.objectType ? 'urn:ietf:params:scim:schemas:core:2.0:Group' : 'urn:ietf:params:scim:schemas:core:2.0:User', details: {} },
+    sourceIdentity: {
+      id: r.source.id,
+      displayName: r.source.displayName,
+      identityType: r.objectType ?? 'User',
+      details: r.objectType ? {} : { UserPrincipalName: upn },
+    },
+    targetIdentity: {
+      id: r.targetId ?? null,
+      displayName: upn,
+      identityType: r.objectType
+        ? 'urn:ietf:params:scim:schemas:core:2.0:Group'
+        : 'urn:ietf:params:scim:schemas:core:2.0:User',
+      details: {},
+    },
     sourceSystem: { id: null, displayName: 'Azure Active Directory', details: {} },
-    targetSystem: { id: app.servicePrincipalId, displayName: app.displayName, details: { ServicePrincipalId: app.servicePrincipalId } },
-    initiatedBy: { id: null, displayName: r.initiatedBy === 'onDemand' ? 'Provision on demand' : 'Azure AD Provisioning Service', initiatorType: r.initiatedBy === 'onDemand' ? 'user' : 'system' },
+    targetSystem: {
+      id: app.servicePrincipalId,
+      displayName: app.displayName,
+      details: { ServicePrincipalId: app.servicePrincipalId },
+    },
+    initiatedBy: {
+      id: null,
+      displayName: r.initiatedBy === 'onDemand' ? 'Provision on demand' : 'Azure AD Provisioning Service',
+      initiatorType: r.initiatedBy === 'onDemand' ? 'user' : 'system',
+    },
     servicePrincipal: { id: app.servicePrincipalId, displayName: app.displayName },
     exchanges: r.exchanges,
   };
@@ -186,5 +253,12 @@ export function errorText(r: LogRecord): string {
 }
 
 function pastTense(action: ProvisioningAction): string {
-  return { Create: 'created', Update: 'updated', Disable: 'disabled', Delete: 'deleted', StagedDelete: 'staged', Other: 'left unchanged' }[action];
+  return {
+    Create: 'created',
+    Update: 'updated',
+    Disable: 'disabled',
+    Delete: 'deleted',
+    StagedDelete: 'staged',
+    Other: 'left unchanged',
+  }[action];
 }

@@ -49,14 +49,20 @@ export const MAPPING_PRESETS: Record<MappingPreset, AttributeMapping[]> = {
 
 /** The matching mappings, first in precedence first. */
 export function matchingMappings(mappings: readonly AttributeMapping[]): AttributeMapping[] {
-  return mappings.filter((m) => m.matchingPrecedence !== undefined).sort((a, b) => a.matchingPrecedence! - b.matchingPrecedence!);
+  return mappings
+    .filter((m) => m.matchingPrecedence !== undefined)
+    .sort((a, b) => a.matchingPrecedence! - b.matchingPrecedence!);
 }
 
 /**
  * The target values a user should have, `active` excluded (it comes from scope). Null and empty source values
  * are left out: Entra does not provision nulls, nor clear values (research/entra.md §3.3, §4).
  */
-export function desiredValues(user: DirectoryUser, mappings: readonly AttributeMapping[], phase: 'create' | 'update'): Map<string, string> {
+export function desiredValues(
+  user: DirectoryUser,
+  mappings: readonly AttributeMapping[],
+  phase: 'create' | 'update',
+): Map<string, string> {
   const values = new Map<string, string>();
   for (const m of mappings) {
     if (m.source === 'IsSoftDeleted') continue;

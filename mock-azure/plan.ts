@@ -33,7 +33,12 @@ export interface Plan {
 }
 
 /** Decides the action for one user id, or undefined when there is nothing to do. */
-export function planFor(userId: string, directory: Directory, app: EnterpriseApplication, links: Map<string, Link>): Plan | undefined {
+export function planFor(
+  userId: string,
+  directory: Directory,
+  app: EnterpriseApplication,
+  links: Map<string, Link>,
+): Plan | undefined {
   const settings = app.settings;
   const link = links.get(userId);
   const user = directory.user(userId) ?? directory.deletedUser(userId);

@@ -35,10 +35,22 @@ export class ScimCallError extends Error {
 }
 
 const STATUS_NAMES: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-  409: 'Conflict', 412: 'PreconditionFailed', 413: 'RequestEntityTooLarge', 415: 'UnsupportedMediaType',
-  422: 'UnprocessableEntity', 429: 'TooManyRequests', 500: 'InternalServerError', 501: 'NotImplemented',
-  502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'UnprocessableEntity',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  501: 'NotImplemented',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
 };
 export const statusName = (status: number) => STATUS_NAMES[status] ?? String(status);
 
@@ -46,9 +58,13 @@ export const statusName = (status: number) => STATUS_NAMES[status] ?? String(sta
 export function errorCodeFor(status: number, context: 'create' | 'byId' | 'query'): string {
   if (status === 401) return 'Unauthorized';
   if (status === 403) return 'InsufficientRights';
-  if (status === 404) return context === 'byId' ? 'InvalidAnchor' : 'SystemForCrossDomainIdentityManagementServiceIncompatible';
+  if (status === 404)
+    return context === 'byId' ? 'InvalidAnchor' : 'SystemForCrossDomainIdentityManagementServiceIncompatible';
   if (status === 405) return 'MethodNotAllowed';
-  if (status === 409) return context === 'create' ? 'SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering' : 'EntryConflict';
+  if (status === 409)
+    return context === 'create'
+      ? 'SystemForCrossDomainIdentityManagementServiceIncompatibleFiltering'
+      : 'EntryConflict';
   if (status === 422) return 'UnprocessableEntity';
   if (status === 429) return 'TooManyRequests';
   if (status === 501) return 'NotImplemented';
@@ -97,21 +113,43 @@ export class ScimClient {
 
   /** Test Connection: a user that cannot exist, by a random GUID; passes only on 200 with no results. */
   async testConnection(matchingAttribute = 'userName'): Promise<void> {
-    const res = await this.#send('GET', `/Users?filter=${matchingAttribute}+eq+"${this.options.random.uuid()}"`, undefined, 'query');
+    const res = await this.#send(
+      'GET',
+      `/Users?filter=${matchingAttribute}+eq+"${this.options.random.uuid()}"`,
+      undefined,
+      'query',
+    );
     const list = res.body as { totalResults?: unknown; Resources?: unknown } | undefined;
-    const count = typeof list?.totalResults === 'number' ? list.totalResults : Array.isArray(list?.Resources) ? list.Resources.length : undefined;
+    const count =
+      typeof list?.totalResults === 'number'
+        ? list.totalResults
+        : Array.isArray(list?.Resources)
+          ? list.Resources.length
+          : undefined;
     if (count !== 0) {
-      throw new ScimCallError('SystemForCrossDomainIdentityManagementCredentialValidationFailure',
-        `expected an empty ListResponse for a user that does not exist, got ${JSON.stringify(res.body).slice(0, 200)}`, res.status);
+      throw new ScimCallError(
+        'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+        `expected an empty ListResponse for a user that does not exist, got ${JSON.stringify(res.body).slice(0, 200)}`,
+        res.status,
+      );
     }
   }
 
   /** With group provisioning on, Test Connection also asks for a group that cannot exist (INFERRED, research/entra.md §1). */
   async testGroupsConnection(): Promise<void> {
-    const res = await this.#send('GET', `/Groups?excludedAttributes=members&filter=displayName+eq+"${this.options.random.uuid()}"`, undefined, 'query');
+    const res = await this.#send(
+      'GET',
+      `/Groups?excludedAttributes=members&filter=displayName+eq+"${this.options.random.uuid()}"`,
+      undefined,
+      'query',
+    );
     const list = res.body as { totalResults?: unknown } | undefined;
     if (list?.totalResults !== 0) {
-      throw new ScimCallError('SystemForCrossDomainIdentityManagementCredentialValidationFailure', `expected an empty ListResponse for a group that does not exist, got ${JSON.stringify(res.body).slice(0, 200)}`, res.status);
+      throw new ScimCallError(
+        'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+        `expected an empty ListResponse for a group that does not exist, got ${JSON.stringify(res.body).slice(0, 200)}`,
+        res.status,
+      );
     }
   }
 
@@ -122,14 +160,24 @@ export class ScimClient {
 
   /** Groups are created with no members; members follow in PATCH Add (research/entra.md §12). */
   async createGroup(displayName: string, externalId: string): Promise<string> {
-    const res = await this.#send('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId, displayName, members: [] }, 'create');
+    const res = await this.#send(
+      'POST',
+      '/Groups',
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], externalId, displayName, members: [] },
+      'create',
+    );
     const id = (res.body as { id?: unknown } | undefined)?.id;
     if (typeof id !== 'string') throw this.#incompatible('POST', 'the created group has no id');
     return id;
   }
 
   async patchGroup(id: string, operations: PatchOperation[]): Promise<void> {
-    await this.#send('PATCH', `/Groups/${encodeURIComponent(id)}`, { schemas: [PATCH_SCHEMA], Operations: operations }, 'byId');
+    await this.#send(
+      'PATCH',
+      `/Groups/${encodeURIComponent(id)}`,
+      { schemas: [PATCH_SCHEMA], Operations: operations },
+      'byId',
+    );
   }
 
   async deleteGroup(id: string): Promise<void> {
@@ -143,9 +191,15 @@ export class ScimClient {
   /** Member changes in this client's dialect: Entra's default removes with a value list, the flag with a filter path. */
   memberOperations(add: string[], remove: string[]): PatchOperation[] {
     const ops: PatchOperation[] = [];
-    if (add.length) ops.push({ op: this.dialect === 'entra' ? 'Add' : 'add', path: 'members', value: add.map((value) => ({ value })) });
+    if (add.length)
+      ops.push({
+        op: this.dialect === 'entra' ? 'Add' : 'add',
+        path: 'members',
+        value: add.map((value) => ({ value })),
+      });
     if (remove.length) {
-      if (this.dialect === 'entra') ops.push({ op: 'Remove', path: 'members', value: remove.map((value) => ({ value })) });
+      if (this.dialect === 'entra')
+        ops.push({ op: 'Remove', path: 'members', value: remove.map((value) => ({ value })) });
       else for (const id of remove) ops.push({ op: 'remove', path: `members[value eq "${id}"]` });
     }
     return ops;
@@ -182,7 +236,12 @@ export class ScimClient {
   }
 
   async patchUser(id: string, operations: PatchOperation[]): Promise<void> {
-    await this.#send('PATCH', `/Users/${encodeURIComponent(id)}`, { schemas: [PATCH_SCHEMA], Operations: operations }, 'byId');
+    await this.#send(
+      'PATCH',
+      `/Users/${encodeURIComponent(id)}`,
+      { schemas: [PATCH_SCHEMA], Operations: operations },
+      'byId',
+    );
   }
 
   /** DELETE; a 404 counts as done (the user is already gone, which is what was wanted). */
@@ -198,31 +257,47 @@ export class ScimClient {
 
   /** The operations of a PATCH in this client's dialect (research/entra.md §4). */
   patchOperations(changes: Array<{ path: string; value: string | boolean }>): PatchOperation[] {
-    const value = (v: string | boolean) => (typeof v === 'boolean' && this.dialect === 'entra' ? (v ? 'True' : 'False') : v);
+    const value = (v: string | boolean) =>
+      typeof v === 'boolean' && this.dialect === 'entra' ? (v ? 'True' : 'False') : v;
     if (this.dialect === 'entra') return changes.map((c) => ({ op: 'Replace', path: c.path, value: value(c.value) }));
     // With aadOptscim062020: value-filter paths stay separate; the rest go in one path-less replace with dotted keys.
     const separate = changes.filter((c) => c.path.includes('['));
     const together = changes.filter((c) => !c.path.includes('['));
     const ops: PatchOperation[] = separate.map((c) => ({ op: 'replace', path: c.path, value: c.value }));
     if (together.length === 1) ops.push({ op: 'replace', path: together[0]!.path, value: together[0]!.value });
-    else if (together.length > 1) ops.push({ op: 'replace', value: Object.fromEntries(together.map((c) => [c.path, c.value])) });
+    else if (together.length > 1)
+      ops.push({ op: 'replace', value: Object.fromEntries(together.map((c) => [c.path, c.value])) });
     return ops;
   }
 
-  async #send(method: string, path: string, body: unknown, context: 'create' | 'byId' | 'query'): Promise<{ status: number; body: unknown; exchange: Exchange }> {
+  async #send(
+    method: string,
+    path: string,
+    body: unknown,
+    context: 'create' | 'byId' | 'query',
+  ): Promise<{ status: number; body: unknown; exchange: Exchange }> {
     const { clock, exchanges, transport, secretToken } = this.options;
     const url = `${this.base}${path}`;
     const headers: Record<string, string> = { Authorization: `Bearer ${secretToken}`, Accept: CONTENT_TYPE };
     if (body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
     const requestText = body === undefined ? undefined : JSON.stringify(body);
-    const exchange = exchanges.begin({ at: clock.now(), method, url, path, ...(requestText !== undefined ? { requestBody: requestText } : {}) });
+    const exchange = exchanges.begin({
+      at: clock.now(),
+      method,
+      url,
+      path,
+      ...(requestText !== undefined ? { requestBody: requestText } : {}),
+    });
     let response: Response;
     try {
-      response = await transport(new Request(url, { method, headers, ...(requestText !== undefined ? { body: requestText } : {}) }));
+      response = await transport(
+        new Request(url, { method, headers, ...(requestText !== undefined ? { body: requestText } : {}) }),
+      );
     } catch (error) {
       const kind = error instanceof TransportError ? error.kind : 'unavailable';
       exchanges.fail(exchange, kind === 'timeout' ? 'Timeout' : 'unavailable', (error as Error).message);
-      if (kind === 'timeout') throw new ScimCallError('Timeout', `${method} ${url}: the request timed out; it is retried in the next cycle`);
+      if (kind === 'timeout')
+        throw new ScimCallError('Timeout', `${method} ${url}: the request timed out; it is retried in the next cycle`);
       throw new ScimCallError('WebExceptionProtocolError', `${method} ${url}: ${(error as Error).message}`);
     }
     const text = await response.text();
@@ -232,7 +307,8 @@ export class ScimClient {
       try {
         parsed = JSON.parse(text);
       } catch {
-        if (response.ok) throw this.#incompatible(method, `the response body is not JSON: ${text.slice(0, 100)}`, response.status);
+        if (response.ok)
+          throw this.#incompatible(method, `the response body is not JSON: ${text.slice(0, 100)}`, response.status);
       }
     }
     if (!response.ok) {
@@ -248,7 +324,11 @@ export class ScimClient {
   }
 
   #incompatible(method: string, detail: string, status?: number): ScimCallError {
-    return new ScimCallError('SystemForCrossDomainIdentityManagementServiceIncompatible', `${method}: ${detail}`, status);
+    return new ScimCallError(
+      'SystemForCrossDomainIdentityManagementServiceIncompatible',
+      `${method}: ${detail}`,
+      status,
+    );
   }
 }
 

@@ -37,10 +37,16 @@ export function readTarget(resource: Json, path: string): unknown {
   const value = pick(root, p.attribute);
   if (p.typeFilter !== undefined) {
     if (!Array.isArray(value)) return undefined;
-    const element = value.find((e) => typeof e === 'object' && e !== null && String(pick(e as Json, 'type') ?? '').toLowerCase() === p.typeFilter!.toLowerCase());
+    const element = value.find(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        String(pick(e as Json, 'type') ?? '').toLowerCase() === p.typeFilter!.toLowerCase(),
+    );
     return element ? pick(element as Json, p.subAttribute!) : undefined;
   }
-  if (p.subAttribute !== undefined) return value && typeof value === 'object' ? pick(value as Json, p.subAttribute) : undefined;
+  if (p.subAttribute !== undefined)
+    return value && typeof value === 'object' ? pick(value as Json, p.subAttribute) : undefined;
   return value;
 }
 

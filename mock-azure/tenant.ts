@@ -48,7 +48,8 @@ export function createAzure(options: AzureOptions): Azure {
   });
   // Deleting a user or group for good also removes its app role assignments, as in Entra.
   directory.onChange((change) => {
-    if ((change.kind === 'userHardDeleted' || change.kind === 'groupDeleted') && app.isAssigned(change.objectId)) app.unassign(change.objectId);
+    if ((change.kind === 'userHardDeleted' || change.kind === 'groupDeleted') && app.isAssigned(change.objectId))
+      app.unassign(change.objectId);
   });
   return { directory, app, job, logs, exchanges, faults };
 }

@@ -8,7 +8,10 @@ export type Transport = (request: Request) => Promise<Response>;
 
 /** A request that got no HTTP response: the host is unreachable, or it did not answer in time. */
 export class TransportError extends Error {
-  constructor(readonly kind: 'unavailable' | 'timeout', message: string) {
+  constructor(
+    readonly kind: 'unavailable' | 'timeout',
+    message: string,
+  ) {
     super(message);
     this.name = 'TransportError';
   }
@@ -22,8 +25,12 @@ export function httpTransport(options: { timeoutMs?: number } = {}): Transport {
       return await fetch(request, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'TimeoutError' || name === 'AbortError') throw new TransportError('timeout', `no response within ${timeoutMs} ms`);
-      throw new TransportError('unavailable', `An error occured while sending the request. (${(error as Error).message})`);
+      if (name === 'TimeoutError' || name === 'AbortError')
+        throw new TransportError('timeout', `no response within ${timeoutMs} ms`);
+      throw new TransportError(
+        'unavailable',
+        `An error occured while sending the request. (${(error as Error).message})`,
+      );
     }
   };
 }
@@ -64,7 +71,8 @@ export class FaultInjector {
   }
 
   clear(id?: string): void {
-    for (let i = this.#faults.length - 1; i >= 0; i--) if (id === undefined || this.#faults[i]!.id === id) this.#faults.splice(i, 1);
+    for (let i = this.#faults.length - 1; i >= 0; i--)
+      if (id === undefined || this.#faults[i]!.id === id) this.#faults.splice(i, 1);
   }
 
   active(): readonly Fault[] {
@@ -78,7 +86,8 @@ export class FaultInjector {
       if (!fault) return inner(request);
       const effect = fault.effect;
       if ('timeout' in effect) throw new TransportError('timeout', 'the request timed out (injected fault)');
-      if ('unavailable' in effect) throw new TransportError('unavailable', 'An error occured while sending the request. (injected fault)');
+      if ('unavailable' in effect)
+        throw new TransportError('unavailable', 'An error occured while sending the request. (injected fault)');
       if ('malformedBody' in effect) {
         const real = await inner(request);
         return new Response('{"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListRe', {
@@ -88,11 +97,13 @@ export class FaultInjector {
       }
       const headers: Record<string, string> = { 'Content-Type': 'application/scim+json', ...(effect.headers ?? {}) };
       if (effect.retryAfterSeconds !== undefined) headers['Retry-After'] = String(effect.retryAfterSeconds);
-      const body = effect.body ?? JSON.stringify({
-        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
-        status: String(effect.status),
-        detail: `injected fault ${fault.id}`,
-      });
+      const body =
+        effect.body ??
+        JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+          status: String(effect.status),
+          detail: `injected fault ${fault.id}`,
+        });
       return new Response(effect.status === 204 ? null : body, { status: effect.status, headers });
     };
   }
@@ -108,7 +119,8 @@ export class FaultInjector {
       if (fault.until !== undefined && now >= fault.until) continue;
       if (fault.count !== undefined && fault.used >= fault.count) continue;
       if (fault.match?.method && fault.match.method.toUpperCase() !== request.method) continue;
-      if (fault.pathRegex && !fault.pathRegex.test(path) && !(resource !== undefined && fault.pathRegex.test(resource))) continue;
+      if (fault.pathRegex && !fault.pathRegex.test(path) && !(resource !== undefined && fault.pathRegex.test(resource)))
+        continue;
       fault.used++;
       return fault;
     }
@@ -119,4 +131,5 @@ export class FaultInjector {
 // The doc above promises a match "against the path after the tenant URL", but the injector was only given the
 // URL's full pathname (`/scim/v2/Users`), so `^/Users$` never matched. It also tries the part from the resource
 // segment on (`/Users/...`); patterns written against the full pathname keep working.
-const resourcePart = (pathname: string) => /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];
+const resourcePart = (pathname: string) =>
+  /\/(?:Users|Groups|Schemas|ResourceTypes|ServiceProviderConfig)(?:\/.*)?$/i.exec(pathname)?.[0];

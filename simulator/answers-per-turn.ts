@@ -4,7 +4,9 @@
  * two-core VM the benchmarks run on, each wake-up cost the server more than a PATCH's own work, and batching
  * raised every kind of request by about 17% (A/B in one run). An answer waits at most to the end of its turn.
  */
-export function answersPerTurn(fetch: (request: Request) => Response | Promise<Response>): (request: Request) => Promise<Response> {
+export function answersPerTurn(
+  fetch: (request: Request) => Response | Promise<Response>,
+): (request: Request) => Promise<Response> {
   let held: Array<() => void> = [];
   const release = () => {
     const batch = held;

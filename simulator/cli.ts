@@ -46,7 +46,6 @@ serve options:
   --no-owner-protection       let SCIM suspend or delete the Owner
 `;
 
-
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -70,8 +69,15 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TimeFormatError || error instanceof DataFileError || error instanceof ScenarioPathError) {
-      process.stderr.write(`scimsim: ${error.message}\n${error instanceof UsageError ? 'Run "scimsim help" for usage.\n' : ''}`);
+    if (
+      error instanceof UsageError ||
+      error instanceof TimeFormatError ||
+      error instanceof DataFileError ||
+      error instanceof ScenarioPathError
+    ) {
+      process.stderr.write(
+        `scimsim: ${error.message}\n${error instanceof UsageError ? 'Run "scimsim help" for usage.\n' : ''}`,
+      );
       return 2;
     }
     if (isCode(error, 'EADDRINUSE') || isCode(error, 'EACCES') || isCode(error, 'EADDRNOTAVAIL')) {
@@ -100,19 +106,24 @@ async function serveCommand(argv: string[]): Promise<number> {
     'no-owner-protection': { type: 'boolean', default: false },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be 0-65535, got "${values.port}"`);
   for (const secret of ['token', 'admin-token'] as const) {
     const v = values[secret] as string | undefined;
-    if (v !== undefined && !/^[\x21-\x7e]{8,}$/.test(v)) throw new UsageError(`--${secret} must be at least 8 printable characters without spaces`);
+    if (v !== undefined && !/^[\x21-\x7e]{8,}$/.test(v))
+      throw new UsageError(`--${secret} must be at least 8 printable characters without spaces`);
   }
   const settings: NordPassSettingsInput = { groupProvisioning: values.groups as boolean };
   if (values['no-owner-protection']) settings.ownerProtection = false;
   if (values['patch-status'] !== undefined) {
-    if (values['patch-status'] !== '200' && values['patch-status'] !== '204') throw new UsageError('--patch-status must be 200 or 204');
+    if (values['patch-status'] !== '200' && values['patch-status'] !== '204')
+      throw new UsageError('--patch-status must be 200 or 204');
     settings.patchSuccessStatus = Number(values['patch-status']) as 200 | 204;
   }
-  if (values['soft-delete-window'] !== undefined) settings.softDeleteWindow = parseDuration(values['soft-delete-window'] as string);
-  if (values['invitation-delay'] !== undefined) settings.invitationDelay = parseDuration(values['invitation-delay'] as string);
+  if (values['soft-delete-window'] !== undefined)
+    settings.softDeleteWindow = parseDuration(values['soft-delete-window'] as string);
+  if (values['invitation-delay'] !== undefined)
+    settings.invitationDelay = parseDuration(values['invitation-delay'] as string);
   if (values['seat-limit'] !== undefined) {
     const seats = Number(values['seat-limit']);
     if (!Number.isInteger(seats) || seats < 0) throw new UsageError('--seat-limit must be a whole number');
@@ -133,14 +144,19 @@ async function serveCommand(argv: string[]): Promise<number> {
   });
   const { nordpass, clock, origin } = running;
   const out = process.stdout;
-  if (!isLoopback(host)) out.write(`WARNING: listening on ${host}, not loopback: anyone who can reach this machine can call it.\n`);
+  if (!isLoopback(host))
+    out.write(`WARNING: listening on ${host}, not loopback: anyone who can reach this machine can call it.\n`);
   out.write(`scimsim: NordPass SCIM simulator listening on ${origin}\n\n`);
   out.write(`  NordPass admin credentials (Settings > User provisioning > Get Credentials)\n`);
   out.write(`    Tenant URL:    ${nordpass.tenantUrl()}\n`);
-  out.write(`    Secret Token:  ${nordpass.initialScimToken ?? '(kept from the data file; POST /admin/provisioning/credentials for a new one)'}\n\n`);
+  out.write(
+    `    Secret Token:  ${nordpass.initialScimToken ?? '(kept from the data file; POST /admin/provisioning/credentials for a new one)'}\n\n`,
+  );
   out.write(`  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, clock ${origin}/_sim)\n`);
   out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token; in memory only)\n`);
-  out.write(`  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`);
+  out.write(
+    `  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`,
+  );
   out.write(`  Data:            ${values.data ?? 'in memory (lost on exit; --data FILE to keep it)'}\n\n`);
   out.write(`Press Ctrl+C to stop.\n`);
 

@@ -106,9 +106,21 @@ export class Clock {
    * handed to the task: one shared task for many timers costs no closure per timer (100,000 purges). The label
    * is text, or a shared function that makes it from `arg` when it is asked for.
    */
-  schedule<A = undefined>(at: number | string | Date, task: (arg: A) => void | Promise<void>, label: string | ((arg: A) => string), arg?: A): TimerHandle {
+  schedule<A = undefined>(
+    at: number | string | Date,
+    task: (arg: A) => void | Promise<void>,
+    label: string | ((arg: A) => string),
+    arg?: A,
+  ): TimerHandle {
     const due = Math.max(parseInstant(at), this.#now);
-    const timer = new Timer(this.#nextId++, due, label as string | ((arg: never) => string), task as (arg: never) => void | Promise<void>, arg, this.#count);
+    const timer = new Timer(
+      this.#nextId++,
+      due,
+      label as string | ((arg: never) => string),
+      task as (arg: never) => void | Promise<void>,
+      arg,
+      this.#count,
+    );
     this.#push(timer);
     this.#count.waiting++;
     return timer;

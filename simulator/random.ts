@@ -55,7 +55,8 @@ export class Random {
     let digit = 0;
     for (let word = 0; word < 4; word++) {
       const value = this.nextUint32();
-      for (let shift = 28; shift >= 0; shift -= 4, digit++) chars[UUID_POSITION[digit]!] = HEX_CODES[(value >>> shift) & 0xf]!;
+      for (let shift = 28; shift >= 0; shift -= 4, digit++)
+        chars[UUID_POSITION[digit]!] = HEX_CODES[(value >>> shift) & 0xf]!;
     }
     chars[14] = 0x34; // '4', in place of digit 12
     chars[19] = HEX_CODES[(HEX_VALUE[chars[19]!]! & 0x3) | 0x8]!;
@@ -79,7 +80,10 @@ export class Random {
 const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
 const HEX_VALUE: Record<number, number> = Object.fromEntries(HEX_CODES.map((code, value) => [code, value]));
 // Where each of the 32 hex digits goes in `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (digit 12's slot is then the 4).
-const UUID_POSITION = Array.from({ length: 32 }, (_, i) => i + (i >= 8 ? 1 : 0) + (i >= 12 ? 1 : 0) + (i >= 16 ? 1 : 0) + (i >= 20 ? 1 : 0));
+const UUID_POSITION = Array.from(
+  { length: 32 },
+  (_, i) => i + (i >= 8 ? 1 : 0) + (i >= 12 ? 1 : 0) + (i >= 16 ? 1 : 0) + (i >= 20 ? 1 : 0),
+);
 // Reused for every uuid (JavaScript is single-threaded; fromCharCode copies it): the dashes never move.
 const UUID_CHARS: number[] = Array.from({ length: 36 }, (_, i) => ([8, 13, 18, 23].includes(i) ? 0x2d : 0x30));
 

@@ -12,22 +12,35 @@ const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR && !process
 const paint = (code: number, text: string) => (useColor() ? `\u001b[${code}m${text}\u001b[0m` : text);
 
 export async function runCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseOrExplain(argv, {
-    workers: { type: 'string' },
-    grep: { type: 'string' },
-    bail: { type: 'boolean', default: false },
-    seed: { type: 'string' },
-    report: { type: 'string' },
-    out: { type: 'string', default: 'reports/latest' },
-    http: { type: 'string' },
-    token: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-  }, true);
+  const { values, positionals } = parseOrExplain(
+    argv,
+    {
+      workers: { type: 'string' },
+      grep: { type: 'string' },
+      bail: { type: 'boolean', default: false },
+      seed: { type: 'string' },
+      report: { type: 'string' },
+      out: { type: 'string', default: 'reports/latest' },
+      http: { type: 'string' },
+      token: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    true,
+  );
   const workers = values.workers === undefined ? availableParallelism() : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new UsageError(`--workers must be 1-64, got "${values.workers}"`);
-  const reports = values.report === undefined ? DEFAULT_REPORTS : String(values.report).split(',').map((r) => r.trim()).filter(Boolean);
-  for (const r of reports) if (!REPORTERS[r]) throw new UsageError(`unknown report "${r}"; reports are ${Object.keys(REPORTERS).join(', ')}`);
-  if ((values.http === undefined) !== (values.token === undefined)) throw new UsageError('--http and --token go together');
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    throw new UsageError(`--workers must be 1-64, got "${values.workers}"`);
+  const reports =
+    values.report === undefined
+      ? DEFAULT_REPORTS
+      : String(values.report)
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
+  for (const r of reports)
+    if (!REPORTERS[r]) throw new UsageError(`unknown report "${r}"; reports are ${Object.keys(REPORTERS).join(', ')}`);
+  if ((values.http === undefined) !== (values.token === undefined))
+    throw new UsageError('--http and --token go together');
   if (values.grep !== undefined) {
     try {
       new RegExp(String(values.grep));
@@ -36,7 +49,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
   const files = await findScenarioFiles(positionals.length ? positionals : ['scenarios']);
-  if (files.length === 0) throw new UsageError(`no scenario files (*.yaml) in ${positionals.join(', ') || 'scenarios'}`);
+  if (files.length === 0)
+    throw new UsageError(`no scenario files (*.yaml) in ${positionals.join(', ') || 'scenarios'}`);
   const quiet = values.quiet === true;
   const out = process.stdout;
   const report = await runSuite(files, {
@@ -44,24 +58,32 @@ export async function runCommand(argv: string[]): Promise<number> {
     ...(values.grep !== undefined ? { grep: String(values.grep) } : {}),
     bail: values.bail === true,
     ...(values.seed !== undefined ? { seed: String(values.seed) } : {}),
-    ...(values.http !== undefined ? { httpTarget: { tenantUrl: String(values.http), secretToken: String(values.token) } } : {}),
-    onResult: quiet ? undefined : (result, done, total) => {
-      // On a terminal a bar under the lines shows how far the run is; piped output and CI get plain lines only.
-      const bar = useColor() ? progressBar(done, total) : '';
-      out.write(`${useColor() ? '\r\u001b[K' : ''}${progressLine(result, done, total)}${done < total ? bar : ''}`);
-    },
+    ...(values.http !== undefined
+      ? { httpTarget: { tenantUrl: String(values.http), secretToken: String(values.token) } }
+      : {}),
+    onResult: quiet
+      ? undefined
+      : (result, done, total) => {
+          // On a terminal a bar under the lines shows how far the run is; piped output and CI get plain lines only.
+          const bar = useColor() ? progressBar(done, total) : '';
+          out.write(`${useColor() ? '\r\u001b[K' : ''}${progressLine(result, done, total)}${done < total ? bar : ''}`);
+        },
   });
   for (const invalid of report.invalid) process.stderr.write(`${paint(33, 'invalid')} ${invalid.message}\n`);
   let written: string[] = [];
   try {
     written = await writeReports(report, reports, String(values.out));
   } catch (error) {
-    process.stderr.write(`scimsim: cannot write reports to ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    process.stderr.write(
+      `scimsim: cannot write reports to ${values.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`,
+    );
     return 2;
   }
   for (const failed of report.scenarios.filter((s) => !s.passed)) out.write(failureText(failed));
   const summary = `${report.passed} passed, ${report.failed} failed`;
-  out.write(`\n${report.failed ? paint(31, summary) : paint(32, summary)}${report.invalid.length ? `, ${report.invalid.length} invalid` : ''} (${report.scenarios.length} scenarios in ${(report.wallMs / 1000).toFixed(1)} s)\n`);
+  out.write(
+    `\n${report.failed ? paint(31, summary) : paint(32, summary)}${report.invalid.length ? `, ${report.invalid.length} invalid` : ''} (${report.scenarios.length} scenarios in ${(report.wallMs / 1000).toFixed(1)} s)\n`,
+  );
   if (written.length) out.write(`reports: ${written.join(', ')}\n`);
   if (report.invalid.length) return 2;
   return report.failed ? 1 : 0;

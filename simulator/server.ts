@@ -50,7 +50,9 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const store = options.dataFile ? await openDataFile(options.dataFile, now) : undefined;
   const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
   if (saved !== undefined && start !== undefined && start < saved) {
-    throw new Error(`--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`);
+    throw new Error(
+      `--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`,
+    );
   }
   // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
   const wallNow = Math.floor(Date.now() / 1000) * 1000;
@@ -72,13 +74,21 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
   let ownOrigin = '';
   const overHttp = httpTransport();
-  const transport: Transport = (request) => (new URL(request.url).origin === ownOrigin ? nordpass.fetch(request) : overHttp(request));
-  const azure = createAzure({ clock, random: new Random(options.seed ?? randomBytes(8).toString('hex')).fork('azure'), transport });
+  const transport: Transport = (request) =>
+    new URL(request.url).origin === ownOrigin ? nordpass.fetch(request) : overHttp(request);
+  const azure = createAzure({
+    clock,
+    random: new Random(options.seed ?? randomBytes(8).toString('hex')).fork('azure'),
+    transport,
+  });
 
   // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
   const root = nordpass.app;
   root.route('/azure/v1.0', graphRoutes({ azure, adminToken: nordpass.adminToken, clock }));
-  root.route('/_sim', simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }));
+  root.route(
+    '/_sim',
+    simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
+  );
   root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
 
   const server = await listen(root, options.host, options.port);
@@ -125,7 +135,9 @@ async function openDataFile(file: string, now: () => number): Promise<NordPassSt
     if (error instanceof DataFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
-    throw new DataFileError(`cannot write data file ${file}: ${code} (does its folder exist, and may scimsim write there?)`);
+    throw new DataFileError(
+      `cannot write data file ${file}: ${code} (does its folder exist, and may scimsim write there?)`,
+    );
   }
 }
 
@@ -135,4 +147,3 @@ function listen(app: Hono, hostname: string, port: number): Promise<ServerType> 
     server.once('error', reject);
   });
 }
-

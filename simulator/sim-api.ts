@@ -38,7 +38,10 @@ export function simRoutes(deps: SimApiDeps): Hono {
     if (!body || typeof body !== 'object' || (by === undefined) === (to === undefined)) {
       throw new SimRequestError('send {"by": "30d"} or {"to": "2026-01-31T00:00:00Z"} (one of them)');
     }
-    if ((by !== undefined && typeof by !== 'string' && typeof by !== 'number') || (to !== undefined && typeof to !== 'string')) {
+    if (
+      (by !== undefined && typeof by !== 'string' && typeof by !== 'number') ||
+      (to !== undefined && typeof to !== 'string')
+    ) {
       throw new SimRequestError('"by" is a duration such as "30d" or "PT40M"; "to" is an ISO 8601 instant');
     }
     const result = by !== undefined ? await deps.clock.advance(by) : await deps.clock.advanceTo(to as string);
@@ -46,7 +49,9 @@ export function simRoutes(deps: SimApiDeps): Hono {
     return c.json(result);
   });
 
-  sim.all('*', (c) => c.json({ error: { code: 'notFound', message: `no endpoint at ${c.req.method} ${c.req.path}` } }, 404));
+  sim.all('*', (c) =>
+    c.json({ error: { code: 'notFound', message: `no endpoint at ${c.req.method} ${c.req.path}` } }, 404),
+  );
   return sim;
 }
 

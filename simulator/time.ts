@@ -16,7 +16,8 @@ export class TimeFormatError extends Error {
 
 const COMPACT = /^(?:\d+(?:\.\d+)?(?:ms|w|d|h|m|s))+$/;
 const COMPACT_PART = /(\d+(?:\.\d+)?)(ms|w|d|h|m|s)/g;
-const ISO = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const ISO =
+  /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 const DURATION_HINT = 'expected a duration such as 40m, 2h, 30d, 29d23h59m59s, 500ms or ISO 8601 P30D / PT40M';
 
@@ -40,13 +41,18 @@ export function parseDuration(input: string | number): number {
   if (iso && upper !== 'P' && !upper.endsWith('T')) {
     const [, w, d, h, m, s] = iso;
     const total =
-      Number(w ?? 0) * UNIT_MS.w! + Number(d ?? 0) * UNIT_MS.d! + Number(h ?? 0) * UNIT_MS.h! +
-      Number(m ?? 0) * UNIT_MS.m! + Number(s ?? 0) * UNIT_MS.s!;
+      Number(w ?? 0) * UNIT_MS.w! +
+      Number(d ?? 0) * UNIT_MS.d! +
+      Number(h ?? 0) * UNIT_MS.h! +
+      Number(m ?? 0) * UNIT_MS.m! +
+      Number(s ?? 0) * UNIT_MS.s!;
     return checkedWhole(total, text);
   }
   const datePart = upper.startsWith('P') ? (upper.slice(1).split('T')[0] ?? '') : '';
   if (/[YM]/.test(datePart)) {
-    throw new TimeFormatError(`invalid duration "${text}": years and months have no fixed length; write days (P365D, 30d)`);
+    throw new TimeFormatError(
+      `invalid duration "${text}": years and months have no fixed length; write days (P365D, 30d)`,
+    );
   }
   throw new TimeFormatError(`invalid duration "${text}": ${DURATION_HINT}`);
 }

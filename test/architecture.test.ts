@@ -20,7 +20,9 @@ function sources(dir: string): string[] {
 function importsOf(file: string): Array<{ target: string; typeOnly: boolean }> {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const found: Array<{ target: string; typeOnly: boolean }> = [];
-  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)) {
+  for (const m of text.matchAll(
+    /^\s*(import|export)\s+(type\s+)?[^'";]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+  )) {
     const spec = m[3] ?? m[4]!;
     const target = spec.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), spec)) : spec;
     found.push({ target, typeOnly: m[2] !== undefined });
@@ -37,38 +39,67 @@ describe('dependency rules (DESIGN.md)', () => {
   });
 
   it('mock-azure/ never imports simulator/nordpass/: it reaches NordPass only over SCIM', () => {
-    const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) => importsOf(f).filter((i) => i.target.startsWith('simulator/nordpass')).map((i) => `${f} -> ${i.target}`));
+    const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.target.startsWith('simulator/nordpass'))
+        .map((i) => `${f} -> ${i.target}`),
+    );
     expect(broken).toEqual([]);
   });
 
   it('mock-azure/ may use the shared clock, time and random source from simulator/, nothing else', () => {
     const allowed = new Set(['simulator/clock.ts', 'simulator/time.ts', 'simulator/random.ts']);
-    const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) => importsOf(f).filter((i) => i.target.startsWith('simulator/') && !allowed.has(i.target)).map((i) => `${f} -> ${i.target}`));
+    const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.target.startsWith('simulator/') && !allowed.has(i.target))
+        .map((i) => `${f} -> ${i.target}`),
+    );
     expect(broken).toEqual([]);
   });
 
   it('members.ts knows nothing of HTTP or storage formats', () => {
-    const bad = importsOf('simulator/nordpass/members.ts').filter((i) => ['hono', 'lowdb', 'node:fs', 'node:http'].some((p) => i.target.startsWith(p)) || i.target.includes('/scim/') || (i.target.endsWith('store.ts') && !i.typeOnly));
+    const bad = importsOf('simulator/nordpass/members.ts').filter(
+      (i) =>
+        ['hono', 'lowdb', 'node:fs', 'node:http'].some((p) => i.target.startsWith(p)) ||
+        i.target.includes('/scim/') ||
+        (i.target.endsWith('store.ts') && !i.typeOnly),
+    );
     expect(bad).toEqual([]);
   });
 
   it('only the scenario harness and the command line know both sides', () => {
-    const bothAllowed = (f: string) => f.startsWith('simulator/scenario/') || ['simulator/cli.ts', 'simulator/server.ts', 'simulator/run-command.ts'].includes(f);
-    const broken = ALL.filter((f) => f.startsWith('simulator/') && !bothAllowed(f)).flatMap((f) => importsOf(f).filter((i) => i.target.startsWith('mock-azure/')).map((i) => `${f} -> ${i.target}`));
+    const bothAllowed = (f: string) =>
+      f.startsWith('simulator/scenario/') ||
+      ['simulator/cli.ts', 'simulator/server.ts', 'simulator/run-command.ts'].includes(f);
+    const broken = ALL.filter((f) => f.startsWith('simulator/') && !bothAllowed(f)).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.target.startsWith('mock-azure/'))
+        .map((i) => `${f} -> ${i.target}`),
+    );
     expect(broken).toEqual([]);
   });
 
-  it('reporters read a run\'s result and never run anything', () => {
-    const broken = ALL.filter((f) => f.startsWith('simulator/report/')).flatMap((f) => importsOf(f)
-      .filter((i) => (i.target.startsWith('simulator/') && !i.target.startsWith('simulator/report/') && !(i.target === 'simulator/scenario/result.ts' && i.typeOnly)) || i.target.startsWith('mock-azure/'))
-      .map((i) => `${f} -> ${i.target}`));
+  it("reporters read a run's result and never run anything", () => {
+    const broken = ALL.filter((f) => f.startsWith('simulator/report/')).flatMap((f) =>
+      importsOf(f)
+        .filter(
+          (i) =>
+            (i.target.startsWith('simulator/') &&
+              !i.target.startsWith('simulator/report/') &&
+              !(i.target === 'simulator/scenario/result.ts' && i.typeOnly)) ||
+            i.target.startsWith('mock-azure/'),
+        )
+        .map((i) => `${f} -> ${i.target}`),
+    );
     expect(broken).toEqual([]);
   });
 
   it('domain code never reads the wall clock or Math.random', () => {
     // Adapters that face the real world may: serve mode's wall-clock start and --realtime, the run's wall-clock start.
     const adapters = new Set(['simulator/server.ts', 'simulator/scenario/suite.ts']);
-    const broken = ALL.filter((f) => !adapters.has(f) && f.endsWith('.ts')).filter((f) => /Date\.now\(\)|new Date\(\)|Math\.random\(\)|\bsetTimeout\(/.test(readFileSync(join(ROOT, f), 'utf8')));
+    const broken = ALL.filter((f) => !adapters.has(f) && f.endsWith('.ts')).filter((f) =>
+      /Date\.now\(\)|new Date\(\)|Math\.random\(\)|\bsetTimeout\(/.test(readFileSync(join(ROOT, f), 'utf8')),
+    );
     expect(broken).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@ import { loadScenarioFile } from '../simulator/scenario/load.ts';
 import { runScenario } from '../simulator/scenario/run.ts';
 
 const folder = new URL('../scenarios/', import.meta.url);
-const files = readdirSync(folder).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(folder)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 describe('bundled scenarios', () => {
   it('there are scenarios to run', () => {

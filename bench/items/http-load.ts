@@ -13,8 +13,13 @@ const itemFor = (kind: Kind): BenchItem => ({
   target: `${TARGET.text} (bare node-server route)`,
   async run(ctx) {
     const { scimsim, bare } = (await inMemoryLoads(ctx))[kind];
-    return judged(scimsim.rps, bare.rps, 'req/s', TARGET,
-      `${kind}: 50 connections for ${loadSeconds(ctx)} s, ${thousands(scimsim.ok)} 2xx from scimsim, ${thousands(bare.ok)} from the bare route (a pool of 1,000 members; POST with unique userNames, PATCH a new displayName each).`);
+    return judged(
+      scimsim.rps,
+      bare.rps,
+      'req/s',
+      TARGET,
+      `${kind}: 50 connections for ${loadSeconds(ctx)} s, ${thousands(scimsim.ok)} 2xx from scimsim, ${thousands(bare.ok)} from the bare route (a pool of 1,000 members; POST with unique userNames, PATCH a new displayName each).`,
+    );
   },
 });
 

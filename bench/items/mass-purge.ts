@@ -23,8 +23,13 @@ const item: BenchItem = {
     const purgeMs = await timed(() => clock.advance('30d1m'));
     const purged = nordpass.members.countByStatus('deleted');
     if (purged !== size) throw new Error(`${purged} of ${size} members were purged`);
-    return judged(purgeMs / 1000, world.provisionMs / 1000, 's', TARGET,
-      `${thousands(size)} members: created by the initial cycle in ${seconds(world.provisionMs)}; the disable cycle (PATCH active=False each, invitation emails on the way) took ${seconds(softDeleteMs)}; advancing 30 days past the deadline, with ${thousands(size)} purges, took ${seconds(purgeMs)}.`);
+    return judged(
+      purgeMs / 1000,
+      world.provisionMs / 1000,
+      's',
+      TARGET,
+      `${thousands(size)} members: created by the initial cycle in ${seconds(world.provisionMs)}; the disable cycle (PATCH active=False each, invitation emails on the way) took ${seconds(softDeleteMs)}; advancing 30 days past the deadline, with ${thousands(size)} purges, took ${seconds(purgeMs)}.`,
+    );
   },
 };
 

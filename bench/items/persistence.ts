@@ -7,7 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { thousands } from '../lib/measure.ts';
 import { load, type LoadResult } from '../lib/http.ts';
-import { LOAD_PREFIX, checked, createPool, inMemoryLoads, loadSeconds, specFor, startScimsim } from '../lib/scim-load.ts';
+import {
+  LOAD_PREFIX,
+  checked,
+  createPool,
+  inMemoryLoads,
+  loadSeconds,
+  specFor,
+  startScimsim,
+} from '../lib/scim-load.ts';
 import { atLeast, judged, type BenchContext, type BenchItem } from '../table.ts';
 
 const TARGET = atLeast(0.5);
@@ -61,8 +69,13 @@ const throughputItem = (kind: 'POST' | 'PATCH'): BenchItem => ({
     const memory = (await inMemoryLoads(ctx))[kind].scimsim;
     const data = await withDataFile(ctx);
     const figure = kind === 'POST' ? data.post : data.patch;
-    return judged(figure.rps, memory.rps, 'req/s', TARGET,
-      `${kind} with --data (group commit; the file held ${thousands(data.membersOnDisk)} members, ${data.fileMb.toFixed(1)} MB, at the end) against the same load on the in-memory server of item 5.`);
+    return judged(
+      figure.rps,
+      memory.rps,
+      'req/s',
+      TARGET,
+      `${kind} with --data (group commit; the file held ${thousands(data.membersOnDisk)} members, ${data.fileMb.toFixed(1)} MB, at the end) against the same load on the in-memory server of item 5.`,
+    );
   },
 });
 
@@ -74,8 +87,13 @@ const durabilityItem: BenchItem = {
   async run(ctx) {
     const data = await withDataFile(ctx);
     if (data.exitCode !== 0) throw new Error(`scimsim serve --data exited with ${data.exitCode} on SIGTERM`);
-    return judged(data.loadMembersOnDisk, data.post.ok, 'members', DURABLE,
-      `Members from the POST load found in the data file after SIGTERM (figure) vs POSTs autocannon counted as 2xx (baseline); requests still in flight when the load stopped may add members, never remove any.`);
+    return judged(
+      data.loadMembersOnDisk,
+      data.post.ok,
+      'members',
+      DURABLE,
+      `Members from the POST load found in the data file after SIGTERM (figure) vs POSTs autocannon counted as 2xx (baseline); requests still in flight when the load stopped may add members, never remove any.`,
+    );
   },
 };
 

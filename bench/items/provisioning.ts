@@ -26,9 +26,12 @@ export const sizes = (ctx: BenchContext) => (ctx.quick ? [1_000, 2_000, 20_000] 
 const BASELINE_RUNS = 3;
 
 /** The largest world, provisioned; the first item that asks builds all three sizes. */
-export const largestWorld = (ctx: BenchContext) => ctx.memo('world:largest', async () => (await provisioning(ctx)).largest);
+export const largestWorld = (ctx: BenchContext) =>
+  ctx.memo('world:largest', async () => (await provisioning(ctx)).largest);
 
-export function provisioning(ctx: BenchContext): Promise<{ figures: SizeFigures[]; largest: ProvisionedWorld; emptyHeapMb: number }> {
+export function provisioning(
+  ctx: BenchContext,
+): Promise<{ figures: SizeFigures[]; largest: ProvisionedWorld; emptyHeapMb: number }> {
   return ctx.memo('provisioning', async () => {
     const emptyHeapMb = heapUsedMb();
     const figures: SizeFigures[] = [];
@@ -65,8 +68,13 @@ const scalingItem: BenchItem = {
   async run(ctx) {
     const { figures } = await provisioning(ctx);
     const [, middle, largest] = figures as [SizeFigures, SizeFigures, SizeFigures];
-    return judged(largest.provisionMs / 1000, middle.provisionMs / 1000, 's', SCALING,
-      `Initial cycle (GET by filter + POST per user) for ${thousands(largest.size)} vs ${thousands(middle.size)} users. ${figures.map(describe).join('; ')}.`);
+    return judged(
+      largest.provisionMs / 1000,
+      middle.provisionMs / 1000,
+      's',
+      SCALING,
+      `Initial cycle (GET by filter + POST per user) for ${thousands(largest.size)} vs ${thousands(middle.size)} users. ${figures.map(describe).join('; ')}.`,
+    );
   },
 };
 

@@ -21,8 +21,13 @@ const item: BenchItem = {
     const cycles = world.azure.job.cycles.length - cyclesBefore;
     const requests = world.azure.exchanges.total - requestsBefore;
     if (cycles !== days * CYCLES_PER_DAY) throw new Error(`expected ${days * CYCLES_PER_DAY} cycles, ran ${cycles}`);
-    return judged(yearMs / 1000, world.provisionMs / 1000, 's', TARGET,
-      `${thousands(size)} users provisioned in ${seconds(world.provisionMs)}, then ${days} days: ${thousands(cycles)} incremental cycles sending ${thousands(requests)} requests (${(yearMs * 1000 / cycles).toFixed(0)} µs a cycle).`);
+    return judged(
+      yearMs / 1000,
+      world.provisionMs / 1000,
+      's',
+      TARGET,
+      `${thousands(size)} users provisioned in ${seconds(world.provisionMs)}, then ${days} days: ${thousands(cycles)} incremental cycles sending ${thousands(requests)} requests (${((yearMs * 1000) / cycles).toFixed(0)} µs a cycle).`,
+    );
   },
 };
 

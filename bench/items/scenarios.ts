@@ -13,7 +13,11 @@ import type { BenchContext, BenchItem } from '../table.ts';
 
 function wallMs(ctx: BenchContext, args: string[]): { ms: number; status: number | null } {
   const began = performance.now();
-  const run = spawnSync(process.execPath, ['bin/scimsim.mjs', ...args], { cwd: ctx.root, stdio: 'ignore', timeout: 120_000 });
+  const run = spawnSync(process.execPath, ['bin/scimsim.mjs', ...args], {
+    cwd: ctx.root,
+    stdio: 'ignore',
+    timeout: 120_000,
+  });
   return { ms: performance.now() - began, status: run.status };
 }
 

@@ -23,16 +23,29 @@ function nordpass(): Fetch {
 async function send(fetch: Fetch, request: Request, status: number): Promise<void> {
   const response = await fetch(request);
   await response.text();
-  if (response.status !== status) throw new Error(`${request.method} ${request.url}: ${response.status}, expected ${status}`);
+  if (response.status !== status)
+    throw new Error(`${request.method} ${request.url}: ${response.status}, expected ${status}`);
 }
 
 const post = (fetch: Fetch) => (i: number) =>
-  send(fetch, new Request(`${BASE}/Users`, { method: 'POST', headers, body: createBody(`user${i}@bench.example`) }), 201);
+  send(
+    fetch,
+    new Request(`${BASE}/Users`, { method: 'POST', headers, body: createBody(`user${i}@bench.example`) }),
+    201,
+  );
 
 const getByFilter = (fetch: Fetch, members: number) => (i: number) =>
-  send(fetch, new Request(`${BASE}/Users?filter=userName+eq+"member${i % members}@bench.example"`, { method: 'GET', headers }), 200);
+  send(
+    fetch,
+    new Request(`${BASE}/Users?filter=userName+eq+"member${i % members}@bench.example"`, { method: 'GET', headers }),
+    200,
+  );
 
-async function compare(ctx: BenchContext, figure: (i: number) => Promise<void>, baseline: (i: number) => Promise<void>) {
+async function compare(
+  ctx: BenchContext,
+  figure: (i: number) => Promise<void>,
+  baseline: (i: number) => Promise<void>,
+) {
   const roundMs = ctx.quick ? 250 : 1_000;
   // Warm both paths up first: the JIT, and the first hundreds of requests allocating what later ones reuse.
   await sequentialRate(baseline, roundMs / 2, 1_000_000);
@@ -45,8 +58,13 @@ const postItem: BenchItem = {
   target: `${TARGET.text} (bare Hono route)`,
   async run(ctx) {
     const rates = await compare(ctx, post(nordpass()), post(bareApp().fetch));
-    return judged(rates.figure, rates.baseline, 'req/s', TARGET,
-      'SCIM POST /Users through app.fetch, one at a time, unique userNames; baseline: a bare Hono route that parses the body and returns it (same Request, body read).');
+    return judged(
+      rates.figure,
+      rates.baseline,
+      'req/s',
+      TARGET,
+      'SCIM POST /Users through app.fetch, one at a time, unique userNames; baseline: a bare Hono route that parses the body and returns it (same Request, body read).',
+    );
   },
 };
 
@@ -57,11 +75,20 @@ const filterItem: BenchItem = {
     const members = ctx.quick ? 1_000 : 10_000;
     const fetch = nordpass();
     for (let i = 0; i < members; i++) {
-      await send(fetch, new Request(`${BASE}/Users`, { method: 'POST', headers, body: createBody(`member${i}@bench.example`) }), 201);
+      await send(
+        fetch,
+        new Request(`${BASE}/Users`, { method: 'POST', headers, body: createBody(`member${i}@bench.example`) }),
+        201,
+      );
     }
     const rates = await compare(ctx, getByFilter(fetch, members), getByFilter(bareApp().fetch, members));
-    return judged(rates.figure, rates.baseline, 'req/s', TARGET,
-      `SCIM GET by userName filter through app.fetch, each a hit among ${thousands(members)} members; baseline: a bare Hono route returning a one-user ListResponse.`);
+    return judged(
+      rates.figure,
+      rates.baseline,
+      'req/s',
+      TARGET,
+      `SCIM GET by userName filter through app.fetch, each a hit among ${thousands(members)} members; baseline: a bare Hono route returning a one-user ListResponse.`,
+    );
   },
 };
 

@@ -25,13 +25,15 @@ export function bareApp(): Hono {
   const app = new Hono();
   app.post('*', async (c) => c.json(await c.req.json(), 201));
   app.patch('*', async (c) => c.json(await c.req.json()));
-  app.get('/scim/v2/Users', (c) => c.json({
-    schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-    totalResults: 1,
-    startIndex: 1,
-    itemsPerPage: 1,
-    Resources: [{ ...RESOURCE, userName: c.req.query('filter') ?? RESOURCE.userName }],
-  }));
+  app.get('/scim/v2/Users', (c) =>
+    c.json({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 1,
+      startIndex: 1,
+      itemsPerPage: 1,
+      Resources: [{ ...RESOURCE, userName: c.req.query('filter') ?? RESOURCE.userName }],
+    }),
+  );
   app.get('*', (c) => c.json(RESOURCE));
   return app;
 }

@@ -83,12 +83,20 @@ export async function load(url: string, spec: LoadSpec, seconds: number, connect
     duration: seconds,
     timeout: 30,
     idReplacement: spec.body?.includes('[<id>]') ?? false,
-    requests: [{
-      method: spec.method,
-      headers: spec.headers,
-      ...(spec.body !== undefined ? { body: spec.body } : {}),
-      setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }),
-    }],
+    requests: [
+      {
+        method: spec.method,
+        headers: spec.headers,
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }),
+      },
+    ],
   });
-  return { rps: result.requests.total / result.duration, seconds: result.duration, ok: result['2xx'], notOk: result.non2xx, errors: result.errors + result.timeouts };
+  return {
+    rps: result.requests.total / result.duration,
+    seconds: result.duration,
+    ok: result['2xx'],
+    notOk: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
 }

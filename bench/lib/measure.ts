@@ -28,7 +28,11 @@ export function peakRssMb(): number {
  * Calls `request(i)` one after another for about `ms`, and returns requests per second. Sequential on
  * purpose: in process there is no socket to overlap with, so one in flight measures the work itself.
  */
-export async function sequentialRate(request: (i: number) => Promise<unknown>, ms: number, start = 0): Promise<{ count: number; ms: number }> {
+export async function sequentialRate(
+  request: (i: number) => Promise<unknown>,
+  ms: number,
+  start = 0,
+): Promise<{ count: number; ms: number }> {
   const began = performance.now();
   let count = 0;
   // Checking the time every 64 requests keeps performance.now() out of the measurement; the cap bounds the loop.
@@ -53,14 +57,20 @@ export async function alternatingRates(
   const totals = { figure: { count: 0, ms: 0 }, baseline: { count: 0, ms: 0 } };
   let i = 0;
   for (let round = 0; round < rounds; round++) {
-    for (const [name, request] of [['baseline', baseline], ['figure', figure]] as const) {
+    for (const [name, request] of [
+      ['baseline', baseline],
+      ['figure', figure],
+    ] as const) {
       const r = await sequentialRate(request, roundMs, i);
       i += r.count;
       totals[name].count += r.count;
       totals[name].ms += r.ms;
     }
   }
-  return { figure: (totals.figure.count / totals.figure.ms) * 1000, baseline: (totals.baseline.count / totals.baseline.ms) * 1000 };
+  return {
+    figure: (totals.figure.count / totals.figure.ms) * 1000,
+    baseline: (totals.baseline.count / totals.baseline.ms) * 1000,
+  };
 }
 
 /** 12,345.6 -> "12,346". */

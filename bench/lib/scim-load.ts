@@ -20,7 +20,18 @@ const rounds = (ctx: BenchContext) => (ctx.quick ? 1 : 2);
 
 /** `scimsim serve` on a free loopback port; `--data FILE` when given. */
 export function startScimsim(ctx: BenchContext, dataFile?: string): Promise<Child> {
-  const args = ['bin/scimsim.mjs', 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN_TOKEN, '--seed', 'bench'];
+  const args = [
+    'bin/scimsim.mjs',
+    'serve',
+    '--port',
+    '0',
+    '--token',
+    TOKEN,
+    '--admin-token',
+    ADMIN_TOKEN,
+    '--seed',
+    'bench',
+  ];
   return startChild(dataFile ? [...args, '--data', dataFile] : args, ctx.root);
 }
 
@@ -57,15 +68,27 @@ export function specFor(kind: Kind, pool: Pool): LoadSpec {
     case 'GET by id':
       return { method: 'GET', headers, paths: pool.ids.map((id) => `/scim/v2/Users/${id}`) };
     case 'GET by filter':
-      return { method: 'GET', headers, paths: pool.userNames.map((u) => `/scim/v2/Users?filter=userName+eq+%22${encodeURIComponent(u)}%22`) };
+      return {
+        method: 'GET',
+        headers,
+        paths: pool.userNames.map((u) => `/scim/v2/Users?filter=userName+eq+%22${encodeURIComponent(u)}%22`),
+      };
     case 'POST':
-      return { method: 'POST', headers, paths: ['/scim/v2/Users'], body: createBody(`${LOAD_PREFIX}[<id>]@bench.example`) };
+      return {
+        method: 'POST',
+        headers,
+        paths: ['/scim/v2/Users'],
+        body: createBody(`${LOAD_PREFIX}[<id>]@bench.example`),
+      };
     case 'PATCH':
       return {
         method: 'PATCH',
         headers,
         paths: pool.ids.map((id) => `/scim/v2/Users/${id}`),
-        body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'Load [<id>]' }] }),
+        body: JSON.stringify({
+          schemas: [PATCH_SCHEMA],
+          Operations: [{ op: 'Replace', path: 'displayName', value: 'Load [<id>]' }],
+        }),
       };
   }
 }
@@ -73,7 +96,9 @@ export function specFor(kind: Kind, pool: Pool): LoadSpec {
 /** Fails loudly on anything but 2xx: a throughput of errors is no throughput. */
 export function checked(kind: Kind, where: string, result: LoadResult): LoadResult {
   if (result.notOk > 0 || result.errors > 0) {
-    throw new Error(`${kind} against ${where}: ${result.notOk} non-2xx responses and ${result.errors} errors of ${result.ok + result.notOk}`);
+    throw new Error(
+      `${kind} against ${where}: ${result.notOk} non-2xx responses and ${result.errors} errors of ${result.ok + result.notOk}`,
+    );
   }
   return result;
 }
@@ -81,7 +106,13 @@ export function checked(kind: Kind, where: string, result: LoadResult): LoadResu
 /** Slices of one load as one: requests over the summed durations. */
 function combined(results: LoadResult[]): LoadResult {
   const sum = (f: (r: LoadResult) => number) => results.reduce((total, r) => total + f(r), 0);
-  return { rps: sum((r) => r.rps * r.seconds) / sum((r) => r.seconds), seconds: sum((r) => r.seconds), ok: sum((r) => r.ok), notOk: sum((r) => r.notOk), errors: sum((r) => r.errors) };
+  return {
+    rps: sum((r) => r.rps * r.seconds) / sum((r) => r.seconds),
+    seconds: sum((r) => r.seconds),
+    ok: sum((r) => r.ok),
+    notOk: sum((r) => r.notOk),
+    errors: sum((r) => r.errors),
+  };
 }
 
 /** Item 5's measurement: each kind against the bare route, then against scimsim in memory. */

@@ -21,23 +21,29 @@ export interface ProvisionedWorld {
   requests: number;
 }
 
-
 /** Generates `size` users in one assigned group, saves the credentials, and times the initial cycle. */
 export async function provisionedWorld(size: number): Promise<ProvisionedWorld> {
   const clock = new Clock(START);
   const random = new Random(`bench-${size}`);
   const nordpass = createNordPass({ clock, random: random.fork('nordpass'), adminToken: ADMIN_TOKEN });
   // No accidental-deletions threshold: the mass purge item disables every user in one cycle.
-  const azure = createAzure({ clock, random: random.fork('azure'), transport: nordpass.fetch, provisioning: { deletionThreshold: null } });
+  const azure = createAzure({
+    clock,
+    random: random.fork('azure'),
+    transport: nordpass.fetch,
+    provisioning: { deletionThreshold: null },
+  });
   const { directory, app, job } = azure;
   const group = directory.addGroup({ displayName: 'NordPass users' });
   for (const user of directory.generateUsers(size)) directory.addMember(group.id, user.id);
   app.assign(group.id);
 
-  const response = await nordpass.fetch(new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-  }));
+  const response = await nordpass.fetch(
+    new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    }),
+  );
   const { tenantUrl, secretToken } = (await response.json()) as { tenantUrl: string; secretToken: string };
   await job.saveCredentials(tenantUrl, secretToken);
 

@@ -5,9 +5,22 @@ import { collection, filterOption, selectOption } from './odata.ts';
 
 // The top-level properties of toObjectSummary's shape: what $filter and $select may name.
 const SUMMARY_PROPERTIES: ReadonlySet<string> = new Set([
-  'id', 'activityDateTime', 'cycleId', 'changeId', 'jobId', 'durationInMilliseconds', 'provisioningAction',
-  'provisioningStatusInfo', 'provisioningSteps', 'modifiedProperties', 'sourceIdentity', 'targetIdentity', 'sourceSystem',
-  'targetSystem', 'initiatedBy', 'servicePrincipal',
+  'id',
+  'activityDateTime',
+  'cycleId',
+  'changeId',
+  'jobId',
+  'durationInMilliseconds',
+  'provisioningAction',
+  'provisioningStatusInfo',
+  'provisioningSteps',
+  'modifiedProperties',
+  'sourceIdentity',
+  'targetIdentity',
+  'sourceSystem',
+  'targetSystem',
+  'initiatedBy',
+  'servicePrincipal',
 ]);
 
 function* newestFirst(records: readonly LogRecord[]): Generator<LogRecord> {

@@ -14,7 +14,8 @@ export function tokensEqual(a: string, b: string): boolean {
 
 // What Graph sends with a 401, so clients that read the challenge find one.
 const CHALLENGE = {
-  'WWW-Authenticate': 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+  'WWW-Authenticate':
+    'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
 };
 
 /** Throws Graph's 401 unless `Authorization: Bearer <adminToken>`. */
@@ -22,6 +23,12 @@ export function checkBearer(header: string | undefined, adminToken: string): voi
   const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
   if (!match) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', undefined, CHALLENGE);
   if (!tokensEqual(match[1]!, adminToken)) {
-    throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Send Authorization: Bearer <the simulator admin token>.', undefined, CHALLENGE);
+    throw new GraphError(
+      401,
+      'InvalidAuthenticationToken',
+      'Access token validation failure. Send Authorization: Bearer <the simulator admin token>.',
+      undefined,
+      CHALLENGE,
+    );
   }
 }

@@ -28,9 +28,14 @@ export class GraphError extends Error {
 
 // Graph's own wording, so scripts that match on messages behave as they would against Graph.
 export const notFound = (id: string) =>
-  new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  new GraphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 
-export const badRequest = (message: string, details?: GraphErrorDetail[]) => new GraphError(400, 'Request_BadRequest', message, details);
+export const badRequest = (message: string, details?: GraphErrorDetail[]) =>
+  new GraphError(400, 'Request_BadRequest', message, details);
 
 export const unsupportedQuery = (message: string) => new GraphError(400, 'Request_UnsupportedQuery', message);
 
@@ -44,7 +49,9 @@ export function fromModelError(error: unknown): GraphError | undefined {
       // 409 (observed: microsoftgraph/microsoft-graph-docs#1508, "Another object with the same value for
       // property userPrincipalName already exists.").
       const target = /userPrincipalName/.test(error.message) ? 'userPrincipalName' : undefined;
-      return badRequest(error.message, [{ code: 'ObjectConflict', message: error.message, ...(target ? { target } : {}) }]);
+      return badRequest(error.message, [
+        { code: 'ObjectConflict', message: error.message, ...(target ? { target } : {}) },
+      ]);
     }
     return badRequest(error.message);
   }

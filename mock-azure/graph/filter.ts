@@ -14,7 +14,10 @@ export type FilterNode =
   | { kind: 'in'; path: string[]; values: Literal[] }
   | { kind: 'function'; name: 'startswith' | 'endswith'; path: string[]; value: string };
 
-type Token = { type: 'string'; value: string } | { type: 'word'; value: string } | { type: 'punct'; value: '(' | ')' | ',' };
+type Token =
+  | { type: 'string'; value: string }
+  | { type: 'word'; value: string }
+  | { type: 'punct'; value: '(' | ')' | ',' };
 
 const COMPARE_OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 /** Every filter has a bounded size: Graph itself limits the length of a URL. */
@@ -73,7 +76,10 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
     if (t?.type !== 'word') throw invalid('expected a property name');
     const segments = t.value.split('/');
     const known = [...properties].find((p) => p.toLowerCase() === segments[0]!.toLowerCase());
-    if (!known) throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${segments[0]}' of resource '${resource}'.`);
+    if (!known)
+      throw unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${segments[0]}' of resource '${resource}'.`,
+      );
     segments[0] = known;
     return segments;
   };
@@ -86,7 +92,11 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
     if (word === 'null') return null;
     if (/^-?\d+(\.\d+)?$/.test(t.value)) return Number(t.value);
     // Unquoted DateTimeOffset and Guid literals, as Graph writes them: activityDateTime ge 2026-01-05T09:00:00Z.
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/i.test(t.value) || /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(t.value)) return t.value;
+    if (
+      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/i.test(t.value) ||
+      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(t.value)
+    )
+      return t.value;
     throw invalid(`'${t.value}' is not a value; quote strings as 'text'`);
   };
   const primary = (): FilterNode => {
@@ -98,7 +108,11 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       return inner;
     }
     const word = peekWord();
-    if ((word === 'startswith' || word === 'endswith') && tokens[pos + 1]?.type === 'punct' && tokens[pos + 1]!.value === '(') {
+    if (
+      (word === 'startswith' || word === 'endswith') &&
+      tokens[pos + 1]?.type === 'punct' &&
+      tokens[pos + 1]!.value === '('
+    ) {
       pos += 2;
       const p = path();
       expectPunct(',');
@@ -120,7 +134,8 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
       expectPunct(')');
       return { kind: 'in', path: p, values };
     }
-    if (!op || !COMPARE_OPS.has(op)) throw invalid(`expected an operator (eq, ne, gt, ge, lt, le, in) after '${p.join('/')}'`);
+    if (!op || !COMPARE_OPS.has(op))
+      throw invalid(`expected an operator (eq, ne, gt, ge, lt, le, in) after '${p.join('/')}'`);
     return { kind: 'compare', op: op as 'eq', path: p, value: literal() };
   };
   const unary = (): FilterNode => {
@@ -174,12 +189,18 @@ export function matches(node: FilterNode, object: unknown): boolean {
     case 'compare': {
       const order = compare(read(object, node.path), node.value);
       switch (node.op) {
-        case 'eq': return order === 0;
-        case 'ne': return order !== 0;
-        case 'gt': return order !== undefined && order > 0;
-        case 'ge': return order !== undefined && order >= 0;
-        case 'lt': return order !== undefined && order < 0;
-        case 'le': return order !== undefined && order <= 0;
+        case 'eq':
+          return order === 0;
+        case 'ne':
+          return order !== 0;
+        case 'gt':
+          return order !== undefined && order > 0;
+        case 'ge':
+          return order !== undefined && order >= 0;
+        case 'lt':
+          return order !== undefined && order < 0;
+        case 'le':
+          return order !== undefined && order <= 0;
       }
     }
   }
@@ -187,7 +208,11 @@ export function matches(node: FilterNode, object: unknown): boolean {
 
 /** The string a filter of the form `<property> eq '<value>'` pins, for index lookups; undefined otherwise. */
 export function equalityOn(node: FilterNode, property: string): string | undefined {
-  return node.kind === 'compare' && node.op === 'eq' && node.path.length === 1 && node.path[0] === property && typeof node.value === 'string'
+  return node.kind === 'compare' &&
+    node.op === 'eq' &&
+    node.path.length === 1 &&
+    node.path[0] === property &&
+    typeof node.value === 'string'
     ? node.value
     : undefined;
 }

@@ -6,7 +6,14 @@ import { collection, context, filterOption, project, selectOption } from './odat
 import { directoryObject, fullGroup, GROUP_PROPERTIES } from './render.ts';
 
 const BOOLEAN_FIELDS = ['securityEnabled', 'mailEnabled'] as const;
-const IGNORED = new Set(['@odata.type', 'visibility', 'classification', 'isAssignableToRole', 'owners@odata.bind', 'members@odata.bind']);
+const IGNORED = new Set([
+  '@odata.type',
+  'visibility',
+  'classification',
+  'isAssignableToRole',
+  'owners@odata.bind',
+  'members@odata.bind',
+]);
 
 function group(req: GraphRequest, id: string): DirectoryGroup {
   const found = req.deps.azure.directory.group(id);
@@ -23,14 +30,18 @@ function groupChanges(body: Record<string, unknown>): { changes: GroupChanges; m
     if (key === 'displayName' || key === 'description') {
       changes[key] = value === null ? undefined : value;
     } else if ((BOOLEAN_FIELDS as readonly string[]).includes(key)) {
-      if (typeof value !== 'boolean') throw badRequest(`Invalid value specified for property '${key}' of resource 'Group'.`);
+      if (typeof value !== 'boolean')
+        throw badRequest(`Invalid value specified for property '${key}' of resource 'Group'.`);
       changes[key] = value;
     } else if (key === 'mailNickname') {
-      if (typeof value !== 'string' || value.trim() === '') throw badRequest(`Invalid value specified for property 'mailNickname' of resource 'Group'.`);
+      if (typeof value !== 'string' || value.trim() === '')
+        throw badRequest(`Invalid value specified for property 'mailNickname' of resource 'Group'.`);
       mailNickname = value;
     } else if (key === 'groupTypes') {
       if (!Array.isArray(value) || value.length > 0) {
-        throw badRequest(`groupTypes must be [] here: only security groups are simulated (Microsoft 365 "Unified" groups are not).`);
+        throw badRequest(
+          `groupTypes must be [] here: only security groups are simulated (Microsoft 365 "Unified" groups are not).`,
+        );
       }
     } else {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
@@ -62,7 +73,13 @@ export function groupRoutes(): Route[] {
   const entity = (req: GraphRequest, g: DirectoryGroup, status = 200) => {
     const select = selectOption(req, GROUP_PROPERTIES, 'microsoft.graph.group');
     const full = fullGroup(g, req.state.groupMailNicknames.get(g.id));
-    return json({ '@odata.context': context(req, select ? `groups(${select.join(',')})/$entity` : 'groups/$entity'), ...project(full, select) }, status);
+    return json(
+      {
+        '@odata.context': context(req, select ? `groups(${select.join(',')})/$entity` : 'groups/$entity'),
+        ...project(full, select),
+      },
+      status,
+    );
   };
   return [
     route('GET', '/groups', (req) =>
@@ -70,7 +87,8 @@ export function groupRoutes(): Route[] {
         full: (g) => fullGroup(g, req.state.groupMailNicknames.get(g.id)),
         filter: filterOption(req, GROUP_PROPERTIES, 'Group'),
         select: selectOption(req, GROUP_PROPERTIES, 'microsoft.graph.group'),
-      })),
+      }),
+    ),
 
     route('POST', '/groups', async (req) => {
       const body = await objectBody(req, 'group');
@@ -120,7 +138,9 @@ export function groupRoutes(): Route[] {
       // A user in Deleted users is not an object Graph can reference.
       if (!directory.user(memberId) && !directory.group(memberId)) throw notFound(memberId);
       if (isDirectMember(req, g.id, memberId)) {
-        throw badRequest(`One or more added object references already exist for the following modified properties: 'members'.`);
+        throw badRequest(
+          `One or more added object references already exist for the following modified properties: 'members'.`,
+        );
       }
       directory.addMember(g.id, memberId);
       return noContent();

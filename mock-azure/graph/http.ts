@@ -52,11 +52,17 @@ export class Router {
   readonly #routes: CompiledRoute[];
 
   constructor(routes: Route[]) {
-    this.#routes = routes.map((r) => ({ ...r, segments: split(r.pattern).map((s) => (s.startsWith(':') ? s : s.toLowerCase())) }));
+    this.#routes = routes.map((r) => ({
+      ...r,
+      segments: split(r.pattern).map((s) => (s.startsWith(':') ? s : s.toLowerCase())),
+    }));
   }
 
   /** The route for a method and path (already split and decoded), a 405 list of allowed methods, or nothing. */
-  match(method: string, segments: string[]): { route: Route; params: Record<string, string> } | { allow: Method[] } | undefined {
+  match(
+    method: string,
+    segments: string[],
+  ): { route: Route; params: Record<string, string> } | { allow: Method[] } | undefined {
     const allow = new Set<Method>();
     for (const r of this.#routes) {
       const params = matchSegments(r.segments, segments);
@@ -94,7 +100,8 @@ export function split(path: string): string[] {
   return out;
 }
 
-export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const GRAPH_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': GRAPH_JSON, ...headers } });
@@ -108,11 +115,18 @@ export function noContent(): Response {
 export async function objectBody(req: GraphRequest, what: string): Promise<Record<string, unknown>> {
   const body = await req.json();
   if (body === undefined) throw badRequest(`The request body is empty; send a JSON ${what}.`);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest(`The request body must be a JSON object (${what}).`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest(`The request body must be a JSON object (${what}).`);
   return body as Record<string, unknown>;
 }
 
 export function methodNotAllowed(allow: Method[]): GraphError {
   // INFERRED: Graph's body for a 405; the status and the Allow header are HTTP's.
-  return new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request uri.', undefined, { Allow: allow.join(', ') });
+  return new GraphError(
+    405,
+    'Request_BadRequest',
+    'Specified HTTP method is not allowed for the request uri.',
+    undefined,
+    { Allow: allow.join(', ') },
+  );
 }

@@ -51,8 +51,13 @@ export function graphRoutes(deps: GraphDeps): Hono {
     } catch (error) {
       const graphError = fromModelError(error);
       if (!graphError) console.error('scimsim: internal error in the Graph face:', error);
-      const rendered = graphError ?? new GraphError(500, 'UnknownError', 'An internal error occurred in the simulator; see its log.');
-      response = json(errorBody(rendered, deps.clock.now(), requestId, clientRequestId), rendered.status, rendered.headers);
+      const rendered =
+        graphError ?? new GraphError(500, 'UnknownError', 'An internal error occurred in the simulator; see its log.');
+      response = json(
+        errorBody(rendered, deps.clock.now(), requestId, clientRequestId),
+        rendered.status,
+        rendered.headers,
+      );
     }
     response.headers.set('request-id', requestId);
     response.headers.set('client-request-id', clientRequestId ?? requestId);
@@ -65,13 +70,20 @@ export function graphRoutes(deps: GraphDeps): Hono {
 async function dispatch(router: Router, req: GraphRequest, segments: string[]): Promise<Response> {
   if (segments.length === 0) {
     if (req.method !== 'GET') throw methodNotAllowed(['GET']);
-    return json({ '@odata.context': `${req.base}/$metadata`, value: ENTITY_SETS.map((name) => ({ name, kind: 'EntitySet', url: name })) });
+    return json({
+      '@odata.context': `${req.base}/$metadata`,
+      value: ENTITY_SETS.map((name) => ({ name, kind: 'EntitySet', url: name })),
+    });
   }
   const found = router.match(req.method, segments);
   if (!found) {
     // fidelity: Graph answers an unknown segment with 400 BadRequest; a 404 says more plainly that this
     // simulator does not serve the route.
-    throw new GraphError(404, 'NotFound', `Resource not found for the segment '${segments.at(-1)}'. This simulator serves the Graph v1.0 routes of the NordPass provisioning flow only.`);
+    throw new GraphError(
+      404,
+      'NotFound',
+      `Resource not found for the segment '${segments.at(-1)}'. This simulator serves the Graph v1.0 routes of the NordPass provisioning flow only.`,
+    );
   }
   if ('allow' in found) throw methodNotAllowed(found.allow);
   req.params = found.params;
@@ -92,7 +104,9 @@ function graphRequest(raw: Request, url: URL, base: string, deps: GraphDeps, sta
         try {
           return JSON.parse(text) as unknown;
         } catch {
-          throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+          throw badRequest(
+            'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+          );
         }
       })),
     deps,

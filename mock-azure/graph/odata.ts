@@ -30,12 +30,17 @@ function offset(req: GraphRequest): number {
   const token = req.option('skiptoken');
   if (token === undefined) return 0;
   const match = /^o(\d{1,9})$/.exec(token);
-  if (!match) throw badRequest(`The $skiptoken '${token}' is not one this service issued; follow @odata.nextLink as given.`);
+  if (!match)
+    throw badRequest(`The $skiptoken '${token}' is not one this service issued; follow @odata.nextLink as given.`);
   return Number(match[1]);
 }
 
 /** `$filter` for a resource whose filterable properties are `properties`; undefined when absent. */
-export function filterOption(req: GraphRequest, properties: ReadonlySet<string>, resource: string): FilterNode | undefined {
+export function filterOption(
+  req: GraphRequest,
+  properties: ReadonlySet<string>,
+  resource: string,
+): FilterNode | undefined {
   const text = req.option('filter');
   return text === undefined ? undefined : parseFilter(text, properties, resource);
 }
@@ -44,7 +49,10 @@ export function filterOption(req: GraphRequest, properties: ReadonlySet<string>,
 export function selectOption(req: GraphRequest, properties: ReadonlySet<string>, type: string): string[] | undefined {
   const text = req.option('select');
   if (text === undefined) return undefined;
-  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   return names.map((name) => {
     const known = [...properties].find((p) => p.toLowerCase() === name.toLowerCase());
     if (!known) throw new GraphError(400, 'BadRequest', `Could not find a property named '${name}' on type '${type}'.`);
@@ -72,7 +80,12 @@ export interface CollectionOptions<T> {
 }
 
 /** A Graph collection response: `{"@odata.context", "value": [...], "@odata.nextLink"?}`. */
-export function collection<T>(req: GraphRequest, fragment: string, items: Iterable<T>, options: CollectionOptions<T>): Response {
+export function collection<T>(
+  req: GraphRequest,
+  fragment: string,
+  items: Iterable<T>,
+  options: CollectionOptions<T>,
+): Response {
   const top = pageSize(req, options.defaultTop);
   const skip = offset(req);
   const value: Record<string, unknown>[] = [];
@@ -91,11 +104,18 @@ export function collection<T>(req: GraphRequest, fragment: string, items: Iterab
     const shownFull = full ?? options.full(item);
     value.push(options.shown ? options.shown(shownFull, item) : project(shownFull, options.select));
   }
-  const body: Record<string, unknown> = { '@odata.context': context(req, options.select ? `${fragment}(${options.select.join(',')})` : fragment), value };
+  const body: Record<string, unknown> = {
+    '@odata.context': context(req, options.select ? `${fragment}(${options.select.join(',')})` : fragment),
+    value,
+  };
   if (more) {
     // The request's own query, as sent (Graph's links keep `$top=2`, not `%24top=2`), with the next token.
-    const kept = req.url.search.slice(1).split('&').filter((part) => part !== '' && !/^(\$|%24)?skiptoken=/i.test(part));
-    body['@odata.nextLink'] = `${req.url.origin}${req.url.pathname}?${[...kept, `$skiptoken=o${skip + top}`].join('&')}`;
+    const kept = req.url.search
+      .slice(1)
+      .split('&')
+      .filter((part) => part !== '' && !/^(\$|%24)?skiptoken=/i.test(part));
+    body['@odata.nextLink'] =
+      `${req.url.origin}${req.url.pathname}?${[...kept, `$skiptoken=o${skip + top}`].join('&')}`;
   }
   return json(body);
 }

@@ -47,7 +47,12 @@ function report(record: LogRecord, app: EnterpriseApplication) {
     },
     sourceIdentity: { id: record.source.id, type: 'User', displayName: record.source.displayName, details: null },
     sourceSystem: { id: null, name: 'Azure Active Directory', details: null },
-    targetIdentity: { id: record.targetId ?? null, type: 'urn:ietf:params:scim:schemas:core:2.0:User', displayName: null, details: null },
+    targetIdentity: {
+      id: record.targetId ?? null,
+      type: 'urn:ietf:params:scim:schemas:core:2.0:User',
+      displayName: null,
+      details: null,
+    },
     targetSystem: { id: null, name: app.displayName, details: null },
   };
 }
@@ -72,10 +77,13 @@ function subjectOf(body: Record<string, unknown>): { objectId: string; type: 'us
   const { subjects, ruleId } = (parameters[0] ?? {}) as { subjects?: unknown; ruleId?: unknown };
   // fidelity: the rule id comes from the job's schema in Graph; any string is accepted here.
   if (ruleId !== undefined && typeof ruleId !== 'string') throw badRequest('ruleId must be a string.');
-  if (!Array.isArray(subjects) || subjects.length === 0) throw badRequest('subjects must name the user (or group) to provision.');
-  if (subjects.length > 1) throw badRequest('Provision on demand takes one user at a time (or one group of up to 5 members).');
+  if (!Array.isArray(subjects) || subjects.length === 0)
+    throw badRequest('subjects must name the user (or group) to provision.');
+  if (subjects.length > 1)
+    throw badRequest('Provision on demand takes one user at a time (or one group of up to 5 members).');
   const { objectId, objectTypeName } = (subjects[0] ?? {}) as { objectId?: unknown; objectTypeName?: unknown };
-  if (typeof objectId !== 'string' || objectId === '') throw badRequest('subjects[0].objectId must be the id of a user or group.');
+  if (typeof objectId !== 'string' || objectId === '')
+    throw badRequest('subjects[0].objectId must be the id of a user or group.');
   const type = typeof objectTypeName === 'string' ? objectTypeName.toLowerCase() : '';
   if (type !== 'user' && type !== 'group') throw badRequest(`subjects[0].objectTypeName must be "User" or "Group".`);
   return { objectId, type };
@@ -98,14 +106,23 @@ export function onDemandRoutes(): Route[] {
         // Direct user members only, as scope is computed; nested groups are not expanded.
         userIds = group.memberIds.filter((id) => directory.user(id) !== undefined);
         if (userIds.length > ON_DEMAND_GROUP_LIMIT) {
-          throw badRequest(`Provision on demand takes a group of at most ${ON_DEMAND_GROUP_LIMIT} members; '${group.displayName}' has ${userIds.length}.`);
+          throw badRequest(
+            `Provision on demand takes a group of at most ${ON_DEMAND_GROUP_LIMIT} members; '${group.displayName}' has ${userIds.length}.`,
+          );
         }
-        if (userIds.length === 0) throw badRequest(`The group '${group.displayName}' has no user members to provision.`);
+        if (userIds.length === 0)
+          throw badRequest(`The group '${group.displayName}' has no user members to provision.`);
       }
       const records: LogRecord[] = [];
       for (const id of userIds) records.push(await job.provisionOnDemand(id));
       // INFERRED: for a group, `value` lists one report per member (Graph documents only the one-user form).
-      const value = type === 'user' ? report(records[0]!, app) : { reportableIdentifier: directory.group(objectId)!.displayName, members: records.map((r) => report(r, app)) };
+      const value =
+        type === 'user'
+          ? report(records[0]!, app)
+          : {
+              reportableIdentifier: directory.group(objectId)!.displayName,
+              members: records.map((r) => report(r, app)),
+            };
       return json({
         '@odata.context': context(req, 'microsoft.graph.stringKeyStringValuePair'),
         '@odata.type': '#microsoft.graph.stringKeyStringValuePair',

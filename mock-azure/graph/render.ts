@@ -11,8 +11,17 @@ export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The properties GET /users returns without $select (Graph v1.0's default set). */
 export const USER_DEFAULT = [
-  'id', 'businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation',
-  'preferredLanguage', 'surname', 'userPrincipalName',
+  'id',
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
 ] as const;
 
 export function fullUser(user: DirectoryUser): Record<string, unknown> {
@@ -38,7 +47,18 @@ export function fullUser(user: DirectoryUser): Record<string, unknown> {
   };
 }
 
-export const USER_PROPERTIES: ReadonlySet<string> = new Set(Object.keys(fullUser({ id: '', userPrincipalName: '', displayName: '', mailNickname: '', accountEnabled: true, createdDateTime: 0 })));
+export const USER_PROPERTIES: ReadonlySet<string> = new Set(
+  Object.keys(
+    fullUser({
+      id: '',
+      userPrincipalName: '',
+      displayName: '',
+      mailNickname: '',
+      accountEnabled: true,
+      createdDateTime: 0,
+    }),
+  ),
+);
 
 /** Graph's default shape of a user. */
 export function defaultUser(full: Record<string, unknown>): Record<string, unknown> {
@@ -65,10 +85,21 @@ export function fullGroup(group: DirectoryGroup, mailNickname: string | undefine
   };
 }
 
-export const GROUP_PROPERTIES: ReadonlySet<string> = new Set(Object.keys(fullGroup({ id: '', displayName: '', securityEnabled: true, mailEnabled: false, createdDateTime: 0, memberIds: [] }, undefined)));
+export const GROUP_PROPERTIES: ReadonlySet<string> = new Set(
+  Object.keys(
+    fullGroup(
+      { id: '', displayName: '', securityEnabled: true, mailEnabled: false, createdDateTime: 0, memberIds: [] },
+      undefined,
+    ),
+  ),
+);
 
 /** A user or group as a directoryObject in a mixed list (members, deletedItems): with its @odata.type. */
-export function directoryObject(directory: Directory, id: string, groupNicknames: Map<string, string>): Record<string, unknown> | undefined {
+export function directoryObject(
+  directory: Directory,
+  id: string,
+  groupNicknames: Map<string, string>,
+): Record<string, unknown> | undefined {
   const user = directory.user(id) ?? directory.deletedUser(id);
   if (user) return { '@odata.type': '#microsoft.graph.user', ...defaultUser(fullUser(user)) };
   const group = directory.group(id);
@@ -92,26 +123,42 @@ export function servicePrincipal(app: EnterpriseApplication): Record<string, unk
     tags: ['WindowsAzureActiveDirectoryIntegratedApp'],
     // fidelity: Graph lists only the roles an app declares and treats the all-zero id as implicit "Default
     // Access"; it is listed here so a script can read the id it must send.
-    appRoles: [{
-      allowedMemberTypes: ['User'],
-      description: 'Default Access',
-      displayName: 'Default Access',
-      id: DEFAULT_ACCESS_ROLE_ID,
-      isEnabled: true,
-      origin: 'Application',
-      value: null,
-    }],
+    appRoles: [
+      {
+        allowedMemberTypes: ['User'],
+        description: 'Default Access',
+        displayName: 'Default Access',
+        id: DEFAULT_ACCESS_ROLE_ID,
+        isEnabled: true,
+        origin: 'Application',
+        value: null,
+      },
+    ],
   };
 }
 
 export const SERVICE_PRINCIPAL_PROPERTIES: ReadonlySet<string> = new Set([
-  'id', 'deletedDateTime', 'accountEnabled', 'appDisplayName', 'appId', 'appRoleAssignmentRequired', 'displayName',
-  'servicePrincipalNames', 'servicePrincipalType', 'tags', 'appRoles',
+  'id',
+  'deletedDateTime',
+  'accountEnabled',
+  'appDisplayName',
+  'appId',
+  'appRoleAssignmentRequired',
+  'displayName',
+  'servicePrincipalNames',
+  'servicePrincipalType',
+  'tags',
+  'appRoles',
 ]);
 
-export function assignment(a: AppRoleAssignment, app: EnterpriseApplication, directory: Directory): Record<string, unknown> {
+export function assignment(
+  a: AppRoleAssignment,
+  app: EnterpriseApplication,
+  directory: Directory,
+): Record<string, unknown> {
   // Graph shows the principal's current name; the app kept the one it had when assigned.
-  const principal = directory.user(a.principalId) ?? directory.deletedUser(a.principalId) ?? directory.group(a.principalId);
+  const principal =
+    directory.user(a.principalId) ?? directory.deletedUser(a.principalId) ?? directory.group(a.principalId);
   return {
     // fidelity: Graph's assignment ids are base64url strings; these are GUIDs.
     id: a.id,
@@ -127,6 +174,13 @@ export function assignment(a: AppRoleAssignment, app: EnterpriseApplication, dir
 }
 
 export const ASSIGNMENT_PROPERTIES: ReadonlySet<string> = new Set([
-  'id', 'deletedDateTime', 'appRoleId', 'createdDateTime', 'principalDisplayName', 'principalId', 'principalType',
-  'resourceDisplayName', 'resourceId',
+  'id',
+  'deletedDateTime',
+  'appRoleId',
+  'createdDateTime',
+  'principalDisplayName',
+  'principalId',
+  'principalType',
+  'resourceDisplayName',
+  'resourceId',
 ]);

@@ -6,7 +6,13 @@ import type { EnterpriseApplication } from '../application.ts';
 import { badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';
-import { assignment, ASSIGNMENT_PROPERTIES, DEFAULT_ACCESS_ROLE_ID, servicePrincipal, SERVICE_PRINCIPAL_PROPERTIES } from './render.ts';
+import {
+  assignment,
+  ASSIGNMENT_PROPERTIES,
+  DEFAULT_ACCESS_ROLE_ID,
+  servicePrincipal,
+  SERVICE_PRINCIPAL_PROPERTIES,
+} from './render.ts';
 
 /** The app whose service principal `id` names; 404 for any other id. Used by the synchronization routes too. */
 export function appFor(req: GraphRequest, id: string): EnterpriseApplication {
@@ -22,12 +28,16 @@ export function servicePrincipalRoutes(): Route[] {
         full: servicePrincipal,
         filter: filterOption(req, SERVICE_PRINCIPAL_PROPERTIES, 'ServicePrincipal'),
         select: selectOption(req, SERVICE_PRINCIPAL_PROPERTIES, 'microsoft.graph.servicePrincipal'),
-      })),
+      }),
+    ),
 
     route('GET', '/servicePrincipals/:id', (req) => {
       const app = appFor(req, req.params.id!);
       const select = selectOption(req, SERVICE_PRINCIPAL_PROPERTIES, 'microsoft.graph.servicePrincipal');
-      return json({ '@odata.context': context(req, 'servicePrincipals/$entity'), ...project(servicePrincipal(app), select) });
+      return json({
+        '@odata.context': context(req, 'servicePrincipals/$entity'),
+        ...project(servicePrincipal(app), select),
+      });
     }),
 
     route('GET', '/servicePrincipals/:id/appRoleAssignedTo', (req) => {
@@ -44,13 +54,16 @@ export function servicePrincipalRoutes(): Route[] {
       const app = appFor(req, req.params.id!);
       const body = await objectBody(req, 'appRoleAssignment');
       const { principalId, resourceId, appRoleId } = body;
-      if (typeof principalId !== 'string' || principalId === '') throw badRequest(`Invalid value specified for property 'principalId' of resource 'AppRoleAssignment'.`);
+      if (typeof principalId !== 'string' || principalId === '')
+        throw badRequest(`Invalid value specified for property 'principalId' of resource 'AppRoleAssignment'.`);
       if (typeof resourceId !== 'string' || resourceId.toLowerCase() !== app.servicePrincipalId.toLowerCase()) {
         throw badRequest(`resourceId must be the id of the service principal in the URL (${app.servicePrincipalId}).`);
       }
       // appRoleId may be left out: Graph then uses the default role, as the portal's "Default Access" does.
       if (appRoleId !== undefined && appRoleId !== DEFAULT_ACCESS_ROLE_ID) {
-        throw badRequest(`Permission being assigned was not found on application '${app.id}'. The app declares only Default Access (${DEFAULT_ACCESS_ROLE_ID}).`);
+        throw badRequest(
+          `Permission being assigned was not found on application '${app.id}'. The app declares only Default Access (${DEFAULT_ACCESS_ROLE_ID}).`,
+        );
       }
       const { directory } = req.deps.azure;
       if (!directory.user(principalId) && !directory.group(principalId)) throw notFound(principalId);
@@ -59,14 +72,23 @@ export function servicePrincipalRoutes(): Route[] {
         throw badRequest('Permission being assigned already exists on the object.');
       }
       const created = app.assign(principalId);
-      return json({ '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`), ...assignment(created, app, directory) }, 201);
+      return json(
+        {
+          '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`),
+          ...assignment(created, app, directory),
+        },
+        201,
+      );
     }),
 
     route('GET', '/servicePrincipals/:id/appRoleAssignedTo/:assignmentId', (req) => {
       const app = appFor(req, req.params.id!);
       const found = app.assignments().find((a) => a.id === req.params.assignmentId);
       if (!found) throw notFound(req.params.assignmentId!);
-      return json({ '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`), ...assignment(found, app, req.deps.azure.directory) });
+      return json({
+        '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`),
+        ...assignment(found, app, req.deps.azure.directory),
+      });
     }),
 
     route('DELETE', '/servicePrincipals/:id/appRoleAssignedTo/:assignmentId', (req) => {

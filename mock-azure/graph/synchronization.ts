@@ -13,17 +13,59 @@ import { appFor } from './service-principals.ts';
 // Graph's synchronizationSecret names (G-SECRET). Only four mean something to this simulation; the others
 // are accepted so a script written for a real tenant runs, and dropped (fidelity).
 const SECRET_KEYS = [
-  'None', 'UserName', 'Password', 'SecretToken', 'AppKey', 'BaseAddress', 'ClientIdentifier', 'ClientSecret',
-  'SingleSignOnType', 'Sandbox', 'Url', 'Domain', 'ConsumerKey', 'ConsumerSecret', 'TokenKey', 'TokenExpiration',
-  'Oauth2AccessToken', 'Oauth2AccessTokenCreationTime', 'Oauth2RefreshToken', 'SyncAll', 'InstanceName',
-  'Oauth2ClientId', 'Oauth2ClientSecret', 'CompanyId', 'UpdateKeyOnSoftDelete', 'SynchronizationSchedule',
-  'SystemOfRecord', 'SandboxName', 'EnforceDomain', 'SyncNotificationSettings', 'SkipOutOfScopeDeletions',
-  'Oauth2AuthorizationCode', 'Oauth2RedirectUri', 'ApplicationTemplateIdentifier', 'Oauth2TokenExchangeUri',
-  'Oauth2AuthorizationUri', 'AuthenticationType', 'Server', 'PerformInboundEntitlementGrants', 'HardDeletesEnabled',
-  'SyncAgentCompatibilityKey', 'SyncAgentADContainer', 'ValidateDomain', 'TestReferences', 'ConnectionString',
+  'None',
+  'UserName',
+  'Password',
+  'SecretToken',
+  'AppKey',
+  'BaseAddress',
+  'ClientIdentifier',
+  'ClientSecret',
+  'SingleSignOnType',
+  'Sandbox',
+  'Url',
+  'Domain',
+  'ConsumerKey',
+  'ConsumerSecret',
+  'TokenKey',
+  'TokenExpiration',
+  'Oauth2AccessToken',
+  'Oauth2AccessTokenCreationTime',
+  'Oauth2RefreshToken',
+  'SyncAll',
+  'InstanceName',
+  'Oauth2ClientId',
+  'Oauth2ClientSecret',
+  'CompanyId',
+  'UpdateKeyOnSoftDelete',
+  'SynchronizationSchedule',
+  'SystemOfRecord',
+  'SandboxName',
+  'EnforceDomain',
+  'SyncNotificationSettings',
+  'SkipOutOfScopeDeletions',
+  'Oauth2AuthorizationCode',
+  'Oauth2RedirectUri',
+  'ApplicationTemplateIdentifier',
+  'Oauth2TokenExchangeUri',
+  'Oauth2AuthorizationUri',
+  'AuthenticationType',
+  'Server',
+  'PerformInboundEntitlementGrants',
+  'HardDeletesEnabled',
+  'SyncAgentCompatibilityKey',
+  'SyncAgentADContainer',
+  'ValidateDomain',
+  'TestReferences',
+  'ConnectionString',
 ];
 const SECRET_BY_LOWER = new Map(SECRET_KEYS.map((k) => [k.toLowerCase(), k]));
-const RESET_SCOPES = new Map(['None', 'ConnectorDataStore', 'Escrows', 'Watermark', 'QuarantineState', 'Full', 'ForceDeletes'].map((s) => [s.toLowerCase(), s]));
+const RESET_SCOPES = new Map(
+  ['None', 'ConnectorDataStore', 'Escrows', 'Watermark', 'QuarantineState', 'Full', 'ForceDeletes'].map((s) => [
+    s.toLowerCase(),
+    s,
+  ]),
+);
 
 /** `[{"key","value"}]` -> a map by Graph's canonical key name; every value a string, as Graph's type says. */
 function keyValuePairs(list: unknown, field: string): Map<string, string> {
@@ -32,7 +74,10 @@ function keyValuePairs(list: unknown, field: string): Map<string, string> {
   for (const item of list) {
     const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown };
     const canonical = typeof key === 'string' ? SECRET_BY_LOWER.get(key.toLowerCase()) : undefined;
-    if (!canonical) throw badRequest(`The secret key '${String(key)}' is not a synchronizationSecret name (for example BaseAddress, SecretToken, SyncAll).`);
+    if (!canonical)
+      throw badRequest(
+        `The secret key '${String(key)}' is not a synchronizationSecret name (for example BaseAddress, SecretToken, SyncAll).`,
+      );
     if (typeof value !== 'string') throw badRequest(`The value of secret '${canonical}' must be a string.`);
     pairs.set(canonical, value);
   }
@@ -42,14 +87,16 @@ function keyValuePairs(list: unknown, field: string): Map<string, string> {
 function flag(pairs: Map<string, string>, key: string): boolean | undefined {
   const value = pairs.get(key);
   if (value === undefined) return undefined;
-  if (!/^(true|false)$/i.test(value)) throw badRequest(`The value of secret '${key}' must be "True" or "False", got "${value}".`);
+  if (!/^(true|false)$/i.test(value))
+    throw badRequest(`The value of secret '${key}' must be "True" or "False", got "${value}".`);
   return value.toLowerCase() === 'true';
 }
 
 export function jobFor(req: GraphRequest): { app: EnterpriseApplication; job: ProvisioningJob } {
   const app = appFor(req, req.params.id!);
   const { job } = req.deps.azure;
-  if (req.params.jobId !== undefined && req.params.jobId.toLowerCase() !== job.id.toLowerCase()) throw notFound(req.params.jobId);
+  if (req.params.jobId !== undefined && req.params.jobId.toLowerCase() !== job.id.toLowerCase())
+    throw notFound(req.params.jobId);
   return { app, job };
 }
 
@@ -65,7 +112,11 @@ export function isoDuration(ms: number): string {
 function syncError(text: string | undefined) {
   if (text === undefined) return null;
   const at = text.indexOf(': ');
-  return { code: at > 0 ? text.slice(0, at) : 'Unknown', message: at > 0 ? text.slice(at + 2) : text, tenantActionable: true };
+  return {
+    code: at > 0 ? text.slice(0, at) : 'Unknown',
+    message: at > 0 ? text.slice(at + 2) : text,
+    tenantActionable: true,
+  };
 }
 
 // A cycle as Graph's synchronizationTaskExecution. INFERRED: which engine count feeds which Graph count.
@@ -95,7 +146,12 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
   const cycles = job.cycles;
   const lastWhere = (test: (c: CycleSummary) => boolean) => cycles.findLast(test);
   // Disabled until first started, as Graph shows a job that never ran; Paused after pause (Provisioning Status Off).
-  const state = status.code === 'Paused' ? 'Paused' : status.code === 'NotConfigured' || status.code === 'NotRun' ? 'Disabled' : 'Active';
+  const state =
+    status.code === 'Paused'
+      ? 'Paused'
+      : status.code === 'NotConfigured' || status.code === 'NotRun'
+        ? 'Disabled'
+        : 'Active';
   const threshold = app.settings.deletionThreshold;
   return {
     id: job.id,
@@ -110,13 +166,16 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
       lastSuccessfulExecution: execution(lastWhere((c) => c.state === 'Succeeded' && c.countFailed === 0)),
       lastSuccessfulExecutionWithExports: execution(lastWhere((c) => c.state === 'Succeeded' && c.countExported > 0)),
       progress: [],
-      quarantine: status.quarantine ? { ...status.quarantine, error: { ...status.quarantine.error, tenantActionable: true } } : null,
+      quarantine: status.quarantine
+        ? { ...status.quarantine, error: { ...status.quarantine.error, tenantActionable: true } }
+        : null,
       steadyStateFirstAchievedTime: status.steadyStateFirstAchievedTime,
       steadyStateLastAchievedTime: status.steadyStateLastAchievedTime,
       synchronizedEntryCountByType: [],
       troubleshootingUrl: null,
     },
-    synchronizationJobSettings: threshold === undefined ? [] : [{ name: 'QuarantineTooManyDeletesThreshold', value: String(threshold) }],
+    synchronizationJobSettings:
+      threshold === undefined ? [] : [{ name: 'QuarantineTooManyDeletesThreshold', value: String(threshold) }],
   };
 }
 
@@ -132,12 +191,17 @@ async function validateCredentials(req: GraphRequest): Promise<Response> {
     const pairs = keyValuePairs(body.credentials, 'credentials');
     tenantUrl = pairs.get('BaseAddress');
     secretToken = pairs.get('SecretToken');
-    if (!tenantUrl || !secretToken) throw badRequest('credentials must hold both BaseAddress (the Tenant URL) and SecretToken.');
+    if (!tenantUrl || !secretToken)
+      throw badRequest('credentials must hold both BaseAddress (the Tenant URL) and SecretToken.');
   }
   const result = await job.testConnection(tenantUrl, secretToken);
   if (result.ok) return noContent();
   // INFERRED: Graph's status for a failed validation; the code and message are Entra's, as the portal shows them.
-  throw new GraphError(400, result.errorCode ?? 'CredentialValidationUnavailable', result.message ?? 'Test Connection failed.');
+  throw new GraphError(
+    400,
+    result.errorCode ?? 'CredentialValidationUnavailable',
+    result.message ?? 'Test Connection failed.',
+  );
 }
 
 export function synchronizationRoutes(): Route[] {
@@ -153,7 +217,8 @@ export function synchronizationRoutes(): Route[] {
       if (pairs.has('BaseAddress') || pairs.has('SecretToken')) {
         const tenantUrl = pairs.get('BaseAddress') ?? app.settings.tenantUrl;
         const secretToken = pairs.get('SecretToken') ?? app.settings.secretToken;
-        if (!tenantUrl || !secretToken) throw badRequest('Save BaseAddress (the Tenant URL) and SecretToken together the first time.');
+        if (!tenantUrl || !secretToken)
+          throw badRequest('Save BaseAddress (the Tenant URL) and SecretToken together the first time.');
         // Decision: saving runs Test Connection and refuses credentials that fail it, as the portal's Save does
         // (engine.saveCredentials). fidelity: Graph's PUT is not documented to test; a script that wants bad
         // credentials saved rotates the token in NordPass after saving good ones.
@@ -197,17 +262,30 @@ export function synchronizationRoutes(): Route[] {
       const body = await req.json();
       const criteria = (body as { criteria?: { resetScope?: unknown } } | undefined)?.criteria;
       const text = criteria?.resetScope ?? '';
-      if (typeof text !== 'string') throw badRequest('criteria.resetScope must be a comma-separated string such as "Watermark, Escrows, QuarantineState".');
+      if (typeof text !== 'string')
+        throw badRequest(
+          'criteria.resetScope must be a comma-separated string such as "Watermark, Escrows, QuarantineState".',
+        );
       const scopes = new Set<string>();
-      for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+      for (const part of text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')) {
         const canonical = RESET_SCOPES.get(part.toLowerCase());
-        if (!canonical) throw badRequest(`'${part}' is not a resetScope; use None, Escrows, Watermark, QuarantineState, ForceDeletes, Full or ConnectorDataStore.`);
+        if (!canonical)
+          throw badRequest(
+            `'${part}' is not a resetScope; use None, Escrows, Watermark, QuarantineState, ForceDeletes, Full or ConnectorDataStore.`,
+          );
         scopes.add(canonical);
       }
       // "None: starts a paused or quarantined job" (G-RESTART). fidelity: any other scope restarts as the
       // portal does (watermark, escrows and quarantine all cleared); Full and ConnectorDataStore also drop the links.
       if (scopes.size === 1 && scopes.has('None')) await job.start();
-      else await job.restart({ forceDeletes: scopes.has('ForceDeletes'), full: scopes.has('Full') || scopes.has('ConnectorDataStore') });
+      else
+        await job.restart({
+          forceDeletes: scopes.has('ForceDeletes'),
+          full: scopes.has('Full') || scopes.has('ConnectorDataStore'),
+        });
       return noContent();
     }),
   ];

@@ -10,15 +10,54 @@ import { collection, context, filterOption, project, selectOption } from './odat
 import { defaultUser, fullUser, USER_PROPERTIES } from './render.ts';
 
 // Graph attributes the directory keeps under the same name.
-const SAME_NAME = new Set(['displayName', 'givenName', 'surname', 'jobTitle', 'department', 'employeeId', 'mail', 'mailNickname', 'userPrincipalName', 'mobilePhone']);
+const SAME_NAME = new Set([
+  'displayName',
+  'givenName',
+  'surname',
+  'jobTitle',
+  'department',
+  'employeeId',
+  'mail',
+  'mailNickname',
+  'userPrincipalName',
+  'mobilePhone',
+]);
 // Graph user attributes a script may send (the seed guide's "New user" form sends a password) that the simulation
 // has no use for: accepted and dropped. fidelity: a later GET does not show them.
 const IGNORED = new Set([
-  '@odata.type', 'passwordProfile', 'passwordPolicies', 'usageLocation', 'officeLocation', 'preferredLanguage', 'city',
-  'country', 'state', 'streetAddress', 'postalCode', 'companyName', 'otherMails', 'ageGroup', 'consentProvidedForMinor',
-  'employeeType', 'employeeHireDate', 'employeeOrgData', 'faxNumber', 'onPremisesImmutableId', 'showInAddressList',
-  'userType', 'identities', 'aboutMe', 'birthday', 'interests', 'mySite', 'pastProjects', 'responsibilities', 'schools',
-  'skills', 'preferredName', 'hireDate',
+  '@odata.type',
+  'passwordProfile',
+  'passwordPolicies',
+  'usageLocation',
+  'officeLocation',
+  'preferredLanguage',
+  'city',
+  'country',
+  'state',
+  'streetAddress',
+  'postalCode',
+  'companyName',
+  'otherMails',
+  'ageGroup',
+  'consentProvidedForMinor',
+  'employeeType',
+  'employeeHireDate',
+  'employeeOrgData',
+  'faxNumber',
+  'onPremisesImmutableId',
+  'showInAddressList',
+  'userType',
+  'identities',
+  'aboutMe',
+  'birthday',
+  'interests',
+  'mySite',
+  'pastProjects',
+  'responsibilities',
+  'schools',
+  'skills',
+  'preferredName',
+  'hireDate',
 ]);
 
 /** Graph's user JSON -> the directory's fields; null clears an attribute (PATCH), as in Graph. */
@@ -27,11 +66,14 @@ function userChanges(body: Record<string, unknown>): UserChanges {
   for (const [key, value] of Object.entries(body)) {
     if (IGNORED.has(key)) continue;
     if (key === 'accountEnabled') {
-      if (typeof value !== 'boolean') throw badRequest(`Invalid value specified for property 'accountEnabled' of resource 'User'.`);
+      if (typeof value !== 'boolean')
+        throw badRequest(`Invalid value specified for property 'accountEnabled' of resource 'User'.`);
       changes.accountEnabled = value;
     } else if (key === 'businessPhones') {
       if (value !== null && (!Array.isArray(value) || value.length > 1 || value.some((v) => typeof v !== 'string'))) {
-        throw badRequest(`Invalid value specified for property 'businessPhones' of resource 'User': an array with at most one phone number.`);
+        throw badRequest(
+          `Invalid value specified for property 'businessPhones' of resource 'User': an array with at most one phone number.`,
+        );
       }
       changes.telephoneNumber = (value as string[] | null)?.[0];
     } else if (SAME_NAME.has(key)) {
@@ -62,21 +104,37 @@ function entity(req: GraphRequest, user: DirectoryUser, status = 200): Response 
   const select = selectOption(req, USER_PROPERTIES, 'microsoft.graph.user');
   const full = fullUser(user);
   const shown = select ? project(full, select) : defaultUser(full);
-  return json({ '@odata.context': context(req, select ? `users(${select.join(',')})/$entity` : 'users/$entity'), ...shown }, status);
+  return json(
+    { '@odata.context': context(req, select ? `users(${select.join(',')})/$entity` : 'users/$entity'), ...shown },
+    status,
+  );
 }
 
-function listUsers(req: GraphRequest, items: Iterable<DirectoryUser>, fragment: string, withDeletedDate: boolean): Response {
+function listUsers(
+  req: GraphRequest,
+  items: Iterable<DirectoryUser>,
+  fragment: string,
+  withDeletedDate: boolean,
+): Response {
   const filter = filterOption(req, USER_PROPERTIES, 'User');
   const select = selectOption(req, USER_PROPERTIES, 'microsoft.graph.user');
   const { directory } = req.deps.azure;
   // `userPrincipalName eq '...'` (the usual lookup) goes through the directory's index, not a scan.
   const upn = filter && equalityOn(filter, 'userPrincipalName');
-  const source = upn === undefined ? items : [directory.userByUpn(upn)].filter((u): u is DirectoryUser => u !== undefined && (u.deletedDateTime !== undefined) === withDeletedDate);
+  const source =
+    upn === undefined
+      ? items
+      : [directory.userByUpn(upn)].filter(
+          (u): u is DirectoryUser => u !== undefined && (u.deletedDateTime !== undefined) === withDeletedDate,
+        );
   return collection(req, fragment, source, {
     full: fullUser,
     filter,
     select,
-    shown: (full) => (select ? project(full, select) : { ...defaultUser(full), ...(withDeletedDate ? { deletedDateTime: full.deletedDateTime } : {}) }),
+    shown: (full) =>
+      select
+        ? project(full, select)
+        : { ...defaultUser(full), ...(withDeletedDate ? { deletedDateTime: full.deletedDateTime } : {}) },
   });
 }
 
@@ -87,7 +145,8 @@ export function userRoutes(): Route[] {
     route('POST', '/users', async (req) => {
       const body = await objectBody(req, 'user');
       for (const key of ['userPrincipalName', 'displayName']) {
-        if (typeof body[key] !== 'string' || body[key] === '') throw badRequest(`Invalid value specified for property '${key}' of resource 'User'.`);
+        if (typeof body[key] !== 'string' || body[key] === '')
+          throw badRequest(`Invalid value specified for property '${key}' of resource 'User'.`);
       }
       // fidelity: Graph also requires accountEnabled, mailNickname and passwordProfile; here they default
       // (enabled, the UPN's alias) so a short script can create users.
@@ -111,20 +170,31 @@ export function userRoutes(): Route[] {
 
     // Literal routes first: they would otherwise match /directory/deletedItems/:id.
     route('GET', '/directory/deletedItems/microsoft.graph.user', (req) =>
-      listUsers(req, req.deps.azure.directory.deletedUsers(), 'directory/deletedItems/microsoft.graph.user', true)),
+      listUsers(req, req.deps.azure.directory.deletedUsers(), 'directory/deletedItems/microsoft.graph.user', true),
+    ),
 
     // Groups are deleted permanently here (security groups), so this list is always empty.
     route('GET', '/directory/deletedItems/microsoft.graph.group', (req) =>
-      json({ '@odata.context': context(req, 'directory/deletedItems/microsoft.graph.group'), value: [] })),
+      json({ '@odata.context': context(req, 'directory/deletedItems/microsoft.graph.group'), value: [] }),
+    ),
 
     route('GET', '/directory/deletedItems/:id', (req) => {
       const full = fullUser(deletedUser(req, req.params.id!));
-      return json({ '@odata.context': context(req, 'directory/deletedItems/$entity'), '@odata.type': '#microsoft.graph.user', ...defaultUser(full), deletedDateTime: full.deletedDateTime });
+      return json({
+        '@odata.context': context(req, 'directory/deletedItems/$entity'),
+        '@odata.type': '#microsoft.graph.user',
+        ...defaultUser(full),
+        deletedDateTime: full.deletedDateTime,
+      });
     }),
 
     route('POST', '/directory/deletedItems/:id/restore', (req) => {
       const restored = req.deps.azure.directory.restoreUser(deletedUser(req, req.params.id!).id);
-      return json({ '@odata.context': context(req, 'directoryObjects/$entity'), '@odata.type': '#microsoft.graph.user', ...defaultUser(fullUser(restored)) });
+      return json({
+        '@odata.context': context(req, 'directoryObjects/$entity'),
+        '@odata.type': '#microsoft.graph.user',
+        ...defaultUser(fullUser(restored)),
+      });
     }),
 
     route('DELETE', '/directory/deletedItems/:id', (req) => {

@@ -20,7 +20,11 @@ const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
 
 /** An Admin Panel request that cannot be done; rendered as {"error": {code, message}}. */
 export class AdminError extends Error {
-  constructor(readonly status: 400 | 401 | 403 | 404 | 409, readonly code: string, message: string) {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,9 +68,13 @@ export function adminRoutes(deps: AdminDeps): Hono {
   admin.post('/members/:id/restore', async (c) => {
     const member = find(deps, c);
     if (!isSoftDeleted(member)) {
-      throw new AdminError(409, 'notRestorable', member.status === 'deleted'
-        ? `${member.userName} is deleted; a deleted member can never be restored`
-        : `${member.userName} is ${member.status}; only suspended or forbidden members can be restored`);
+      throw new AdminError(
+        409,
+        'notRestorable',
+        member.status === 'deleted'
+          ? `${member.userName} is deleted; a deleted member can never be restored`
+          : `${member.userName} is ${member.status}; only suspended or forbidden members can be restored`,
+      );
     }
     members.restore(member, 'admin');
     await store.commit();
@@ -75,7 +83,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
 
   admin.delete('/members/:id', async (c) => {
     const member = find(deps, c);
-    if (member.status === 'deleted') throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
+    if (member.status === 'deleted')
+      throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
     members.delete(member, 'admin');
     await store.commit();
     return c.json(summary(member));
@@ -83,7 +92,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
 
   admin.put('/members/:id/role', async (c) => {
     const body = (await c.req.json().catch(() => undefined)) as { role?: unknown } | undefined;
-    if (!body || !ROLES.includes(body.role as MemberRole)) throw new AdminError(400, 'invalidRole', `send {"role": one of ${ROLES.join(', ')}}`);
+    if (!body || !ROLES.includes(body.role as MemberRole))
+      throw new AdminError(400, 'invalidRole', `send {"role": one of ${ROLES.join(', ')}}`);
     const member = find(deps, c);
     if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
     members.setRole(member, body.role as MemberRole, 'admin');
@@ -127,16 +137,26 @@ export function summary(m: Member) {
 }
 
 function detail(m: Member) {
-  return { ...summary(m), attributes: m.attributes, history: m.history.map((e) => ({ ...e, at: formatInstant(e.at) })) };
+  return {
+    ...summary(m),
+    attributes: m.attributes,
+    history: m.history.map((e) => ({ ...e, at: formatInstant(e.at) })),
+  };
 }
 
 export function renderAdminError(error: Error, c: Context): Response {
   if (error instanceof AdminError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
   if (error instanceof LifecycleError) {
-    const status = error.code === 'notFound' ? 404 : error.code === 'conflict' ? 409 : error.code === 'forbidden' || error.code === 'seatLimit' ? 403 : 409;
+    const status =
+      error.code === 'notFound'
+        ? 404
+        : error.code === 'conflict'
+          ? 409
+          : error.code === 'forbidden' || error.code === 'seatLimit'
+            ? 403
+            : 409;
     return c.json({ error: { code: error.code, message: error.message } }, status);
   }
   console.error('scimsim: internal error in the Admin Panel API:', error);
   return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
 }
-

@@ -54,7 +54,10 @@ export class Groups {
     for (const group of this.store.allGroups()) {
       const list = group.attributes.members;
       if (!Array.isArray(list) || !list.some((m) => (m as { value?: unknown }).value === memberId)) continue;
-      this.replace(group, { ...group.attributes, members: list.filter((m) => (m as { value?: unknown }).value !== memberId) });
+      this.replace(group, {
+        ...group.attributes,
+        members: list.filter((m) => (m as { value?: unknown }).value !== memberId),
+      });
     }
   }
 }

@@ -51,7 +51,9 @@ export function parseJournal(path: string, text: string): JournalRecord[] {
   lines.pop(); // '' after the last newline, or the torn line a kill left
   return lines.map((line, i) => {
     const refuse = (why: string) =>
-      new DataFileError(`journal ${path} line ${i + 1} ${why}; it and the data file were left untouched. Move both away or pass another --data file.`);
+      new DataFileError(
+        `journal ${path} line ${i + 1} ${why}; it and the data file were left untouched. Move both away or pass another --data file.`,
+      );
     let record: unknown;
     try {
       record = JSON.parse(line);
@@ -80,7 +82,9 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
       const before = at === undefined ? undefined : data.members[at]!;
       if (!before || historyFrom > before.history.length) {
         const held = before ? `holds ${before.history.length} events of it` : 'does not hold it';
-        throw new DataFileError(`journal ${path} line ${i + 1} continues member ${member.id}'s history at ${historyFrom} but the data ${held} (a line is missing); it and the data file were left untouched.`);
+        throw new DataFileError(
+          `journal ${path} line ${i + 1} continues member ${member.id}'s history at ${historyFrom} but the data ${held} (a line is missing); it and the data file were left untouched.`,
+        );
       }
       // Replaying a line the snapshot already holds (a kill during compaction) gives the same history again.
       member.history = before.history.slice(0, historyFrom).concat(member.history);
@@ -89,7 +93,9 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
     if (r.outbox) {
       const from = r.outboxFrom!;
       if (from > data.outbox.length) {
-        throw new DataFileError(`journal ${path} line ${i + 1} continues the outbox at ${from} but it holds ${data.outbox.length} emails (a line is missing); it and the data file were left untouched.`);
+        throw new DataFileError(
+          `journal ${path} line ${i + 1} continues the outbox at ${from} but it holds ${data.outbox.length} emails (a line is missing); it and the data file were left untouched.`,
+        );
       }
       r.outbox.forEach((e, k) => (data.outbox[from + k] = e));
     }
@@ -109,7 +115,8 @@ function recordProblem(r: unknown): string | undefined {
   if (!r || typeof r !== 'object' || Array.isArray(r)) return 'not an object';
   const x = r as Record<string, unknown>;
   if (typeof x.clockNow !== 'number') return 'clockNow must be a number';
-  if (x.scimTokenSha256 !== undefined && typeof x.scimTokenSha256 !== 'string') return 'scimTokenSha256 must be a string';
+  if (x.scimTokenSha256 !== undefined && typeof x.scimTokenSha256 !== 'string')
+    return 'scimTokenSha256 must be a string';
   if (x.members !== undefined) {
     if (!Array.isArray(x.members)) return 'members must be a list';
     for (const [i, m] of x.members.entries()) {
@@ -121,14 +128,27 @@ function recordProblem(r: unknown): string | undefined {
     if (!Array.isArray(x.updates)) return 'updates must be a list';
     for (const [i, u] of x.updates.entries()) {
       const update = u as Partial<MemberUpdate> | null;
-      if (!update || typeof update !== 'object' || !Number.isInteger(update.historyFrom) || update.historyFrom! < 0) return `updates[${i}]: historyFrom must be a whole number`;
+      if (!update || typeof update !== 'object' || !Number.isInteger(update.historyFrom) || update.historyFrom! < 0)
+        return `updates[${i}]: historyFrom must be a whole number`;
       const problem = memberProblem(update.member);
       if (problem) return `updates[${i}].member: ${problem}`;
     }
   }
-  if (x.outbox !== undefined && (!Array.isArray(x.outbox) || !Number.isInteger(x.outboxFrom) || (x.outboxFrom as number) < 0)) return 'outbox must be a list with a whole outboxFrom';
-  if (x.groups !== undefined && (!Array.isArray(x.groups) || x.groups.some((g) => typeof (g as GroupRecord | null)?.id !== 'string'))) return 'groups must be a list of groups with ids';
-  if (x.removedGroups !== undefined && (!Array.isArray(x.removedGroups) || x.removedGroups.some((id) => typeof id !== 'string'))) return 'removedGroups must be a list of ids';
+  if (
+    x.outbox !== undefined &&
+    (!Array.isArray(x.outbox) || !Number.isInteger(x.outboxFrom) || (x.outboxFrom as number) < 0)
+  )
+    return 'outbox must be a list with a whole outboxFrom';
+  if (
+    x.groups !== undefined &&
+    (!Array.isArray(x.groups) || x.groups.some((g) => typeof (g as GroupRecord | null)?.id !== 'string'))
+  )
+    return 'groups must be a list of groups with ids';
+  if (
+    x.removedGroups !== undefined &&
+    (!Array.isArray(x.removedGroups) || x.removedGroups.some((id) => typeof id !== 'string'))
+  )
+    return 'removedGroups must be a list of ids';
   return undefined;
 }
 
@@ -168,12 +188,17 @@ export class Journal {
  * The data on disk as a restart would see it (snapshot + journal), read without writing anything: openFile's
  * first step, and what tests compare with the server's memory while it runs. A missing FILE is empty data.
  */
-export async function readDataFile(file: string, now: () => number = () => 0): Promise<{ data: NordPassData; snapshotBytes: number; replayed: boolean }> {
+export async function readDataFile(
+  file: string,
+  now: () => number = () => 0,
+): Promise<{ data: NordPassData; snapshotBytes: number; replayed: boolean }> {
   const path = journalPath(file);
   const text = await readText(file, 'data file');
   const journal = await readText(path, 'journal');
   if (text === undefined && journal) {
-    throw new DataFileError(`journal ${path} has no data file ${file} beside it; it was left untouched. Move it away or pass another --data file.`);
+    throw new DataFileError(
+      `journal ${path} has no data file ${file} beside it; it was left untouched. Move it away or pass another --data file.`,
+    );
   }
   const data = text === undefined ? emptyData(now()) : parseDataFile(file, text);
   const records = journal ? parseJournal(path, journal) : [];
@@ -200,15 +225,25 @@ function parseDataFile(file: string, text: string): NordPassData {
     );
   }
   const d = data as Partial<NordPassData> | null;
-  if (!d || typeof d !== 'object' || d.format !== 1 || !Array.isArray(d.members) || !Array.isArray(d.outbox) ||
-      !Array.isArray(d.groups) || typeof d.clockNow !== 'number') {
+  if (
+    !d ||
+    typeof d !== 'object' ||
+    d.format !== 1 ||
+    !Array.isArray(d.members) ||
+    !Array.isArray(d.outbox) ||
+    !Array.isArray(d.groups) ||
+    typeof d.clockNow !== 'number'
+  ) {
     throw new DataFileError(
       `data file ${file} is not a scimsim data file (expected {"format":1,"clockNow":...,"members":[...]}); it was left untouched.`,
     );
   }
   d.members.forEach((m, i) => {
     const problem = memberProblem(m);
-    if (problem) throw new DataFileError(`data file ${file} has a malformed member at members[${i}]: ${problem}; it was left untouched.`);
+    if (problem)
+      throw new DataFileError(
+        `data file ${file} has a malformed member at members[${i}]: ${problem}; it was left untouched.`,
+      );
   });
   return d as NordPassData;
 }

@@ -16,7 +16,10 @@ export type LifecycleErrorCode = 'notFound' | 'conflict' | 'forbidden' | 'invali
 /** A request the lifecycle refuses; the SCIM and Admin faces turn it into their own error shapes. */
 export class LifecycleError extends Error {
   override name = 'LifecycleError';
-  constructor(readonly code: LifecycleErrorCode, message: string) {
+  constructor(
+    readonly code: LifecycleErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -106,13 +109,20 @@ export class Members {
       throw new LifecycleError('invalidTransition', `member ${member.userName} is ${member.status}, not pending`);
     }
     if (member.invitedAt === undefined) {
-      const due = member.invitationDueAt === undefined ? '' : ` (it goes out at ${formatInstant(member.invitationDueAt)})`;
-      throw new LifecycleError('invalidTransition', `${member.userName} has not been sent the invitation email yet${due}`);
+      const due =
+        member.invitationDueAt === undefined ? '' : ` (it goes out at ${formatInstant(member.invitationDueAt)})`;
+      throw new LifecycleError(
+        'invalidTransition',
+        `${member.userName} has not been sent the invitation email yet${due}`,
+      );
     }
     const seats = this.settings.seatLimit;
     if (seats !== undefined && this.countByStatus('active') >= seats) {
       this.#record(member, 'invitationRefused', 'invitee', `licence limit of ${seats} seats reached`);
-      throw new LifecycleError('seatLimit', `all ${seats} seats are taken: ${member.userName} stays pending and cannot join`);
+      throw new LifecycleError(
+        'seatLimit',
+        `all ${seats} seats are taken: ${member.userName} stays pending and cannot join`,
+      );
     }
     this.#transition(member, 'active', 'invitationAccepted', 'invitee');
     member.acceptedAt = this.clock.now();
@@ -208,17 +218,27 @@ export class Members {
   }
 
   #scheduleInvitation(member: Member): void {
-    this.#invitations.set(member.id, this.clock.schedule(member.invitationDueAt!, this.#sendInvitation, invitationLabel, member));
+    this.#invitations.set(
+      member.id,
+      this.clock.schedule(member.invitationDueAt!, this.#sendInvitation, invitationLabel, member),
+    );
   }
 
   #assertUserNameFree(userName: string): void {
     const holder = this.store.liveMemberByUserName(userName);
-    if (holder) throw new LifecycleError('conflict', `a member with userName ${holder.userName} already exists (id ${holder.id})`);
+    if (holder)
+      throw new LifecycleError(
+        'conflict',
+        `a member with userName ${holder.userName} already exists (id ${holder.id})`,
+      );
   }
 
   #assertNotProtectedOwner(member: Member, by: Actor, outcome: string): void {
     if (by === 'scim' && member.role === 'owner' && this.settings.ownerProtection) {
-      throw new LifecycleError('forbidden', `${member.userName} is the organization's Owner and cannot be ${outcome} by provisioning; demote the Owner in the Admin Panel first`);
+      throw new LifecycleError(
+        'forbidden',
+        `${member.userName} is the organization's Owner and cannot be ${outcome} by provisioning; demote the Owner in the Admin Panel first`,
+      );
     }
   }
 
@@ -228,7 +248,14 @@ export class Members {
     this.#record(member, type, by, detail, from, to);
   }
 
-  #record(member: Member, type: MemberEventType, by: Actor, detail?: string, from?: MemberStatus, to?: MemberStatus): void {
+  #record(
+    member: Member,
+    type: MemberEventType,
+    by: Actor,
+    detail?: string,
+    from?: MemberStatus,
+    to?: MemberStatus,
+  ): void {
     const at = this.clock.now();
     member.updatedAt = at;
     member.version++;

@@ -109,8 +109,10 @@ export function memberProblem(m: unknown): string | undefined {
   const r = m as Record<string, unknown>;
   if (typeof r.id !== 'string' || typeof r.userName !== 'string') return 'id and userName must be strings';
   if (!STATUSES.has(r.status as string)) return `unknown status ${JSON.stringify(r.status)}`;
-  if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number' || typeof r.version !== 'number') return 'createdAt, updatedAt and version must be numbers';
-  for (const key of OPTIONAL_TIMES) if (r[key] !== undefined && typeof r[key] !== 'number') return `${key} must be a number`;
+  if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number' || typeof r.version !== 'number')
+    return 'createdAt, updatedAt and version must be numbers';
+  for (const key of OPTIONAL_TIMES)
+    if (r[key] !== undefined && typeof r[key] !== 'number') return `${key} must be a number`;
   if (!Array.isArray(r.history)) return 'history must be a list';
   if (!r.attributes || typeof r.attributes !== 'object') return 'attributes must be an object';
   return undefined;

@@ -259,7 +259,6 @@ export class NordPassStore {
     }
   }
 
-
   /**
    * The journal line (a JournalRecord) for what changed since the previous one, or undefined when nothing did;
    * takes the changes out of the change sets. Built by hand to keep each member's JSON for the next snapshot. What
@@ -278,7 +277,9 @@ export class NordPassStore {
         const historyFrom = disk.historyOnDisk.get(member);
         if (historyFrom === undefined) whole.push(this.#memberJson(disk, member));
         else {
-          updates.push(`{"historyFrom":${historyFrom},"member":${JSON.stringify(withHistoryFrom(member, historyFrom))}}`);
+          updates.push(
+            `{"historyFrom":${historyFrom},"member":${JSON.stringify(withHistoryFrom(member, historyFrom))}}`,
+          );
           disk.memberJson.delete(member); // the next snapshot serialises it again
         }
       }
@@ -325,7 +326,10 @@ export class NordPassStore {
     const parts: string[] = [];
     for (const [key, value] of Object.entries(this.#db.data)) {
       if (value === undefined) continue;
-      const json = key === 'members' ? `[${(value as Member[]).map((m) => disk.memberJson.get(m) ?? this.#memberJson(disk, m)).join(',')}]` : JSON.stringify(value);
+      const json =
+        key === 'members'
+          ? `[${(value as Member[]).map((m) => disk.memberJson.get(m) ?? this.#memberJson(disk, m)).join(',')}]`
+          : JSON.stringify(value);
       parts.push(`${JSON.stringify(key)}:${json}`);
     }
     return `{${parts.join(',')}}`;

@@ -15,7 +15,8 @@ import type { Reporter } from './reporter.ts';
 
 export { escapeHtml } from './html/text.ts';
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export const htmlReporter: Reporter = {
   name: 'html',
@@ -46,18 +47,26 @@ export const htmlReporter: Reporter = {
 
 function header(report: RunReport, failed: number, order: Array<{ s: ScenarioResult; id: string }>): string {
   const total = report.scenarios.length + report.invalid.length;
-  const banner = failed === 0
-    ? `<div class="banner pass">✔ All ${total} scenario${total === 1 ? '' : 's'} passed</div>`
-    : `<div class="banner fail">✘ ${failed} of ${total} scenario${total === 1 ? '' : 's'} failed</div>`;
+  const banner =
+    failed === 0
+      ? `<div class="banner pass">✔ All ${total} scenario${total === 1 ? '' : 's'} passed</div>`
+      : `<div class="banner fail">✘ ${failed} of ${total} scenario${total === 1 ? '' : 's'} failed</div>`;
   const counts = `${report.passed} passed · ${report.failed} failed${report.invalid.length ? ` · ${report.invalid.length} invalid file${report.invalid.length === 1 ? '' : 's'}` : ''}`;
   const items = [
-    ...report.invalid.map((inv, i) => `<li class="failed"><span class="badge invalid">INVALID</span><a href="#inv${i + 1}">${e(inv.file)}</a></li>`),
-    ...order.map(({ s, id }) =>
-      `<li class="${s.passed ? 'passed' : 'failed'}">${badge(s.passed)}<a href="#${id}">${e(s.name)}</a> <span class="note">${e(s.file)}${s.passed ? '' : ` · step ${s.failure ? e(s.failure.step + 1) : '?'} failed`}</span></li>`),
+    ...report.invalid.map(
+      (inv, i) =>
+        `<li class="failed"><span class="badge invalid">INVALID</span><a href="#inv${i + 1}">${e(inv.file)}</a></li>`,
+    ),
+    ...order.map(
+      ({ s, id }) =>
+        `<li class="${s.passed ? 'passed' : 'failed'}">${badge(s.passed)}<a href="#${id}">${e(s.name)}</a> <span class="note">${e(s.file)}${s.passed ? '' : ` · step ${s.failure ? e(s.failure.step + 1) : '?'} failed`}</span></li>`,
+    ),
   ];
-  return `<header class="top"><h1>NordPass provisioning simulation</h1>${banner}` +
+  return (
+    `<header class="top"><h1>NordPass provisioning simulation</h1>${banner}` +
     `<p class="meta-line">${e(counts)} · ran ${e(formatWhen(Date.parse(report.startedAt)))} (wall clock), took ${e(formatSpan(report.wallMs) || `${report.wallMs} ms`)}</p>` +
-    `<nav aria-label="Scenarios"><ol class="toc">${items.join('')}</ol></nav></header>`;
+    `<nav aria-label="Scenarios"><ol class="toc">${items.join('')}</ol></nav></header>`
+  );
 }
 
 /** Failed scenarios, then the rest, each group in run order (sort is stable). */
@@ -65,11 +74,15 @@ function failedFirst(scenarios: ScenarioResult[]): Array<{ s: ScenarioResult; id
   return scenarios.map((s, i) => ({ s, id: `s${i + 1}` })).sort((a, b) => Number(a.s.passed) - Number(b.s.passed));
 }
 
-const badge = (passed: boolean) => (passed ? '<span class="badge pass">✔ PASSED</span>' : '<span class="badge fail">✘ FAILED</span>');
+const badge = (passed: boolean) =>
+  passed ? '<span class="badge pass">✔ PASSED</span>' : '<span class="badge fail">✘ FAILED</span>';
 
 function invalidFiles(report: RunReport): string {
   return report.invalid
-    .map((inv, i) => `<section class="scenario failed" id="inv${i + 1}"><div class="scenario-head"><span class="badge invalid">INVALID</span><h2>${e(inv.file)}</h2></div><p>This scenario file could not be read, so it did not run:</p><pre>${e(inv.message)}</pre></section>`)
+    .map(
+      (inv, i) =>
+        `<section class="scenario failed" id="inv${i + 1}"><div class="scenario-head"><span class="badge invalid">INVALID</span><h2>${e(inv.file)}</h2></div><p>This scenario file could not be read, so it did not run:</p><pre>${e(inv.message)}</pre></section>`,
+    )
     .join('\n');
 }
 
@@ -107,9 +120,14 @@ function failureBox(s: ScenarioResult): string {
   const where = f ? `${e(`${s.file}:${f.line}`)} — step ${e(f.step + 1)}, <code>${e(f.name)}</code>` : e(s.file);
   const mismatches = f?.mismatches?.length
     ? `<table class="mismatches"><thead><tr><th>What</th><th>Expected</th><th>Actual</th></tr></thead><tbody>${f.mismatches
-        .map((m) => `<tr><td>${e(m.what)}</td><td class="expected">${e(m.expected)}</td><td class="actual">${e(m.actual)}</td></tr>`)
+        .map(
+          (m) =>
+            `<tr><td>${e(m.what)}</td><td class="expected">${e(m.expected)}</td><td class="actual">${e(m.actual)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
-  return `<div class="failure" role="alert"><h3>✘ Failed at ${where}</h3>${f ? `<p class="message">${e(f.message)}</p>` : ''}${mismatches}` +
-    `<div class="repro"><span>Reproduce:</span><code>${e(s.reproduce)}</code></div></div>`;
+  return (
+    `<div class="failure" role="alert"><h3>✘ Failed at ${where}</h3>${f ? `<p class="message">${e(f.message)}</p>` : ''}${mismatches}` +
+    `<div class="repro"><span>Reproduce:</span><code>${e(s.reproduce)}</code></div></div>`
+  );
 }

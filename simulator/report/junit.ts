@@ -2,7 +2,11 @@
 import type { Reporter } from './reporter.ts';
 
 const escape = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
     // XML 1.0 forbids most control characters, even escaped.
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
@@ -24,7 +28,10 @@ export const junitReporter: Reporter = {
       ];
       return `    <testcase ${attrs}>\n      <failure message="${escape(f.message)}" type="${escape(f.name)}">${escape(lines.join('\n'))}</failure>\n    </testcase>`;
     });
-    const invalid = report.invalid.map((i) => `    <testcase name="${escape(i.file)}" classname="${escape(i.file)}" time="0">\n      <error message="invalid scenario file">${escape(i.message)}</error>\n    </testcase>`);
+    const invalid = report.invalid.map(
+      (i) =>
+        `    <testcase name="${escape(i.file)}" classname="${escape(i.file)}" time="0">\n      <error message="invalid scenario file">${escape(i.message)}</error>\n    </testcase>`,
+    );
     const total = report.scenarios.length + report.invalid.length;
     return [
       '<?xml version="1.0" encoding="UTF-8"?>',

@@ -8,7 +8,10 @@ export const markdownReporter: Reporter = {
   fileName: 'summary.md',
   render(report) {
     const out: string[] = [];
-    const status = report.failed + report.invalid.length === 0 ? 'all passed' : `${report.failed} failed${report.invalid.length ? `, ${report.invalid.length} invalid` : ''}`;
+    const status =
+      report.failed + report.invalid.length === 0
+        ? 'all passed'
+        : `${report.failed} failed${report.invalid.length ? `, ${report.invalid.length} invalid` : ''}`;
     out.push(`## scimsim: ${report.passed} passed, ${report.failed} failed (${status})`, '');
     out.push('| | scenario | virtual time | steps | wall |', '| --- | --- | --- | --- | --- |');
     for (const s of report.scenarios) {

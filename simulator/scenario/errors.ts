@@ -32,7 +32,11 @@ export function pathText(path: ReadonlyArray<string | number>): string {
 export function nearest(word: string, candidates: readonly string[], max = 3): string[] {
   const scored = candidates.map((c) => ({ c, d: distance(word.toLowerCase(), c.toLowerCase()) }));
   const limit = Math.max(2, Math.floor(word.length / 2));
-  return scored.filter((s) => s.d <= limit).sort((a, b) => a.d - b.d || a.c.localeCompare(b.c)).slice(0, max).map((s) => s.c);
+  return scored
+    .filter((s) => s.d <= limit)
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, max)
+    .map((s) => s.c);
 }
 
 function distance(a: string, b: string): number {

@@ -22,13 +22,16 @@ function countOk(spec: CountSpec | undefined, n: number, fallback: CountSpec = {
 function countText(spec: CountSpec | undefined, fallback: CountSpec = { atLeast: 1 }): string {
   const s = spec ?? fallback;
   if (typeof s === 'number') return String(s);
-  return [s.atLeast !== undefined ? `at least ${s.atLeast}` : '', s.atMost !== undefined ? `at most ${s.atMost}` : ''].filter(Boolean).join(' and ');
+  return [s.atLeast !== undefined ? `at least ${s.atLeast}` : '', s.atMost !== undefined ? `at most ${s.atMost}` : '']
+    .filter(Boolean)
+    .join(' and ');
 }
 
 const list = (refs: string | string[] | undefined) => (refs === undefined ? [] : Array.isArray(refs) ? refs : [refs]);
 
 export function checkExpectation(world: World, e: Expectation, sinceExchange: number): Mismatch[] {
-  if (e.members || e.memberCounts || e.timing || e.outbox) requireLocalNordPass(world, 'expect members, memberCounts, timing and outbox');
+  if (e.members || e.memberCounts || e.timing || e.outbox)
+    requireLocalNordPass(world, 'expect members, memberCounts, timing and outbox');
   const out: Mismatch[] = [];
   const { nordpass, azure } = world;
 
@@ -37,7 +40,11 @@ export function checkExpectation(world: World, e: Expectation, sinceExchange: nu
     const actual = member?.status ?? 'none';
     if (actual !== state) {
       const last = member?.history.at(-1);
-      out.push({ what: `members.${name}`, expected: state, actual: `${actual}${last ? ` (last event: ${last.type} at ${formatInstant(last.at)})` : ''}` });
+      out.push({
+        what: `members.${name}`,
+        expected: state,
+        actual: `${actual}${last ? ` (last event: ${last.type} at ${formatInstant(last.at)})` : ''}`,
+      });
     }
   }
 
@@ -52,70 +59,150 @@ export function checkExpectation(world: World, e: Expectation, sinceExchange: nu
     const from = member?.history.find((h) => h.type === t.after);
     const to = from ? member!.history.find((h) => h.type === t.event && h.at >= from.at) : undefined;
     if (!from || !to) {
-      out.push({ what, expected: `${t.event} after ${t.after}`, actual: !from ? `no ${t.after} event` : `no ${t.event} event after ${t.after} (${formatInstant(from.at)})` });
+      out.push({
+        what,
+        expected: `${t.event} after ${t.after}`,
+        actual: !from ? `no ${t.after} event` : `no ${t.event} event after ${t.after} (${formatInstant(from.at)})`,
+      });
       return;
     }
     const gap = to.at - from.at;
     const limit = parseDuration(t.by ?? t.within!);
     const ok = t.by !== undefined ? gap === limit : gap <= limit;
-    if (!ok) out.push({ what, expected: t.by !== undefined ? `exactly ${formatDuration(limit)}` : `at most ${formatDuration(limit)}`, actual: `${formatDuration(gap)} (${t.after} ${formatInstant(from.at)}, ${t.event} ${formatInstant(to.at)})` });
+    if (!ok)
+      out.push({
+        what,
+        expected: t.by !== undefined ? `exactly ${formatDuration(limit)}` : `at most ${formatDuration(limit)}`,
+        actual: `${formatDuration(gap)} (${t.after} ${formatInstant(from.at)}, ${t.event} ${formatInstant(to.at)})`,
+      });
   });
 
   e.outbox?.forEach((o, i) => {
     const to = o.to ? world.upns.get(o.to)?.toLowerCase() : undefined;
     const n = nordpass.store.data.outbox.filter((m) => to === undefined || m.to.toLowerCase() === to).length;
-    if (!countOk(o.count, n)) out.push({ what: `outbox[${i}]${o.to ? ` to ${o.to}` : ''}`, expected: `${countText(o.count)} emails`, actual: String(n) });
+    if (!countOk(o.count, n))
+      out.push({
+        what: `outbox[${i}]${o.to ? ` to ${o.to}` : ''}`,
+        expected: `${countText(o.count)} emails`,
+        actual: String(n),
+      });
   });
 
   e.logs?.forEach((l, i) => {
     const userId = l.user ? idOf(world, l.user) : undefined;
-    const found = azure.logs.query({ userId, action: l.action, status: l.status, errorCode: l.errorCode, initiatedBy: l.initiatedBy });
+    const found = azure.logs.query({
+      userId,
+      action: l.action,
+      status: l.status,
+      errorCode: l.errorCode,
+      initiatedBy: l.initiatedBy,
+    });
     if (!countOk(l.count, found.length)) {
       const desc = [l.user, l.action, l.status, l.errorCode].filter(Boolean).join(' ');
-      const seen = azure.logs.all().filter((r) => userId === undefined || r.source.id === userId).slice(-5).map((r) => `${r.action}/${r.status}${r.errorCode ? `/${r.errorCode}` : ''}`);
-      out.push({ what: `logs[${i}] ${desc}`, expected: `${countText(l.count)} entries`, actual: `${found.length}${seen.length ? ` (latest: ${seen.join(', ')})` : ''}` });
+      const seen = azure.logs
+        .all()
+        .filter((r) => userId === undefined || r.source.id === userId)
+        .slice(-5)
+        .map((r) => `${r.action}/${r.status}${r.errorCode ? `/${r.errorCode}` : ''}`);
+      out.push({
+        what: `logs[${i}] ${desc}`,
+        expected: `${countText(l.count)} entries`,
+        actual: `${found.length}${seen.length ? ` (latest: ${seen.join(', ')})` : ''}`,
+      });
     }
   });
 
   if (e.job) {
     const status = azure.job.status();
-    if (e.job.status && status.code !== e.job.status) out.push({ what: 'job.status', expected: e.job.status, actual: `${status.code}${status.quarantine ? ` (${status.quarantine.reason})` : ''}` });
+    if (e.job.status && status.code !== e.job.status)
+      out.push({
+        what: 'job.status',
+        expected: e.job.status,
+        actual: `${status.code}${status.quarantine ? ` (${status.quarantine.reason})` : ''}`,
+      });
     if (e.job.quarantineReason !== undefined && (status.quarantine?.reason ?? null) !== e.job.quarantineReason) {
-      out.push({ what: 'job.quarantineReason', expected: String(e.job.quarantineReason), actual: String(status.quarantine?.reason ?? null) });
+      out.push({
+        what: 'job.quarantineReason',
+        expected: String(e.job.quarantineReason),
+        actual: String(status.quarantine?.reason ?? null),
+      });
     }
-    if (e.job.escrows !== undefined && !countOk(e.job.escrows, status.escrows, 0)) out.push({ what: 'job.escrows', expected: countText(e.job.escrows), actual: String(status.escrows) });
+    if (e.job.escrows !== undefined && !countOk(e.job.escrows, status.escrows, 0))
+      out.push({ what: 'job.escrows', expected: countText(e.job.escrows), actual: String(status.escrows) });
   }
 
   // all() copies the record once it is full (up to 100,000 exchanges): read it once, not once per entry.
   const exchanges = e.requests ? azure.exchanges.all() : [];
   e.requests?.forEach((r, i) => {
     const from = r.since === 'lastExpect' ? sinceExchange : 0;
-    const found = exchanges.filter((x) => x.seq > from && (r.method === undefined || x.method === r.method) &&
-      (r.path === undefined || x.path.includes(r.path)) && (r.body === undefined || (x.requestBody ?? '').includes(r.body)) &&
-      (r.status === undefined || x.status === r.status));
+    const found = exchanges.filter(
+      (x) =>
+        x.seq > from &&
+        (r.method === undefined || x.method === r.method) &&
+        (r.path === undefined || x.path.includes(r.path)) &&
+        (r.body === undefined || (x.requestBody ?? '').includes(r.body)) &&
+        (r.status === undefined || x.status === r.status),
+    );
     if (!countOk(r.count, found.length)) {
-      const desc = [r.method, r.path, r.body ? `body containing ${r.body}` : '', r.status ? `answered ${r.status}` : ''].filter(Boolean).join(' ');
-      out.push({ what: `requests[${i}] ${desc}`, expected: `${countText(r.count)} requests`, actual: String(found.length) });
+      const desc = [r.method, r.path, r.body ? `body containing ${r.body}` : '', r.status ? `answered ${r.status}` : '']
+        .filter(Boolean)
+        .join(' ');
+      out.push({
+        what: `requests[${i}] ${desc}`,
+        expected: `${countText(r.count)} requests`,
+        actual: String(found.length),
+      });
     }
   });
 
   if (e.directory) {
     const d = azure.directory;
-    for (const name of list(e.directory.active)) if (!d.user(idOf(world, name))) out.push({ what: `directory.active ${name}`, expected: 'an active user', actual: d.deletedUser(idOf(world, name)) ? 'in Deleted users' : 'deleted permanently' });
-    for (const name of list(e.directory.deleted)) if (!d.deletedUser(idOf(world, name))) out.push({ what: `directory.deleted ${name}`, expected: 'in Deleted users', actual: d.user(idOf(world, name)) ? 'active' : 'deleted permanently' });
-    for (const name of list(e.directory.permanentlyDeleted)) if (!d.isHardDeleted(idOf(world, name))) out.push({ what: `directory.permanentlyDeleted ${name}`, expected: 'deleted permanently', actual: d.user(idOf(world, name)) ? 'active' : 'in Deleted users' });
+    for (const name of list(e.directory.active))
+      if (!d.user(idOf(world, name)))
+        out.push({
+          what: `directory.active ${name}`,
+          expected: 'an active user',
+          actual: d.deletedUser(idOf(world, name)) ? 'in Deleted users' : 'deleted permanently',
+        });
+    for (const name of list(e.directory.deleted))
+      if (!d.deletedUser(idOf(world, name)))
+        out.push({
+          what: `directory.deleted ${name}`,
+          expected: 'in Deleted users',
+          actual: d.user(idOf(world, name)) ? 'active' : 'deleted permanently',
+        });
+    for (const name of list(e.directory.permanentlyDeleted))
+      if (!d.isHardDeleted(idOf(world, name)))
+        out.push({
+          what: `directory.permanentlyDeleted ${name}`,
+          expected: 'deleted permanently',
+          actual: d.user(idOf(world, name)) ? 'active' : 'in Deleted users',
+        });
     if (e.directory.recycleBin !== undefined) {
       let n = 0;
       for (const _ of d.deletedUsers()) n++;
-      if (!countOk(e.directory.recycleBin, n, 0)) out.push({ what: 'directory.recycleBin', expected: countText(e.directory.recycleBin), actual: String(n) });
+      if (!countOk(e.directory.recycleBin, n, 0))
+        out.push({ what: 'directory.recycleBin', expected: countText(e.directory.recycleBin), actual: String(n) });
     }
   }
 
   if (e.testConnection) {
     const last = world.lastTestConnection;
-    const actual = last ? (last.ok ? 'success' : `failure${last.errorCode ? ` (${last.errorCode})` : ''}`) : 'no Test Connection yet';
-    if (!last || (last.ok ? 'success' : 'failure') !== e.testConnection.result || (e.testConnection.errorCode && last.errorCode !== e.testConnection.errorCode)) {
-      out.push({ what: 'testConnection', expected: `${e.testConnection.result}${e.testConnection.errorCode ? ` (${e.testConnection.errorCode})` : ''}`, actual });
+    const actual = last
+      ? last.ok
+        ? 'success'
+        : `failure${last.errorCode ? ` (${last.errorCode})` : ''}`
+      : 'no Test Connection yet';
+    if (
+      !last ||
+      (last.ok ? 'success' : 'failure') !== e.testConnection.result ||
+      (e.testConnection.errorCode && last.errorCode !== e.testConnection.errorCode)
+    ) {
+      out.push({
+        what: 'testConnection',
+        expected: `${e.testConnection.result}${e.testConnection.errorCode ? ` (${e.testConnection.errorCode})` : ''}`,
+        actual,
+      });
     }
   }
   return out;

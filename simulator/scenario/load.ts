@@ -37,17 +37,42 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
   try {
     size = (await stat(file)).size;
   } catch (e) {
-    throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw new ScenarioFileError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      },
+    ]);
   }
   if (size > MAX_FILE_BYTES) {
-    throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `the file is ${size} bytes; scenario files are limited to ${MAX_FILE_BYTES}`, hint: 'use tenant.generate for large tenants instead of listing users' }]);
+    throw new ScenarioFileError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `the file is ${size} bytes; scenario files are limited to ${MAX_FILE_BYTES}`,
+        hint: 'use tenant.generate for large tenants instead of listing users',
+      },
+    ]);
   }
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     // A folder named *.yaml (or a file that vanished since stat) used to escape as a raw EISDIR with a stack trace.
-    throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw new ScenarioFileError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      },
+    ]);
   }
   return parseScenario(text, file);
 }
@@ -61,22 +86,40 @@ export function parseScenario(text: string, file = '<scenario>'): Scenario {
     return { line: pos.line, column: pos.col };
   };
   if (doc.errors.length > 0) {
-    throw new ScenarioFileError(doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
+    throw new ScenarioFileError(
+      doc.errors.map((e) => ({ file, ...at(e.pos[0]), path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })),
+    );
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new ScenarioFileError([{ file, line: 1, column: 1, path: '', message: `YAML: ${(e as Error).message}`, hint: 'aliases (*name) may be used at most 100 times' }]);
+    throw new ScenarioFileError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `YAML: ${(e as Error).message}`,
+        hint: 'aliases (*name) may be used at most 100 times',
+      },
+    ]);
   }
   const problems: ScenarioProblem[] = [];
   const report = (path: Array<string | number>, message: string, hint?: string, key?: string) =>
-    problems.push({ file, ...at(offsetOf(doc, path, key)), path: pathText(key ? [...path, key] : path), message, ...(hint ? { hint } : {}) });
+    problems.push({
+      file,
+      ...at(offsetOf(doc, path, key)),
+      path: pathText(key ? [...path, key] : path),
+      message,
+      ...(hint ? { hint } : {}),
+    });
 
   const header = ScenarioHeader.safeParse(data);
   if (!header.success) {
     addZodIssues(header.error.issues, [], report);
-    if (!data || typeof data !== 'object' || !Array.isArray((data as { steps?: unknown }).steps)) throw new ScenarioFileError(problems);
+    if (!data || typeof data !== 'object' || !Array.isArray((data as { steps?: unknown }).steps))
+      throw new ScenarioFileError(problems);
   }
   const raw = data as ScenarioHeaderData;
   const steps: ScenarioStep[] = [];
@@ -114,7 +157,13 @@ function readStep(raw: unknown, index: number, report: Report): Omit<ScenarioSte
     if (n !== undefined && typeof n !== 'string') report([...path, 'note'], 'note must be text');
     note = typeof n === 'string' ? n : undefined;
     if (keys.length !== 1) {
-      report(path, keys.length === 0 ? 'a step needs a name, e.g. "- advance: 40m"' : `a step has one name, found ${keys.length}: ${keys.join(', ')}`, 'write each step as its own list item');
+      report(
+        path,
+        keys.length === 0
+          ? 'a step needs a name, e.g. "- advance: 40m"'
+          : `a step has one name, found ${keys.length}: ${keys.join(', ')}`,
+        'write each step as its own list item',
+      );
       return undefined;
     }
     name = keys[0]!;
@@ -125,16 +174,31 @@ function readStep(raw: unknown, index: number, report: Report): Omit<ScenarioSte
   }
   if (!(STEP_NAMES as string[]).includes(name)) {
     const close = nearest(name, STEP_NAMES);
-    report(path, `unknown step "${name}"`, close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `steps are: ${STEP_NAMES.join(', ')}`, typeof raw === 'string' ? undefined : name);
+    report(
+      path,
+      `unknown step "${name}"`,
+      close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `steps are: ${STEP_NAMES.join(', ')}`,
+      typeof raw === 'string' ? undefined : name,
+    );
     return undefined;
   }
   const schema = STEPS[name as StepName] as z.ZodType;
   const parsed = schema.safeParse(args);
   if (!parsed.success) {
-    addZodIssues(parsed.error.issues, typeof raw === 'string' ? path : [...path, name], report, `${name}: ${(STEPS[name as StepName] as z.ZodType).description ?? ''}`);
+    addZodIssues(
+      parsed.error.issues,
+      typeof raw === 'string' ? path : [...path, name],
+      report,
+      `${name}: ${(STEPS[name as StepName] as z.ZodType).description ?? ''}`,
+    );
     return undefined;
   }
-  return { index, name: name as StepName, args: parsed.data as StepArgs[StepName], ...(note !== undefined ? { note } : {}) };
+  return {
+    index,
+    name: name as StepName,
+    args: parsed.data as StepArgs[StepName],
+    ...(note !== undefined ? { note } : {}),
+  };
 }
 
 function addZodIssues(issues: z.core.$ZodIssue[], base: Array<string | number>, report: Report, hint?: string): void {
@@ -151,7 +215,10 @@ function addZodIssues(issues: z.core.$ZodIssue[], base: Array<string | number>, 
 }
 
 function unionMessage(issue: z.core.$ZodIssue & { code: 'invalid_union' }): string {
-  const firsts = issue.errors.map((list) => list[0]).filter(Boolean).map((e) => e!.message.replace(/^Invalid input: /, ''));
+  const firsts = issue.errors
+    .map((list) => list[0])
+    .filter(Boolean)
+    .map((e) => e!.message.replace(/^Invalid input: /, ''));
   return firsts.length ? `not a valid value: ${[...new Set(firsts)].join('; or ')}` : 'not a valid value';
 }
 
@@ -168,40 +235,57 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
     const pool = kinds === 'user' ? users : kinds === 'group' ? groups : known;
     if (!pool.includes(name)) {
       const close = nearest(name, pool);
-      report(path, `"${name}" is not a ${kinds === 'any' ? 'user or group' : kinds} of the tenant`, close.length ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : `declare it under tenant.${kinds === 'group' ? 'groups' : 'users'}`);
+      report(
+        path,
+        `"${name}" is not a ${kinds === 'any' ? 'user or group' : kinds} of the tenant`,
+        close.length
+          ? `did you mean ${close.map((c) => `"${c}"`).join(' or ')}?`
+          : `declare it under tenant.${kinds === 'group' ? 'groups' : 'users'}`,
+      );
     }
   };
   const refs = (path: Array<string | number>, value: unknown, kinds: 'any' | 'user' | 'group' = 'any') => {
     if (Array.isArray(value)) value.forEach((v, i) => checkRef([...path, i], v, kinds));
     else checkRef(path, value, kinds);
   };
-  for (const [name, group] of Object.entries(tenant.groups ?? {})) refs(['tenant', 'groups', name, 'members'], group.members ?? []);
+  for (const [name, group] of Object.entries(tenant.groups ?? {}))
+    refs(['tenant', 'groups', name, 'members'], group.members ?? []);
   const start = parseInstant(raw.start ?? DEFAULT_START);
   const maxVirtualText = raw.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
   const maxVirtual = parseDuration(maxVirtualText);
   const maxSteps = raw.limits?.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (steps.length > maxSteps) report(['steps'], `${steps.length} steps; the limit is ${maxSteps}`, 'raise limits.maxSteps if this is intended');
+  if (steps.length > maxSteps)
+    report(['steps'], `${steps.length} steps; the limit is ${maxSteps}`, 'raise limits.maxSteps if this is intended');
   let now = start;
   for (const step of steps) {
     const path = ['steps', step.index, step.name];
     // The step name decides the shape of its arguments; zod has already checked them.
     const a = step.args as any;
     switch (step.name) {
-      case 'assign': case 'unassign':
+      case 'assign':
+      case 'unassign':
         refs(path, a);
         break;
-      case 'deleteUser': case 'restoreUser': case 'deletePermanently': case 'blockSignIn': case 'unblockSignIn':
-      case 'restoreMember': case 'deleteMember':
+      case 'deleteUser':
+      case 'restoreUser':
+      case 'deletePermanently':
+      case 'blockSignIn':
+      case 'unblockSignIn':
+      case 'restoreMember':
+      case 'deleteMember':
         refs(path, a, 'user');
         break;
-      case 'acceptInvitation': case 'provisionOnDemand':
+      case 'acceptInvitation':
+      case 'provisionOnDemand':
         if (typeof a === 'object' && !Array.isArray(a) && a !== null) checkRef([...path, 'user'], a.user, 'user');
         else refs(path, a, 'user');
         break;
-      case 'editUser': case 'setRole':
+      case 'editUser':
+      case 'setRole':
         checkRef([...path, 'user'], a.user, 'user');
         break;
-      case 'addToGroup': case 'removeFromGroup':
+      case 'addToGroup':
+      case 'removeFromGroup':
         checkRef([...path, 'group'], a.group, 'group');
         refs([...path, 'members'], a.members);
         break;
@@ -210,7 +294,11 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
         break;
       case 'advanceTo': {
         const to = parseInstant(a);
-        if (to < now) report(path, `${a} is before the scenario's time at this step (${new Date(now).toISOString()}); time only moves forward`);
+        if (to < now)
+          report(
+            path,
+            `${a} is before the scenario's time at this step (${new Date(now).toISOString()}); time only moves forward`,
+          );
         now = Math.max(now, to);
         break;
       }
@@ -219,16 +307,22 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
         for (const name of Object.keys(e.members ?? {})) checkRef([...path, 'members', name], name, 'user');
         e.timing?.forEach((t, i) => {
           checkRef([...path, 'timing', i, 'user'], t.user, 'user');
-          if ((t.by === undefined) === (t.within === undefined)) report([...path, 'timing', i], 'give exactly one of "by" (exact) or "within" (at most)');
+          if ((t.by === undefined) === (t.within === undefined))
+            report([...path, 'timing', i], 'give exactly one of "by" (exact) or "within" (at most)');
         });
         e.outbox?.forEach((o, i) => checkRef([...path, 'outbox', i, 'to'], o.to, 'user'));
         e.logs?.forEach((l, i) => checkRef([...path, 'logs', i, 'user'], l.user, 'user'));
-        for (const key of ['active', 'deleted', 'permanentlyDeleted'] as const) refs([...path, 'directory', key], e.directory?.[key], 'user');
+        for (const key of ['active', 'deleted', 'permanentlyDeleted'] as const)
+          refs([...path, 'directory', key], e.directory?.[key], 'user');
         break;
       }
     }
     if (now - start > maxVirtual) {
-      report(path, `the scenario would run ${Math.round((now - start) / 86_400_000)} days of virtual time; the limit is ${maxVirtualText}`, 'raise limits.maxVirtualTime if this is intended');
+      report(
+        path,
+        `the scenario would run ${Math.round((now - start) / 86_400_000)} days of virtual time; the limit is ${maxVirtualText}`,
+        'raise limits.maxVirtualTime if this is intended',
+      );
       return;
     }
   }

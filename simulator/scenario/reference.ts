@@ -49,14 +49,17 @@ export const EXPECT_EXAMPLES: Record<string, string> = {
 };
 
 export function stepsTable(): string {
-  const rows = STEP_NAMES.filter((n): n is Exclude<StepName, 'expect'> => n !== 'expect')
-    .map((name) => `| \`${name}\` | ${(STEPS[name] as z.ZodType).description ?? ''} | \`- ${STEP_EXAMPLES[name]}\` |`);
+  const rows = STEP_NAMES.filter((n): n is Exclude<StepName, 'expect'> => n !== 'expect').map(
+    (name) => `| \`${name}\` | ${(STEPS[name] as z.ZodType).description ?? ''} | \`- ${STEP_EXAMPLES[name]}\` |`,
+  );
   return ['| step | what it does | example |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 export function expectationsTable(): string {
   const shape = (STEPS.expect as unknown as { shape: Record<string, z.ZodType> }).shape;
-  const rows = Object.entries(shape).map(([key, schema]) => `| \`${key}\` | ${describe(schema)} | \`${EXPECT_EXAMPLES[key] ?? ''}\` |`);
+  const rows = Object.entries(shape).map(
+    ([key, schema]) => `| \`${key}\` | ${describe(schema)} | \`${EXPECT_EXAMPLES[key] ?? ''}\` |`,
+  );
   return ['| expect | checks | example |', '| --- | --- | --- |', ...rows].join('\n');
 }
 

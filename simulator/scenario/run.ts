@@ -30,7 +30,16 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
   let exchangesAtLastExpect = 0;
   for (const step of scenario.steps) {
     const at = world.clock.nowIso();
-    const result: StepResult = { index: step.index, line: step.line, name: step.name, args: redact(step.args), ...(step.note ? { note: step.note } : {}), at, endedAt: at, ok: true };
+    const result: StepResult = {
+      index: step.index,
+      line: step.line,
+      name: step.name,
+      args: redact(step.args),
+      ...(step.note ? { note: step.note } : {}),
+      at,
+      endedAt: at,
+      ok: true,
+    };
     try {
       if (step.name === 'expect') {
         const mismatches = checkExpectation(world, step.args as never, exchangesAtLastExpect);
@@ -41,13 +50,20 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
           result.message = mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('; ');
         }
       } else {
-        await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(world, step.args, step);
-        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name)) markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
+        await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(
+          world,
+          step.args,
+          step,
+        );
+        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name))
+          markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
       }
     } catch (error) {
       result.ok = false;
-      result.message = error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
-      if (error instanceof StepFailure && error.expected !== undefined) result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
+      result.message =
+        error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
+      if (error instanceof StepFailure && error.expected !== undefined)
+        result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
     }
     // Every step, whatever moved the clock: a run never goes on past limits.maxVirtualTime.
     if (result.ok && world.clock.now() > world.virtualTimeLimit.at) {
@@ -57,7 +73,13 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     result.endedAt = world.clock.nowIso();
     steps.push(result);
     if (!result.ok) {
-      failure = { step: step.index, line: step.line, name: step.name, message: result.message!, ...(result.mismatches ? { mismatches: result.mismatches } : {}) };
+      failure = {
+        step: step.index,
+        line: step.line,
+        name: step.name,
+        message: result.message!,
+        ...(result.mismatches ? { mismatches: result.mismatches } : {}),
+      };
       break;
     }
   }
@@ -73,8 +95,16 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     reproduce: `npx scimsim run ${scenario.file} --seed ${JSON.stringify(String(scenario.seed))}`,
     steps,
     ...timelines(world),
-    markers: [...markers, ...world.azure.job.cycles.map((c) => ({ at: formatInstant(c.began), kind: 'cycle' as const, cycleId: c.cycleId, label: `${c.kind} cycle`, detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}` }))]
-      .sort((a, b) => a.at.localeCompare(b.at)),
+    markers: [
+      ...markers,
+      ...world.azure.job.cycles.map((c) => ({
+        at: formatInstant(c.began),
+        kind: 'cycle' as const,
+        cycleId: c.cycleId,
+        label: `${c.kind} cycle`,
+        detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}`,
+      })),
+    ].sort((a, b) => a.at.localeCompare(b.at)),
     logs: world.azure.logs.all().slice(-MAX_LOGS_IN_RESULT).map(logEntry),
     logsTotal: world.azure.logs.all().length,
     exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
@@ -98,7 +128,13 @@ function timelines(world: World): Pick<ScenarioResult, 'members' | 'otherMembers
     userName: m.userName,
     id: m.id,
     status: m.status,
-    events: m.history.map((h) => ({ at: formatInstant(h.at), type: h.type, by: h.by, ...(h.from ? { from: h.from, to: h.to! } : {}), ...(h.detail ? { detail: h.detail } : {}) })),
+    events: m.history.map((h) => ({
+      at: formatInstant(h.at),
+      type: h.type,
+      by: h.by,
+      ...(h.from ? { from: h.from, to: h.to! } : {}),
+      ...(h.detail ? { detail: h.detail } : {}),
+    })),
   }));
   return { members, otherMembers: { count: rest.length, byStatus } };
 }

@@ -36,21 +36,46 @@ export const Duration = z
   .union([z.string(), z.number().int().nonnegative()])
   .refine(isDuration, { message: 'expected a duration such as 40m, 2h, 30d, 29d23h59m59s or P30D' })
   .describe('A duration: 40m, 2h, 30d, 29d23h59m59s, 500ms, or ISO 8601 (P30D, PT40M)');
-export const Instant = z.string().refine(isInstant, { message: 'expected an ISO 8601 instant with a zone, such as 2026-01-05T09:00:00Z' })
+export const Instant = z
+  .string()
+  .refine(isInstant, { message: 'expected an ISO 8601 instant with a zone, such as 2026-01-05T09:00:00Z' })
   .describe('An ISO 8601 instant with a zone, e.g. 2026-01-05T09:00:00Z');
 /** A name given under `tenant.users` or `tenant.groups`. */
-export const Ref = z.string().min(1).describe('A user or group of the tenant, by the name given under tenant.users or tenant.groups');
+export const Ref = z
+  .string()
+  .min(1)
+  .describe('A user or group of the tenant, by the name given under tenant.users or tenant.groups');
 export const Refs = z.union([Ref, z.array(Ref).min(1)]).describe('One name or a list of names');
 export const Count = z
-  .union([z.number().int().nonnegative(), z.strictObject({ atLeast: z.number().int().nonnegative().optional(), atMost: z.number().int().nonnegative().optional() })])
+  .union([
+    z.number().int().nonnegative(),
+    z.strictObject({
+      atLeast: z.number().int().nonnegative().optional(),
+      atMost: z.number().int().nonnegative().optional(),
+    }),
+  ])
   .describe('An exact count, or {atLeast, atMost}');
 
 export const MEMBER_STATES = ['pending', 'active', 'suspended', 'forbidden', 'deleted'] as const;
-export const MEMBER_EVENTS = ['created', 'invitationSent', 'invitationAccepted', 'invitationRefused', 'updated', 'suspended', 'forbidden', 'restored', 'purged', 'deleted'] as const;
+export const MEMBER_EVENTS = [
+  'created',
+  'invitationSent',
+  'invitationAccepted',
+  'invitationRefused',
+  'updated',
+  'suspended',
+  'forbidden',
+  'restored',
+  'purged',
+  'deleted',
+] as const;
 const MemberState = z.enum([...MEMBER_STATES, 'none']).describe('A NordPass member state; none = never provisioned');
 
 const UserAttributes = z.strictObject({
-  userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, 'expected an address like ada@contoso.com').optional(),
+  userPrincipalName: z
+    .string()
+    .regex(/^[^@\s]+@[^@\s]+$/, 'expected an address like ada@contoso.com')
+    .optional(),
   displayName: z.string().min(1).optional(),
   givenName: z.string().min(1).optional(),
   surname: z.string().min(1).optional(),
@@ -66,16 +91,35 @@ export const MAX_GENERATED_USERS = 200_000;
 
 const Tenant = z.strictObject({
   domain: z.string().min(3).optional().describe('Domain of user principal names (default contoso.com)'),
-  users: z.record(z.string().regex(/^[A-Za-z][\w.-]*$/, 'user names are letters, digits, dots, dashes'), UserAttributes.nullable())
-    .optional().describe('Named users: name -> attributes; userPrincipalName defaults to name@domain'),
-  generate: z.union([
-    z.number().int().min(0).max(MAX_GENERATED_USERS),
-    z.strictObject({ count: z.number().int().min(0).max(MAX_GENERATED_USERS), group: z.string().min(1).optional().describe('Put them all in this new group') }),
-  ]).optional().describe('Generated realistic users (faker, from the seed)'),
-  groups: z.record(z.string().min(1), z.strictObject({
-    displayName: z.string().min(1).optional(),
-    members: z.array(Ref).optional().describe('Direct members: users or other groups (nested groups are not expanded by provisioning)'),
-  })).optional(),
+  users: z
+    .record(
+      z.string().regex(/^[A-Za-z][\w.-]*$/, 'user names are letters, digits, dots, dashes'),
+      UserAttributes.nullable(),
+    )
+    .optional()
+    .describe('Named users: name -> attributes; userPrincipalName defaults to name@domain'),
+  generate: z
+    .union([
+      z.number().int().min(0).max(MAX_GENERATED_USERS),
+      z.strictObject({
+        count: z.number().int().min(0).max(MAX_GENERATED_USERS),
+        group: z.string().min(1).optional().describe('Put them all in this new group'),
+      }),
+    ])
+    .optional()
+    .describe('Generated realistic users (faker, from the seed)'),
+  groups: z
+    .record(
+      z.string().min(1),
+      z.strictObject({
+        displayName: z.string().min(1).optional(),
+        members: z
+          .array(Ref)
+          .optional()
+          .describe('Direct members: users or other groups (nested groups are not expanded by provisioning)'),
+      }),
+    )
+    .optional(),
 });
 
 const NordPassSettings = z.strictObject({
@@ -88,20 +132,54 @@ const NordPassSettings = z.strictObject({
 });
 
 const Provisioning = z.strictObject({
-  scope: z.enum(['assigned', 'all']).optional().describe('"Sync only assigned users and groups" (assigned, default) or "Sync all users and groups"'),
-  mappings: z.enum(['nordpass', 'nonGallery']).optional().describe('NordPass gallery defaults (userName, active, externalId) or the full non-gallery set'),
-  targetActions: z.strictObject({ create: z.boolean().optional(), update: z.boolean().optional(), delete: z.boolean().optional() }).optional(),
+  scope: z
+    .enum(['assigned', 'all'])
+    .optional()
+    .describe('"Sync only assigned users and groups" (assigned, default) or "Sync all users and groups"'),
+  mappings: z
+    .enum(['nordpass', 'nonGallery'])
+    .optional()
+    .describe('NordPass gallery defaults (userName, active, externalId) or the full non-gallery set'),
+  targetActions: z
+    .strictObject({ create: z.boolean().optional(), update: z.boolean().optional(), delete: z.boolean().optional() })
+    .optional(),
   skipOutOfScopeDeletions: z.boolean().optional(),
-  deletionThreshold: z.number().int().nonnegative().nullable().optional().describe('Prevent accidental deletions: threshold (default 500); null turns it off'),
-  aadOptscim062020: z.boolean().optional().describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
-  groupProvisioning: z.boolean().optional().describe('"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default'),
+  deletionThreshold: z
+    .number()
+    .int()
+    .nonnegative()
+    .nullable()
+    .optional()
+    .describe('Prevent accidental deletions: threshold (default 500); null turns it off'),
+  aadOptscim062020: z
+    .boolean()
+    .optional()
+    .describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
+  groupProvisioning: z
+    .boolean()
+    .optional()
+    .describe(
+      '"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default',
+    ),
   unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
-  probeIdleCycles: z.boolean().optional().describe('Send the Test Connection probe on cycles with nothing to do (default off: an idle cycle sends nothing)'),
-  escrowThresholds: z.strictObject({ evaluateFrom: z.number().int().nonnegative(), proportion: z.number().min(0).max(1), total: z.number().int().nonnegative() }).partial().optional(),
+  probeIdleCycles: z
+    .boolean()
+    .optional()
+    .describe('Send the Test Connection probe on cycles with nothing to do (default off: an idle cycle sends nothing)'),
+  escrowThresholds: z
+    .strictObject({
+      evaluateFrom: z.number().int().nonnegative(),
+      proportion: z.number().min(0).max(1),
+      total: z.number().int().nonnegative(),
+    })
+    .partial()
+    .optional(),
 });
 
 const Limits = z.strictObject({
-  maxVirtualTime: Duration.optional().describe('Fail if the scenario advances the clock further than this (default 10 years)'),
+  maxVirtualTime: Duration.optional().describe(
+    'Fail if the scenario advances the clock further than this (default 10 years)',
+  ),
   maxSteps: z.number().int().min(1).optional(),
 });
 
@@ -115,50 +193,88 @@ const Fault = z.strictObject({
   unavailable: z.literal(true).optional().describe('Connection refused'),
   malformedBody: z.literal(true).optional(),
   method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']).optional(),
-  path: z.string().refine(isRegExp, { message: 'not a valid regular expression' }).optional().describe('Regular expression on the request path, e.g. /Users'),
+  path: z
+    .string()
+    .refine(isRegExp, { message: 'not a valid regular expression' })
+    .optional()
+    .describe('Regular expression on the request path, e.g. /Users'),
   for: Duration.optional().describe('How long (virtual time) from now; default until cleared'),
   count: z.number().int().min(1).optional().describe('Only the next N matching requests'),
 });
 
 const Expectation = z.strictObject({
   members: z.record(Ref, MemberState).optional().describe('The NordPass state of named users (their latest member)'),
-  memberCounts: z.partialRecord(z.enum(MEMBER_STATES), Count).optional().describe('How many NordPass members are in each state'),
-  timing: z.array(z.strictObject({
-    user: Ref,
-    event: z.enum(MEMBER_EVENTS).describe('The member event whose time is checked'),
-    after: z.enum(MEMBER_EVENTS).describe('The earlier event of the same member it is measured from'),
-    by: Duration.optional().describe('Exactly this long after'),
-    within: Duration.optional().describe('At most this long after'),
-  })).optional().describe('When a member event happened, measured from an earlier event of the same member: exactly (by) or at most (within)'),
-  outbox: z.array(z.strictObject({ to: Ref.optional(), count: Count.optional() })).optional().describe('Invitation emails sent'),
-  logs: z.array(z.strictObject({
-    user: Ref.optional(),
-    action: z.enum(['Create', 'Update', 'Disable', 'Delete', 'StagedDelete', 'Other']).optional(),
-    status: z.enum(['success', 'failure', 'skipped', 'warning']).optional(),
-    errorCode: z.string().optional(),
-    initiatedBy: z.enum(['system', 'onDemand']).optional(),
-    count: Count.optional().describe('Default: at least 1'),
-  })).optional().describe('Provisioning log entries'),
-  job: z.strictObject({
-    status: z.enum(['NotConfigured', 'NotRun', 'Active', 'Paused', 'Quarantine']).optional(),
-    quarantineReason: z.string().nullable().optional(),
-    escrows: Count.optional(),
-  }).optional().describe('The provisioning job as Graph shows it: status, quarantine reason, escrow count'),
-  requests: z.array(z.strictObject({
-    method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']).optional(),
-    path: z.string().optional().describe('Substring of the path after the Tenant URL, e.g. /Users/'),
-    body: z.string().optional().describe('Substring of the request body'),
-    status: z.number().int().optional(),
-    since: z.enum(['start', 'lastExpect']).optional().describe('Count requests since the scenario start (default) or the previous expect'),
-    count: Count.optional().describe('Default: at least 1'),
-  })).optional().describe('The HTTP exchanges the engine sent'),
-  directory: z.strictObject({
-    active: Refs.optional(),
-    deleted: Refs.optional().describe('In Deleted users (the recycle bin)'),
-    permanentlyDeleted: Refs.optional(),
-    recycleBin: Count.optional(),
-  }).optional().describe('The Entra directory'),
-  testConnection: z.strictObject({ result: z.enum(['success', 'failure']), errorCode: z.string().optional() }).optional()
+  memberCounts: z
+    .partialRecord(z.enum(MEMBER_STATES), Count)
+    .optional()
+    .describe('How many NordPass members are in each state'),
+  timing: z
+    .array(
+      z.strictObject({
+        user: Ref,
+        event: z.enum(MEMBER_EVENTS).describe('The member event whose time is checked'),
+        after: z.enum(MEMBER_EVENTS).describe('The earlier event of the same member it is measured from'),
+        by: Duration.optional().describe('Exactly this long after'),
+        within: Duration.optional().describe('At most this long after'),
+      }),
+    )
+    .optional()
+    .describe(
+      'When a member event happened, measured from an earlier event of the same member: exactly (by) or at most (within)',
+    ),
+  outbox: z
+    .array(z.strictObject({ to: Ref.optional(), count: Count.optional() }))
+    .optional()
+    .describe('Invitation emails sent'),
+  logs: z
+    .array(
+      z.strictObject({
+        user: Ref.optional(),
+        action: z.enum(['Create', 'Update', 'Disable', 'Delete', 'StagedDelete', 'Other']).optional(),
+        status: z.enum(['success', 'failure', 'skipped', 'warning']).optional(),
+        errorCode: z.string().optional(),
+        initiatedBy: z.enum(['system', 'onDemand']).optional(),
+        count: Count.optional().describe('Default: at least 1'),
+      }),
+    )
+    .optional()
+    .describe('Provisioning log entries'),
+  job: z
+    .strictObject({
+      status: z.enum(['NotConfigured', 'NotRun', 'Active', 'Paused', 'Quarantine']).optional(),
+      quarantineReason: z.string().nullable().optional(),
+      escrows: Count.optional(),
+    })
+    .optional()
+    .describe('The provisioning job as Graph shows it: status, quarantine reason, escrow count'),
+  requests: z
+    .array(
+      z.strictObject({
+        method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']).optional(),
+        path: z.string().optional().describe('Substring of the path after the Tenant URL, e.g. /Users/'),
+        body: z.string().optional().describe('Substring of the request body'),
+        status: z.number().int().optional(),
+        since: z
+          .enum(['start', 'lastExpect'])
+          .optional()
+          .describe('Count requests since the scenario start (default) or the previous expect'),
+        count: Count.optional().describe('Default: at least 1'),
+      }),
+    )
+    .optional()
+    .describe('The HTTP exchanges the engine sent'),
+  directory: z
+    .strictObject({
+      active: Refs.optional(),
+      deleted: Refs.optional().describe('In Deleted users (the recycle bin)'),
+      permanentlyDeleted: Refs.optional(),
+      recycleBin: Count.optional(),
+    })
+    .optional()
+    .describe('The Entra directory'),
+  testConnection: z
+    .strictObject({ result: z.enum(['success', 'failure']), errorCode: z.string().optional() })
+    .optional()
     .describe('The last Test Connection'),
 });
 
@@ -166,17 +282,27 @@ const Expectation = z.strictObject({
 export const STEPS = {
   assign: Refs.describe('Users and groups > Add user/group: assign users or groups to the NordPass app'),
   unassign: Refs.describe('Users and groups > Remove: remove users or groups from the NordPass app'),
-  getCredentials: NoArgs.describe('NordPass Admin Panel > Settings > User provisioning > Get Credentials (a new Secret Token; the old one stops working)'),
-  enterCredentials: z.strictObject({ tenantUrl: z.string().min(1).optional(), secretToken: z.string().min(1).optional() })
+  getCredentials: NoArgs.describe(
+    'NordPass Admin Panel > Settings > User provisioning > Get Credentials (a new Secret Token; the old one stops working)',
+  ),
+  enterCredentials: z
+    .strictObject({ tenantUrl: z.string().min(1).optional(), secretToken: z.string().min(1).optional() })
     .describe('Type admin credentials into Entra (default: those from the last Get Credentials)'),
-  testConnection: z.union([NoArgs, z.strictObject({ expect: z.enum(['success', 'failure']), errorCode: z.string().optional() })])
+  testConnection: z
+    .union([NoArgs, z.strictObject({ expect: z.enum(['success', 'failure']), errorCode: z.string().optional() })])
     .describe('Test Connection with the entered credentials'),
-  save: z.union([NoArgs, z.strictObject({ expect: z.enum(['saved', 'refused']) })]).describe('Save the provisioning settings (refused when Test Connection fails)'),
+  save: z
+    .union([NoArgs, z.strictObject({ expect: z.enum(['saved', 'refused']) })])
+    .describe('Save the provisioning settings (refused when Test Connection fails)'),
   start: NoArgs.describe('Start provisioning: the initial cycle at once, then every 40 minutes'),
   stop: NoArgs.describe('Stop provisioning (it picks up where it left off on start)'),
-  restart: z.union([NoArgs, z.strictObject({ full: z.boolean().optional() })]).describe('Restart provisioning: clears watermark, escrows and quarantine'),
+  restart: z
+    .union([NoArgs, z.strictObject({ full: z.boolean().optional() })])
+    .describe('Restart provisioning: clears watermark, escrows and quarantine'),
   allowDeletes: NoArgs.describe('"Allow deletes" on a job quarantined for too many deletes'),
-  provisionOnDemand: z.union([Ref, z.strictObject({ user: Ref, expect: z.enum(['done', 'refused']) })]).describe('Provision on demand: one user, now'),
+  provisionOnDemand: z
+    .union([Ref, z.strictObject({ user: Ref, expect: z.enum(['done', 'refused']) })])
+    .describe('Provision on demand: one user, now'),
   deleteUser: Refs.describe('Azure AD > Users > Delete user: to Deleted users for 30 days'),
   restoreUser: Refs.describe('Deleted users > Restore user'),
   deletePermanently: Refs.describe('Deleted users > Delete permanently'),
@@ -185,16 +311,22 @@ export const STEPS = {
   editUser: z.strictObject({ user: Ref, set: UserAttributes }).describe('Edit user attributes in the tenant'),
   addToGroup: z.strictObject({ group: Ref, members: Refs }).describe('Add members to a group'),
   removeFromGroup: z.strictObject({ group: Ref, members: Refs }).describe('Remove members from a group'),
-  acceptInvitation: z.union([Refs, z.strictObject({ user: Ref, expect: z.enum(['accepted', 'refused']) })])
+  acceptInvitation: z
+    .union([Refs, z.strictObject({ user: Ref, expect: z.enum(['accepted', 'refused']) })])
     .describe('The invitee completes NordPass registration (pending -> active)'),
   restoreMember: Refs.describe('NordPass Admin Panel: restore a suspended or forbidden member'),
   deleteMember: Refs.describe('NordPass Admin Panel: delete a member now'),
-  setRole: z.strictObject({ user: Ref, role: z.enum(['user', 'admin', 'owner']) }).describe('NordPass Admin Panel: change a member\'s role'),
+  setRole: z
+    .strictObject({ user: Ref, role: z.enum(['user', 'admin', 'owner']) })
+    .describe("NordPass Admin Panel: change a member's role"),
   advance: Duration.describe('Move the virtual clock forward; every timer on the way fires at its own instant'),
   advanceTo: Instant.describe('Move the virtual clock to an instant'),
-  untilIdle: z.union([NoArgs, z.strictObject({ limit: z.number().int().min(1).optional() })])
+  untilIdle: z
+    .union([NoArgs, z.strictObject({ limit: z.number().int().min(1).optional() })])
     .describe('Advance until nothing but provisioning cycles is scheduled (invitations, purges, recycle bin)'),
-  fault: Fault.describe('Make the SCIM app misbehave for the engine (status, 429, timeout, down) for a while or N requests'),
+  fault: Fault.describe(
+    'Make the SCIM app misbehave for the engine (status, 429, timeout, down) for a while or N requests',
+  ),
   clearFault: z.union([NoArgs, z.string().min(1)]).describe('Remove a fault by id, or all of them'),
   expect: Expectation.describe('Check the state of both sides'),
 } as const;
@@ -206,14 +338,19 @@ export type Expectation = z.infer<typeof Expectation>;
 
 /** One step: `{name: arguments}`, plus an optional `note` shown in reports. */
 export const Step = z.union(
-  STEP_NAMES.map((name) => z.strictObject({ [name]: STEPS[name], note: z.string().optional() } as Record<string, z.ZodType>)) as unknown as [z.ZodType, z.ZodType],
+  STEP_NAMES.map((name) =>
+    z.strictObject({ [name]: STEPS[name], note: z.string().optional() } as Record<string, z.ZodType>),
+  ) as unknown as [z.ZodType, z.ZodType],
 );
 
 /** The top level of a scenario file (steps validated one by one, for precise errors). */
 export const ScenarioHeader = z.strictObject({
   name: z.string().min(1).describe('The scenario, as a sentence'),
   description: z.string().optional(),
-  seed: z.union([z.string(), z.number()]).optional().describe('Decides every id and generated name (default: the file name)'),
+  seed: z
+    .union([z.string(), z.number()])
+    .optional()
+    .describe('Decides every id and generated name (default: the file name)'),
   start: Instant.optional().describe('Virtual start time (default 2026-01-05T09:00:00Z)'),
   nordpass: NordPassSettings.optional(),
   tenant: Tenant.optional(),
@@ -226,5 +363,7 @@ export type ScenarioHeaderData = z.infer<typeof ScenarioHeader>;
 
 /** The whole file, for the JSON Schema editors use (steps as the union of all step shapes, bare names allowed). */
 export const ScenarioFile = ScenarioHeader.extend({
-  steps: z.array(z.union([z.enum(STEP_NAMES.filter((n) => STEPS[n].safeParse(null).success) as [string, ...string[]]), Step])).min(1),
+  steps: z
+    .array(z.union([z.enum(STEP_NAMES.filter((n) => STEPS[n].safeParse(null).success) as [string, ...string[]]), Step]))
+    .min(1),
 });

@@ -6,7 +6,11 @@ import { idOf, memberOf, type World } from './world.ts';
 
 /** A step that did not do what the scenario said it would; the run stops with this message. */
 export class StepFailure extends Error {
-  constructor(message: string, readonly expected?: string, readonly actual?: string) {
+  constructor(
+    message: string,
+    readonly expected?: string,
+    readonly actual?: string,
+  ) {
     super(message);
     this.name = 'StepFailure';
   }
@@ -28,22 +32,39 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
       w.entered = { tenantUrl: withFlag(w, w.httpTarget.tenantUrl), secretToken: w.httpTarget.secretToken };
       return;
     }
-    const res = await w.nordpass.fetch(new Request('http://127.0.0.1:8080/admin/provisioning/credentials', { method: 'POST', headers: { Authorization: `Bearer ${w.adminToken}` } }));
+    const res = await w.nordpass.fetch(
+      new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${w.adminToken}` },
+      }),
+    );
     w.issued = (await res.json()) as { tenantUrl: string; secretToken: string };
     w.entered = { tenantUrl: withFlag(w, w.issued.tenantUrl), secretToken: w.issued.secretToken };
   },
   enterCredentials: (w, args) => {
     const issuedUrl = w.issued ? withFlag(w, w.issued.tenantUrl) : undefined;
-    w.entered = { tenantUrl: args.tenantUrl ?? issuedUrl ?? w.entered.tenantUrl, secretToken: args.secretToken ?? w.issued?.secretToken ?? w.entered.secretToken };
+    w.entered = {
+      tenantUrl: args.tenantUrl ?? issuedUrl ?? w.entered.tenantUrl,
+      secretToken: args.secretToken ?? w.issued?.secretToken ?? w.entered.secretToken,
+    };
   },
   testConnection: async (w, args) => {
     const { tenantUrl, secretToken } = requireEntered(w);
     w.lastTestConnection = await w.azure.job.testConnection(tenantUrl, secretToken);
     if (args) {
       const got = w.lastTestConnection.ok ? 'success' : 'failure';
-      if (got !== args.expect) throw new StepFailure(`Test Connection: expected ${args.expect}, got ${got}`, args.expect, `${got}${w.lastTestConnection.errorCode ? ` (${w.lastTestConnection.errorCode})` : ''}`);
+      if (got !== args.expect)
+        throw new StepFailure(
+          `Test Connection: expected ${args.expect}, got ${got}`,
+          args.expect,
+          `${got}${w.lastTestConnection.errorCode ? ` (${w.lastTestConnection.errorCode})` : ''}`,
+        );
       if (args.errorCode && w.lastTestConnection.errorCode !== args.errorCode) {
-        throw new StepFailure('Test Connection: wrong error code', args.errorCode, w.lastTestConnection.errorCode ?? 'none');
+        throw new StepFailure(
+          'Test Connection: wrong error code',
+          args.errorCode,
+          w.lastTestConnection.errorCode ?? 'none',
+        );
       }
     }
   },
@@ -51,10 +72,12 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     const { tenantUrl, secretToken } = requireEntered(w);
     try {
       await w.azure.job.saveCredentials(tenantUrl, secretToken);
-      if (args?.expect === 'refused') throw new StepFailure('Save: expected the credentials to be refused, but they were saved', 'refused', 'saved');
+      if (args?.expect === 'refused')
+        throw new StepFailure('Save: expected the credentials to be refused, but they were saved', 'refused', 'saved');
     } catch (error) {
       if (error instanceof StepFailure) throw error;
-      if (args?.expect !== 'refused') throw new StepFailure(`Save refused: ${(error as Error).message}`, 'saved', 'refused');
+      if (args?.expect !== 'refused')
+        throw new StepFailure(`Save refused: ${(error as Error).message}`, 'saved', 'refused');
     }
   },
   start: (w) => w.azure.job.start(),
@@ -66,9 +89,13 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     const expected = typeof args === 'string' ? 'done' : args.expect;
     try {
       await w.azure.job.provisionOnDemand(idOf(w, name));
-      if (expected === 'refused') throw new StepFailure(`Provision on demand of ${name} was expected to be refused`, 'refused', 'done');
+      if (expected === 'refused')
+        throw new StepFailure(`Provision on demand of ${name} was expected to be refused`, 'refused', 'done');
     } catch (error) {
-      if (error instanceof StepFailure || expected !== 'refused') throw error instanceof StepFailure ? error : new StepFailure(`Provision on demand of ${name} failed: ${(error as Error).message}`, 'done', 'refused');
+      if (error instanceof StepFailure || expected !== 'refused')
+        throw error instanceof StepFailure
+          ? error
+          : new StepFailure(`Provision on demand of ${name} failed: ${(error as Error).message}`, 'done', 'refused');
     }
   },
 
@@ -81,8 +108,10 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     const user = w.azure.directory.updateUser(idOf(w, args.user), args.set);
     w.upns.set(args.user, user.userPrincipalName);
   },
-  addToGroup: (w, args) => list(args.members).forEach((m) => w.azure.directory.addMember(idOf(w, args.group), idOf(w, m))),
-  removeFromGroup: (w, args) => list(args.members).forEach((m) => w.azure.directory.removeMember(idOf(w, args.group), idOf(w, m))),
+  addToGroup: (w, args) =>
+    list(args.members).forEach((m) => w.azure.directory.addMember(idOf(w, args.group), idOf(w, m))),
+  removeFromGroup: (w, args) =>
+    list(args.members).forEach((m) => w.azure.directory.removeMember(idOf(w, args.group), idOf(w, m))),
 
   acceptInvitation: (w, args) => {
     const one = typeof args === 'object' && !Array.isArray(args);
@@ -98,7 +127,12 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         outcome = 'refused';
         reason = (error as Error).message;
       }
-      if (outcome !== expected) throw new StepFailure(`${name} accepting the invitation: expected ${expected}, got ${outcome}${reason ? ` (${reason})` : ''}`, expected, outcome);
+      if (outcome !== expected)
+        throw new StepFailure(
+          `${name} accepting the invitation: expected ${expected}, got ${outcome}${reason ? ` (${reason})` : ''}`,
+          expected,
+          outcome,
+        );
     }
   },
   restoreMember: (w, refs) => list(refs).forEach((r) => w.nordpass.members.restore(requireMember(w, r), 'admin')),
@@ -113,10 +147,13 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     for (let i = 0; ; i++) {
       const next = w.clock.nextDueAt((label) => label !== 'provisioning cycle');
       if (next === undefined) return;
-      if (i >= limit) throw new StepFailure(`untilIdle: still busy after ${limit} steps (next timer at ${formatInstant(next)})`);
+      if (i >= limit)
+        throw new StepFailure(`untilIdle: still busy after ${limit} steps (next timer at ${formatInstant(next)})`);
       // The loader checks the virtual-time limit on advance steps only; untilIdle used to run past it unchecked.
       if (next > w.virtualTimeLimit.at) {
-        throw new StepFailure(`untilIdle: the next timer (${formatInstant(next)}) is past the scenario's virtual time limit of ${w.virtualTimeLimit.text} (limits.maxVirtualTime)`);
+        throw new StepFailure(
+          `untilIdle: the next timer (${formatInstant(next)}) is past the scenario's virtual time limit of ${w.virtualTimeLimit.text} (limits.maxVirtualTime)`,
+        );
       }
       await w.clock.advanceTo(next);
     }
@@ -124,15 +161,27 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
 
   fault: (w, f) => {
     const now = w.clock.now();
-    const effect = f.timeout ? { timeout: true as const } : f.unavailable ? { unavailable: true as const } : f.malformedBody ? { malformedBody: true as const }
-      : { status: f.status ?? 503, ...(f.retryAfter !== undefined ? { retryAfterSeconds: Math.ceil(parseDuration(f.retryAfter) / 1000) } : {}) };
+    const effect = f.timeout
+      ? { timeout: true as const }
+      : f.unavailable
+        ? { unavailable: true as const }
+        : f.malformedBody
+          ? { malformedBody: true as const }
+          : {
+              status: f.status ?? 503,
+              ...(f.retryAfter !== undefined
+                ? { retryAfterSeconds: Math.ceil(parseDuration(f.retryAfter) / 1000) }
+                : {}),
+            };
     w.azure.faults.inject({
       id: f.id ?? `fault${++faultCounter}`,
       effect,
       from: now,
       ...(f.for !== undefined ? { until: now + parseDuration(f.for) } : {}),
       ...(f.count !== undefined ? { count: f.count } : {}),
-      ...(f.method || f.path ? { match: { ...(f.method ? { method: f.method } : {}), ...(f.path ? { path: f.path } : {}) } } : {}),
+      ...(f.method || f.path
+        ? { match: { ...(f.method ? { method: f.method } : {}), ...(f.path ? { path: f.path } : {}) } }
+        : {}),
     });
   },
   clearFault: (w, id) => w.azure.faults.clear(id ?? undefined),
@@ -140,14 +189,18 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
 
 /** Steps and checks that look inside NordPass need the simulator in this process. */
 export function requireLocalNordPass(w: World, what: string): void {
-  if (w.httpTarget) throw new StepFailure(`${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); run without --http, or check the engine's requests and logs instead`);
+  if (w.httpTarget)
+    throw new StepFailure(
+      `${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); run without --http, or check the engine's requests and logs instead`,
+    );
 }
 
 const withFlag = (w: World, url: string) => (w.aadOptscim062020 ? `${url}?aadOptscim062020` : url);
 
 function requireEntered(w: World): { tenantUrl: string; secretToken: string } {
   const { tenantUrl, secretToken } = w.entered;
-  if (!tenantUrl || !secretToken) throw new StepFailure('no admin credentials entered: run "getCredentials" (NordPass) first, or "enterCredentials"');
+  if (!tenantUrl || !secretToken)
+    throw new StepFailure('no admin credentials entered: run "getCredentials" (NordPass) first, or "enterCredentials"');
   return { tenantUrl, secretToken };
 }
 
@@ -157,4 +210,3 @@ function requireMember(w: World, name: string) {
   if (!member) throw new StepFailure(`${name} has no NordPass member yet (not provisioned)`);
   return member;
 }
-

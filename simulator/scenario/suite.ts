@@ -19,7 +19,10 @@ export interface SuiteOptions extends RunOptions {
 }
 
 /** Loads every file; the valid ones filtered by --grep, the invalid ones with their messages. */
-export async function loadAll(files: string[], grep?: string): Promise<{ scenarios: Scenario[]; invalid: Array<{ file: string; message: string }> }> {
+export async function loadAll(
+  files: string[],
+  grep?: string,
+): Promise<{ scenarios: Scenario[]; invalid: Array<{ file: string; message: string }> }> {
   const pattern = grep ? new RegExp(grep, 'i') : undefined;
   const scenarios: Scenario[] = [];
   const invalid: Array<{ file: string; message: string }> = [];
@@ -69,36 +72,45 @@ export async function runSuite(files: string[], options: SuiteOptions = {}): Pro
 }
 
 /** A pool of workers, each taking the next scenario when it is free; --bail stops handing out work. */
-async function runOnWorkers(scenarios: Scenario[], count: number, options: SuiteOptions, finish: (i: number, r: ScenarioResult) => void): Promise<void> {
+async function runOnWorkers(
+  scenarios: Scenario[],
+  count: number,
+  options: SuiteOptions,
+  finish: (i: number, r: ScenarioResult) => void,
+): Promise<void> {
   let next = 0;
   let stop = false;
   const runOptions: RunOptions = {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
   };
-  const pool = Array.from({ length: count }, () => new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL('./worker.mjs', import.meta.url));
-    const feed = () => {
-      if (stop || next >= scenarios.length) {
-        void worker.terminate().then(() => resolve());
-        return;
-      }
-      const index = next++;
-      worker.postMessage({ index, scenario: scenarios[index], options: runOptions });
-    };
-    worker.on('message', (msg: { index: number; result?: ScenarioResult; error?: string }) => {
-      if (msg.error) {
-        stop = true;
-        void worker.terminate();
-        reject(new Error(`scenario ${scenarios[msg.index]?.file}: ${msg.error}`));
-        return;
-      }
-      finish(msg.index, msg.result!);
-      if (options.bail && !msg.result!.passed) stop = true;
-      feed();
-    });
-    worker.on('error', reject);
-    worker.once('online', feed);
-  }));
+  const pool = Array.from(
+    { length: count },
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const worker = new Worker(new URL('./worker.mjs', import.meta.url));
+        const feed = () => {
+          if (stop || next >= scenarios.length) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          const index = next++;
+          worker.postMessage({ index, scenario: scenarios[index], options: runOptions });
+        };
+        worker.on('message', (msg: { index: number; result?: ScenarioResult; error?: string }) => {
+          if (msg.error) {
+            stop = true;
+            void worker.terminate();
+            reject(new Error(`scenario ${scenarios[msg.index]?.file}: ${msg.error}`));
+            return;
+          }
+          finish(msg.index, msg.result!);
+          if (options.bail && !msg.result!.passed) stop = true;
+          feed();
+        });
+        worker.on('error', reject);
+        worker.once('online', feed);
+      }),
+  );
   await Promise.all(pool);
 }

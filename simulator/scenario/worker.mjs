@@ -10,6 +10,9 @@ parentPort.on('message', async ({ index, scenario, options }) => {
   try {
     parentPort.postMessage({ index, result: await runScenario(scenario, options) });
   } catch (error) {
-    parentPort.postMessage({ index, error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error) });
+    parentPort.postMessage({
+      index,
+      error: error instanceof Error ? `${error.message}\n${error.stack}` : String(error),
+    });
   }
 });

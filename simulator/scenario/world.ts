@@ -43,7 +43,12 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
   const clock = new Clock(scenario.start);
   const random = new Random(scenario.seed);
   const adminToken = 'scenario-admin-token';
-  const nordpass = createNordPass({ clock, random: random.fork('nordpass'), settings: scenario.nordpass ?? {}, adminToken });
+  const nordpass = createNordPass({
+    clock,
+    random: random.fork('nordpass'),
+    settings: scenario.nordpass ?? {},
+    adminToken,
+  });
   const p = scenario.provisioning ?? {};
   const azure = createAzure({
     clock,
@@ -58,14 +63,29 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
       groupProvisioning: p.groupProvisioning === true,
     },
     engine: {
-      ...(p.unavailableCyclesBeforeQuarantine ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine } : {}),
+      ...(p.unavailableCyclesBeforeQuarantine
+        ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine }
+        : {}),
       ...(p.probeIdleCycles !== undefined ? { probeIdleCycles: p.probeIdleCycles } : {}),
-      ...(p.escrowThresholds ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } } : {}),
+      ...(p.escrowThresholds
+        ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } }
+        : {}),
     },
   });
   const limit = scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
   const virtualTimeLimit = { at: clock.now() + parseDuration(limit), text: String(limit) };
-  const world: World = { clock, nordpass, azure, users: new Map(), groups: new Map(), upns: new Map(), entered: {}, adminToken, aadOptscim062020: p.aadOptscim062020 === true, virtualTimeLimit };
+  const world: World = {
+    clock,
+    nordpass,
+    azure,
+    users: new Map(),
+    groups: new Map(),
+    upns: new Map(),
+    entered: {},
+    adminToken,
+    aadOptscim062020: p.aadOptscim062020 === true,
+    virtualTimeLimit,
+  };
   if (options.httpTarget) {
     world.httpTarget = options.httpTarget;
     world.entered = { ...options.httpTarget };
@@ -79,7 +99,12 @@ function populateTenant(scenario: Scenario, world: World): void {
   const tenant = scenario.tenant ?? {};
   const domain = tenant.domain ?? 'contoso.com';
   for (const [name, attributes] of Object.entries(tenant.users ?? {})) {
-    const input = { userPrincipalName: `${name}@${domain}`, displayName: name, mailNickname: name, ...(attributes ?? {}) } as Partial<DirectoryUser> & { userPrincipalName: string };
+    const input = {
+      userPrincipalName: `${name}@${domain}`,
+      displayName: name,
+      mailNickname: name,
+      ...(attributes ?? {}),
+    } as Partial<DirectoryUser> & { userPrincipalName: string };
     const user = directory.addUser(input);
     world.users.set(name, user.id);
     world.upns.set(name, user.userPrincipalName);
@@ -96,7 +121,8 @@ function populateTenant(scenario: Scenario, world: World): void {
   const groups = Object.entries(tenant.groups ?? {});
   for (const [name, g] of groups) world.groups.set(name, directory.addGroup({ displayName: g.displayName ?? name }).id);
   for (const [name, g] of groups) {
-    for (const member of g.members ?? []) directory.addMember(world.groups.get(name)!, (world.users.get(member) ?? world.groups.get(member))!);
+    for (const member of g.members ?? [])
+      directory.addMember(world.groups.get(name)!, (world.users.get(member) ?? world.groups.get(member))!);
   }
 }
 

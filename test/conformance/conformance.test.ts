@@ -7,7 +7,11 @@ describe.skipIf(!peersAvailable())('SCIM conformance suites against scimsim serv
     it(run.name, async () => {
       const result = await runSuite(run.suite, run.options);
       expect(result.assertions).toBeGreaterThan(0);
-      expect(result.failures.map((f) => `${f.request}: ${f.assertion}`).filter((f) => !run.expectedFailures?.some((e) => f.startsWith(`${e}:`)))).toEqual([]);
+      expect(
+        result.failures
+          .map((f) => `${f.request}: ${f.assertion}`)
+          .filter((f) => !run.expectedFailures?.some((e) => f.startsWith(`${e}:`))),
+      ).toEqual([]);
       expect(result.failures.map((f) => f.request)).toEqual(run.expectedFailures ?? []);
     });
   }

@@ -17,8 +17,13 @@ export const peersAvailable = () => existsSync(MICROSOFT_COLLECTION) && existsSy
 /** The folders of the Microsoft collection that touch only /Users (Endpoint tests also asks for /Groups). */
 export const USER_FOLDERS = ['User tests', 'ComplexAttribute tests', 'User tests with garbage'];
 export const ALL_FOLDERS = [
-  'Endpoint tests', 'User tests', 'Group tests', 'ComplexAttribute tests',
-  'User tests with garbage', 'Group tests with garbage', 'Teardown garbage',
+  'Endpoint tests',
+  'User tests',
+  'Group tests',
+  'ComplexAttribute tests',
+  'User tests with garbage',
+  'Group tests with garbage',
+  'Teardown garbage',
 ];
 
 const TOKEN = 'conformance-token-0123456789';
@@ -49,7 +54,11 @@ export const CONFORMANCE_RUNS: ConformanceRun[] = [
     options: { folders: ['Endpoint tests'], settings: { patchSuccessStatus: 204 } },
     expectedFailures: ['Get empty Groups'],
   },
-  { name: 'Okta SPEC test, seeded, group provisioning on', suite: 'okta', options: { seedUser: true, settings: { groupProvisioning: true } } },
+  {
+    name: 'Okta SPEC test, seeded, group provisioning on',
+    suite: 'okta',
+    options: { seedUser: true, settings: { groupProvisioning: true } },
+  },
   {
     name: 'Okta SPEC test, seeded, defaults (group provisioning off)',
     suite: 'okta',
@@ -71,13 +80,30 @@ export async function runSuite(
   suite: 'microsoft' | 'okta',
   options: { folders?: string[]; settings?: NordPassSettingsInput; seedUser?: boolean } = {},
 ): Promise<SuiteResult> {
-  const server = await startServer({ host: '127.0.0.1', port: 0, scimToken: TOKEN, adminToken: ADMIN, seed: 'conformance', ...(options.settings ? { settings: options.settings } : {}) });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    scimToken: TOKEN,
+    adminToken: ADMIN,
+    seed: 'conformance',
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   try {
     if (options.seedUser) await seedOktaUser(server);
     const { port } = new URL(server.origin);
-    const envVar = suite === 'microsoft'
-      ? [['Protocol', 'http'], ['Server', '127.0.0.1'], ['Port', `:${port}`], ['Api', 'scim/v2'], ['token', TOKEN]]
-      : [['SCIMBaseURL', `${server.origin}/scim/v2`], ['auth', `Bearer ${TOKEN}`]];
+    const envVar =
+      suite === 'microsoft'
+        ? [
+            ['Protocol', 'http'],
+            ['Server', '127.0.0.1'],
+            ['Port', `:${port}`],
+            ['Api', 'scim/v2'],
+            ['token', TOKEN],
+          ]
+        : [
+            ['SCIMBaseURL', `${server.origin}/scim/v2`],
+            ['auth', `Bearer ${TOKEN}`],
+          ];
     const summary = await new Promise<newman.NewmanRunSummary>((resolve, reject) =>
       newman.run(
         {
@@ -92,7 +118,10 @@ export async function runSuite(
     );
     const stats = summary.run.stats;
     return {
-      suite: suite === 'microsoft' ? `Microsoft SCIMReferenceCode (${options.folders?.length ?? 'all'} folders)` : 'Okta SCIM 2.0 SPEC',
+      suite:
+        suite === 'microsoft'
+          ? `Microsoft SCIMReferenceCode (${options.folders?.length ?? 'all'} folders)`
+          : 'Okta SCIM 2.0 SPEC',
       assertions: stats.assertions.total ?? 0,
       failedAssertions: stats.assertions.failed ?? 0,
       requests: stats.requests.total ?? 0,

@@ -14,11 +14,20 @@ export type WorldOptions = Parameters<typeof world>[0];
  * contract tests pin the probe-per-cycle model (the `probeIdleCycles` setting) unless they say otherwise; the
  * default, where an idle cycle sends nothing, has its own tests in engine-cycles.test.ts.
  */
-export function tenantWith(upns: string[], options: WorldOptions & { assign?: boolean } = {}): { w: World; users: DirectoryUser[] } {
+export function tenantWith(
+  upns: string[],
+  options: WorldOptions & { assign?: boolean } = {},
+): { w: World; users: DirectoryUser[] } {
   const { assign = true, ...rest } = options;
   const engine = { probeIdleCycles: true, ...rest.azure?.engine };
   const w = world({ ...rest, azure: { ...rest.azure, engine } });
-  const users = upns.map((upn) => w.azure.directory.addUser({ userPrincipalName: upn, displayName: upn.split('@')[0]!, mailNickname: upn.split('@')[0]! }));
+  const users = upns.map((upn) =>
+    w.azure.directory.addUser({
+      userPrincipalName: upn,
+      displayName: upn.split('@')[0]!,
+      mailNickname: upn.split('@')[0]!,
+    }),
+  );
   if (assign) for (const u of users) w.azure.app.assign(u.id);
   return { w, users };
 }
@@ -31,15 +40,19 @@ export function recordFrom(w: World): () => Exchange[] {
 
 /** The exchanges that are not Test Connection probes (a filter on a random GUID). */
 export const work = (list: readonly Exchange[]) => list.filter((e) => !isProbe(e));
-export const isProbe = (e: Exchange) => e.method === 'GET' && /^\/Users\?filter=[\w.:\[\]"]+\+eq\+"[0-9a-f-]{36}"$/.test(e.path);
+export const isProbe = (e: Exchange) =>
+  e.method === 'GET' && /^\/Users\?filter=[\w.:\[\]"]+\+eq\+"[0-9a-f-]{36}"$/.test(e.path);
 export const byMethod = (list: readonly Exchange[], method: string) => list.filter((e) => e.method === method);
 
 /** The Operations of a PATCH exchange. */
 export function operations(e: Exchange): Array<{ op: string; path?: string; value?: unknown }> {
-  return (JSON.parse(e.requestBody!) as { Operations: Array<{ op: string; path?: string; value?: unknown }> }).Operations;
+  return (JSON.parse(e.requestBody!) as { Operations: Array<{ op: string; path?: string; value?: unknown }> })
+    .Operations;
 }
 
 /** "Method path" lines, for readable toEqual assertions; target ids become {id}, probe GUIDs {guid}. */
 export function lines(list: readonly Exchange[]): string[] {
-  return list.map((e) => `${e.method} ${e.path.replace(/"[0-9a-f-]{36}"/, '"{guid}"').replace(/\/Users\/[^?]+$/, '/Users/{id}')}`);
+  return list.map(
+    (e) => `${e.method} ${e.path.replace(/"[0-9a-f-]{36}"/, '"{guid}"').replace(/\/Users\/[^?]+$/, '/Users/{id}')}`,
+  );
 }

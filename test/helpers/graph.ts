@@ -27,11 +27,20 @@ export function graphWorld(options: Parameters<typeof world>[0] = {}) {
     if (init.token !== null) headers.Authorization = `Bearer ${init.token ?? ADMIN}`;
     const payload = init.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await root.request(path.startsWith('http') ? path : `${BASE}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const res = await root.request(path.startsWith('http') ? path : `${BASE}${path}`, {
+      method,
+      headers,
+      ...(payload !== undefined ? { body: payload } : {}),
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as Body };
   };
   const sp = w.azure.app.servicePrincipalId;
-  const assign = (principalId: string) => call('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp, appRoleId: DEFAULT_ROLE });
+  const assign = (principalId: string) =>
+    call('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, {
+      principalId,
+      resourceId: sp,
+      appRoleId: DEFAULT_ROLE,
+    });
   return { ...w, root, call, sp, assign };
 }

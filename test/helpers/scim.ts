@@ -23,5 +23,7 @@ export interface IdpFixture {
 
 /** A fixture of test/fixtures/elimity-idp-fixtures, e.g. `azuread/update_user.json`. */
 export function idpFixture(name: string): IdpFixture {
-  return JSON.parse(readFileSync(new URL(`../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8')) as IdpFixture;
+  return JSON.parse(
+    readFileSync(new URL(`../fixtures/elimity-idp-fixtures/${name}`, import.meta.url), 'utf8'),
+  ) as IdpFixture;
 }

@@ -16,7 +16,11 @@ export interface Served {
 
 /** Starts `scimsim serve --port 0` with fixed tokens; resolves once it prints its banner. */
 export async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN, ...args],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
@@ -53,7 +57,10 @@ export function run(args: string[]): Promise<{ code: number | null; out: string 
 export function call(origin: string, method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${origin}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }

@@ -17,13 +17,29 @@ export interface World {
   member: (userName: string) => ReturnType<NordPass['members']['find']>;
 }
 
-export function world(options: { nordpass?: NordPassSettingsInput; azure?: Partial<Omit<AzureOptions, 'clock' | 'random' | 'transport'>>; seed?: string } = {}): World {
+export function world(
+  options: {
+    nordpass?: NordPassSettingsInput;
+    azure?: Partial<Omit<AzureOptions, 'clock' | 'random' | 'transport'>>;
+    seed?: string;
+  } = {},
+): World {
   const clock = new Clock('2026-01-05T09:00:00Z');
   const random = new Random(options.seed ?? 'world');
-  const np = createNordPass({ clock, random: random.fork('nordpass'), ...(options.nordpass ? { settings: options.nordpass } : {}), adminToken: 'admin-token-123456' });
+  const np = createNordPass({
+    clock,
+    random: random.fork('nordpass'),
+    ...(options.nordpass ? { settings: options.nordpass } : {}),
+    adminToken: 'admin-token-123456',
+  });
   const azure = createAzure({ clock, random: random.fork('azure'), transport: np.fetch, ...options.azure });
   const credentials = async () => {
-    const res = await np.fetch(new Request('http://127.0.0.1:8080/admin/provisioning/credentials', { method: 'POST', headers: { Authorization: 'Bearer admin-token-123456' } }));
+    const res = await np.fetch(
+      new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
+        method: 'POST',
+        headers: { Authorization: 'Bearer admin-token-123456' },
+      }),
+    );
     return (await res.json()) as { tenantUrl: string; secretToken: string };
   };
   const member = (userName: string) => {

@@ -68,7 +68,15 @@ describe('Directory users', () => {
       accountEnabled: false,
       createdDateTime: T0 - DAY,
     });
-    expect(user).toMatchObject({ id: 'fixed-id', userPrincipalName: 'Megan.Bowen@Contoso.com', mail: 'megan@contoso.com', mailNickname: 'Megan.Bowen', accountEnabled: false, createdDateTime: T0 - DAY, employeeId: 'E42' });
+    expect(user).toMatchObject({
+      id: 'fixed-id',
+      userPrincipalName: 'Megan.Bowen@Contoso.com',
+      mail: 'megan@contoso.com',
+      mailNickname: 'Megan.Bowen',
+      accountEnabled: false,
+      createdDateTime: T0 - DAY,
+      employeeId: 'E42',
+    });
     expect(Object.isFrozen(user)).toBe(true);
     expect(() => {
       (user as { displayName: string }).displayName = 'hacked';
@@ -98,20 +106,56 @@ describe('Directory users', () => {
     directory.addUser({ userPrincipalName: 'taken@contoso.com' });
     const before = directory.seq;
     expectError(() => directory.addUser({ userPrincipalName: '' }), 'invalid', /userPrincipalName is required/);
-    expectError(() => directory.addUser({ userPrincipalName: 'no-at-sign' }), 'invalid', /userPrincipalName "no-at-sign" must look like alias@domain/);
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'no-at-sign' }),
+      'invalid',
+      /userPrincipalName "no-at-sign" must look like alias@domain/,
+    );
     expectError(() => directory.addUser({ userPrincipalName: 'a@b@c.com' }), 'invalid', /userPrincipalName/);
     expectError(() => directory.addUser({ userPrincipalName: '@contoso.com' }), 'invalid', /userPrincipalName/);
     expectError(() => directory.addUser({ userPrincipalName: 'alias@' }), 'invalid', /userPrincipalName/);
     expectError(() => directory.addUser({ userPrincipalName: 'a b@contoso.com' }), 'invalid', /no spaces/);
-    expectError(() => directory.addUser({ userPrincipalName: 'TAKEN@contoso.com' }), 'conflict', /userPrincipalName TAKEN@contoso.com is already taken/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', displayName: '' }), 'invalid', /displayName must be a non-empty string/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', accountEnabled: 'yes' as unknown as boolean }), 'invalid', /accountEnabled must be true or false/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', deletedDateTime: T0 }), 'invalid', /deletedDateTime/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', createdDateTime: T0 + 1 }), 'invalid', /createdDateTime/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', city: 'Oslo' } as never), 'invalid', /unknown user attribute "city"/);
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'TAKEN@contoso.com' }),
+      'conflict',
+      /userPrincipalName TAKEN@contoso.com is already taken/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', displayName: '' }),
+      'invalid',
+      /displayName must be a non-empty string/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', accountEnabled: 'yes' as unknown as boolean }),
+      'invalid',
+      /accountEnabled must be true or false/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', deletedDateTime: T0 }),
+      'invalid',
+      /deletedDateTime/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', createdDateTime: T0 + 1 }),
+      'invalid',
+      /createdDateTime/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', city: 'Oslo' } as never),
+      'invalid',
+      /unknown user attribute "city"/,
+    );
     const existing = [...directory.users()][0]!;
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', id: existing.id }), 'conflict', /id .* already used/);
-    expectError(() => directory.addUser({ userPrincipalName: 'x@contoso.com', id: '' }), 'invalid', /id must be a non-empty string/);
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', id: existing.id }),
+      'conflict',
+      /id .* already used/,
+    );
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'x@contoso.com', id: '' }),
+      'invalid',
+      /id must be a non-empty string/,
+    );
     expect(directory.seq).toBe(before);
     expect(directory.userCount()).toBe(1);
     expect(directory.userByUpn('x@contoso.com')).toBeUndefined();
@@ -121,7 +165,11 @@ describe('Directory users', () => {
     const { directory } = setup();
     const user = directory.addUser({ userPrincipalName: 'gone@contoso.com' });
     directory.deleteUser(user.id);
-    expectError(() => directory.addUser({ userPrincipalName: 'Gone@contoso.com' }), 'conflict', /taken by a user in Deleted users/);
+    expectError(
+      () => directory.addUser({ userPrincipalName: 'Gone@contoso.com' }),
+      'conflict',
+      /taken by a user in Deleted users/,
+    );
   });
 });
 
@@ -130,7 +178,11 @@ describe('Directory.updateUser', () => {
     const { clock, directory } = setup();
     const user = directory.addUser({ userPrincipalName: 'lee@contoso.com', jobTitle: 'Engineer' });
     const updated = directory.updateUser(user.id, { jobTitle: 'Lead Engineer', department: 'Engineering' });
-    expect(updated).toMatchObject({ jobTitle: 'Lead Engineer', department: 'Engineering', userPrincipalName: 'lee@contoso.com' });
+    expect(updated).toMatchObject({
+      jobTitle: 'Lead Engineer',
+      department: 'Engineering',
+      userPrincipalName: 'lee@contoso.com',
+    });
     expect(user.jobTitle).toBe('Engineer');
     expect(directory.user(user.id)).toBe(updated);
     expect(directory.changesSince(1)).toEqual([{ seq: 2, at: clock.now(), kind: 'userUpdated', objectId: user.id }]);
@@ -149,8 +201,16 @@ describe('Directory.updateUser', () => {
     const user = directory.addUser({ userPrincipalName: 'c@contoso.com', jobTitle: 'Engineer' });
     const cleared = directory.updateUser(user.id, { jobTitle: undefined });
     expect('jobTitle' in cleared).toBe(false);
-    expectError(() => directory.updateUser(user.id, { displayName: undefined }), 'invalid', /displayName is required and cannot be cleared/);
-    expectError(() => directory.updateUser(user.id, { mailNickname: '  ' }), 'invalid', /mailNickname must be a non-empty string/);
+    expectError(
+      () => directory.updateUser(user.id, { displayName: undefined }),
+      'invalid',
+      /displayName is required and cannot be cleared/,
+    );
+    expectError(
+      () => directory.updateUser(user.id, { mailNickname: '  ' }),
+      'invalid',
+      /mailNickname must be a non-empty string/,
+    );
   });
 
   it('moves the UPN index on a rename and keeps UPNs unique', () => {
@@ -165,8 +225,16 @@ describe('Directory.updateUser', () => {
     expect(recased.userPrincipalName).toBe('A.New@contoso.com');
     expect(directory.changesSince(2).map((c) => c.kind)).toEqual(['userUpdated', 'userUpdated']);
     const seq = directory.seq;
-    expectError(() => directory.updateUser(a.id, { userPrincipalName: 'B@contoso.com' }), 'conflict', /userPrincipalName B@contoso.com is already taken by user/);
-    expectError(() => directory.updateUser(a.id, { userPrincipalName: 'broken' }), 'invalid', /userPrincipalName "broken"/);
+    expectError(
+      () => directory.updateUser(a.id, { userPrincipalName: 'B@contoso.com' }),
+      'conflict',
+      /userPrincipalName B@contoso.com is already taken by user/,
+    );
+    expectError(
+      () => directory.updateUser(a.id, { userPrincipalName: 'broken' }),
+      'invalid',
+      /userPrincipalName "broken"/,
+    );
     expect(directory.seq).toBe(seq);
     expect(directory.user(a.id)).toBe(recased);
   });
@@ -175,10 +243,18 @@ describe('Directory.updateUser', () => {
     const { directory } = setup();
     const user = directory.addUser({ userPrincipalName: 'r@contoso.com' });
     expectError(() => directory.updateUser(user.id, { id: 'other' } as never), 'invalid', /id is read-only/);
-    expectError(() => directory.updateUser(user.id, { createdDateTime: 1 } as never), 'invalid', /createdDateTime is read-only/);
+    expectError(
+      () => directory.updateUser(user.id, { createdDateTime: 1 } as never),
+      'invalid',
+      /createdDateTime is read-only/,
+    );
     expectError(() => directory.updateUser('missing-id', { jobTitle: 'x' }), 'notFound', /no user with id missing-id/);
     directory.deleteUser(user.id);
-    expectError(() => directory.updateUser(user.id, { jobTitle: 'x' }), 'invalid', /in Deleted users \(restore it first\)/);
+    expectError(
+      () => directory.updateUser(user.id, { jobTitle: 'x' }),
+      'invalid',
+      /in Deleted users \(restore it first\)/,
+    );
   });
 
   it('blocks and unblocks sign-in through accountEnabled', () => {
@@ -226,7 +302,9 @@ describe('Directory recycle bin', () => {
     expect(directory.user(user.id)).toBeUndefined();
     expect(directory.isHardDeleted(user.id)).toBe(true);
     expect(directory.userByUpn('p@contoso.com')).toBeUndefined();
-    expect(directory.changesSince(2)).toEqual([{ seq: 3, at: deletedAt + WINDOW, kind: 'userHardDeleted', objectId: user.id }]);
+    expect(directory.changesSince(2)).toEqual([
+      { seq: 3, at: deletedAt + WINDOW, kind: 'userHardDeleted', objectId: user.id },
+    ]);
   });
 
   it('honours a configured window', async () => {
@@ -236,7 +314,11 @@ describe('Directory recycle bin', () => {
     await clock.advance('1d');
     expect(directory.isHardDeleted(user.id)).toBe(true);
     expectError(() => new Directory(clock, new Random(1), { recycleBinWindowMs: 0 }), 'invalid', /recycleBinWindowMs/);
-    expectError(() => new Directory(clock, new Random(1), { recycleBinWindowMs: 1.5 }), 'invalid', /recycleBinWindowMs/);
+    expectError(
+      () => new Directory(clock, new Random(1), { recycleBinWindowMs: 1.5 }),
+      'invalid',
+      /recycleBinWindowMs/,
+    );
   });
 
   it('restores inside the window and cancels the permanent deletion', async () => {
@@ -276,7 +358,11 @@ describe('Directory recycle bin', () => {
     directory.deleteUserPermanently(user.id);
     expect(directory.group(all.id)!.memberIds).toEqual([]);
     expect(directory.groupsOfMember(user.id)).toEqual([]);
-    expect(directory.changesSince(before).map((c) => c.kind)).toEqual(['userHardDeleted', 'memberRemoved', 'memberRemoved']);
+    expect(directory.changesSince(before).map((c) => c.kind)).toEqual([
+      'userHardDeleted',
+      'memberRemoved',
+      'memberRemoved',
+    ]);
   });
 
   it('cannot restore after the permanent deletion, nor a live or unknown user', async () => {
@@ -295,13 +381,17 @@ describe('Directory recycle bin', () => {
     const user = directory.addUser({ userPrincipalName: 'edge@contoso.com' });
     let outcome: unknown;
     // Scheduled before the deletion, so at the same instant it runs before the purge timer.
-    clock.schedule(T0 + WINDOW, () => {
-      try {
-        directory.restoreUser(user.id);
-      } catch (error) {
-        outcome = error;
-      }
-    }, 'restore at the deadline');
+    clock.schedule(
+      T0 + WINDOW,
+      () => {
+        try {
+          directory.restoreUser(user.id);
+        } catch (error) {
+          outcome = error;
+        }
+      },
+      'restore at the deadline',
+    );
     directory.deleteUser(user.id);
     await clock.advance('30d');
     expect(outcome).toBeInstanceOf(DirectoryError);
@@ -319,7 +409,9 @@ describe('Directory recycle bin', () => {
     expect(directory.isHardDeleted(user.id)).toBe(true);
     expect(directory.deletedUser(user.id)).toBeUndefined();
     expect(clock.pending).toBe(0);
-    expect(directory.changesSince(2)).toEqual([{ seq: 3, at: T0 + 2 * DAY + 3_600_000, kind: 'userHardDeleted', objectId: user.id }]);
+    expect(directory.changesSince(2)).toEqual([
+      { seq: 3, at: T0 + 2 * DAY + 3_600_000, kind: 'userHardDeleted', objectId: user.id },
+    ]);
     const again = directory.addUser({ userPrincipalName: 'NOW@contoso.com' });
     expect(again.id).not.toBe(user.id);
     await clock.advance('60d');
@@ -353,8 +445,21 @@ describe('Directory groups', () => {
   it('adds groups with defaults and finds them by id and name', () => {
     const { directory } = setup();
     const group = directory.addGroup({ displayName: 'NordPass Users', description: 'Assigned to NordPass' });
-    expect(group).toEqual({ id: group.id, displayName: 'NordPass Users', description: 'Assigned to NordPass', securityEnabled: true, mailEnabled: false, createdDateTime: T0, memberIds: [] });
-    const mail = directory.addGroup({ displayName: 'Newsletter', securityEnabled: false, mailEnabled: true, id: 'g-fixed' });
+    expect(group).toEqual({
+      id: group.id,
+      displayName: 'NordPass Users',
+      description: 'Assigned to NordPass',
+      securityEnabled: true,
+      mailEnabled: false,
+      createdDateTime: T0,
+      memberIds: [],
+    });
+    const mail = directory.addGroup({
+      displayName: 'Newsletter',
+      securityEnabled: false,
+      mailEnabled: true,
+      id: 'g-fixed',
+    });
     expect(mail).toMatchObject({ id: 'g-fixed', securityEnabled: false, mailEnabled: true });
     expect(directory.group(group.id)).toBe(group);
     expect(directory.groupByName('nordpass users')).toBe(group);
@@ -377,8 +482,16 @@ describe('Directory groups', () => {
     const group = directory.addGroup({ displayName: 'G' });
     expectError(() => directory.addGroup({ displayName: '' }), 'invalid', /displayName must be a non-empty string/);
     expectError(() => directory.addGroup({} as never), 'invalid', /displayName is required/);
-    expectError(() => directory.addGroup({ displayName: 'X', securityEnabled: 'true' as never }), 'invalid', /securityEnabled must be true or false/);
-    expectError(() => directory.addGroup({ displayName: 'X', owners: [] } as never), 'invalid', /unknown group attribute "owners"/);
+    expectError(
+      () => directory.addGroup({ displayName: 'X', securityEnabled: 'true' as never }),
+      'invalid',
+      /securityEnabled must be true or false/,
+    );
+    expectError(
+      () => directory.addGroup({ displayName: 'X', owners: [] } as never),
+      'invalid',
+      /unknown group attribute "owners"/,
+    );
     expectError(() => directory.addGroup({ displayName: 'X', id: group.id }), 'conflict', /already used/);
     expect(directory.seq).toBe(1);
   });
@@ -387,14 +500,24 @@ describe('Directory groups', () => {
     const { directory } = setup();
     const group = directory.addGroup({ displayName: 'Old', description: 'd' });
     const renamed = directory.updateGroup(group.id, { displayName: 'New', description: undefined, mailEnabled: true });
-    expect(renamed).toEqual({ ...group, displayName: 'New', description: undefined, mailEnabled: true, memberIds: [] } as never);
+    expect(renamed).toEqual({
+      ...group,
+      displayName: 'New',
+      description: undefined,
+      mailEnabled: true,
+      memberIds: [],
+    } as never);
     expect('description' in renamed).toBe(false);
     expect(group.displayName).toBe('Old');
     expect(directory.groupByName('old')).toBeUndefined();
     expect(directory.groupByName('new')).toBe(renamed);
     expect(directory.updateGroup(group.id, { displayName: 'New' })).toBe(renamed);
     expect(kinds(directory.changesSince(0))).toEqual(['groupCreated', 'groupUpdated']);
-    expectError(() => directory.updateGroup(group.id, { displayName: undefined }), 'invalid', /displayName is required/);
+    expectError(
+      () => directory.updateGroup(group.id, { displayName: undefined }),
+      'invalid',
+      /displayName is required/,
+    );
     expectError(() => directory.updateGroup(group.id, { id: 'x' } as never), 'invalid', /id is read-only/);
     expectError(() => directory.updateGroup('nope', { displayName: 'x' }), 'notFound', /no group with id nope/);
   });
@@ -455,11 +578,17 @@ describe('Directory groups', () => {
     directory.removeMember(group.id, a!.id);
     expect(directory.group(group.id)!.memberIds).toEqual([b!.id]);
     expect(directory.groupsOfMember(a!.id)).toEqual([]);
-    expect(directory.changesSince(directory.seq - 1)).toEqual([{ seq: directory.seq, at: T0, kind: 'memberRemoved', objectId: a!.id, groupId: group.id }]);
+    expect(directory.changesSince(directory.seq - 1)).toEqual([
+      { seq: directory.seq, at: T0, kind: 'memberRemoved', objectId: a!.id, groupId: group.id },
+    ]);
     directory.addMember(group.id, a!.id);
     expect(directory.group(group.id)!.memberIds).toEqual([b!.id, a!.id]);
     const seq = directory.seq;
-    expectError(() => directory.removeMember(group.id, 'stranger'), 'notFound', /stranger is not a direct member of group/);
+    expectError(
+      () => directory.removeMember(group.id, 'stranger'),
+      'notFound',
+      /stranger is not a direct member of group/,
+    );
     expectError(() => directory.removeMember('no-group', a!.id), 'notFound', /no group with id no-group/);
     expect(directory.seq).toBe(seq);
   });
@@ -532,7 +661,11 @@ describe('Directory change feed', () => {
   it('refuses a watermark that is negative, fractional or from the future', () => {
     const { directory } = setup();
     directory.addUser({ userPrincipalName: 'a@contoso.com' });
-    expectError(() => directory.changesSince(-1), 'invalid', /seq must be a whole number from 0 to the latest seq 1, got -1/);
+    expectError(
+      () => directory.changesSince(-1),
+      'invalid',
+      /seq must be a whole number from 0 to the latest seq 1, got -1/,
+    );
     expectError(() => directory.changesSince(0.5), 'invalid', /seq/);
     expectError(() => directory.changesSince(2), 'invalid', /got 2/);
   });
@@ -547,7 +680,10 @@ describe('Directory change feed', () => {
     directory.deleteUser(user.id);
     unsubscribe();
     directory.restoreUser(user.id);
-    expect(seen).toEqual([['userCreated', false], ['userSoftDeleted', true]]);
+    expect(seen).toEqual([
+      ['userCreated', false],
+      ['userSoftDeleted', true],
+    ]);
   });
 
   it('delivers changes made by a listener after the current one, in seq order to everyone', () => {
@@ -641,7 +777,11 @@ describe('Directory.generateUsers', () => {
   it('refuses counts outside 0..1,000,000 and bad domains', () => {
     const { directory } = setup();
     expect(directory.generateUsers(0)).toEqual([]);
-    expectError(() => directory.generateUsers(1_000_001), 'invalid', /count must be a whole number from 0 to 1,000,000, got 1000001/);
+    expectError(
+      () => directory.generateUsers(1_000_001),
+      'invalid',
+      /count must be a whole number from 0 to 1,000,000, got 1000001/,
+    );
     expectError(() => directory.generateUsers(-1), 'invalid', /count/);
     expectError(() => directory.generateUsers(2.5), 'invalid', /count/);
     expectError(() => directory.generateUsers(1, { domain: 'a@b.com' }), 'invalid', /domain "a@b.com"|domain/);

@@ -25,7 +25,11 @@ describe('cycles', () => {
     w.azure.job.stop();
     expect(w.azure.job.status().code).toBe('Paused');
     expect(w.azure.job.status().nextCycleAt).toBeNull();
-    const carol = w.azure.directory.addUser({ userPrincipalName: 'carol@contoso.com', mailNickname: 'carol', displayName: 'Carol' });
+    const carol = w.azure.directory.addUser({
+      userPrincipalName: 'carol@contoso.com',
+      mailNickname: 'carol',
+      displayName: 'Carol',
+    });
     w.azure.app.assign(carol.id);
     w.azure.app.unassign(users[1]!.id);
     const sent = recordFrom(w);
@@ -35,12 +39,19 @@ describe('cycles', () => {
     const resumedAt = w.clock.now();
     await w.azure.job.start();
     expect(w.azure.job.cycles.at(-1)!.kind).toBe('incremental');
-    expect(lines(work(sent()))).toEqual(['GET /Users?filter=userName+eq+"carol@contoso.com"', 'POST /Users', 'PATCH /Users/{id}']);
+    expect(lines(work(sent()))).toEqual([
+      'GET /Users?filter=userName+eq+"carol@contoso.com"',
+      'POST /Users',
+      'PATCH /Users/{id}',
+    ]);
     expect(w.memberStatus('carol@contoso.com')).toBe('pending');
     expect(w.memberStatus('bob@contoso.com')).toBe('forbidden');
     // Ada did not change: not looked at.
     expect(w.azure.logs.query({ userId: users[0]!.id })).toHaveLength(1);
-    expect(w.azure.job.status()).toMatchObject({ code: 'Active', nextCycleAt: new Date(resumedAt + 40 * MIN).toISOString() });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Active',
+      nextCycleAt: new Date(resumedAt + 40 * MIN).toISOString(),
+    });
   });
 
   it('Stop while idle is harmless, and Stop before Start leaves the job NotRun', async () => {
@@ -53,12 +64,19 @@ describe('cycles', () => {
     expect(w.azure.job.cycles).toEqual([]);
   });
 
-  it('the watermark: with 20,000 idle assigned users, an idle incremental cycle sends nothing, and a change costs only its own requests', { timeout: 60_000 }, async () => {
+  it('the watermark: with 20,000 idle assigned users, an idle incremental cycle sends nothing, and a change costs only its own requests', {
+    timeout: 60_000,
+  }, async () => {
     const w = world({ azure: { exchangeLimit: 1_000 } });
     const users = w.azure.directory.generateUsers(20_000);
     for (const u of users) w.azure.app.assign(u.id);
     await w.connect();
-    expect(w.azure.job.cycles[0]).toMatchObject({ kind: 'initial', countEntitled: 20_000, countExported: 20_000, state: 'Succeeded' });
+    expect(w.azure.job.cycles[0]).toMatchObject({
+      kind: 'initial',
+      countEntitled: 20_000,
+      countExported: 20_000,
+      state: 'Succeeded',
+    });
     // Per cycle: count the exchanges between one cycle and the next.
     const counts: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -79,7 +97,11 @@ describe('cycles', () => {
     const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com', 'carol@contoso.com']);
     await w.connect();
     w.azure.faults.inject({ id: 'down', match: { method: 'POST' }, effect: { status: 500 } });
-    const dave = w.azure.directory.addUser({ userPrincipalName: 'dave@contoso.com', mailNickname: 'dave', displayName: 'Dave' });
+    const dave = w.azure.directory.addUser({
+      userPrincipalName: 'dave@contoso.com',
+      mailNickname: 'dave',
+      displayName: 'Dave',
+    });
     w.azure.app.assign(dave.id);
     await w.clock.advance('40m');
     expect(w.azure.job.escrows.size).toBe(1);
@@ -104,8 +126,12 @@ describe('cycles', () => {
     await w.connect();
     const sent = recordFrom(w);
     await w.azure.job.restart({ full: true });
-    expect(lines(work(sent()))).toEqual(['GET /Users?filter=userName+eq+"ada@contoso.com"', 'GET /Users?filter=userName+eq+"bob@contoso.com"']);
-    for (const u of users) expect(w.azure.logs.query({ userId: u.id }).at(-1)).toMatchObject({ action: 'Other', matching: 'adopted' });
+    expect(lines(work(sent()))).toEqual([
+      'GET /Users?filter=userName+eq+"ada@contoso.com"',
+      'GET /Users?filter=userName+eq+"bob@contoso.com"',
+    ]);
+    for (const u of users)
+      expect(w.azure.logs.query({ userId: u.id }).at(-1)).toMatchObject({ action: 'Other', matching: 'adopted' });
     expect(w.np.store.allMembers()).toHaveLength(2);
   });
 
@@ -147,8 +173,16 @@ describe('idle cycles (the default: probeIdleCycles off)', () => {
     expect(w.azure.job.status().code).toBe('Active');
     w.azure.directory.updateUser(ada.id, { displayName: 'Ada L.' });
     await w.clock.advance('40m');
-    expect(w.azure.job.status()).toMatchObject({ code: 'Quarantine', quarantine: { reason: 'EncounteredQuarantineException' } });
-    expect(w.azure.exchanges.all().slice(before - w.azure.exchanges.total).map((x) => x.status)).toEqual([401]);
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Quarantine',
+      quarantine: { reason: 'EncounteredQuarantineException' },
+    });
+    expect(
+      w.azure.exchanges
+        .all()
+        .slice(before - w.azure.exchanges.total)
+        .map((x) => x.status),
+    ).toEqual([401]);
   });
 
   it('with probeIdleCycles on, every cycle starts with the probe', async () => {

@@ -11,7 +11,11 @@ describe('accidental deletions', () => {
     await w.connect();
     for (const u of users.slice(0, 4)) w.azure.app.unassign(u.id);
     // Other work in the same cycle still goes out.
-    const newcomer = w.azure.directory.addUser({ userPrincipalName: 'new@contoso.com', mailNickname: 'new', displayName: 'New' });
+    const newcomer = w.azure.directory.addUser({
+      userPrincipalName: 'new@contoso.com',
+      mailNickname: 'new',
+      displayName: 'New',
+    });
     w.azure.app.assign(newcomer.id);
     const sent = recordFrom(w);
     await w.clock.advance('40m');
@@ -61,7 +65,9 @@ describe('accidental deletions', () => {
     const sent = recordFrom(w);
     await w.clock.advance('40m');
     expect(sent().filter((e) => e.method === 'PATCH' || e.method === 'DELETE')).toEqual([]);
-    expect(w.azure.logs.query({ action: 'StagedDelete' }).map((r) => r.source.userPrincipalName)).toEqual(UPNS.slice(0, 4));
+    expect(w.azure.logs.query({ action: 'StagedDelete' }).map((r) => r.source.userPrincipalName)).toEqual(
+      UPNS.slice(0, 4),
+    );
     await w.azure.job.allowDeletes();
     expect(byMethod(sent(), 'DELETE')).toHaveLength(1);
     expect(byMethod(sent(), 'PATCH')).toHaveLength(3);
@@ -101,7 +107,10 @@ describe('accidental deletions', () => {
     for (const u of users.slice(0, 2)) w.azure.app.unassign(u.id);
     await w.clock.advance('3d');
     expect(w.azure.job.cycles.slice(1).map((c) => (c.began - t0 - 40 * MIN) / HOUR)).toEqual([0, 6, 18, 42, 66]);
-    expect(w.azure.job.status()).toMatchObject({ code: 'Quarantine', quarantine: { reason: 'TooManyDeletes', seriesCount: 5 } });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Quarantine',
+      quarantine: { reason: 'TooManyDeletes', seriesCount: 5 },
+    });
     expect(byMethod(w.azure.exchanges.all(), 'PATCH')).toEqual([]);
   });
 

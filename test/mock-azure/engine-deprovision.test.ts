@@ -15,7 +15,11 @@ describe('deprovisioning', () => {
     await w.clock.advance('40m');
     expect(lines(work(sent()))).toEqual(['PATCH /Users/{id}']);
     expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual(DISABLE);
-    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({ action: 'Disable', status: 'success', modified: [{ displayName: 'active', oldValue: 'True', newValue: 'False' }] });
+    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({
+      action: 'Disable',
+      status: 'success',
+      modified: [{ displayName: 'active', oldValue: 'True', newValue: 'False' }],
+    });
     expect(w.azure.job.links.get(ada.id)).toMatchObject({ active: false, managed: false });
     expect(w.memberStatus('ada@contoso.com')).toBe('forbidden');
     w.azure.directory.deleteUser(ada.id);
@@ -37,7 +41,11 @@ describe('deprovisioning', () => {
     await w.clock.advance('40m');
     expect(lines(work(sent()))).toEqual(['GET /Users?filter=userName+eq+"ada@contoso.com"', 'PATCH /Users/{id}']);
     expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual(ENABLE);
-    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({ action: 'Update', status: 'success', matching: 'adopted' });
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({
+      action: 'Update',
+      status: 'success',
+      matching: 'adopted',
+    });
     expect(w.azure.job.links.get(users[0]!.id)).toMatchObject({ active: true, managed: true });
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
   });
@@ -53,7 +61,11 @@ describe('deprovisioning', () => {
     const sent = recordFrom(w);
     await w.clock.advance('40m');
     expect(lines(work(sent()))).toEqual(['GET /Users?filter=userName+eq+"ada@contoso.com"', 'POST /Users']);
-    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({ action: 'Create', status: 'success', matching: 'created' });
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({
+      action: 'Create',
+      status: 'success',
+      matching: 'created',
+    });
     expect(w.member('ada@contoso.com')!.id).not.toBe(oldId);
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
   });
@@ -69,7 +81,10 @@ describe('deprovisioning', () => {
     await w.clock.advance('40m');
     expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual(DISABLE);
     expect(w.memberStatus('ada@contoso.com')).toBe('suspended');
-    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({ action: 'Disable', scope: { softDeleted: true } });
+    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({
+      action: 'Disable',
+      scope: { softDeleted: true },
+    });
     // Still managed: a soft delete is not leaving scope.
     expect(w.azure.job.links.get(ada.id)).toMatchObject({ active: false, managed: true });
     w.azure.directory.restoreUser(ada.id);
@@ -90,7 +105,12 @@ describe('deprovisioning', () => {
     await w.clock.advance('40m');
     const patches = byMethod(sent(), 'PATCH');
     expect(patches.map(operations)).toEqual([DISABLE, ENABLE]);
-    expect(w.azure.logs.query({ userId: users[0]!.id }).slice(-2).map((r) => r.action)).toEqual(['Disable', 'Update']);
+    expect(
+      w.azure.logs
+        .query({ userId: users[0]!.id })
+        .slice(-2)
+        .map((r) => r.action),
+    ).toEqual(['Disable', 'Update']);
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
   });
 
@@ -105,7 +125,11 @@ describe('deprovisioning', () => {
     await w.clock.advance('40m');
     expect(lines(work(sent()))).toEqual(['DELETE /Users/{id}']);
     expect(sent().at(-1)!.status).toBe(204);
-    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({ action: 'Delete', status: 'success', source: { userPrincipalName: 'ada@contoso.com' } });
+    expect(w.azure.logs.query({ userId: ada.id }).at(-1)).toMatchObject({
+      action: 'Delete',
+      status: 'success',
+      source: { userPrincipalName: 'ada@contoso.com' },
+    });
     expect(w.memberStatus('ada@contoso.com')).toBe('deleted');
     expect(w.azure.job.links.has(ada.id)).toBe(false);
   });
@@ -145,7 +169,9 @@ describe('deprovisioning', () => {
   });
 
   it('with the Delete target action unticked, a permanent deletion sends no DELETE', async () => {
-    const { w, users } = tenantWith(['ada@contoso.com'], { azure: { provisioning: { targetActions: { delete: false } } } });
+    const { w, users } = tenantWith(['ada@contoso.com'], {
+      azure: { provisioning: { targetActions: { delete: false } } },
+    });
     await w.connect();
     w.azure.directory.deleteUser(users[0]!.id);
     await w.clock.advance('40m');
@@ -158,7 +184,9 @@ describe('deprovisioning', () => {
   });
 
   it('with the Update target action unticked, nothing is disabled or updated', async () => {
-    const { w, users } = tenantWith(['ada@contoso.com'], { azure: { provisioning: { targetActions: { update: false } } } });
+    const { w, users } = tenantWith(['ada@contoso.com'], {
+      azure: { provisioning: { targetActions: { update: false } } },
+    });
     await w.connect();
     w.azure.directory.updateUser(users[0]!.id, { mailNickname: 'ada.l' });
     w.azure.app.unassign(users[0]!.id);
@@ -176,7 +204,9 @@ describe('deprovisioning', () => {
   });
 
   it('SkipOutOfScopeDeletions: unassigning sends no Disable (but a soft delete still does)', async () => {
-    const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com'], { azure: { provisioning: { skipOutOfScopeDeletions: true } } });
+    const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com'], {
+      azure: { provisioning: { skipOutOfScopeDeletions: true } },
+    });
     await w.connect();
     w.azure.app.unassign(users[0]!.id);
     const sent = recordFrom(w);

@@ -5,12 +5,17 @@ import { world } from '../helpers/world.ts';
 function groupsOf(w: ReturnType<typeof world>) {
   return w.np.store.allGroups().map((g) => ({
     displayName: g.displayName,
-    members: ((g.attributes.members as Array<{ value: string }> | undefined) ?? []).map((m) => w.np.members.find(m.value)?.userName).sort(),
+    members: ((g.attributes.members as Array<{ value: string }> | undefined) ?? [])
+      .map((m) => w.np.members.find(m.value)?.userName)
+      .sort(),
   }));
 }
 
 async function setup(flag = false, nordpassGroups = true) {
-  const w = world({ nordpass: { groupProvisioning: nordpassGroups }, azure: { provisioning: { groupProvisioning: true } } });
+  const w = world({
+    nordpass: { groupProvisioning: nordpassGroups },
+    azure: { provisioning: { groupProvisioning: true } },
+  });
   const { directory, app, job } = w.azure;
   const ada = directory.addUser({ userPrincipalName: 'ada@contoso.com' });
   const bob = directory.addUser({ userPrincipalName: 'bob@contoso.com' });
@@ -31,7 +36,9 @@ async function setup(flag = false, nordpassGroups = true) {
 describe('group provisioning on', () => {
   it('Test Connection also asks for a group that cannot exist', async () => {
     const { w } = await setup();
-    const probes = w.azure.exchanges.all().filter((x) => x.path.startsWith('/Groups?excludedAttributes=members&filter=displayName+eq+"'));
+    const probes = w.azure.exchanges
+      .all()
+      .filter((x) => x.path.startsWith('/Groups?excludedAttributes=members&filter=displayName+eq+"'));
     expect(probes.length).toBeGreaterThanOrEqual(1);
     expect(probes[0]!.path).toMatch(/"[0-9a-f-]{36}"$/);
   });
@@ -41,7 +48,12 @@ describe('group provisioning on', () => {
     expect(groupsOf(w)).toEqual([{ displayName: 'Sales', members: ['ada@contoso.com', 'bob@contoso.com'] }]);
     const post = w.azure.exchanges.all().find((x) => x.method === 'POST' && x.path === '/Groups')!;
     expect(JSON.parse(post.requestBody!)).toMatchObject({ displayName: 'Sales', members: [] });
-    expect(w.azure.logs.all().filter((r) => r.objectType === 'Group').map((r) => [r.action, r.status])).toEqual([['Create', 'success']]);
+    expect(
+      w.azure.logs
+        .all()
+        .filter((r) => r.objectType === 'Group')
+        .map((r) => [r.action, r.status]),
+    ).toEqual([['Create', 'success']]);
   });
 
   it("removes a member in Entra's default dialect (a value list) and in the RFC dialect (a filter path)", async () => {
@@ -50,7 +62,10 @@ describe('group provisioning on', () => {
       w.azure.directory.removeMember(sales.id, bob.id);
       await w.clock.advance('40m');
       expect(groupsOf(w)).toEqual([{ displayName: 'Sales', members: ['ada@contoso.com'] }]);
-      const patch = w.azure.exchanges.all().filter((x) => x.method === 'PATCH' && x.path.startsWith('/Groups/')).at(-1)!;
+      const patch = w.azure.exchanges
+        .all()
+        .filter((x) => x.method === 'PATCH' && x.path.startsWith('/Groups/'))
+        .at(-1)!;
       const op = JSON.parse(patch.requestBody!).Operations[0];
       const bobId = w.member('bob@contoso.com')!.id;
       if (flag) expect(op).toEqual({ op: 'remove', path: `members[value eq "${bobId}"]` });
@@ -66,7 +81,12 @@ describe('group provisioning on', () => {
     w.azure.app.unassign(sales.id);
     await w.clock.advance('40m');
     expect(groupsOf(w)).toEqual([]);
-    expect(w.azure.exchanges.all().filter((x) => x.method === 'DELETE' && x.path.startsWith('/Groups/')).map((x) => x.status)).toEqual([204]);
+    expect(
+      w.azure.exchanges
+        .all()
+        .filter((x) => x.method === 'DELETE' && x.path.startsWith('/Groups/'))
+        .map((x) => x.status),
+    ).toEqual([204]);
   });
 
   it('a quiet cycle sends nothing at all', async () => {

@@ -13,7 +13,11 @@ let child: ChildProcess | undefined;
 let origin = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['bin/scimsim.mjs', 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(
+    process.execPath,
+    ['bin/scimsim.mjs', 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN],
+    { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   origin = await new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -42,14 +46,26 @@ describe('http mode', () => {
   it('provisions, updates and disables a user end to end over real HTTP', { timeout: 30_000 }, async () => {
     const clock = new Clock('2026-01-05T09:00:00Z');
     const azure = createAzure({ clock, random: new Random('http'), transport: httpTransport({ timeoutMs: 10_000 }) });
-    const ada = azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     azure.app.assign(ada.id);
     const tenantUrl = `${origin}/scim/v2`;
-    expect(await azure.job.testConnection(tenantUrl, 'wrong-token-123')).toMatchObject({ ok: false, message: expect.stringMatching(/Unauthorized/) });
+    expect(await azure.job.testConnection(tenantUrl, 'wrong-token-123')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Unauthorized/),
+    });
     await azure.job.saveCredentials(tenantUrl, TOKEN);
     await azure.job.start();
     expect(azure.logs.all()[0]).toMatchObject({ action: 'Create', status: 'success' });
-    const members = async () => ((await (await fetch(`${origin}/admin/members`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as { members: Array<{ userName: string; status: string }> }).members;
+    const members = async () =>
+      (
+        (await (await fetch(`${origin}/admin/members`, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as {
+          members: Array<{ userName: string; status: string }>;
+        }
+      ).members;
     expect(await members()).toMatchObject([{ userName: 'ada@contoso.com', status: 'pending' }]);
     azure.directory.updateUser(ada.id, { mailNickname: 'ada.l' });
     await clock.advance('40m');
@@ -65,6 +81,10 @@ describe('http mode', () => {
     const clock = new Clock('2026-01-05T09:00:00Z');
     const azure = createAzure({ clock, random: new Random('http'), transport: httpTransport({ timeoutMs: 5_000 }) });
     // Port 9 (discard) on loopback refuses connections.
-    expect(await azure.job.testConnection('http://127.0.0.1:9/scim/v2', TOKEN)).toMatchObject({ ok: false, errorCode: 'CredentialValidationUnavailable', message: expect.stringMatching(/An error occured while sending the request/) });
+    expect(await azure.job.testConnection('http://127.0.0.1:9/scim/v2', TOKEN)).toMatchObject({
+      ok: false,
+      errorCode: 'CredentialValidationUnavailable',
+      message: expect.stringMatching(/An error occured while sending the request/),
+    });
   });
 });

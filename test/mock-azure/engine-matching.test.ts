@@ -7,7 +7,10 @@ import { world, type World } from '../helpers/world.ts';
 // test does not depend on files outside the repository.
 const FIXTURE: { request: Record<string, any> } = {
   request: {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+    schemas: [
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+    ],
     externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
     userName: 'Test_User_ab6490ee-1e48-479e-a20b-2d77186b5dd1',
     active: true,
@@ -21,11 +24,13 @@ const FIXTURE: { request: Record<string, any> } = {
 /** Creates a member straight through NordPass's SCIM API, as if an admin or another tool had made it. */
 async function existingMember(w: World, body: Record<string, unknown>): Promise<string> {
   const { tenantUrl, secretToken } = await w.credentials();
-  const res = await w.np.fetch(new Request(`${tenantUrl}/Users`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${secretToken}`, 'Content-Type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], active: true, ...body }),
-  }));
+  const res = await w.np.fetch(
+    new Request(`${tenantUrl}/Users`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${secretToken}`, 'Content-Type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], active: true, ...body }),
+    }),
+  );
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
@@ -34,7 +39,14 @@ describe('matching', () => {
   it('0 matches: POST with the body shape Entra sends (schemas core + enterprise, externalId, userName, active true, meta.resourceType, roles [])', async () => {
     const w = world({ azure: { provisioning: { mappings: 'nonGallery' } } });
     const { directory, app } = w.azure;
-    const ada = directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada Lovelace', givenName: 'Ada', surname: 'Lovelace', mail: 'ada@contoso.com' });
+    const ada = directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada Lovelace',
+      givenName: 'Ada',
+      surname: 'Lovelace',
+      mail: 'ada@contoso.com',
+    });
     app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
@@ -69,21 +81,38 @@ describe('matching', () => {
 
   it('the NordPass gallery mappings send userName, externalId and active only', async () => {
     const w = world();
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada', givenName: 'Ada', mail: 'ada@contoso.com' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+      givenName: 'Ada',
+      mail: 'ada@contoso.com',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
     const post = byMethod(sent(), 'POST')[0]!;
     expect(JSON.parse(post.requestBody!)).toEqual({
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
-      userName: 'ada@contoso.com', externalId: 'ada', active: true, meta: { resourceType: 'User' }, roles: [],
+      schemas: [
+        'urn:ietf:params:scim:schemas:core:2.0:User',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+      ],
+      userName: 'ada@contoso.com',
+      externalId: 'ada',
+      active: true,
+      meta: { resourceType: 'User' },
+      roles: [],
     });
   });
 
   it('1 match: adopts the existing member (no POST), links it, and PATCHes only the attributes that differ', async () => {
     const w = world();
     const memberId = await existingMember(w, { userName: 'ada@contoso.com', externalId: 'old-ada' });
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
@@ -93,7 +122,10 @@ describe('matching', () => {
     expect(operations(patch)).toEqual([{ op: 'Replace', path: 'externalId', value: 'ada' }]);
     expect(w.azure.job.links.get(ada.id)).toMatchObject({ targetId: memberId, active: true, managed: true });
     expect(w.azure.logs.query({ userId: ada.id })[0]).toMatchObject({
-      action: 'Update', status: 'success', matching: 'adopted', targetId: memberId,
+      action: 'Update',
+      status: 'success',
+      matching: 'adopted',
+      targetId: memberId,
       modified: [{ displayName: 'externalId', oldValue: 'old-ada', newValue: 'ada' }],
     });
     expect(w.np.store.allMembers()).toHaveLength(1);
@@ -107,12 +139,20 @@ describe('matching', () => {
   it('1 match that already agrees: adopted with no PATCH, logged Other', async () => {
     const w = world();
     const memberId = await existingMember(w, { userName: 'ada@contoso.com', externalId: 'ada' });
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
     expect(lines(work(sent()))).toEqual(['GET /Users?filter=userName+eq+"ada@contoso.com"']);
-    expect(w.azure.logs.query({ userId: ada.id })[0]).toMatchObject({ action: 'Other', matching: 'adopted', targetId: memberId });
+    expect(w.azure.logs.query({ userId: ada.id })[0]).toMatchObject({
+      action: 'Other',
+      matching: 'adopted',
+      targetId: memberId,
+    });
     expect(w.azure.job.links.get(ada.id)?.targetId).toBe(memberId);
   });
 
@@ -120,7 +160,11 @@ describe('matching', () => {
     const w = world();
     const memberId = await existingMember(w, { userName: 'ada@contoso.com', externalId: 'ada', active: false });
     expect(w.np.members.find(memberId)?.status).toBe('forbidden');
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
@@ -131,38 +175,66 @@ describe('matching', () => {
   it('matches case-insensitively on userName (NordPass compares userName case-insensitively)', async () => {
     const w = world();
     const memberId = await existingMember(w, { userName: 'ADA@CONTOSO.COM', externalId: 'ada' });
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
     expect(byMethod(sent(), 'POST')).toEqual([]);
     expect(w.azure.job.links.get(ada.id)?.targetId).toBe(memberId);
     // userName differs only in case: the mapping value is sent (Entra compares values as strings).
-    expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual([{ op: 'Replace', path: 'userName', value: 'ada@contoso.com' }]);
+    expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual([
+      { op: 'Replace', path: 'userName', value: 'ada@contoso.com' },
+    ]);
   });
 
   it('a UPN with "+" is queried for itself, so an existing member is adopted rather than created twice', async () => {
     const w = world();
     const memberId = await existingMember(w, { userName: 'a+b@contoso.com', externalId: 'ab' });
-    const ab = w.azure.directory.addUser({ userPrincipalName: 'a+b@contoso.com', mailNickname: 'ab', displayName: 'A B' });
+    const ab = w.azure.directory.addUser({
+      userPrincipalName: 'a+b@contoso.com',
+      mailNickname: 'ab',
+      displayName: 'A B',
+    });
     w.azure.app.assign(ab.id);
     const sent = recordFrom(w);
     await w.connect();
     expect(byMethod(sent(), 'POST')).toEqual([]);
-    expect(w.azure.logs.query({ userId: ab.id })[0]).toMatchObject({ action: 'Other', matching: 'adopted', targetId: memberId });
+    expect(w.azure.logs.query({ userId: ab.id })[0]).toMatchObject({
+      action: 'Other',
+      matching: 'adopted',
+      targetId: memberId,
+    });
   });
 
   it('a user with no value for the matching attribute is skipped with ImportSkipped', async () => {
-    const w = world({ azure: { provisioning: { mappings: [
-      { source: 'employeeId', target: 'externalId', matchingPrecedence: 1 },
-      { source: 'userPrincipalName', target: 'userName' },
-      { source: 'IsSoftDeleted', target: 'active' },
-    ] } } });
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const w = world({
+      azure: {
+        provisioning: {
+          mappings: [
+            { source: 'employeeId', target: 'externalId', matchingPrecedence: 1 },
+            { source: 'userPrincipalName', target: 'userName' },
+            { source: 'IsSoftDeleted', target: 'active' },
+          ],
+        },
+      },
+    });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
     expect(work(sent())).toEqual([]);
-    expect(w.azure.logs.query({ userId: ada.id })[0]).toMatchObject({ action: 'Other', status: 'skipped', errorCode: 'ImportSkipped' });
+    expect(w.azure.logs.query({ userId: ada.id })[0]).toMatchObject({
+      action: 'Other',
+      status: 'skipped',
+      errorCode: 'ImportSkipped',
+    });
   });
 });

@@ -12,7 +12,11 @@ describe('provision on demand', () => {
     const at = w.clock.now();
     const record = await w.azure.job.provisionOnDemand(users[0]!.id);
     expect(record).toMatchObject({ action: 'Create', status: 'success', initiatedBy: 'onDemand', at });
-    expect(lines(sent())).toEqual(['GET /Users?filter=userName+eq+"{guid}"', 'GET /Users?filter=userName+eq+"ada@contoso.com"', 'POST /Users']);
+    expect(lines(sent())).toEqual([
+      'GET /Users?filter=userName+eq+"{guid}"',
+      'GET /Users?filter=userName+eq+"ada@contoso.com"',
+      'POST /Users',
+    ]);
     expect(sent().every((e) => e.at === at)).toBe(true);
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
     expect(w.member('bob@contoso.com')).toBeUndefined();
@@ -22,7 +26,11 @@ describe('provision on demand', () => {
     // Then the job links it: the initial cycle reads Ada by id and creates only Bob.
     const cycle = recordFrom(w);
     await w.azure.job.start();
-    expect(lines(work(cycle()))).toEqual(['GET /Users/{id}', 'GET /Users?filter=userName+eq+"bob@contoso.com"', 'POST /Users']);
+    expect(lines(work(cycle()))).toEqual([
+      'GET /Users/{id}',
+      'GET /Users?filter=userName+eq+"bob@contoso.com"',
+      'POST /Users',
+    ]);
   });
 
   it('an unassigned user is skipped with NotEffectivelyEntitled; nothing is sent after the probe', async () => {
@@ -30,7 +38,13 @@ describe('provision on demand', () => {
     await w.connect();
     const sent = recordFrom(w);
     const record = await w.azure.job.provisionOnDemand(users[0]!.id);
-    expect(record).toMatchObject({ action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled', initiatedBy: 'onDemand', scope: { inScope: false } });
+    expect(record).toMatchObject({
+      action: 'Other',
+      status: 'skipped',
+      errorCode: 'NotEffectivelyEntitled',
+      initiatedBy: 'onDemand',
+      scope: { inScope: false },
+    });
     expect(record.reason).toMatch(/not assigned/);
     expect(work(sent())).toEqual([]);
   });
@@ -40,7 +54,11 @@ describe('provision on demand', () => {
     await w.connect();
     w.azure.directory.deleteUser(users[0]!.id);
     const sent = recordFrom(w);
-    await expect(w.azure.job.provisionOnDemand(users[0]!.id)).rejects.toMatchObject({ name: 'JobError', code: 'InvalidRequest', message: expect.stringMatching(/soft-deleted/) });
+    await expect(w.azure.job.provisionOnDemand(users[0]!.id)).rejects.toMatchObject({
+      name: 'JobError',
+      code: 'InvalidRequest',
+      message: expect.stringMatching(/soft-deleted/),
+    });
     expect(sent()).toEqual([]);
     await expect(w.azure.job.provisionOnDemand('00000000-0000-0000-0000-000000000000')).rejects.toThrow(JobError);
   });
@@ -61,7 +79,10 @@ describe('provision on demand', () => {
     expect(w.azure.logs.all()).toEqual([]);
     await w.connect();
     await w.credentials(); // rotates the token the job holds
-    await expect(w.azure.job.provisionOnDemand(users[0]!.id)).rejects.toMatchObject({ code: 'CredentialValidationFailed', message: expect.stringMatching(/Unauthorized/) });
+    await expect(w.azure.job.provisionOnDemand(users[0]!.id)).rejects.toMatchObject({
+      code: 'CredentialValidationFailed',
+      message: expect.stringMatching(/Unauthorized/),
+    });
     expect(w.azure.job.status().quarantine).toBeNull();
   });
 
@@ -71,7 +92,12 @@ describe('provision on demand', () => {
     await w.azure.job.saveCredentials(tenantUrl, secretToken);
     w.azure.faults.inject({ id: 'boom', match: { method: 'POST' }, effect: { status: 500 }, count: 1 });
     const record = await w.azure.job.provisionOnDemand(users[0]!.id);
-    expect(record).toMatchObject({ action: 'Create', status: 'failure', errorCode: 'InternalServerError', initiatedBy: 'onDemand' });
+    expect(record).toMatchObject({
+      action: 'Create',
+      status: 'failure',
+      errorCode: 'InternalServerError',
+      initiatedBy: 'onDemand',
+    });
   });
 });
 
@@ -79,7 +105,13 @@ describe('job status as Graph shows it', () => {
   it('NotConfigured -> NotRun -> Active -> Paused -> Active -> Quarantine, with lastExecution, steady state and successive failures', async () => {
     const { w } = tenantWith(['ada@contoso.com', 'bob@contoso.com']);
     const job = w.azure.job;
-    expect(job.status()).toMatchObject({ code: 'NotConfigured', lastExecution: null, steadyStateFirstAchievedTime: null, countSuccessiveCompleteFailures: 0, quarantine: null });
+    expect(job.status()).toMatchObject({
+      code: 'NotConfigured',
+      lastExecution: null,
+      steadyStateFirstAchievedTime: null,
+      countSuccessiveCompleteFailures: 0,
+      quarantine: null,
+    });
     await expect(job.start()).rejects.toMatchObject({ code: 'NotConfigured' });
     const { tenantUrl, secretToken } = await w.credentials();
     await job.saveCredentials(tenantUrl, secretToken);
@@ -88,7 +120,14 @@ describe('job status as Graph shows it', () => {
     await job.start();
     expect(job.status()).toMatchObject({
       code: 'Active',
-      lastExecution: { state: 'Succeeded', timeBegan: t0, timeEnded: t0, countEntitled: 2, countExported: 2, error: null },
+      lastExecution: {
+        state: 'Succeeded',
+        timeBegan: t0,
+        timeEnded: t0,
+        countEntitled: 2,
+        countExported: 2,
+        error: null,
+      },
       steadyStateFirstAchievedTime: t0,
       steadyStateLastAchievedTime: t0,
       countSuccessiveCompleteFailures: 0,
@@ -97,14 +136,22 @@ describe('job status as Graph shows it', () => {
     });
     expect(job.status().lastExecution!.activityIdentifier).toBe(job.cycles[0]!.cycleId);
     await w.clock.advance('40m');
-    expect(job.status()).toMatchObject({ steadyStateFirstAchievedTime: t0, steadyStateLastAchievedTime: w.clock.nowIso(), lastExecution: { countEntitled: 0, countExported: 0 } });
+    expect(job.status()).toMatchObject({
+      steadyStateFirstAchievedTime: t0,
+      steadyStateLastAchievedTime: w.clock.nowIso(),
+      lastExecution: { countEntitled: 0, countExported: 0 },
+    });
     job.stop();
     expect(job.status().code).toBe('Paused');
     await job.start();
     expect(job.status().code).toBe('Active');
     await w.credentials();
     await w.clock.advance('40m');
-    expect(job.status()).toMatchObject({ code: 'Quarantine', countSuccessiveCompleteFailures: 1, lastExecution: { state: 'Failed' } });
+    expect(job.status()).toMatchObject({
+      code: 'Quarantine',
+      countSuccessiveCompleteFailures: 1,
+      lastExecution: { state: 'Failed' },
+    });
     expect(job.status().lastExecution!.error).toMatch(/Unauthorized/);
     // Paused while quarantined still shows Quarantine (the reason wins).
     job.stop();
@@ -124,13 +171,36 @@ describe('job status as Graph shows it', () => {
   it('Test Connection: CredentialValidationUnavailable for an unreachable host or a non-URL; a non-empty probe answer is a failure', async () => {
     const { w } = tenantWith([]);
     const { tenantUrl, secretToken } = await w.credentials();
-    expect(await w.azure.job.testConnection('not a url', secretToken)).toMatchObject({ ok: false, errorCode: 'CredentialValidationUnavailable' });
+    expect(await w.azure.job.testConnection('not a url', secretToken)).toMatchObject({
+      ok: false,
+      errorCode: 'CredentialValidationUnavailable',
+    });
     w.azure.faults.inject({ id: 'down', effect: { unavailable: true }, count: 1 });
-    expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toMatchObject({ ok: false, errorCode: 'CredentialValidationUnavailable', message: expect.stringMatching(/An error occured while sending the request/) });
-    w.azure.faults.inject({ id: 'nonempty', effect: { status: 200, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ id: 'x' }] }) }, count: 1 });
-    expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toMatchObject({ ok: false, errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure' });
+    expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toMatchObject({
+      ok: false,
+      errorCode: 'CredentialValidationUnavailable',
+      message: expect.stringMatching(/An error occured while sending the request/),
+    });
+    w.azure.faults.inject({
+      id: 'nonempty',
+      effect: {
+        status: 200,
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+          totalResults: 1,
+          Resources: [{ id: 'x' }],
+        }),
+      },
+      count: 1,
+    });
+    expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toMatchObject({
+      ok: false,
+      errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+    });
     w.azure.faults.inject({ id: 'nf', effect: { status: 404 }, count: 1 });
-    expect((await w.azure.job.testConnection(tenantUrl, secretToken)).message).toMatch(/Response Status Code: NotFound/);
+    expect((await w.azure.job.testConnection(tenantUrl, secretToken)).message).toMatch(
+      /Response Status Code: NotFound/,
+    );
     expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toEqual({ ok: true });
     // None of this saved anything.
     expect(w.azure.job.status().code).toBe('NotConfigured');

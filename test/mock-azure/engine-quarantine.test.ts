@@ -9,9 +9,18 @@ describe('quarantine', () => {
     const { w } = tenantWith(['ada@contoso.com']);
     await w.connect();
     const t0 = w.clock.now();
-    w.azure.faults.inject({ id: 'outage', effect: { status: 503 }, from: t0 + 1 * MIN, until: t0 + 3 * HOUR + 1 * MIN });
+    w.azure.faults.inject({
+      id: 'outage',
+      effect: { status: 503 },
+      from: t0 + 1 * MIN,
+      until: t0 + 3 * HOUR + 1 * MIN,
+    });
     // Assigned during the outage: pending work for when it is back.
-    const bob = w.azure.directory.addUser({ userPrincipalName: 'bob@contoso.com', mailNickname: 'bob', displayName: 'Bob' });
+    const bob = w.azure.directory.addUser({
+      userPrincipalName: 'bob@contoso.com',
+      mailNickname: 'bob',
+      displayName: 'Bob',
+    });
     w.azure.app.assign(bob.id);
     await w.clock.advance('80m');
     expect(w.azure.job.cycles.slice(1).map((c) => c.state)).toEqual(['Failed', 'Failed']);
@@ -21,7 +30,12 @@ describe('quarantine', () => {
     const status = w.azure.job.status();
     expect(status.code).toBe('Quarantine');
     expect(status.countSuccessiveCompleteFailures).toBe(3);
-    expect(status.quarantine).toMatchObject({ reason: 'EncounteredQuarantineException', currentBegan: iso(t0 + 120 * MIN), nextAttempt: iso(t0 + 120 * MIN + 6 * HOUR), seriesCount: 1 });
+    expect(status.quarantine).toMatchObject({
+      reason: 'EncounteredQuarantineException',
+      currentBegan: iso(t0 + 120 * MIN),
+      nextAttempt: iso(t0 + 120 * MIN + 6 * HOUR),
+      seriesCount: 1,
+    });
     expect(status.nextCycleAt).toBe(iso(t0 + 120 * MIN + 6 * HOUR));
     // Nothing is sent while quarantined until the next attempt, even though NordPass is back at 3h.
     const sent = recordFrom(w);
@@ -29,7 +43,12 @@ describe('quarantine', () => {
     expect(sent()).toEqual([]);
     expect(w.member('bob@contoso.com')).toBeUndefined();
     await w.clock.advance(1);
-    expect(w.azure.job.status()).toMatchObject({ code: 'Active', quarantine: null, countSuccessiveCompleteFailures: 0, nextCycleAt: iso(t0 + 120 * MIN + 6 * HOUR + 40 * MIN) });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Active',
+      quarantine: null,
+      countSuccessiveCompleteFailures: 0,
+      nextCycleAt: iso(t0 + 120 * MIN + 6 * HOUR + 40 * MIN),
+    });
     expect(w.memberStatus('bob@contoso.com')).toBe('pending');
     expect(w.azure.job.cycles.at(-1)).toMatchObject({ state: 'Succeeded', kind: 'incremental' });
   });
@@ -53,7 +72,11 @@ describe('quarantine', () => {
     expect(failed.state).toBe('Failed');
     expect(failed.error).toMatch(/Unauthorized/);
     expect(w.azure.exchanges.all().at(-1)!.status).toBe(401);
-    expect(w.azure.job.status().quarantine).toMatchObject({ reason: 'EncounteredQuarantineException', seriesCount: 1, nextAttempt: iso(t0 + 40 * MIN + 6 * HOUR) });
+    expect(w.azure.job.status().quarantine).toMatchObject({
+      reason: 'EncounteredQuarantineException',
+      seriesCount: 1,
+      nextAttempt: iso(t0 + 40 * MIN + 6 * HOUR),
+    });
     await w.clock.advance('3d');
     const probes = w.azure.exchanges.all().filter((e) => isProbe(e) && e.at >= t0 + 40 * MIN);
     expect(probes.map((e) => (e.at - (t0 + 40 * MIN)) / HOUR)).toEqual([0, 6, 18, 42, 66]);
@@ -62,10 +85,18 @@ describe('quarantine', () => {
     // An admin pastes the new token and saves; the job is still quarantined until it runs.
     await w.azure.job.saveCredentials(tenantUrl, secretToken);
     expect(w.azure.job.status().code).toBe('Quarantine');
-    const bob = w.azure.directory.addUser({ userPrincipalName: 'bob@contoso.com', mailNickname: 'bob', displayName: 'Bob' });
+    const bob = w.azure.directory.addUser({
+      userPrincipalName: 'bob@contoso.com',
+      mailNickname: 'bob',
+      displayName: 'Bob',
+    });
     w.azure.app.assign(bob.id);
     await w.azure.job.start();
-    expect(w.azure.job.status()).toMatchObject({ code: 'Active', quarantine: null, countSuccessiveCompleteFailures: 0 });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Active',
+      quarantine: null,
+      countSuccessiveCompleteFailures: 0,
+    });
     expect(w.memberStatus('bob@contoso.com')).toBe('pending');
   });
 
@@ -100,7 +131,10 @@ describe('quarantine', () => {
     w.azure.faults.inject({ id: 'three', match: { method: 'POST' }, effect: { status: 500 }, count: 3 });
     await w.connect();
     expect(w.azure.job.cycles[0]).toMatchObject({ countEntitled: 5, countFailed: 3, state: 'Succeeded' });
-    expect(w.azure.job.status()).toMatchObject({ code: 'Quarantine', quarantine: { reason: 'EncounteredEscrowProportionThreshold' } });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Quarantine',
+      quarantine: { reason: 'EncounteredEscrowProportionThreshold' },
+    });
     // The next attempt (6 hours later) retries the escrows; they succeed and the job leaves quarantine.
     await w.clock.advance('6h');
     expect(w.azure.job.status()).toMatchObject({ code: 'Active', escrows: 0 });
@@ -117,12 +151,30 @@ describe('quarantine', () => {
   });
 
   it('total escrow threshold: more failures in escrow than the total -> EncounteredTotalEscrowThreshold', async () => {
-    const { w } = tenantWith(['a@contoso.com', 'b@contoso.com', 'c@contoso.com', 'd@contoso.com', 'e@contoso.com', 'f@contoso.com', 'g@contoso.com', 'h@contoso.com', 'i@contoso.com', 'j@contoso.com'], {
-      azure: { engine: { escrowThresholds: { evaluateFrom: 1000, proportion: 0.4, total: 2 } } },
-    });
+    const { w } = tenantWith(
+      [
+        'a@contoso.com',
+        'b@contoso.com',
+        'c@contoso.com',
+        'd@contoso.com',
+        'e@contoso.com',
+        'f@contoso.com',
+        'g@contoso.com',
+        'h@contoso.com',
+        'i@contoso.com',
+        'j@contoso.com',
+      ],
+      {
+        azure: { engine: { escrowThresholds: { evaluateFrom: 1000, proportion: 0.4, total: 2 } } },
+      },
+    );
     w.azure.faults.inject({ id: 'three', match: { method: 'POST' }, effect: { status: 500 }, count: 3 });
     await w.connect();
-    expect(w.azure.job.status()).toMatchObject({ code: 'Quarantine', escrows: 3, quarantine: { reason: 'EncounteredTotalEscrowThreshold' } });
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Quarantine',
+      escrows: 3,
+      quarantine: { reason: 'EncounteredTotalEscrowThreshold' },
+    });
   });
 
   it('a job quarantined for four weeks is disabled: no more cycles', async () => {

@@ -13,13 +13,19 @@ describe('scope', () => {
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
     expect(w.member('eve@contoso.com')).toBeUndefined();
     const [log] = w.azure.logs.query({ userId: users[0]!.id });
-    expect(log).toMatchObject({ action: 'Create', status: 'success', matching: 'created', scope: { inScope: true, softDeleted: false, accountEnabled: true } });
+    expect(log).toMatchObject({
+      action: 'Create',
+      status: 'success',
+      matching: 'created',
+      scope: { inScope: true, softDeleted: false, accountEnabled: true },
+    });
   });
 
   it("an assigned group's direct members are provisioned, a nested group's members are not, and no /Groups request is ever sent", async () => {
     const w = world();
     const { directory, app } = w.azure;
-    const add = (upn: string) => directory.addUser({ userPrincipalName: upn, mailNickname: upn.split('@')[0]!, displayName: upn });
+    const add = (upn: string) =>
+      directory.addUser({ userPrincipalName: upn, mailNickname: upn.split('@')[0]!, displayName: upn });
     const ada = add('ada@contoso.com');
     const bob = add('bob@contoso.com');
     const nestedOnly = add('nested@contoso.com');
@@ -58,15 +64,19 @@ describe('scope', () => {
     await w.connect();
     directory.removeMember(group.id, bob.id);
     await w.clock.advance('40m');
-    expect(w.azure.logs.query({ action: 'Disable' }).map((r) => r.source.userPrincipalName)).toEqual(['bob@contoso.com']);
+    expect(w.azure.logs.query({ action: 'Disable' }).map((r) => r.source.userPrincipalName)).toEqual([
+      'bob@contoso.com',
+    ]);
     expect(w.memberStatus('bob@contoso.com')).toBe('forbidden');
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
   });
 
-  it("unassigning the group disables its members in the next cycle (PATCH active False)", async () => {
+  it('unassigning the group disables its members in the next cycle (PATCH active False)', async () => {
     const w = world();
     const { directory, app } = w.azure;
-    const ids = ['ada', 'bob'].map((n) => directory.addUser({ userPrincipalName: `${n}@contoso.com`, mailNickname: n, displayName: n }).id);
+    const ids = ['ada', 'bob'].map(
+      (n) => directory.addUser({ userPrincipalName: `${n}@contoso.com`, mailNickname: n, displayName: n }).id,
+    );
     const group = directory.addGroup({ displayName: 'NordPass users' });
     for (const id of ids) directory.addMember(group.id, id);
     app.assign(group.id);
@@ -76,7 +86,8 @@ describe('scope', () => {
     await w.clock.advance('40m');
     const patches = byMethod(sent(), 'PATCH');
     expect(patches).toHaveLength(2);
-    for (const p of patches) expect(JSON.parse(p.requestBody!).Operations).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
+    for (const p of patches)
+      expect(JSON.parse(p.requestBody!).Operations).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
     expect(w.memberStatus('ada@contoso.com')).toBe('forbidden');
     expect(w.memberStatus('bob@contoso.com')).toBe('forbidden');
     expect(w.azure.logs.query({ action: 'Disable', status: 'success' })).toHaveLength(2);
@@ -85,13 +96,25 @@ describe('scope', () => {
   it('"Sync all users and groups" provisions every enabled user without any assignment, and skips the disabled ones', async () => {
     const w = world({ azure: { provisioning: { scope: 'all' } } });
     const { directory } = w.azure;
-    for (const n of ['ada', 'bob', 'carol']) directory.addUser({ userPrincipalName: `${n}@contoso.com`, mailNickname: n, displayName: n });
-    const blocked = directory.addUser({ userPrincipalName: 'blocked@contoso.com', mailNickname: 'blocked', displayName: 'Blocked', accountEnabled: false });
+    for (const n of ['ada', 'bob', 'carol'])
+      directory.addUser({ userPrincipalName: `${n}@contoso.com`, mailNickname: n, displayName: n });
+    const blocked = directory.addUser({
+      userPrincipalName: 'blocked@contoso.com',
+      mailNickname: 'blocked',
+      displayName: 'Blocked',
+      accountEnabled: false,
+    });
     expect(w.azure.app.assignments()).toEqual([]);
     await w.connect();
-    expect(['ada', 'bob', 'carol'].map((n) => w.memberStatus(`${n}@contoso.com`))).toEqual(['pending', 'pending', 'pending']);
+    expect(['ada', 'bob', 'carol'].map((n) => w.memberStatus(`${n}@contoso.com`))).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(w.member('blocked@contoso.com')).toBeUndefined();
-    expect(w.azure.logs.query({ userId: blocked.id })).toMatchObject([{ action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled' }]);
+    expect(w.azure.logs.query({ userId: blocked.id })).toMatchObject([
+      { action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled' },
+    ]);
     // A user created later is provisioned by the next incremental cycle.
     directory.addUser({ userPrincipalName: 'dave@contoso.com', mailNickname: 'dave', displayName: 'Dave' });
     await w.clock.advance('40m');
@@ -108,7 +131,12 @@ describe('scope', () => {
     expect(w.member('blocked@contoso.com')).toBeUndefined();
     const logs = w.azure.logs.query({ userId: users[0]!.id });
     expect(logs).toHaveLength(1);
-    expect(logs[0]).toMatchObject({ action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled', scope: { inScope: true, accountEnabled: false } });
+    expect(logs[0]).toMatchObject({
+      action: 'Other',
+      status: 'skipped',
+      errorCode: 'NotEffectivelyEntitled',
+      scope: { inScope: true, accountEnabled: false },
+    });
     // Unblocking brings the user into effective scope: created at the next cycle.
     w.azure.directory.unblockSignIn(users[0]!.id);
     await w.clock.advance('40m');
@@ -122,7 +150,12 @@ describe('scope', () => {
     await w.connect();
     expect(byMethod(sent(), 'POST')).toEqual([]);
     expect(w.azure.logs.query({ userId: users[0]!.id })).toMatchObject([
-      { action: 'Other', status: 'skipped', errorCode: 'NotEffectivelyEntitled', scope: { inScope: true, softDeleted: true } },
+      {
+        action: 'Other',
+        status: 'skipped',
+        errorCode: 'NotEffectivelyEntitled',
+        scope: { inScope: true, softDeleted: true },
+      },
     ]);
     w.azure.directory.restoreUser(users[0]!.id);
     await w.clock.advance('40m');
@@ -132,7 +165,11 @@ describe('scope', () => {
   it('a user assigned after start is provisioned in the next incremental cycle, not before', async () => {
     const { w } = tenantWith([]);
     await w.connect();
-    const late = w.azure.directory.addUser({ userPrincipalName: 'late@contoso.com', mailNickname: 'late', displayName: 'Late' });
+    const late = w.azure.directory.addUser({
+      userPrincipalName: 'late@contoso.com',
+      mailNickname: 'late',
+      displayName: 'Late',
+    });
     w.azure.app.assign(late.id);
     await w.clock.advance('39m59s');
     expect(w.member('late@contoso.com')).toBeUndefined();

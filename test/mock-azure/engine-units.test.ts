@@ -36,7 +36,10 @@ describe('escrow', () => {
   it('follows Retry-After when told to, and gives up 28 days after the first failure', () => {
     const e = new Escrows(DEFAULT_ESCROW);
     expect(e.fail('u1', 'TooManyRequests', '', 0, 5_000)!.nextAttemptAt).toBe(5_000);
-    expect(new Escrows({ ...DEFAULT_ESCROW, honorRetryAfter: false }).fail('u1', 'TooManyRequests', '', 0, 5_000)!.nextAttemptAt).toBe(40 * MIN);
+    expect(
+      new Escrows({ ...DEFAULT_ESCROW, honorRetryAfter: false }).fail('u1', 'TooManyRequests', '', 0, 5_000)!
+        .nextAttemptAt,
+    ).toBe(40 * MIN);
     expect(e.fail('u1', 'X', '', 28 * DAY - 1)).toBeDefined();
     expect(e.fail('u1', 'X', '', 28 * DAY)).toBeUndefined();
     expect(e.size).toBe(0);
@@ -55,18 +58,38 @@ describe('escrow', () => {
 });
 
 describe('SCIM client', () => {
-  const client = (tenantUrl: string) => new ScimClient({ transport: async () => new Response(null), clock: new Clock(0), random: new Random('c'), tenantUrl, secretToken: 't', exchanges: new ExchangeLog() });
+  const client = (tenantUrl: string) =>
+    new ScimClient({
+      transport: async () => new Response(null),
+      clock: new Clock(0),
+      random: new Random('c'),
+      tenantUrl,
+      secretToken: 't',
+      exchanges: new ExchangeLog(),
+    });
 
   it('reads SCIM flags off the Tenant URL and keeps a clean base', () => {
-    expect(parseTenantUrl('https://np.example/scim/v2/?aadOptscim062020')).toEqual({ base: 'https://np.example/scim/v2', flags: new Set(['aadoptscim062020']) });
-    expect(parseTenantUrl('https://np.example/scim/v2/')).toEqual({ base: 'https://np.example/scim/v2', flags: new Set() });
+    expect(parseTenantUrl('https://np.example/scim/v2/?aadOptscim062020')).toEqual({
+      base: 'https://np.example/scim/v2',
+      flags: new Set(['aadoptscim062020']),
+    });
+    expect(parseTenantUrl('https://np.example/scim/v2/')).toEqual({
+      base: 'https://np.example/scim/v2',
+      flags: new Set(),
+    });
     expect(() => parseTenantUrl('np.example/scim')).toThrow(/not a URL/);
     expect(client('https://np.example/scim?aadOptscim062020').dialect).toBe('rfc');
     expect(client('https://np.example/scim').dialect).toBe('entra');
   });
 
   it('default dialect: one capitalised Replace per attribute, booleans as "True"/"False"', () => {
-    expect(client('https://x/scim').patchOperations([{ path: 'displayName', value: 'A' }, { path: 'emails[type eq "work"].value', value: 'a@x' }, { path: 'active', value: false }])).toEqual([
+    expect(
+      client('https://x/scim').patchOperations([
+        { path: 'displayName', value: 'A' },
+        { path: 'emails[type eq "work"].value', value: 'a@x' },
+        { path: 'active', value: false },
+      ]),
+    ).toEqual([
       { op: 'Replace', path: 'displayName', value: 'A' },
       { op: 'Replace', path: 'emails[type eq "work"].value', value: 'a@x' },
       { op: 'Replace', path: 'active', value: 'False' },
@@ -75,11 +98,19 @@ describe('SCIM client', () => {
 
   it('aadOptscim062020: value-filter paths separate, the rest in one path-less replace; a single attribute keeps its path', () => {
     const rfc = client('https://x/scim?aadOptscim062020');
-    expect(rfc.patchOperations([{ path: 'displayName', value: 'A' }, { path: 'emails[type eq "work"].value', value: 'a@x' }, { path: `${ENTERPRISE}:employeeNumber`, value: '7' }])).toEqual([
+    expect(
+      rfc.patchOperations([
+        { path: 'displayName', value: 'A' },
+        { path: 'emails[type eq "work"].value', value: 'a@x' },
+        { path: `${ENTERPRISE}:employeeNumber`, value: '7' },
+      ]),
+    ).toEqual([
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'a@x' },
       { op: 'replace', value: { displayName: 'A', [`${ENTERPRISE}:employeeNumber`]: '7' } },
     ]);
-    expect(rfc.patchOperations([{ path: 'active', value: false }])).toEqual([{ op: 'replace', path: 'active', value: false }]);
+    expect(rfc.patchOperations([{ path: 'active', value: false }])).toEqual([
+      { op: 'replace', path: 'active', value: false },
+    ]);
   });
 
   it("maps HTTP failures to Entra's error codes", () => {
@@ -100,12 +131,22 @@ describe('SCIM client', () => {
     const seen: string[] = [];
     const exchanges = new ExchangeLog();
     const c = new ScimClient({
-      transport: async (r) => { seen.push(r.url); return Response.json({ totalResults: 0, Resources: [] }); },
-      clock: new Clock(0), random: new Random('c'), tenantUrl: 'https://x/scim', secretToken: 't', exchanges,
+      transport: async (r) => {
+        seen.push(r.url);
+        return Response.json({ totalResults: 0, Resources: [] });
+      },
+      clock: new Clock(0),
+      random: new Random('c'),
+      tenantUrl: 'https://x/scim',
+      secretToken: 't',
+      exchanges,
     });
     await c.findUsers('userName', 'a+b&c#d%e@x.com');
     await c.findUsers('userName', 'plain@x.com');
-    expect(exchanges.all().map((e) => e.path)).toEqual(['/Users?filter=userName+eq+"a%2Bb%26c%23d%25e@x.com"', '/Users?filter=userName+eq+"plain@x.com"']);
+    expect(exchanges.all().map((e) => e.path)).toEqual([
+      '/Users?filter=userName+eq+"a%2Bb%26c%23d%25e@x.com"',
+      '/Users?filter=userName+eq+"plain@x.com"',
+    ]);
     expect(new URL(seen[0]!).searchParams.get('filter')).toBe('userName eq "a+b&c#d%e@x.com"');
   });
 });
@@ -141,7 +182,10 @@ describe('fault injector', () => {
     f.inject({ id: 'c', effect: { status: 429, retryAfterSeconds: 30 }, count: 1 });
     const limited = await t(req('GET', 'http://h/Users'));
     expect(limited.headers.get('retry-after')).toBe('30');
-    expect(await limited.json()).toMatchObject({ status: '429', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+    expect(await limited.json()).toMatchObject({
+      status: '429',
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+    });
     f.inject({ id: 'd', effect: { malformedBody: true }, count: 1 });
     const garbled = await t(req('GET', 'http://h/Users'));
     expect(garbled.status).toBe(200);
@@ -151,7 +195,12 @@ describe('fault injector', () => {
 
 describe('target paths', () => {
   it('reads core, dotted, value-filtered and extension paths, case-insensitively', () => {
-    const user = { UserName: 'a', name: { GivenName: 'Ada' }, emails: [{ type: 'Work', value: 'a@x' }], [ENTERPRISE]: { department: 'R&D' } };
+    const user = {
+      UserName: 'a',
+      name: { GivenName: 'Ada' },
+      emails: [{ type: 'Work', value: 'a@x' }],
+      [ENTERPRISE]: { department: 'R&D' },
+    };
     expect(readTarget(user, 'userName')).toBe('a');
     expect(readTarget(user, 'name.givenName')).toBe('Ada');
     expect(readTarget(user, 'emails[type eq "work"].value')).toBe('a@x');
@@ -165,25 +214,46 @@ describe('target paths', () => {
     writeTarget(body, 'emails[type eq "work"].value', 'a@x');
     writeTarget(body, 'phoneNumbers[type eq "mobile"].value', '1');
     writeTarget(body, `${ENTERPRISE}:department`, 'R&D');
-    expect(body).toEqual({ name: { givenName: 'Ada' }, emails: [{ type: 'work', primary: true, value: 'a@x' }], phoneNumbers: [{ type: 'mobile', value: '1' }], [ENTERPRISE]: { department: 'R&D' } });
+    expect(body).toEqual({
+      name: { givenName: 'Ada' },
+      emails: [{ type: 'work', primary: true, value: 'a@x' }],
+      phoneNumbers: [{ type: 'mobile', value: '1' }],
+      [ENTERPRISE]: { department: 'R&D' },
+    });
     expect(() => writeTarget(body, 'a b', 1)).toThrow(/unsupported target path/);
   });
 });
 
 describe('mappings', () => {
   it('leaves out empty values and creation-only mappings on update; matching in precedence order', () => {
-    const user = { id: '1', userPrincipalName: 'a@x', displayName: 'A', mailNickname: 'a', accountEnabled: true, createdDateTime: 0, department: '' };
+    const user = {
+      id: '1',
+      userPrincipalName: 'a@x',
+      displayName: 'A',
+      mailNickname: 'a',
+      accountEnabled: true,
+      createdDateTime: 0,
+      department: '',
+    };
     const values = desiredValues(user, NON_GALLERY_MAPPINGS, 'create');
     expect([...values.keys()]).toEqual(['userName', 'displayName', 'externalId']);
-    expect(desiredValues(user, [{ source: 'displayName', target: 'displayName', apply: 'creation' }], 'update').size).toBe(0);
-    expect(matchingMappings([{ source: 'mail', target: 'emails', matchingPrecedence: 2 }, { source: 'userPrincipalName', target: 'userName', matchingPrecedence: 1 }]).map((m) => m.target)).toEqual(['userName', 'emails']);
+    expect(
+      desiredValues(user, [{ source: 'displayName', target: 'displayName', apply: 'creation' }], 'update').size,
+    ).toBe(0);
+    expect(
+      matchingMappings([
+        { source: 'mail', target: 'emails', matchingPrecedence: 2 },
+        { source: 'userPrincipalName', target: 'userName', matchingPrecedence: 1 },
+      ]).map((m) => m.target),
+    ).toEqual(['userName', 'emails']);
   });
 });
 
 describe('exchanges and logs', () => {
   it('keeps the newest exchanges, counts all, finds by seq and cuts long bodies', () => {
     const log = new ExchangeLog(2);
-    for (let i = 0; i < 3; i++) log.begin({ at: i, method: 'GET', url: 'u', path: '/p', requestBody: 'x'.repeat(5_000) });
+    for (let i = 0; i < 3; i++)
+      log.begin({ at: i, method: 'GET', url: 'u', path: '/p', requestBody: 'x'.repeat(5_000) });
     expect(log.total).toBe(3);
     expect(log.all().map((e) => e.seq)).toEqual([2, 3]);
     expect(log.bySeq(3)!.at).toBe(2);
@@ -191,23 +261,54 @@ describe('exchanges and logs', () => {
   });
 
   const record = (over: Partial<LogRecord> = {}): LogRecord => ({
-    id: 'r', at: Date.parse('2026-01-05T09:00:00Z'), cycleId: 'c', changeId: 'ch', jobId: 'j', action: 'Create', status: 'failure', initiatedBy: 'system',
-    source: { id: 's', userPrincipalName: 'ada@x', displayName: 'Ada' }, matching: 'created', scope: { inScope: true, softDeleted: false, accountEnabled: true },
-    errorCode: 'InternalServerError', reason: 'StatusCode: InternalServerError', retries: { count: 2, nextAttempt: Date.parse('2026-01-05T11:40:00Z') }, exchanges: [1, 2], ...over,
+    id: 'r',
+    at: Date.parse('2026-01-05T09:00:00Z'),
+    cycleId: 'c',
+    changeId: 'ch',
+    jobId: 'j',
+    action: 'Create',
+    status: 'failure',
+    initiatedBy: 'system',
+    source: { id: 's', userPrincipalName: 'ada@x', displayName: 'Ada' },
+    matching: 'created',
+    scope: { inScope: true, softDeleted: false, accountEnabled: true },
+    errorCode: 'InternalServerError',
+    reason: 'StatusCode: InternalServerError',
+    retries: { count: 2, nextAttempt: Date.parse('2026-01-05T11:40:00Z') },
+    exchanges: [1, 2],
+    ...over,
   });
 
   it("errorText appends Entra's retry sentence", () => {
-    expect(errorText(record())).toBe('StatusCode: InternalServerError This operation was retried 2 times. It will be retried again after this date: 2026-01-05T11:40:00.000Z UTC');
+    expect(errorText(record())).toBe(
+      'StatusCode: InternalServerError This operation was retried 2 times. It will be retried again after this date: 2026-01-05T11:40:00.000Z UTC',
+    );
     expect(errorText(record({ retries: { count: 5 } }))).toMatch(/retried 5 times\. It will not be retried\.$/);
     expect(errorText(record({ retries: undefined, reason: 'x' }))).toBe('x');
   });
 
   it("renders Graph's provisioningObjectSummary with steps and error information", () => {
     const s = toObjectSummary(record(), { displayName: 'NordPass', servicePrincipalId: 'sp' });
-    expect(s).toMatchObject({ provisioningAction: 'create', activityDateTime: '2026-01-05T09:00:00.000Z', provisioningStatusInfo: { status: 'failure', errorInformation: { errorCode: 'InternalServerError' } } });
-    expect(s.provisioningSteps.map((p) => p.provisioningStepType)).toEqual(['import', 'scoping', 'matching', 'processing', 'export']);
-    expect(s.provisioningSteps.at(-1)).toMatchObject({ status: 'failure', details: { ErrorCode: 'InternalServerError' } });
-    const ondemand = toObjectSummary(record({ status: 'success', errorCode: undefined, initiatedBy: 'onDemand' }), { displayName: 'NordPass', servicePrincipalId: 'sp' });
+    expect(s).toMatchObject({
+      provisioningAction: 'create',
+      activityDateTime: '2026-01-05T09:00:00.000Z',
+      provisioningStatusInfo: { status: 'failure', errorInformation: { errorCode: 'InternalServerError' } },
+    });
+    expect(s.provisioningSteps.map((p) => p.provisioningStepType)).toEqual([
+      'import',
+      'scoping',
+      'matching',
+      'processing',
+      'export',
+    ]);
+    expect(s.provisioningSteps.at(-1)).toMatchObject({
+      status: 'failure',
+      details: { ErrorCode: 'InternalServerError' },
+    });
+    const ondemand = toObjectSummary(record({ status: 'success', errorCode: undefined, initiatedBy: 'onDemand' }), {
+      displayName: 'NordPass',
+      servicePrincipalId: 'sp',
+    });
     expect(ondemand.initiatedBy.initiatorType).toBe('user');
     expect(ondemand.provisioningStatusInfo).toEqual({ status: 'success' });
   });
@@ -226,9 +327,14 @@ describe('exchanges and logs', () => {
 describe('plan and collect (no HTTP)', () => {
   const setup = () => {
     const clock = new Clock('2026-01-05T09:00:00Z');
-    const azure = createAzure({ clock, random: new Random('p'), transport: async () => new Response(null, { status: 500 }) });
+    const azure = createAzure({
+      clock,
+      random: new Random('p'),
+      transport: async () => new Response(null, { status: 500 }),
+    });
     const links = new Map<string, Link>();
-    const add = (n: string) => azure.directory.addUser({ userPrincipalName: `${n}@x.com`, mailNickname: n, displayName: n });
+    const add = (n: string) =>
+      azure.directory.addUser({ userPrincipalName: `${n}@x.com`, mailNickname: n, displayName: n });
     return { clock, azure, links, add };
   };
 

@@ -9,8 +9,14 @@ async function nonGallery(flag = ''): Promise<{ w: World; id: string }> {
   const w = world({ azure: { provisioning: { mappings: 'nonGallery' } } });
   const { directory, app, job } = w.azure;
   const ada = directory.addUser({
-    userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada L', givenName: 'Ada', surname: 'Lovelace',
-    mail: 'ada@contoso.com', department: 'R&D', jobTitle: 'Engineer',
+    userPrincipalName: 'ada@contoso.com',
+    mailNickname: 'ada',
+    displayName: 'Ada L',
+    givenName: 'Ada',
+    surname: 'Lovelace',
+    mail: 'ada@contoso.com',
+    department: 'R&D',
+    jobTitle: 'Engineer',
   });
   app.assign(ada.id);
   const { tenantUrl, secretToken } = await w.credentials();
@@ -22,7 +28,12 @@ async function nonGallery(flag = ''): Promise<{ w: World; id: string }> {
 describe('updates, Entra default dialect', () => {
   it('an edited user gets GET /Users/{id} then one PATCH with one Replace op per changed attribute, nothing else', async () => {
     const { w, id } = await nonGallery();
-    w.azure.directory.updateUser(id, { displayName: 'Ada Lovelace', givenName: 'Augusta', mail: 'augusta@contoso.com', department: 'Mathematics' });
+    w.azure.directory.updateUser(id, {
+      displayName: 'Ada Lovelace',
+      givenName: 'Augusta',
+      mail: 'augusta@contoso.com',
+      department: 'Mathematics',
+    });
     const sent = recordFrom(w);
     await w.clock.advance('40m');
     expect(lines(work(sent()))).toEqual(['GET /Users/{id}', 'PATCH /Users/{id}']);
@@ -48,13 +59,19 @@ describe('updates, Entra default dialect', () => {
     w.azure.directory.updateUser(id, { userPrincipalName: 'ada.lovelace@contoso.com' });
     const sent = recordFrom(w);
     await w.clock.advance('40m');
-    expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual([{ op: 'Replace', path: 'userName', value: 'ada.lovelace@contoso.com' }]);
+    expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual([
+      { op: 'Replace', path: 'userName', value: 'ada.lovelace@contoso.com' },
+    ]);
     expect(w.memberStatus('ada.lovelace@contoso.com')).toBe('pending');
   });
 
   it('a change that leaves the mapped values as they are: GET, no PATCH, log Other', async () => {
     const w = world(); // NordPass mappings: userName, active, externalId; jobTitle is not mapped
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     await w.connect();
     w.azure.directory.updateUser(ada.id, { jobTitle: 'Countess', displayName: 'Ada Lovelace' });
@@ -79,10 +96,16 @@ describe('updates, Entra default dialect', () => {
     const { tenantUrl, secretToken } = await w.credentials();
     // credentials() rotated the token: save the new one first.
     await w.azure.job.saveCredentials(tenantUrl, secretToken);
-    await w.np.fetch(new Request(`${tenantUrl}/Users/${member.id}`, {
-      method: 'PATCH', headers: { Authorization: `Bearer ${secretToken}`, 'Content-Type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'Changed in NordPass' }] }),
-    }));
+    await w.np.fetch(
+      new Request(`${tenantUrl}/Users/${member.id}`, {
+        method: 'PATCH',
+        headers: { Authorization: `Bearer ${secretToken}`, 'Content-Type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'Changed in NordPass' }],
+        }),
+      }),
+    );
     const sent = recordFrom(w);
     await w.clock.advance('40m');
     expect(work(sent())).toEqual([]);
@@ -95,13 +118,23 @@ describe('updates, Entra default dialect', () => {
   });
 
   it('a mapping applied "only during creation" is sent in the POST and never in a PATCH', async () => {
-    const w = world({ azure: { provisioning: { mappings: [
-      { source: 'userPrincipalName', target: 'userName', matchingPrecedence: 1 },
-      { source: 'IsSoftDeleted', target: 'active' },
-      { source: 'displayName', target: 'displayName', apply: 'creation' },
-      { source: 'mailNickname', target: 'externalId' },
-    ] } } });
-    const ada = w.azure.directory.addUser({ userPrincipalName: 'ada@contoso.com', mailNickname: 'ada', displayName: 'Ada' });
+    const w = world({
+      azure: {
+        provisioning: {
+          mappings: [
+            { source: 'userPrincipalName', target: 'userName', matchingPrecedence: 1 },
+            { source: 'IsSoftDeleted', target: 'active' },
+            { source: 'displayName', target: 'displayName', apply: 'creation' },
+            { source: 'mailNickname', target: 'externalId' },
+          ],
+        },
+      },
+    });
+    const ada = w.azure.directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      mailNickname: 'ada',
+      displayName: 'Ada',
+    });
     w.azure.app.assign(ada.id);
     const sent = recordFrom(w);
     await w.connect();
@@ -115,12 +148,24 @@ describe('updates, Entra default dialect', () => {
 describe('updates with ?aadOptscim062020 on the Tenant URL (RFC dialect)', () => {
   it('keeps the value-filter path op separate and puts the rest in one path-less replace with dotted keys', async () => {
     const { w, id } = await nonGallery('/?aadOptscim062020');
-    w.azure.directory.updateUser(id, { displayName: 'Ada Lovelace', givenName: 'Augusta', mail: 'augusta@contoso.com', department: 'Mathematics' });
+    w.azure.directory.updateUser(id, {
+      displayName: 'Ada Lovelace',
+      givenName: 'Augusta',
+      mail: 'augusta@contoso.com',
+      department: 'Mathematics',
+    });
     const sent = recordFrom(w);
     await w.clock.advance('40m');
     expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual([
       { op: 'replace', path: 'emails[type eq "work"].value', value: 'augusta@contoso.com' },
-      { op: 'replace', value: { displayName: 'Ada Lovelace', 'name.givenName': 'Augusta', [`${ENTERPRISE}:department`]: 'Mathematics' } },
+      {
+        op: 'replace',
+        value: {
+          displayName: 'Ada Lovelace',
+          'name.givenName': 'Augusta',
+          [`${ENTERPRISE}:department`]: 'Mathematics',
+        },
+      },
     ]);
     const attrs = w.member('ada@contoso.com')!.attributes as Record<string, any>;
     expect(attrs.name.givenName).toBe('Augusta');

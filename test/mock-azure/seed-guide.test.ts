@@ -9,8 +9,16 @@ describe('the seed guide, step by step', () => {
     const w = world();
     const { directory, app, job } = w.azure;
     // Steps 1-6: the users, assigned to the NordPass enterprise app (Users and groups > Add user/group).
-    const ada = directory.addUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada Lovelace', mailNickname: 'ada' });
-    const bob = directory.addUser({ userPrincipalName: 'bob@contoso.com', displayName: 'Bob Byte', mailNickname: 'bob' });
+    const ada = directory.addUser({
+      userPrincipalName: 'ada@contoso.com',
+      displayName: 'Ada Lovelace',
+      mailNickname: 'ada',
+    });
+    const bob = directory.addUser({
+      userPrincipalName: 'bob@contoso.com',
+      displayName: 'Bob Byte',
+      mailNickname: 'bob',
+    });
     app.assign(ada.id);
     app.assign(bob.id);
     expect(job.status().code).toBe('NotConfigured');
@@ -19,7 +27,10 @@ describe('the seed guide, step by step', () => {
     expect(tenantUrl).toBe('http://127.0.0.1:8080/scim/v2');
     // Step 13: Test Connection, first with a typo in the token.
     const wrong = await job.testConnection(tenantUrl, `${secretToken}x`);
-    expect(wrong).toMatchObject({ ok: false, errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure' });
+    expect(wrong).toMatchObject({
+      ok: false,
+      errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+    });
     expect(wrong.message).toMatch(/Response Status Code: Unauthorized/);
     await expect(job.saveCredentials(tenantUrl, `${secretToken}x`)).rejects.toThrow(/Test Connection failed/);
     expect(await job.testConnection(tenantUrl, secretToken)).toEqual({ ok: true });
@@ -51,7 +62,10 @@ describe('the seed guide, step by step', () => {
     const disables = w.azure.logs.query({ action: 'Disable' });
     expect(disables.map((r) => r.source.userPrincipalName)).toEqual(['ada@contoso.com', 'bob@contoso.com']);
     const patch = w.azure.exchanges.all().find((e) => e.method === 'PATCH')!;
-    expect(JSON.parse(patch.requestBody!)).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+    expect(JSON.parse(patch.requestBody!)).toEqual({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+    });
     // Soft-deleted users are deleted from NordPass after exactly 30 days.
     const suspendedAt = w.member('ada@contoso.com')!.softDeletedAt!;
     await w.clock.advanceTo(suspendedAt + 30 * DAY - 1);

@@ -50,7 +50,11 @@ tenant:
 const BAD_FILES: Array<[string, string, RegExp]> = [
   ['yaml-syntax.yaml', `${HEADER}steps:\n  - assign: [ada\n  - start\n`, /yaml-syntax\.yaml:\d+:\d+: YAML syntax/],
   ['tab-indent.yaml', `${HEADER}steps:\n\t- start\n`, /tab-indent\.yaml:\d+:\d+: .*(YAML|tab)/i],
-  ['duplicate-key.yaml', `${HEADER}name: again\nsteps:\n  - start\n`, /duplicate-key\.yaml:\d+:\d+: .*(duplicate|unique|Map keys)/i],
+  [
+    'duplicate-key.yaml',
+    `${HEADER}name: again\nsteps:\n  - start\n`,
+    /duplicate-key\.yaml:\d+:\d+: .*(duplicate|unique|Map keys)/i,
+  ],
   ['unknown-step.yaml', `${HEADER}steps:\n  - asign: ada\n`, /unknown step "asign".*\n.*did you mean "assign"/],
   ['unknown-field.yaml', `${HEADER}colour: blue\nsteps:\n  - start\n`, /unknown field "colour"/],
   ['advance-boolean.yaml', `${HEADER}steps:\n  - advance: true\n`, /steps\[0\]\.advance/],
@@ -63,12 +67,32 @@ const BAD_FILES: Array<[string, string, RegExp]> = [
   ['unknown-user.yaml', `${HEADER}steps:\n  - assign: bob\n`, /"bob" is not a user or group of the tenant/],
   ['advance-negative.yaml', `${HEADER}steps:\n  - advance: -5m\n`, /steps\[0\]\.advance: .*duration/],
   ['advance-months.yaml', `${HEADER}steps:\n  - advance: P1M\n`, /steps\[0\]\.advance: .*duration/],
-  ['time-goes-back.yaml', `${HEADER}steps:\n  - advanceTo: 2026-01-01T00:00:00Z\n`, /before the scenario's time.*time only moves forward/],
+  [
+    'time-goes-back.yaml',
+    `${HEADER}steps:\n  - advanceTo: 2026-01-01T00:00:00Z\n`,
+    /before the scenario's time.*time only moves forward/,
+  ],
   ['bad-instant.yaml', `name: x\nstart: yesterday\nsteps:\n  - start\n`, /start: expected an ISO 8601 instant/],
-  ['alias-bomb.yaml', `${HEADER}a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nsteps:\n  - start\n`, /alias/i],
-  ['too-far.yaml', `${HEADER}steps:\n  - advance: 4000d\n`, /the scenario would run 4000 days of virtual time; the limit is 3650d/],
-  ['too-far-limit.yaml', `${HEADER}limits: { maxVirtualTime: 1d }\nsteps:\n  - advance: 23h\n  - advance: 2h\n`, /steps\[1\]\.advance: the scenario would run 1 days .*limit is 1d/],
-  ['too-many-steps.yaml', `${HEADER}limits: { maxSteps: 2 }\nsteps:\n  - advance: 1m\n  - advance: 1m\n  - advance: 1m\n`, /3 steps; the limit is 2/],
+  [
+    'alias-bomb.yaml',
+    `${HEADER}a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nsteps:\n  - start\n`,
+    /alias/i,
+  ],
+  [
+    'too-far.yaml',
+    `${HEADER}steps:\n  - advance: 4000d\n`,
+    /the scenario would run 4000 days of virtual time; the limit is 3650d/,
+  ],
+  [
+    'too-far-limit.yaml',
+    `${HEADER}limits: { maxVirtualTime: 1d }\nsteps:\n  - advance: 23h\n  - advance: 2h\n`,
+    /steps\[1\]\.advance: the scenario would run 1 days .*limit is 1d/,
+  ],
+  [
+    'too-many-steps.yaml',
+    `${HEADER}limits: { maxSteps: 2 }\nsteps:\n  - advance: 1m\n  - advance: 1m\n  - advance: 1m\n`,
+    /3 steps; the limit is 2/,
+  ],
   ['too-many-generated.yaml', `name: x\ntenant: { generate: 200001 }\nsteps:\n  - start\n`, /tenant\.generate/],
   ['until-idle-zero.yaml', `${HEADER}steps:\n  - untilIdle: { limit: 0 }\n`, /untilIdle/],
 ];
@@ -126,7 +150,9 @@ describe('scenario files that cannot run: exit code 2, file:line:column, no stac
 
   it.concurrent('a scenario that would run for ever stops at its virtual-time limit with a clear error', async () => {
     // untilIdle advances to the purge 30 days out: past the scenario's own 1-day limit, which validation cannot see.
-    await writeFile(file('runaway.yaml'), `${HEADER}limits: { maxVirtualTime: 1d }
+    await writeFile(
+      file('runaway.yaml'),
+      `${HEADER}limits: { maxVirtualTime: 1d }
 steps:
   - assign: ada
   - getCredentials
@@ -136,7 +162,8 @@ steps:
   - advance: 12h
   - untilIdle
   - expect: { members: { ada: deleted } }
-`);
+`,
+    );
     const out = join(dir, 'reports-runaway');
     const result = await cli(['run', file('runaway.yaml'), '--workers', '1', '--out', out]);
     expect(result.out).not.toMatch(STACK);
@@ -156,23 +183,71 @@ describe('command lines that cannot run: exit code 2, a clear message, no stack 
     ['run on a missing path', () => ['run', join(dir, 'missing.yaml')], /no such file or folder: .*missing\.yaml/],
     ['validate on a missing path', () => ['validate', join(dir, 'missing-folder')], /no such file or folder/],
     ['validate a dangling link', () => ['validate', file('dangling.yaml')], /no such file or folder: .*dangling\.yaml/],
-    ['validate a folder holding a dangling link', () => ['validate', join(dir, 'folder-with-link')], /dangling\.yaml:1:1: cannot read the file: ENOENT/],
-    ['validate a folder holding a folder named *.yaml', () => ['validate', join(dir, 'folder-with-dir')], /looks-like\.yaml:1:1: cannot read the file: EISDIR/],
-    ['run a folder holding a folder named *.yaml', () => ['run', join(dir, 'folder-with-dir'), '--out', join(dir, 'r-dir')], /looks-like\.yaml:1:1: cannot read the file: EISDIR/],
-    ['run into an unwritable report folder', () => ['run', file('good.yaml'), '--workers', '1', '--out', join(dir, 'a-file', 'reports')], /cannot write reports to .*a-file\/reports: ENOTDIR/],
+    [
+      'validate a folder holding a dangling link',
+      () => ['validate', join(dir, 'folder-with-link')],
+      /dangling\.yaml:1:1: cannot read the file: ENOENT/,
+    ],
+    [
+      'validate a folder holding a folder named *.yaml',
+      () => ['validate', join(dir, 'folder-with-dir')],
+      /looks-like\.yaml:1:1: cannot read the file: EISDIR/,
+    ],
+    [
+      'run a folder holding a folder named *.yaml',
+      () => ['run', join(dir, 'folder-with-dir'), '--out', join(dir, 'r-dir')],
+      /looks-like\.yaml:1:1: cannot read the file: EISDIR/,
+    ],
+    [
+      'run into an unwritable report folder',
+      () => ['run', file('good.yaml'), '--workers', '1', '--out', join(dir, 'a-file', 'reports')],
+      /cannot write reports to .*a-file\/reports: ENOTDIR/,
+    ],
     ['run with --workers 0', () => ['run', file('good.yaml'), '--workers', '0'], /--workers must be 1-64/],
     ['run with an unknown report', () => ['run', file('good.yaml'), '--report', 'pdf'], /unknown report "pdf"/],
-    ['run with a bad --grep', () => ['run', file('good.yaml'), '--grep', '(['], /--grep is not a valid regular expression/],
-    ['run with --http but no --token', () => ['run', file('good.yaml'), '--http', 'http://127.0.0.1:1/scim/v2'], /--http and --token go together/],
+    [
+      'run with a bad --grep',
+      () => ['run', file('good.yaml'), '--grep', '(['],
+      /--grep is not a valid regular expression/,
+    ],
+    [
+      'run with --http but no --token',
+      () => ['run', file('good.yaml'), '--http', 'http://127.0.0.1:1/scim/v2'],
+      /--http and --token go together/,
+    ],
     ['serve with --port 99999', () => ['serve', '--port', '99999'], /--port must be 0-65535/],
     ['serve with a bad --start', () => ['serve', '--port', '0', '--start', 'yesterday'], /yesterday/],
-    ['serve with a short --token', () => ['serve', '--port', '0', '--token', 'short'], /--token must be at least 8 printable characters/],
-    ['serve with a bad --soft-delete-window', () => ['serve', '--port', '0', '--soft-delete-window', 'a month'], /invalid duration "a month"/],
-    ['serve with --seat-limit -1', () => ['serve', '--port', '0', '--seat-limit', '-1'], /'--seat-limit' argument is ambiguous/],
-    ['serve with --seat-limit=-1', () => ['serve', '--port', '0', '--seat-limit=-1'], /--seat-limit must be a whole number/],
-    ['serve with --data in a missing folder', () => ['serve', '--port', '0', '--data', join(dir, 'no', 'such', 'folder', 'np.json')], /cannot (write|create) data file .*np\.json/],
+    [
+      'serve with a short --token',
+      () => ['serve', '--port', '0', '--token', 'short'],
+      /--token must be at least 8 printable characters/,
+    ],
+    [
+      'serve with a bad --soft-delete-window',
+      () => ['serve', '--port', '0', '--soft-delete-window', 'a month'],
+      /invalid duration "a month"/,
+    ],
+    [
+      'serve with --seat-limit -1',
+      () => ['serve', '--port', '0', '--seat-limit', '-1'],
+      /'--seat-limit' argument is ambiguous/,
+    ],
+    [
+      'serve with --seat-limit=-1',
+      () => ['serve', '--port', '0', '--seat-limit=-1'],
+      /--seat-limit must be a whole number/,
+    ],
+    [
+      'serve with --data in a missing folder',
+      () => ['serve', '--port', '0', '--data', join(dir, 'no', 'such', 'folder', 'np.json')],
+      /cannot (write|create) data file .*np\.json/,
+    ],
     ['serve with --data that is a folder', () => ['serve', '--port', '0', '--data', dir], /cannot read data file/],
-    ['serve on an address this machine does not have', () => ['serve', '--port', '0', '--host', '192.0.2.1'], /cannot listen/],
+    [
+      'serve on an address this machine does not have',
+      () => ['serve', '--port', '0', '--host', '192.0.2.1'],
+      /cannot listen/,
+    ],
   ];
   it.concurrent.each(cases)('%s', async (_name, args, message) => {
     const { code, out } = await cli(args());

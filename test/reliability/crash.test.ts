@@ -38,14 +38,26 @@ interface Acked {
   clock: number;
 }
 
-interface AdminMember { id: string; userName: string; status: string; softDeletedAt?: string; purgeAt?: string; deletedAt?: string }
+interface AdminMember {
+  id: string;
+  userName: string;
+  status: string;
+  softDeletedAt?: string;
+  purgeAt?: string;
+  deletedAt?: string;
+}
 
 describe.skipIf(!process.env.SCIMSIM_CRASH)('serve --data survives SIGKILL under write load', () => {
   it(`keeps every acknowledged write over ${KILLS} kills (seed ${SEED})`, async () => {
     const random = rng(SEED);
     const dir = await mkdtemp(join(tmpdir(), 'scimsim-crash-'));
     const file = join(dir, 'nordpass.json');
-    const acked: Acked = { created: new Map(), softDeleted: new Set(), deleted: new Set(), clock: Date.parse('2026-01-01T00:00:00Z') };
+    const acked: Acked = {
+      created: new Map(),
+      softDeleted: new Set(),
+      deleted: new Set(),
+      clock: Date.parse('2026-01-01T00:00:00Z'),
+    };
     let counter = 0;
     let survived = 0;
 
@@ -77,14 +89,20 @@ describe.skipIf(!process.env.SCIMSIM_CRASH)('serve --data survives SIGKILL under
         const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; members: unknown[] };
         expect(data.format).toBe(1);
         const onDisk = (await readDataFile(file)).data;
-        for (const id of acked.created.keys()) expect(onDisk.members.some((m) => m.id === id), `acknowledged create ${id} on disk after the kill`).toBe(true);
+        for (const id of acked.created.keys())
+          expect(
+            onDisk.members.some((m) => m.id === id),
+            `acknowledged create ${id} on disk after the kill`,
+          ).toBe(true);
       } finally {
         s.child.kill('SIGKILL');
       }
     }
     expect(survived).toBe(KILLS);
     expect(acked.created.size).toBeGreaterThan(KILLS);
-    console.log(`crash test: ${survived} kills survived, ${acked.created.size} acknowledged creates, ${acked.softDeleted.size} soft deletes, ${acked.deleted.size} deletes (seed ${SEED})`);
+    console.log(
+      `crash test: ${survived} kills survived, ${acked.created.size} acknowledged creates, ${acked.softDeleted.size} soft deletes, ${acked.deleted.size} deletes (seed ${SEED})`,
+    );
   }, 600_000);
 });
 
@@ -96,11 +114,18 @@ async function step(origin: string, acked: Acked, random: () => number, nextName
   try {
     if (roll < 0.55 || ids.length === 0) {
       const userName = nextName();
-      const res = await call(origin, 'POST', '/scim/v2/Users', TOKEN, { schemas: [USER_SCHEMA], userName, active: true });
+      const res = await call(origin, 'POST', '/scim/v2/Users', TOKEN, {
+        schemas: [USER_SCHEMA],
+        userName,
+        active: true,
+      });
       if (res.status === 201) acked.created.set(((await res.json()) as { id: string }).id, userName);
     } else if (roll < 0.8) {
       const id = pick();
-      const res = await call(origin, 'PATCH', `/scim/v2/Users/${id}`, TOKEN, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'active', value: 'False' }] });
+      const res = await call(origin, 'PATCH', `/scim/v2/Users/${id}`, TOKEN, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+      });
       if (res.status === 200) acked.softDeleted.add(id);
     } else if (roll < 0.9) {
       const id = pick();
@@ -109,7 +134,8 @@ async function step(origin: string, acked: Acked, random: () => number, nextName
     } else {
       const by = `${1 + Math.floor(random() * 10)}d`;
       const res = await call(origin, 'POST', '/_sim/clock/advance', ADMIN, { by });
-      if (res.status === 200) acked.clock = Math.max(acked.clock, Date.parse(((await res.json()) as { now: string }).now));
+      if (res.status === 200)
+        acked.clock = Math.max(acked.clock, Date.parse(((await res.json()) as { now: string }).now));
     }
   } catch {
     // The server was killed mid-request: no answer, so nothing was acknowledged.
@@ -120,7 +146,9 @@ async function verify(s: Served, acked: Acked, when: string): Promise<void> {
   const clock = (await (await call(s.origin, 'GET', '/_sim/clock', ADMIN)).json()) as { now: string };
   const now = Date.parse(clock.now);
   expect(now, `${when}: the clock went back before an acknowledged advance`).toBeGreaterThanOrEqual(acked.clock);
-  const { members } = (await (await call(s.origin, 'GET', '/admin/members', ADMIN)).json()) as { members: AdminMember[] };
+  const { members } = (await (await call(s.origin, 'GET', '/admin/members', ADMIN)).json()) as {
+    members: AdminMember[];
+  };
   const byId = new Map(members.map((m) => [m.id, m]));
   for (const [id, userName] of acked.created) {
     const m = byId.get(id);
@@ -139,13 +167,22 @@ async function verify(s: Served, acked: Acked, when: string): Promise<void> {
     // Scheduled purges still fire at their deadlines: past one, the member is gone, at exactly that instant
     // unless a DELETE came first.
     if (purgeAt <= now) {
-      expect(m.status, `${when}: ${m.userName} not purged though ${new Date(purgeAt).toISOString()} has passed`).toBe('deleted');
+      expect(m.status, `${when}: ${m.userName} not purged though ${new Date(purgeAt).toISOString()} has passed`).toBe(
+        'deleted',
+      );
       if (Date.parse(m.deletedAt!) !== purgeAt) {
-        const detail = (await (await call(s.origin, 'GET', `/admin/members/${m.id}`, ADMIN)).json()) as { history: Array<{ type: string }> };
-        expect(detail.history.at(-1)!.type, `${when}: ${m.userName} deleted at ${m.deletedAt}, not at its purge deadline`).toBe('deleted');
+        const detail = (await (await call(s.origin, 'GET', `/admin/members/${m.id}`, ADMIN)).json()) as {
+          history: Array<{ type: string }>;
+        };
+        expect(
+          detail.history.at(-1)!.type,
+          `${when}: ${m.userName} deleted at ${m.deletedAt}, not at its purge deadline`,
+        ).toBe('deleted');
       }
     } else {
-      expect(m.status === 'deleted' ? 'deleted' : m.purgeAt, `${when}: ${m.userName}'s deadline moved`).toBe(m.status === 'deleted' ? 'deleted' : new Date(purgeAt).toISOString());
+      expect(m.status === 'deleted' ? 'deleted' : m.purgeAt, `${when}: ${m.userName}'s deadline moved`).toBe(
+        m.status === 'deleted' ? 'deleted' : new Date(purgeAt).toISOString(),
+      );
     }
   }
 }

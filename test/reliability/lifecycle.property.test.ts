@@ -36,7 +36,18 @@ const CYCLE_MS = Number(process.env.SCIMSIM_PROPERTY_CYCLE_MS ?? 12 * 3_600_000)
 type Name = (typeof NAMES)[number];
 
 type Op =
-  | { op: 'assign' | 'unassign' | 'deleteUser' | 'restoreUser' | 'deletePermanently' | 'acceptInvitation' | 'restoreMember' | 'deleteMember'; user: Name }
+  | {
+      op:
+        | 'assign'
+        | 'unassign'
+        | 'deleteUser'
+        | 'restoreUser'
+        | 'deletePermanently'
+        | 'acceptInvitation'
+        | 'restoreMember'
+        | 'deleteMember';
+      user: Name;
+    }
   | { op: 'rotateToken' | 'reconnect' | 'clearFaults' }
   | { op: 'fault'; effect: 'status500' | 'status429' | 'timeout' | 'unavailable' | 'malformedBody'; count: number }
   | { op: 'advance'; ms: number };
@@ -54,14 +65,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'rotateToken' as const }) },
   { weight: 2, arbitrary: fc.constant({ op: 'reconnect' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'clearFaults' as const }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('fault' as const), effect: fc.constantFrom('status500', 'status429', 'timeout', 'unavailable', 'malformedBody'), count: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('fault' as const),
+      effect: fc.constantFrom('status500', 'status429', 'timeout', 'unavailable', 'malformedBody'),
+      count: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   {
     weight: 6,
-    arbitrary: fc.oneof(
-      // The instants where the lifecycle turns, and any length up to 31 days.
-      fc.constantFrom(1, INVITATION_DELAY, 40 * MIN, DAY, WINDOW - 1, WINDOW, WINDOW + 1),
-      fc.integer({ min: 1, max: 31 * DAY }),
-    ).map((ms) => ({ op: 'advance' as const, ms })),
+    arbitrary: fc
+      .oneof(
+        // The instants where the lifecycle turns, and any length up to 31 days.
+        fc.constantFrom(1, INVITATION_DELAY, 40 * MIN, DAY, WINDOW - 1, WINDOW, WINDOW + 1),
+        fc.integer({ min: 1, max: 31 * DAY }),
+      )
+      .map((ms) => ({ op: 'advance' as const, ms })),
   },
 );
 
@@ -89,8 +109,10 @@ class Model {
     for (;;) {
       let next: { at: number; m: Expected; kind: 'invitation' | 'purge' } | undefined;
       for (const m of this.members.values()) {
-        if (m.invitationDueAt !== undefined && m.invitationDueAt <= now && (!next || m.invitationDueAt < next.at)) next = { at: m.invitationDueAt, m, kind: 'invitation' };
-        if (m.purgeAt !== undefined && isSoft(m.status) && m.purgeAt <= now && (!next || m.purgeAt < next.at)) next = { at: m.purgeAt, m, kind: 'purge' };
+        if (m.invitationDueAt !== undefined && m.invitationDueAt <= now && (!next || m.invitationDueAt < next.at))
+          next = { at: m.invitationDueAt, m, kind: 'invitation' };
+        if (m.purgeAt !== undefined && isSoft(m.status) && m.purgeAt <= now && (!next || m.purgeAt < next.at))
+          next = { at: m.purgeAt, m, kind: 'purge' };
       }
       if (!next) return;
       if (next.kind === 'invitation') {
@@ -103,7 +125,8 @@ class Model {
   }
 
   live(userName: string): Expected | undefined {
-    for (const m of this.members.values()) if (m.status !== 'deleted' && m.userName.toLowerCase() === userName.toLowerCase()) return m;
+    for (const m of this.members.values())
+      if (m.status !== 'deleted' && m.userName.toLowerCase() === userName.toLowerCase()) return m;
     return undefined;
   }
 
@@ -150,7 +173,8 @@ function requestedActive(body: string | undefined): boolean | undefined {
   const read = (v: unknown) => (typeof v === 'boolean' ? v : String(v).toLowerCase() === 'true');
   for (const o of parsed.Operations ?? []) {
     if (typeof o.path === 'string' && o.path.toLowerCase() === 'active') active = read(o.value);
-    else if (o.path === undefined && o.value && typeof o.value === 'object' && 'active' in o.value) active = read((o.value as { active: unknown }).active);
+    else if (o.path === undefined && o.value && typeof o.value === 'object' && 'active' in o.value)
+      active = read((o.value as { active: unknown }).active);
   }
   return active;
 }
@@ -215,7 +239,15 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
     return res;
   };
 
-  const observe = (method: string, pathname: string, search: string, body: string | undefined, status: number, text: string, now: number) => {
+  const observe = (
+    method: string,
+    pathname: string,
+    search: string,
+    body: string | undefined,
+    status: number,
+    text: string,
+    now: number,
+  ) => {
     const id = /\/Users\/([^/?]+)$/.exec(pathname)?.[1];
     const target = id === undefined ? undefined : model.members.get(decodeURIComponent(id));
     const live = target !== undefined && target.status !== 'deleted';
@@ -243,11 +275,17 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
     } else if (method === 'GET') {
       // userName eq "..." lookups: what the model holds, soft-deleted members included.
       const wanted = /^\?filter=userName\+eq\+"(.*)"$/.exec(decodeURIComponent(search))?.[1];
-      if (wanted !== undefined) expect((JSON.parse(text) as { totalResults: number }).totalResults).toBe(model.live(wanted) ? 1 : 0);
+      if (wanted !== undefined)
+        expect((JSON.parse(text) as { totalResults: number }).totalResults).toBe(model.live(wanted) ? 1 : 0);
     }
   };
 
-  const azure = createAzure({ clock, random: random.fork('azure'), transport: watched, engine: { cycleIntervalMs: CYCLE_MS } });
+  const azure = createAzure({
+    clock,
+    random: random.fork('azure'),
+    transport: watched,
+    engine: { cycleIntervalMs: CYCLE_MS },
+  });
   const records: LogRecord[] = [];
   const add = azure.logs.add.bind(azure.logs);
   // Logs are pruned after 30 days; the accounting below needs every record ever written.
@@ -256,11 +294,18 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
     add(record);
   };
   const users = new Map<Name, string>();
-  for (const n of NAMES) users.set(n, azure.directory.addUser({ userPrincipalName: `${n}@contoso.com`, displayName: n, mailNickname: n }).id);
+  for (const n of NAMES)
+    users.set(
+      n,
+      azure.directory.addUser({ userPrincipalName: `${n}@contoso.com`, displayName: n, mailNickname: n }).id,
+    );
 
   const admin = async (method: string, path: string) =>
-    np.fetch(new Request(`http://127.0.0.1:8080/admin${path}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } }));
-  let token = ((await (await admin('POST', '/provisioning/credentials')).json()) as { secretToken: string }).secretToken;
+    np.fetch(
+      new Request(`http://127.0.0.1:8080/admin${path}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } }),
+    );
+  let token = ((await (await admin('POST', '/provisioning/credentials')).json()) as { secretToken: string })
+    .secretToken;
   const tenantUrl = np.tenantUrl();
   for (const n of assigned) azure.app.assign(users.get(n)!);
   await azure.job.saveCredentials(tenantUrl, token);
@@ -288,18 +333,23 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
     for (const id of everSeen) expect(np.store.memberById(id), `member ${id} disappeared`).toBeDefined();
     // The logs account for every request: each one is a Test Connection probe or belongs to exactly one record.
     const owner = new Map<number, string>();
-    for (const r of records) for (const seq of r.exchanges) {
-      expect(owner.has(seq), `exchange ${seq} is in two log records`).toBe(false);
-      owner.set(seq, r.id);
-    }
+    for (const r of records)
+      for (const seq of r.exchanges) {
+        expect(owner.has(seq), `exchange ${seq} is in two log records`).toBe(false);
+        owner.set(seq, r.id);
+      }
     let injected = 0;
     for (const x of azure.exchanges.all()) {
       if (`${x.error ?? ''}${x.responseBody ?? ''}`.includes('injected fault')) injected++;
-      if (!isProbe(x)) expect(owner.has(x.seq), `${x.method} ${x.path} (exchange ${x.seq}) is in no log record`).toBe(true);
+      if (!isProbe(x))
+        expect(owner.has(x.seq), `${x.method} ${x.path} (exchange ${x.seq}) is in no log record`).toBe(true);
     }
-    for (const seq of owner.keys()) expect(azure.exchanges.bySeq(seq), `log record names exchange ${seq}, which was never sent`).toBeDefined();
+    for (const seq of owner.keys())
+      expect(azure.exchanges.bySeq(seq), `log record names exchange ${seq}, which was never sent`).toBeDefined();
     expect(azure.exchanges.total).toBe(azure.exchanges.all().length);
-    expect(seenByNordPass, 'requests NordPass saw vs exchanges sent less injected faults').toBe(azure.exchanges.total - injected);
+    expect(seenByNordPass, 'requests NordPass saw vs exchanges sent less injected faults').toBe(
+      azure.exchanges.total - injected,
+    );
   };
 
   let faults = 0;
@@ -328,11 +378,23 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
         model.fireUntil(clock.now());
         const m = model.latest(upn);
         if (!m) break;
-        const path = o.op === 'acceptInvitation' ? `/members/${m.id}/accept-invitation` : o.op === 'restoreMember' ? `/members/${m.id}/restore` : `/members/${m.id}`;
+        const path =
+          o.op === 'acceptInvitation'
+            ? `/members/${m.id}/accept-invitation`
+            : o.op === 'restoreMember'
+              ? `/members/${m.id}/restore`
+              : `/members/${m.id}`;
         const res = await admin(o.op === 'deleteMember' ? 'DELETE' : 'POST', path);
         const now = clock.now();
         if (o.op === 'acceptInvitation') {
-          const expected = m.status === 'deleted' ? 404 : m.status === 'forbidden' ? 403 : m.status === 'pending' && m.invitedAt !== undefined ? 200 : 409;
+          const expected =
+            m.status === 'deleted'
+              ? 404
+              : m.status === 'forbidden'
+                ? 403
+                : m.status === 'pending' && m.invitedAt !== undefined
+                  ? 200
+                  : 409;
           expect(res.status, `accept ${upn} (${m.status})`).toBe(expected);
           if (expected === 200) {
             m.status = 'active';
@@ -355,7 +417,9 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
         const old = token;
         token = ((await res.json()) as { secretToken: string }).secretToken;
         // The old token fails at once.
-        const probe = await np.fetch(new Request(`${tenantUrl}/Users?count=0`, { headers: { Authorization: `Bearer ${old}` } }));
+        const probe = await np.fetch(
+          new Request(`${tenantUrl}/Users?count=0`, { headers: { Authorization: `Bearer ${old}` } }),
+        );
         expect(probe.status).toBe(401);
         break;
       }
@@ -373,8 +437,16 @@ async function runSequence({ assigned, ops }: { assigned: Name[]; ops: Op[] }): 
         azure.faults.clear();
         break;
       case 'fault': {
-        const effect = o.effect === 'status500' ? { status: 500 } : o.effect === 'status429' ? { status: 429, retryAfterSeconds: 60 }
-          : o.effect === 'timeout' ? { timeout: true as const } : o.effect === 'unavailable' ? { unavailable: true as const } : { malformedBody: true as const };
+        const effect =
+          o.effect === 'status500'
+            ? { status: 500 }
+            : o.effect === 'status429'
+              ? { status: 429, retryAfterSeconds: 60 }
+              : o.effect === 'timeout'
+                ? { timeout: true as const }
+                : o.effect === 'unavailable'
+                  ? { unavailable: true as const }
+                  : { malformedBody: true as const };
         azure.faults.inject({ id: `f${++faults}`, effect, count: o.count });
         break;
       }
@@ -409,7 +481,8 @@ function checkHistory(m: Member): void {
   let status: MemberStatus | undefined;
   let softAt: number | undefined;
   for (const e of m.history) {
-    if (e.from !== undefined) expect(e.from, `${m.userName}: ${e.type} from ${e.from}, but it was ${status}`).toBe(status);
+    if (e.from !== undefined)
+      expect(e.from, `${m.userName}: ${e.type} from ${e.from}, but it was ${status}`).toBe(status);
     if (e.to !== undefined) status = e.to;
     if (e.type === 'suspended' || e.type === 'forbidden') softAt = e.at;
     if (e.type === 'purged') {
@@ -429,12 +502,18 @@ function checkHistory(m: Member): void {
 
 describe('the lifecycle under random actions on both sides (fast-check)', () => {
   it(`holds its invariants over ${RUNS} random sequences`, async () => {
-    await fc.assert(fc.asyncProperty(fc.record({ assigned: fc.subarray([...NAMES]), ops: fc.array(opArb, { minLength: 1, maxLength: 12 }) }), runSequence), {
-      numRuns: RUNS,
-      ...(SEED !== undefined ? { seed: SEED } : {}),
-      ...(PATH !== undefined ? { path: PATH } : {}),
-      endOnFailure: false,
-    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ assigned: fc.subarray([...NAMES]), ops: fc.array(opArb, { minLength: 1, maxLength: 12 }) }),
+        runSequence,
+      ),
+      {
+        numRuns: RUNS,
+        ...(SEED !== undefined ? { seed: SEED } : {}),
+        ...(PATH !== undefined ? { path: PATH } : {}),
+        endOnFailure: false,
+      },
+    );
     if (process.env.SCIMSIM_PROPERTY_STATS) console.log(Object.fromEntries(STATS));
   }, 3_600_000);
 });

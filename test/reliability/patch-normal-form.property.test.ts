@@ -22,7 +22,10 @@ const EXT = ENTERPRISE_USER_SCHEMA;
 
 const text = fc.constantFrom('a', 'Ada', 'ada@contoso.com', 'Sales', ' ', 'x y', 'ÄÖ');
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
-const email = fc.record({ value: text, type: maybe(fc.constantFrom('work', 'home', 'other')), primary: maybe(fc.boolean()) }, { requiredKeys: ['value'] });
+const email = fc.record(
+  { value: text, type: maybe(fc.constantFrom('work', 'home', 'other')), primary: maybe(fc.boolean()) },
+  { requiredKeys: ['value'] },
+);
 
 /** A POST body as Entra, Okta or the Microsoft collection sends one; normalised, it is what NordPass stores. */
 const userBody = fc.record(
@@ -34,9 +37,16 @@ const userBody = fc.record(
     active: maybe(fc.constantFrom(true, false, 'True', 'False')),
     name: maybe(fc.record({ givenName: maybe(text), familyName: maybe(text), formatted: maybe(text) })),
     emails: maybe(fc.array(email, { maxLength: 3 })),
-    phoneNumbers: maybe(fc.array(fc.record({ value: text, type: maybe(fc.constantFrom('work', 'mobile')) }, { requiredKeys: ['value'] }), { maxLength: 2 })),
+    phoneNumbers: maybe(
+      fc.array(
+        fc.record({ value: text, type: maybe(fc.constantFrom('work', 'mobile')) }, { requiredKeys: ['value'] }),
+        { maxLength: 2 },
+      ),
+    ),
     roles: maybe(fc.constant([])),
-    [EXT]: maybe(fc.record({ department: maybe(text), employeeNumber: maybe(text), manager: maybe(fc.record({ value: text })) })),
+    [EXT]: maybe(
+      fc.record({ department: maybe(text), employeeNumber: maybe(text), manager: maybe(fc.record({ value: text })) }),
+    ),
   },
   { requiredKeys: ['userName'] },
 );
@@ -45,27 +55,80 @@ const stringValue = fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitr
 const nameValue = fc.record({ givenName: maybe(text), familyName: maybe(fc.constantFrom(null, 'Smith')) });
 /** Paths with values of their type (most operations), so that applyPatch accepts most sequences. */
 const typed = [
-  ...['userName', 'displayName', 'title', 'externalId', 'nickName', 'preferredLanguage', 'name.givenName', 'name.familyName',
-    'emails.value', 'emails[type eq "work"].value', 'emails[type eq "work" and primary eq true].value', 'phoneNumbers[type eq "mobile"].value',
-    'addresses[type eq "work"].locality', `${EXT}:department`, `${EXT}:manager.value`, 'DisplayName', 'NAME.GIVENNAME',
+  ...[
+    'userName',
+    'displayName',
+    'title',
+    'externalId',
+    'nickName',
+    'preferredLanguage',
+    'name.givenName',
+    'name.familyName',
+    'emails.value',
+    'emails[type eq "work"].value',
+    'emails[type eq "work" and primary eq true].value',
+    'phoneNumbers[type eq "mobile"].value',
+    'addresses[type eq "work"].locality',
+    `${EXT}:department`,
+    `${EXT}:manager.value`,
+    'DisplayName',
+    'NAME.GIVENNAME',
   ].map((path) => fc.record({ path: fc.constant(path), value: stringValue })),
   fc.record({ path: fc.constant('active'), value: fc.constantFrom(true, false, 'True', 'False', 'false') }),
   fc.record({ path: fc.constant('name'), value: nameValue }),
-  fc.record({ path: fc.constantFrom('emails', 'emails[type eq "home"]', 'emails[value eq "a"]'), value: fc.oneof(email, fc.array(email, { maxLength: 2 })) }),
+  fc.record({
+    path: fc.constantFrom('emails', 'emails[type eq "home"]', 'emails[value eq "a"]'),
+    value: fc.oneof(email, fc.array(email, { maxLength: 2 })),
+  }),
   fc.record({ path: fc.constant('phoneNumbers'), value: fc.array(fc.record({ value: text }), { maxLength: 2 }) }),
-  fc.record({ path: fc.constant('roles'), value: fc.oneof(fc.constant([]), fc.array(fc.record({ value: text }), { maxLength: 2 })) }),
-  fc.record({ path: fc.constant(`${EXT}:manager`), value: fc.oneof(fc.record({ value: text }), text, fc.constant('')) }),
+  fc.record({
+    path: fc.constant('roles'),
+    value: fc.oneof(fc.constant([]), fc.array(fc.record({ value: text }), { maxLength: 2 })),
+  }),
+  fc.record({
+    path: fc.constant(`${EXT}:manager`),
+    value: fc.oneof(fc.record({ value: text }), text, fc.constant('')),
+  }),
   fc.record({ path: fc.constant(EXT), value: fc.record({ department: maybe(text), employeeNumber: maybe(text) }) }),
 ];
-const anyValue: fc.Arbitrary<unknown> = fc.oneof(text, fc.constantFrom(null, '', true, 'False'), email, fc.array(email, { maxLength: 2 }), nameValue);
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+  text,
+  fc.constantFrom(null, '', true, 'False'),
+  email,
+  fc.array(email, { maxLength: 2 }),
+  nameValue,
+);
 const withPath = fc
-  .tuple(fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove'), fc.oneof({ weight: 6, arbitrary: fc.oneof(...typed) }, { weight: 1, arbitrary: fc.record({ path: fc.constantFrom('userName', 'name', 'emails', 'active', EXT), value: anyValue }) }))
+  .tuple(
+    fc.constantFrom('add', 'replace', 'remove', 'Add', 'Replace', 'Remove'),
+    fc.oneof(
+      { weight: 6, arbitrary: fc.oneof(...typed) },
+      {
+        weight: 1,
+        arbitrary: fc.record({ path: fc.constantFrom('userName', 'name', 'emails', 'active', EXT), value: anyValue }),
+      },
+    ),
+  )
   .map(([op, { path, value }]) => ({ op, path, value }));
 const pathless = fc.record({
   op: fc.constantFrom('add', 'replace', 'Replace'),
-  value: fc.dictionary(fc.constantFrom('displayName', 'name.givenName', 'emails[type eq "work"].value', `${EXT}:department`, 'title', 'userName'), stringValue, { maxKeys: 3 }),
+  value: fc.dictionary(
+    fc.constantFrom(
+      'displayName',
+      'name.givenName',
+      'emails[type eq "work"].value',
+      `${EXT}:department`,
+      'title',
+      'userName',
+    ),
+    stringValue,
+    { maxKeys: 3 },
+  ),
 });
-const operations = fc.array(fc.oneof({ weight: 3, arbitrary: withPath }, { weight: 1, arbitrary: pathless }), { minLength: 1, maxLength: 5 });
+const operations = fc.array(fc.oneof({ weight: 3, arbitrary: withPath }, { weight: 1, arbitrary: pathless }), {
+  minLength: 1,
+  maxLength: 5,
+});
 
 /** A stored member as the route renders it before patching. */
 function rendered(body: Record<string, unknown>): Record<string, unknown> | undefined {
@@ -77,7 +140,13 @@ function rendered(body: Record<string, unknown>): Record<string, unknown> | unde
     throw error;
   }
   const { schemas, active, ...attributes } = stored;
-  return { schemas, id: 'u-1', ...attributes, active: active !== false, meta: { resourceType: 'User', version: 'W/"1"' } };
+  return {
+    schemas,
+    id: 'u-1',
+    ...attributes,
+    active: active !== false,
+    meta: { resourceType: 'User', version: 'W/"1"' },
+  };
 }
 
 const refusal = (f: () => unknown): ScimError | undefined => {

@@ -33,18 +33,27 @@ describe('token comparison is constant-time', () => {
     for (const [file, check] of checks) {
       const text = await SOURCE(file);
       expect(text, file).toMatch(check);
-      expect(text, file).not.toMatch(/[Tt]oken\w*\s*[!=]==\s*(?!undefined)\w|\w\s*[!=]==\s*\w*[Tt]oken\b(?!\s*===?\s*undefined)/);
+      expect(text, file).not.toMatch(
+        /[Tt]oken\w*\s*[!=]==\s*(?!undefined)\w|\w\s*[!=]==\s*\w*[Tt]oken\b(?!\s*===?\s*undefined)/,
+      );
     }
   });
 
   it('a token that differs in its first or last character, or in length, is refused the same way', async () => {
     const h = harness();
-    const variants = [`x${SCIM_TOKEN.slice(1)}`, `${SCIM_TOKEN.slice(0, -1)}x`, SCIM_TOKEN.slice(0, 8), `${SCIM_TOKEN}${SCIM_TOKEN}`];
-    const bodies = await Promise.all(variants.map(async (token) => {
-      const res = await h.scim('GET', '/Users', undefined, { token });
-      expect(res.status).toBe(401);
-      return res.text();
-    }));
+    const variants = [
+      `x${SCIM_TOKEN.slice(1)}`,
+      `${SCIM_TOKEN.slice(0, -1)}x`,
+      SCIM_TOKEN.slice(0, 8),
+      `${SCIM_TOKEN}${SCIM_TOKEN}`,
+    ];
+    const bodies = await Promise.all(
+      variants.map(async (token) => {
+        const res = await h.scim('GET', '/Users', undefined, { token });
+        expect(res.status).toBe(401);
+        return res.text();
+      }),
+    );
     expect(new Set(bodies).size).toBe(1);
   });
 });
@@ -70,14 +79,23 @@ describe('serve: faces, tokens, rotation, logs', () => {
       ['GET', "/azure/v1.0/servicePrincipals?$filter=displayName eq 'NordPass'", 'admin'],
     ];
     for (const [method, path, face] of faces) {
-      expect((await call(s.origin, method, path, face === 'scim' ? TOKEN : ADMIN)).status, `${path} with its own token`).toBe(200);
-      expect((await call(s.origin, method, path, face === 'scim' ? ADMIN : TOKEN)).status, `${path} with the other token`).toBe(401);
+      expect(
+        (await call(s.origin, method, path, face === 'scim' ? TOKEN : ADMIN)).status,
+        `${path} with its own token`,
+      ).toBe(200);
+      expect(
+        (await call(s.origin, method, path, face === 'scim' ? ADMIN : TOKEN)).status,
+        `${path} with the other token`,
+      ).toBe(401);
       expect((await fetch(`${s.origin}${path}`)).status, `${path} with no token`).toBe(401);
     }
     // Writes too: the SCIM token cannot rotate credentials or move the clock; the admin token cannot create users.
     expect((await call(s.origin, 'POST', '/admin/provisioning/credentials', TOKEN)).status).toBe(401);
     expect((await call(s.origin, 'POST', '/_sim/clock/advance', TOKEN, { by: '30d' })).status).toBe(401);
-    expect((await call(s.origin, 'POST', '/scim/v2/Users', ADMIN, { schemas: [USER_SCHEMA], userName: 'x@example.com' })).status).toBe(401);
+    expect(
+      (await call(s.origin, 'POST', '/scim/v2/Users', ADMIN, { schemas: [USER_SCHEMA], userName: 'x@example.com' }))
+        .status,
+    ).toBe(401);
   });
 
   it('a rotated SCIM token fails at once; the new one works at once', async () => {
@@ -101,7 +119,9 @@ describe('tokens never reach a report', () => {
     const dir = await mkdtemp(join(tmpdir(), 'scimsim-redact-'));
     const scenario = join(dir, 'credentials.yaml');
     const typed = 'typed-wrong-secret-token-0001';
-    await writeFile(scenario, `name: Credentials never reach a report
+    await writeFile(
+      scenario,
+      `name: Credentials never reach a report
 seed: 7
 tenant:
   users:
@@ -117,7 +137,8 @@ steps:
   - expect: { members: { ada: pending } }
   - enterCredentials: { secretToken: ${typed} }
   - save: { expect: saved }
-`);
+`,
+    );
     // The token Get Credentials issues in that run: the same seed draws the same one.
     const world = buildWorld(await loadScenarioFile(scenario));
     await STEP_HANDLERS.getCredentials(world, null, undefined as never);
@@ -143,7 +164,8 @@ steps:
 describe('limits', () => {
   it('listen addresses other than loopback are told apart (serve warns on them)', () => {
     for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost']) expect(isLoopback(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com']) expect(isLoopback(host), host).toBe(false);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com'])
+      expect(isLoopback(host), host).toBe(false);
   });
 
   it('filter length and nesting: at the limit accepted, past it 400 invalidFilter', async () => {

@@ -11,7 +11,7 @@ describe('Clock', () => {
     expect(clock.nowIso()).toBe('2026-01-01T00:00:00.000Z');
   });
 
-  it('makes a label from the timer\'s argument when asked for, and filters on it', () => {
+  it("makes a label from the timer's argument when asked for, and filters on it", () => {
     const clock = new Clock(START);
     const member = { userName: 'ada@example.com' };
     const describe = (m: typeof member) => `invitation ${m.userName}`;
@@ -31,7 +31,10 @@ describe('Clock', () => {
     clock.scheduleIn('40m', () => void seen.push(['a', clock.now()]), 'a');
     clock.scheduleIn('3h', () => void seen.push(['c', clock.now()]), 'c');
     const result = await clock.advance('2h');
-    expect(seen).toEqual([['a', T0 + 40 * 60_000], ['b', T0 + 7_200_000]]);
+    expect(seen).toEqual([
+      ['a', T0 + 40 * 60_000],
+      ['b', T0 + 7_200_000],
+    ]);
     expect(result).toEqual({ now: '2026-01-01T02:00:00.000Z', fired: 2 });
     expect(clock.pending).toBe(1);
   });
@@ -57,12 +60,16 @@ describe('Clock', () => {
   it('waits for async tasks: time never moves past a task until its promise settles', async () => {
     const clock = new Clock(START);
     const log: string[] = [];
-    clock.scheduleIn('1m', async () => {
-      log.push(`start ${clock.nowIso()}`);
-      await new Promise((r) => setImmediate(r));
-      await Promise.resolve();
-      log.push(`end ${clock.nowIso()}`);
-    }, 'slow');
+    clock.scheduleIn(
+      '1m',
+      async () => {
+        log.push(`start ${clock.nowIso()}`);
+        await new Promise((r) => setImmediate(r));
+        await Promise.resolve();
+        log.push(`end ${clock.nowIso()}`);
+      },
+      'slow',
+    );
     clock.scheduleIn('2m', () => void log.push(`next ${clock.nowIso()}`), 'next');
     await clock.advance('10m');
     expect(log).toEqual([
@@ -144,14 +151,22 @@ describe('Clock', () => {
     clock.scheduleIn('1h', () => void firings.push(clock.now()), 'x');
     const results = await Promise.all([clock.advance('30m'), clock.advance('30m'), clock.advance('30m')]);
     expect(firings).toEqual([T0 + 3_600_000]);
-    expect(results.map((r) => r.now)).toEqual(['2026-01-01T00:30:00.000Z', '2026-01-01T01:00:00.000Z', '2026-01-01T01:30:00.000Z']);
+    expect(results.map((r) => r.now)).toEqual([
+      '2026-01-01T00:30:00.000Z',
+      '2026-01-01T01:00:00.000Z',
+      '2026-01-01T01:30:00.000Z',
+    ]);
   });
 
   it('a failing task rejects the advance and leaves the clock usable', async () => {
     const clock = new Clock(START);
-    clock.scheduleIn('1m', () => {
-      throw new Error('boom');
-    }, 'bad');
+    clock.scheduleIn(
+      '1m',
+      () => {
+        throw new Error('boom');
+      },
+      'bad',
+    );
     await expect(clock.advance('5m')).rejects.toThrow('boom');
     await expect(clock.advance('5m')).resolves.toMatchObject({ fired: 0 });
   });

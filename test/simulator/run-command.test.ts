@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/scimsim.mjs', import.meta.url).pathname;
 const scimsim = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 120_000 });
+  spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    timeout: 120_000,
+  });
 
 function folderWithBrokenCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'scimsim-run-'));
@@ -16,7 +20,10 @@ function folderWithBrokenCopy(): string {
   // The broken copy claims Ada is still active when the purge has happened.
   const broken = good.replace(/(  - advance: 1ms\n  - expect:\n      members: \{ ada: )deleted/, '$1active');
   expect(broken).not.toBe(good);
-  writeFileSync(join(dir, 'b-broken.yaml'), broken.replace(/^name: .*/m, 'name: A broken copy that expects Ada to be active after the purge'));
+  writeFileSync(
+    join(dir, 'b-broken.yaml'),
+    broken.replace(/^name: .*/m, 'name: A broken copy that expects Ada to be active after the purge'),
+  );
   return dir;
 }
 
@@ -30,19 +37,29 @@ describe('scimsim run', () => {
     expect(res.status).toBe(1);
     expect(res.stdout).toMatch(/\[1\/2\] ✓|\[2\/2\] ✓/);
     expect(res.stdout).toContain('✗ A broken copy that expects Ada to be active after the purge');
-    expect(res.stdout).toMatch(/b-broken\.yaml:\d+: step 15 "expect" failed at 2026-02-04T09:40:00.000Z \(virtual time\)/);
-    expect(res.stdout).toContain('members.ada\n      expected: active\n      actual:   deleted (last event: purged at 2026-02-04T09:40:00.000Z)');
+    expect(res.stdout).toMatch(
+      /b-broken\.yaml:\d+: step 15 "expect" failed at 2026-02-04T09:40:00.000Z \(virtual time\)/,
+    );
+    expect(res.stdout).toContain(
+      'members.ada\n      expected: active\n      actual:   deleted (last event: purged at 2026-02-04T09:40:00.000Z)',
+    );
     expect(res.stdout).toContain('seed: 2');
     expect(res.stdout).toMatch(/reproduce: npx scimsim run .*b-broken\.yaml --seed "2"/);
     expect(res.stdout).toContain('1 passed, 1 failed');
     expect(res.stdout).not.toMatch(/\n\s+at /);
-    for (const f of ['report.json', 'junit.xml', 'summary.md', 'index.html']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['report.json', 'junit.xml', 'summary.md', 'index.html'])
+      expect(existsSync(join(out, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.schemaVersion).toBe(1);
     // startedAt is when the run began: with its wall time added it still lies before the command returned.
     expect(Date.parse(report.startedAt)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(report.startedAt) + report.wallMs).toBeLessThanOrEqual(after);
-    expect(report.scenarios.map((s: { file: string; passed: boolean }) => [s.file.replace(/^.*\//, ''), s.passed])).toEqual([['a-good.yaml', true], ['b-broken.yaml', false]]);
+    expect(
+      report.scenarios.map((s: { file: string; passed: boolean }) => [s.file.replace(/^.*\//, ''), s.passed]),
+    ).toEqual([
+      ['a-good.yaml', true],
+      ['b-broken.yaml', false],
+    ]);
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(junit).toContain('<testsuites name="scimsim" tests="2" failures="1"');
     expect(junit).toMatch(/expected: active\n\s+actual: {3}deleted/);
@@ -81,7 +98,12 @@ describe('scimsim run', () => {
   });
 
   it('bad arguments are exit code 2 without a stack trace', () => {
-    for (const args of [['run', '--workers', 'lots'], ['run', '--report', 'pdf'], ['run', 'no/such/folder'], ['run', '--frobnicate']]) {
+    for (const args of [
+      ['run', '--workers', 'lots'],
+      ['run', '--report', 'pdf'],
+      ['run', 'no/such/folder'],
+      ['run', '--frobnicate'],
+    ]) {
       const res = scimsim(args);
       expect(res.status).toBe(2);
       expect(res.stderr).toMatch(/^scimsim: /);
@@ -93,7 +115,16 @@ describe('scimsim run', () => {
 describe('scimsim run --http', () => {
   it('drives a real scimsim serve over HTTP; checks that look inside NordPass say why they cannot', async () => {
     const { spawn } = await import('node:child_process');
-    const server = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--token', 'http-mode-token-1', '--admin-token', 'http-mode-admin-1']);
+    const server = spawn(process.execPath, [
+      BIN,
+      'serve',
+      '--port',
+      '0',
+      '--token',
+      'http-mode-token-1',
+      '--admin-token',
+      'http-mode-admin-1',
+    ]);
     try {
       const origin = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -105,15 +136,50 @@ describe('scimsim run --http', () => {
         server.on('exit', () => reject(new Error(`serve exited: ${out}`)));
       });
       const dir = mkdtempSync(join(tmpdir(), 'scimsim-http-'));
-      const steps = (expectation: string) => `name: Over HTTP\ntenant:\n  users:\n    ada: {}\nsteps:\n  - assign: ada\n  - getCredentials\n  - save\n  - start\n  - expect:\n${expectation}\n`;
-      writeFileSync(join(dir, 'engine-side.yaml'), steps('      logs: [{ user: ada, action: Create, status: success, count: 1 }]\n      requests: [{ method: POST, path: /Users, status: 201, count: 1 }]\n      job: { status: Active }'));
-      const ok = scimsim(['run', join(dir, 'engine-side.yaml'), '--http', `${origin}/scim/v2`, '--token', 'http-mode-token-1', '--workers', '1', '--out', join(dir, 'r1')]);
+      const steps = (expectation: string) =>
+        `name: Over HTTP\ntenant:\n  users:\n    ada: {}\nsteps:\n  - assign: ada\n  - getCredentials\n  - save\n  - start\n  - expect:\n${expectation}\n`;
+      writeFileSync(
+        join(dir, 'engine-side.yaml'),
+        steps(
+          '      logs: [{ user: ada, action: Create, status: success, count: 1 }]\n      requests: [{ method: POST, path: /Users, status: 201, count: 1 }]\n      job: { status: Active }',
+        ),
+      );
+      const ok = scimsim([
+        'run',
+        join(dir, 'engine-side.yaml'),
+        '--http',
+        `${origin}/scim/v2`,
+        '--token',
+        'http-mode-token-1',
+        '--workers',
+        '1',
+        '--out',
+        join(dir, 'r1'),
+      ]);
       expect(ok.stdout).toContain('1 passed, 0 failed');
       expect(ok.status).toBe(0);
-      const members = await (await fetch(`${origin}/admin/members`, { headers: { Authorization: 'Bearer http-mode-admin-1' } })).json();
-      expect(members.members.map((m: { userName: string; status: string }) => [m.userName, m.status])).toEqual([['ada@contoso.com', 'pending']]);
-      writeFileSync(join(dir, 'nordpass-side.yaml'), steps('      members: { ada: pending }').replace('ada: {}', 'ada: { userPrincipalName: ada2@contoso.com }'));
-      const no = scimsim(['run', join(dir, 'nordpass-side.yaml'), '--http', `${origin}/scim/v2`, '--token', 'http-mode-token-1', '--workers', '1', '--out', join(dir, 'r2')]);
+      const members = await (
+        await fetch(`${origin}/admin/members`, { headers: { Authorization: 'Bearer http-mode-admin-1' } })
+      ).json();
+      expect(members.members.map((m: { userName: string; status: string }) => [m.userName, m.status])).toEqual([
+        ['ada@contoso.com', 'pending'],
+      ]);
+      writeFileSync(
+        join(dir, 'nordpass-side.yaml'),
+        steps('      members: { ada: pending }').replace('ada: {}', 'ada: { userPrincipalName: ada2@contoso.com }'),
+      );
+      const no = scimsim([
+        'run',
+        join(dir, 'nordpass-side.yaml'),
+        '--http',
+        `${origin}/scim/v2`,
+        '--token',
+        'http-mode-token-1',
+        '--workers',
+        '1',
+        '--out',
+        join(dir, 'r2'),
+      ]);
       expect(no.status).toBe(1);
       expect(no.stdout).toContain('looks inside NordPass, which is not possible with --http');
     } finally {

@@ -30,8 +30,12 @@ describe('scimsim serve', () => {
     expect((await call(s.origin, 'GET', '/admin/members', TOKEN)).status).toBe(401);
     expect((await call(s.origin, 'GET', '/_sim/clock', TOKEN)).status).toBe(401);
 
-    expect(await (await call(s.origin, 'GET', '/_sim/clock', ADMIN)).json()).toMatchObject({ now: '2026-02-01T00:00:00.000Z' });
-    const created = await (await call(s.origin, 'POST', '/scim/v2/Users', TOKEN, { schemas: [USER_SCHEMA], userName: 'x@example.com' })).json();
+    expect(await (await call(s.origin, 'GET', '/_sim/clock', ADMIN)).json()).toMatchObject({
+      now: '2026-02-01T00:00:00.000Z',
+    });
+    const created = await (
+      await call(s.origin, 'POST', '/scim/v2/Users', TOKEN, { schemas: [USER_SCHEMA], userName: 'x@example.com' })
+    ).json();
     await call(s.origin, 'PATCH', `/scim/v2/Users/${created.id}`, TOKEN, {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
@@ -65,7 +69,10 @@ describe('scimsim serve', () => {
     const first = await serve(['--data', file, '--start', '2026-01-01T00:00:00Z']);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const res = await call(first.origin, 'POST', '/scim/v2/Users', TOKEN, { schemas: [USER_SCHEMA], userName: `u${i}@example.com` });
+      const res = await call(first.origin, 'POST', '/scim/v2/Users', TOKEN, {
+        schemas: [USER_SCHEMA],
+        userName: `u${i}@example.com`,
+      });
       expect(res.status).toBe(201);
       ids.push((await res.json()).id);
     }
@@ -79,11 +86,15 @@ describe('scimsim serve', () => {
     JSON.parse(await readFile(file, 'utf8'));
 
     const second = await serve(['--data', file]);
-    expect(await (await call(second.origin, 'GET', '/_sim/clock', ADMIN)).json()).toMatchObject({ now: '2026-01-11T00:00:00.000Z' });
+    expect(await (await call(second.origin, 'GET', '/_sim/clock', ADMIN)).json()).toMatchObject({
+      now: '2026-01-11T00:00:00.000Z',
+    });
     const list = await (await call(second.origin, 'GET', '/scim/v2/Users?count=100', TOKEN)).json();
     expect(list.totalResults).toBe(20);
     await call(second.origin, 'POST', '/_sim/clock/advance', ADMIN, { to: '2026-01-30T23:59:59.999Z' });
-    expect((await (await call(second.origin, 'GET', `/admin/members/${ids[0]}`, ADMIN)).json()).status).toBe('forbidden');
+    expect((await (await call(second.origin, 'GET', `/admin/members/${ids[0]}`, ADMIN)).json()).status).toBe(
+      'forbidden',
+    );
     await call(second.origin, 'POST', '/_sim/clock/advance', ADMIN, { by: '1ms' });
     const purged = await (await call(second.origin, 'GET', `/admin/members/${ids[0]}`, ADMIN)).json();
     expect(purged).toMatchObject({ status: 'deleted', deletedAt: '2026-01-31T00:00:00.000Z' });

@@ -37,7 +37,8 @@ export function discoveryRoutes(deps: ScimDeps): Hono {
         {
           type: 'oauthbearertoken',
           name: 'OAuth Bearer Token',
-          description: 'The Secret Token from the NordPass Admin Panel (Get Credentials), as Authorization: Bearer <token>',
+          description:
+            'The Secret Token from the NordPass Admin Panel (Get Credentials), as Authorization: Bearer <token>',
           primary: true,
         },
       ],
@@ -48,7 +49,11 @@ export function discoveryRoutes(deps: ScimDeps): Hono {
   // Microsoft's reference collection asks for this older, non-standard name.
   routes.get('/serviceConfiguration', serviceProviderConfig);
 
-  const renderSchema = (s: SchemaDef) => ({ schemas: [SCHEMA_SCHEMA], ...s, meta: { resourceType: 'Schema', location: location(`/Schemas/${s.id}`) } });
+  const renderSchema = (s: SchemaDef) => ({
+    schemas: [SCHEMA_SCHEMA],
+    ...s,
+    meta: { resourceType: 'Schema', location: location(`/Schemas/${s.id}`) },
+  });
   routes.get('/Schemas', (c) => {
     const all = schemas().map(renderSchema);
     return scimJson(c, listResponse(all, all.length, 1));

@@ -161,10 +161,18 @@ function comparable(r: Resolved): Resolved {
 }
 
 const isPresent = (v: unknown): boolean =>
-  v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.some(isPresent)) &&
+  v !== null &&
+  v !== undefined &&
+  v !== '' &&
+  !(Array.isArray(v) && !v.some(isPresent)) &&
   !(isPlainObject(v) && !Object.values(v).some(isPresent));
 
-function compare(def: AttributeDef, actual: unknown, op: CompareOp, node: Extract<FilterNode, { kind: 'compare' }>): boolean {
+function compare(
+  def: AttributeDef,
+  actual: unknown,
+  op: CompareOp,
+  node: Extract<FilterNode, { kind: 'compare' }>,
+): boolean {
   switch (def.type) {
     case 'boolean':
       return toBoolean(actual) === filterBoolean(node);
@@ -172,7 +180,8 @@ function compare(def: AttributeDef, actual: unknown, op: CompareOp, node: Extrac
     case 'decimal':
       return typeof actual === 'number' && order(actual, filterNumber(node)!, op);
     case 'dateTime':
-      if (op === 'co' || op === 'sw' || op === 'ew') return typeof actual === 'string' && strings(actual, filterString(node), op, false);
+      if (op === 'co' || op === 'sw' || op === 'ew')
+        return typeof actual === 'string' && strings(actual, filterString(node), op, false);
       return typeof actual === 'string' && order(parseDateTime(actual), parseDateTime(filterString(node))!, op);
     default:
       return typeof actual === 'string' && strings(actual, filterString(node), op, def.caseExact);
@@ -183,27 +192,37 @@ function strings(actual: string, wanted: string, op: CompareOp, caseExact: boole
   const a = caseExact ? actual : actual.toLowerCase();
   const b = caseExact ? wanted : wanted.toLowerCase();
   switch (op) {
-    case 'co': return a.includes(b);
-    case 'sw': return a.startsWith(b);
-    case 'ew': return a.endsWith(b);
-    default: return order(a, b, op);
+    case 'co':
+      return a.includes(b);
+    case 'sw':
+      return a.startsWith(b);
+    case 'ew':
+      return a.endsWith(b);
+    default:
+      return order(a, b, op);
   }
 }
 
 function order<T extends number | string>(a: T | undefined, b: T, op: CompareOp): boolean {
   if (a === undefined) return false;
   switch (op) {
-    case 'eq': return a === b;
-    case 'gt': return a > b;
-    case 'ge': return a >= b;
-    case 'lt': return a < b;
-    case 'le': return a <= b;
-    default: return false;
+    case 'eq':
+      return a === b;
+    case 'gt':
+      return a > b;
+    case 'ge':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'le':
+      return a <= b;
+    default:
+      return false;
   }
 }
 
 type CompareNode = Extract<FilterNode, { kind: 'compare' }>;
-const filterString = (n: CompareNode): string => (typeof n.value === 'string' ? n.value : n.text ?? String(n.value));
+const filterString = (n: CompareNode): string => (typeof n.value === 'string' ? n.value : (n.text ?? String(n.value)));
 const filterBoolean = (n: CompareNode): boolean | undefined => toBoolean(n.value);
 function filterNumber(n: CompareNode): number | undefined {
   if (typeof n.value === 'number') return n.value;
@@ -223,13 +242,15 @@ function validate(node: FilterNode, resolve: Resolver): void {
       return;
     case 'valuePath': {
       const { def } = resolve(node.path);
-      if (def && def.type !== 'complex') throw badRequest('invalidFilter', `${def.name} has no sub-attributes to filter on`);
+      if (def && def.type !== 'complex')
+        throw badRequest('invalidFilter', `${def.name} has no sub-attributes to filter on`);
       if (def) validate(node.filter, elementResolver(undefined, def));
       return;
     }
     case 'compare': {
       const ordering = node.op !== 'eq' && node.op !== 'ne';
-      if (node.value === null && ordering) throw badRequest('invalidFilter', `Operator ${node.op} cannot compare with null`);
+      if (node.value === null && ordering)
+        throw badRequest('invalidFilter', `Operator ${node.op} cannot compare with null`);
       const resolved = resolve(node.path);
       const def = comparable(resolved).def;
       if (resolved.def?.type === 'complex' && !def) {
@@ -237,15 +258,30 @@ function validate(node: FilterNode, resolve: Resolver): void {
       }
       if (!def || node.value === null) return;
       const name = def.name;
-      if (def.type === 'boolean' && ordering) throw badRequest('invalidFilter', `Operator ${node.op} is not defined for boolean attribute ${name}`);
-      if (def.type === 'boolean' && filterBoolean(node) === undefined) throw badRequest('invalidFilter', `${name} is a boolean: compare with true or false`);
-      if ((def.type === 'binary' || def.type === 'reference') && ordering && node.op !== 'co' && node.op !== 'sw' && node.op !== 'ew') {
+      if (def.type === 'boolean' && ordering)
+        throw badRequest('invalidFilter', `Operator ${node.op} is not defined for boolean attribute ${name}`);
+      if (def.type === 'boolean' && filterBoolean(node) === undefined)
+        throw badRequest('invalidFilter', `${name} is a boolean: compare with true or false`);
+      if (
+        (def.type === 'binary' || def.type === 'reference') &&
+        ordering &&
+        node.op !== 'co' &&
+        node.op !== 'sw' &&
+        node.op !== 'ew'
+      ) {
         throw badRequest('invalidFilter', `Operator ${node.op} is not defined for ${def.type} attribute ${name}`);
       }
-      if ((def.type === 'integer' || def.type === 'decimal') && (filterNumber(node) === undefined || ['co', 'sw', 'ew'].includes(node.op))) {
+      if (
+        (def.type === 'integer' || def.type === 'decimal') &&
+        (filterNumber(node) === undefined || ['co', 'sw', 'ew'].includes(node.op))
+      ) {
         throw badRequest('invalidFilter', `${name} is a number: use eq, ne, gt, ge, lt or le with a number`);
       }
-      if (def.type === 'dateTime' && !['co', 'sw', 'ew'].includes(node.op) && parseDateTime(filterString(node)) === undefined) {
+      if (
+        def.type === 'dateTime' &&
+        !['co', 'sw', 'ew'].includes(node.op) &&
+        parseDateTime(filterString(node)) === undefined
+      ) {
         throw badRequest('invalidFilter', `${name} is a dateTime: "${filterString(node)}" is not an ISO 8601 instant`);
       }
     }

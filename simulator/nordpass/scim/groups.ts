@@ -17,17 +17,26 @@ export function groupsRoutes(deps: ScimDeps): Hono {
 
   routes.use('*', async (_c, next) => {
     if (!settings.groupProvisioning) {
-      throw new ScimError(501, undefined,
-        'NordPass does not support group provisioning: provision users only, or turn on group provisioning (NordPass Enterprise)');
+      throw new ScimError(
+        501,
+        undefined,
+        'NordPass does not support group provisioning: provision users only, or turn on group provisioning (NordPass Enterprise)',
+      );
     }
     await next();
   });
 
   const list = (c: Context, body?: Record<string, unknown>) =>
-    scimJson(c, answerList(readListQuery(c, settings.maxResults, settings.maxFilterLength, body), 'Group', groups.all(), render));
+    scimJson(
+      c,
+      answerList(readListQuery(c, settings.maxResults, settings.maxFilterLength, body), 'Group', groups.all(), render),
+    );
 
   routes.get('/', (c) => list(c));
-  routes.all('/:id', searchRoute((c, body) => list(c, body), settings.maxBodyBytes));
+  routes.all(
+    '/:id',
+    searchRoute((c, body) => list(c, body), settings.maxBodyBytes),
+  );
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'Group');

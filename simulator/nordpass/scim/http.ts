@@ -20,13 +20,19 @@ const CONTENT_TYPE_HEADER = `${SCIM_CONTENT_TYPE}; charset=utf-8`;
 export async function readJsonBody(c: Context, maxBytes: number): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (!ACCEPTED_TYPES.has(type)) {
-    throw new ScimError(415, undefined, type
-      ? `unsupported Content-Type "${type}": send application/scim+json or application/json`
-      : 'missing Content-Type: send application/scim+json or application/json');
+    throw new ScimError(
+      415,
+      undefined,
+      type
+        ? `unsupported Content-Type "${type}": send application/scim+json or application/json`
+        : 'missing Content-Type: send application/scim+json or application/json',
+    );
   }
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  const text = Number.isFinite(declared) ? decode(new Uint8Array(await c.req.raw.arrayBuffer()), maxBytes) : await readLimited(c.req.raw, maxBytes);
+  const text = Number.isFinite(declared)
+    ? decode(new Uint8Array(await c.req.raw.arrayBuffer()), maxBytes)
+    : await readLimited(c.req.raw, maxBytes);
   if (text.trim() === '') throw badRequest('invalidSyntax', 'the request body is empty; a JSON object is required');
   let value: unknown;
   try {
@@ -100,7 +106,8 @@ function depthOf(value: unknown, limit: number, depth = 0): number {
 /** A query parameter given at most once (a repeated one is ambiguous, so it is an error). */
 export function singleQuery(c: Context, name: string): string | undefined {
   const all = queriesIgnoringCase(c, name);
-  if (all.length > 1) throw badRequest('invalidValue', `query parameter "${name}" is given ${all.length} times; give it once`);
+  if (all.length > 1)
+    throw badRequest('invalidValue', `query parameter "${name}" is given ${all.length} times; give it once`);
   return all[0];
 }
 
@@ -154,7 +161,8 @@ function decodeComponent(text: string): string {
 export function integerQuery(c: Context, name: string): number | undefined {
   const raw = singleQuery(c, name);
   if (raw === undefined || raw === '') return undefined;
-  if (!/^[+-]?\d+$/.test(raw.trim())) throw badRequest('invalidValue', `query parameter "${name}" must be an integer, got "${raw}"`);
+  if (!/^[+-]?\d+$/.test(raw.trim()))
+    throw badRequest('invalidValue', `query parameter "${name}" must be an integer, got "${raw}"`);
   const n = Number(raw);
   return Number.isSafeInteger(n) ? n : raw.trim().startsWith('-') ? Number.MIN_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
 }

@@ -12,7 +12,14 @@ import { scimJson } from './http.ts';
 import { usersRoutes } from './users.ts';
 
 /** Canonical names of the resource segment; clients (the Microsoft collection) send `users`, Entra sends `Users`. */
-export const SCIM_SEGMENTS = ['Users', 'Groups', 'ServiceProviderConfig', 'serviceConfiguration', 'Schemas', 'ResourceTypes'];
+export const SCIM_SEGMENTS = [
+  'Users',
+  'Groups',
+  'ServiceProviderConfig',
+  'serviceConfiguration',
+  'Schemas',
+  'ResourceTypes',
+];
 
 const ALLOWED: Array<[string, string]> = [
   ['/Users', 'GET, POST'],
@@ -33,9 +40,10 @@ export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
   scim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined || !credentials.verify(token)) {
-      const detail = token === undefined
-        ? 'missing or malformed Authorization header: send Authorization: Bearer <Secret Token>'
-        : 'the bearer token is not valid (it may have been regenerated in the Admin Panel)';
+      const detail =
+        token === undefined
+          ? 'missing or malformed Authorization header: send Authorization: Bearer <Secret Token>'
+          : 'the bearer token is not valid (it may have been regenerated in the Admin Panel)';
       throw new ScimError(401, undefined, detail, { 'WWW-Authenticate': 'Bearer realm="NordPass SCIM"' });
     }
     await next();
@@ -46,7 +54,9 @@ export function scimRoutes(deps: ScimDeps, credentials: Credentials): Hono {
   scim.route('/', discoveryRoutes(deps));
   for (const [path, allow] of ALLOWED) {
     scim.all(path, (c) => {
-      throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow}`, { Allow: allow });
+      throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow}`, {
+        Allow: allow,
+      });
     });
   }
   // A sub-app's notFound is not used once mounted, so the catch-all is a route.

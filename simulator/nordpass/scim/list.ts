@@ -17,13 +17,20 @@ export interface ListQuery {
 }
 
 /** Reads the list parameters from the query string (or, for POST /.search, from the body). */
-export function readListQuery(c: Context, maxResults: number, maxFilterLength: number, body?: Record<string, unknown>): ListQuery {
+export function readListQuery(
+  c: Context,
+  maxResults: number,
+  maxFilterLength: number,
+  body?: Record<string, unknown>,
+): ListQuery {
   const param = (name: string) => (body ? bodyParam(body, name) : singleQuery(c, name));
   const filterText = param('filter');
   const startIndex = body ? numberParam(body, 'startIndex') : integerQuery(c, 'startIndex');
   const count = body ? numberParam(body, 'count') : integerQuery(c, 'count');
   return {
-    ...(filterText !== undefined && filterText.trim() !== '' ? { filter: parseFilter(filterText, { maxLength: maxFilterLength }) } : {}),
+    ...(filterText !== undefined && filterText.trim() !== ''
+      ? { filter: parseFilter(filterText, { maxLength: maxFilterLength }) }
+      : {}),
     // RFC 7644 §3.4.2.4: startIndex below 1 is read as 1, a negative count as 0; more than the maximum gets the maximum.
     startIndex: Math.max(1, startIndex ?? 1),
     count: Math.min(Math.max(0, count ?? maxResults), maxResults),
@@ -70,7 +77,11 @@ export function answerList<T>(
       total++;
     }
   }
-  return listResponse(page.map((r) => projectFor(r, query, type)), total, query.startIndex);
+  return listResponse(
+    page.map((r) => projectFor(r, query, type)),
+    total,
+    query.startIndex,
+  );
 }
 
 /**
@@ -87,7 +98,11 @@ export function readProjection(c: Context): { attributes?: string; excludedAttri
   return wanted;
 }
 
-export function projectFor(resource: Record<string, unknown>, query: { attributes?: string; excludedAttributes?: string }, type: ResourceType) {
+export function projectFor(
+  resource: Record<string, unknown>,
+  query: { attributes?: string; excludedAttributes?: string },
+  type: ResourceType,
+) {
   if (query.attributes === undefined && query.excludedAttributes === undefined) return resource;
   return project(resource, query, type);
 }
@@ -107,7 +122,8 @@ function bodyParam(body: Record<string, unknown>, name: string): string | undefi
 function numberParam(body: Record<string, unknown>, name: string): number | undefined {
   const value = body[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest('invalidValue', `"${name}" must be an integer`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw badRequest('invalidValue', `"${name}" must be an integer`);
   return value;
 }
 
@@ -119,9 +135,13 @@ function numberParam(body: Record<string, unknown>, name: string): number | unde
 export function searchRoute(search: (c: Context, body: Record<string, unknown>) => Response, maxBodyBytes: number) {
   return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
     if (c.req.param('id') !== '.search') return next();
-    if (c.req.method !== 'POST') throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, { Allow: 'POST' });
+    if (c.req.method !== 'POST')
+      throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, {
+        Allow: 'POST',
+      });
     const body = await readJsonBody(c, maxBodyBytes);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw badRequest('invalidSyntax', 'a SearchRequest object is required');
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('invalidSyntax', 'a SearchRequest object is required');
     return search(c, body as Record<string, unknown>);
   };
 }

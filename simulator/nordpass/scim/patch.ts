@@ -86,11 +86,15 @@ export function applyPatch(
 function readOperations(body: unknown): JsonObject[] {
   if (!isPlainObject(body)) throw badRequest('invalidSyntax', 'A PATCH body must be a JSON object');
   const schemas = getField(body, 'schemas');
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
+  if (
+    !Array.isArray(schemas) ||
+    !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())
+  ) {
     throw badRequest('invalidSyntax', `schemas must contain ${PATCH_OP_SCHEMA}`);
   }
   const ops = getField(body, 'Operations');
-  if (!Array.isArray(ops) || ops.length === 0) throw badRequest('invalidSyntax', 'Operations must be a non-empty array');
+  if (!Array.isArray(ops) || ops.length === 0)
+    throw badRequest('invalidSyntax', 'Operations must be a non-empty array');
   if (ops.length > MAX_PATCH_OPERATIONS) {
     throw badRequest('invalidSyntax', `At most ${MAX_PATCH_OPERATIONS} operations per request; got ${ops.length}`);
   }
@@ -104,7 +108,10 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
   const opText = getField(raw, 'op');
   const op = typeof opText === 'string' ? opText.toLowerCase() : '';
   if (op !== 'add' && op !== 'replace' && op !== 'remove') {
-    throw badRequest('invalidSyntax', `op must be add, replace or remove (any case); got ${JSON.stringify(opText ?? null)}`);
+    throw badRequest(
+      'invalidSyntax',
+      `op must be add, replace or remove (any case); got ${JSON.stringify(opText ?? null)}`,
+    );
   }
   const pathText = getField(raw, 'path');
   const value = getField(raw, 'value');
@@ -116,7 +123,8 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
     return op === 'remove' ? remove(work, target, value) : write(op, work, target, value);
   }
   if (op === 'remove') throw badRequest('noTarget', 'remove needs a path');
-  if (!isPlainObject(value)) throw badRequest('invalidValue', `${op} without a path needs an object of attributes as its value`);
+  if (!isPlainObject(value))
+    throw badRequest('invalidValue', `${op} without a path needs an object of attributes as its value`);
   for (const [key, v] of Object.entries(value)) {
     if (isForbiddenKey(key)) throw badRequest('invalidValue', `Attribute name "${key}" is not allowed`);
     if (key.toLowerCase() === 'schemas') continue; // clients echo it; the server maintains it
@@ -130,7 +138,8 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
     const path = parsePath(key);
     const def = lookupAttribute(type, { ...path, subAttribute: undefined });
     // Okta sends the unchanged id along; a readOnly attribute equal to what is stored is not a change.
-    if (def?.mutability === 'readOnly' && !path.subAttribute && !path.valueFilter && unchangedReadOnly(work, def, v)) continue;
+    if (def?.mutability === 'readOnly' && !path.subAttribute && !path.valueFilter && unchangedReadOnly(work, def, v))
+      continue;
     write(op, work, rememberPath(type, key, resolvePath(type, path)), v);
   }
 }
@@ -140,13 +149,16 @@ function unchangedReadOnly(work: JsonObject, def: AttributeDef, v: unknown): boo
   const stored = getField(work, def.name);
   if (isUnassigned(v) || deepEqual(stored, v)) return true;
   // A partial meta such as {"resourceType":"User"} that agrees with the stored one.
-  return isPlainObject(v) && isPlainObject(stored) && Object.entries(v).every(([k, x]) => deepEqual(getField(stored, k), x));
+  return (
+    isPlainObject(v) && isPlainObject(stored) && Object.entries(v).every(([k, x]) => deepEqual(getField(stored, k), x))
+  );
 }
 
 function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
   const label = formatPath(path);
   for (const part of [path.schema, path.attribute, path.subAttribute]) {
-    if (part !== undefined && part.split(':').some(isForbiddenKey)) throw badRequest('invalidPath', `"${label}" is not an attribute`);
+    if (part !== undefined && part.split(':').some(isForbiddenKey))
+      throw badRequest('invalidPath', `"${label}" is not an attribute`);
   }
   const def = lookupAttribute(type, { ...path, subAttribute: undefined });
   if (!def) throw badRequest('invalidPath', `Unknown attribute "${label}" for a ${type}`);
@@ -159,7 +171,12 @@ function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
     throw badRequest('invalidPath', `"${label}": a value filter needs a multi-valued complex attribute`);
   }
   const extension = holdingExtension(type, path, def);
-  return { def, ...(sub ? { sub } : {}), ...(path.valueFilter ? { filter: path.valueFilter } : {}), ...(extension ? { extension } : {}) };
+  return {
+    def,
+    ...(sub ? { sub } : {}),
+    ...(path.valueFilter ? { filter: path.valueFilter } : {}),
+    ...(extension ? { extension } : {}),
+  };
 }
 
 /**
@@ -186,10 +203,16 @@ function write(op: 'add' | 'replace', work: JsonObject, t: ResolvedPath, value: 
   if (sub) {
     const v = coerceValue(sub, value, `${def.name}.${sub.name}`);
     if (!def.multiValued) return store(holder, def, withSub(isPlainObject(current) ? { ...current } : {}, sub, v));
-    const elements = list(current).filter(isPlainObject).map((el) => ({ ...el }));
+    const elements = list(current)
+      .filter(isPlainObject)
+      .map((el) => ({ ...el }));
     if (elements.length === 0) return store(holder, def, v === null ? [] : [{ [sub.name]: v }]);
     elements.forEach((el) => withSub(el, sub, v));
-    return store(holder, def, elements.filter((el) => !isUnassigned(el)));
+    return store(
+      holder,
+      def,
+      elements.filter((el) => !isUnassigned(el)),
+    );
   }
   const v = coerceValue(def, value, def.name);
   // null (or "" for a complex attribute) clears on replace and adds nothing on add.
@@ -200,16 +223,25 @@ function write(op: 'add' | 'replace', work: JsonObject, t: ResolvedPath, value: 
     return store(holder, def, merge(list(current), added), added);
   }
   // RFC 7644 §3.5.2.1/.3: a complex value sets the sub-attributes given and leaves the others alone.
-  if (def.type === 'complex' && isPlainObject(v)) return store(holder, def, { ...(isPlainObject(current) ? current : {}), ...v });
+  if (def.type === 'complex' && isPlainObject(v))
+    return store(holder, def, { ...(isPlainObject(current) ? current : {}), ...v });
   store(holder, def, v);
 }
 
 /** `emails[type eq "work"].value`: set on every match; with no match create the element (Entra needs it). */
-function writeFiltered(op: 'add' | 'replace', t: ResolvedPath, filter: FilterNode, holder: JsonObject, value: unknown): void {
+function writeFiltered(
+  op: 'add' | 'replace',
+  t: ResolvedPath,
+  filter: FilterNode,
+  holder: JsonObject,
+  value: unknown,
+): void {
   const { def, sub } = t;
   const elements = list(getField(holder, def.name)).map((el) => (isPlainObject(el) ? { ...el } : el));
   const hits = elements.filter((el) => matchesValueFilter(filter, el, def)) as JsonObject[];
-  const v = sub ? coerceValue(sub, value, `${def.name}.${sub.name}`) : coerceValue({ ...def, multiValued: false }, value, def.name);
+  const v = sub
+    ? coerceValue(sub, value, `${def.name}.${sub.name}`)
+    : coerceValue({ ...def, multiValued: false }, value, def.name);
   if (!sub && !isPlainObject(v)) throw badRequest('invalidValue', `${def.name} element must be an object`);
   if (hits.length === 0) {
     if (v === null) return; // clearing what is not there
@@ -226,7 +258,12 @@ function writeFiltered(op: 'add' | 'replace', t: ResolvedPath, filter: FilterNod
       Object.assign(el, v);
     }
   }
-  store(holder, def, elements.filter((el) => !isUnassigned(el)), hits);
+  store(
+    holder,
+    def,
+    elements.filter((el) => !isUnassigned(el)),
+    hits,
+  );
 }
 
 function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
@@ -242,18 +279,30 @@ function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
     const hits = elements.filter((el) => matchesValueFilter(filter, el, def)) as JsonObject[];
     if (hits.length === 0) throw badRequest('noTarget', `No ${def.name} value matches the filter`);
     if (sub) hits.forEach((el) => withSub(el, sub, null));
-    return store(holder, def, elements.filter((el) => !(sub ? isUnassigned(el) : hits.includes(el as JsonObject))));
+    return store(
+      holder,
+      def,
+      elements.filter((el) => !(sub ? isUnassigned(el) : hits.includes(el as JsonObject))),
+    );
   }
   if (sub) {
     if (!def.multiValued) return store(holder, def, isPlainObject(current) ? withSub({ ...current }, sub, null) : null);
-    const elements = list(current).filter(isPlainObject).map((el) => withSub({ ...el }, sub, null));
-    return store(holder, def, elements.filter((el) => !isUnassigned(el)));
+    const elements = list(current)
+      .filter(isPlainObject)
+      .map((el) => withSub({ ...el }, sub, null));
+    return store(
+      holder,
+      def,
+      elements.filter((el) => !isUnassigned(el)),
+    );
   }
   if (value !== undefined && value !== null && def.multiValued && def.type === 'complex') {
     // Entra's default dialect: {"op":"Remove","path":"members","value":[{"value":"id"}]} removes those
     // members only (RFC would clear the list). Removing a non-member is not an error: Entra retries.
     const gone = coerceValue(def, value, def.name) as JsonObject[];
-    const keep = list(current).filter((el) => !gone.some((g) => Object.entries(g).every(([k, x]) => deepEqual(getField(el, k), x))));
+    const keep = list(current).filter(
+      (el) => !gone.some((g) => Object.entries(g).every(([k, x]) => deepEqual(getField(el, k), x))),
+    );
     return store(holder, def, keep);
   }
   deleteField(holder, def.name);
@@ -264,7 +313,8 @@ function store(holder: JsonObject, def: AttributeDef, value: unknown, touched: u
   if (isUnassigned(value)) return deleteField(holder, def.name);
   if (Array.isArray(value) && findAttribute(def.subAttributes, 'primary')) {
     const winner = [...touched].reverse().find((el) => isPlainObject(el) && el.primary === true);
-    if (winner) for (const el of value) if (isPlainObject(el) && el !== winner && el.primary === true) el.primary = false;
+    if (winner)
+      for (const el of value) if (isPlainObject(el) && el !== winner && el.primary === true) el.primary = false;
   }
   setField(holder, def.name, value);
 }
@@ -284,9 +334,15 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? [...v] : v === undef
 function merge(existing: unknown[], added: unknown[]): unknown[] {
   const out = existing.map((el) => (isPlainObject(el) ? { ...el } : el));
   for (const item of added) {
-    const same = isPlainObject(item) && 'value' in item
-      ? out.find((el) => isPlainObject(el) && deepEqual(el.value, item.value) && (item.type === undefined || el.type === undefined || el.type === item.type))
-      : out.find((el) => deepEqual(el, item));
+    const same =
+      isPlainObject(item) && 'value' in item
+        ? out.find(
+            (el) =>
+              isPlainObject(el) &&
+              deepEqual(el.value, item.value) &&
+              (item.type === undefined || el.type === undefined || el.type === item.type),
+          )
+        : out.find((el) => deepEqual(el, item));
     if (isPlainObject(same) && isPlainObject(item)) {
       Object.assign(same, item);
       added[added.indexOf(item)] = same; // so primary handling sees the element that is stored
@@ -322,7 +378,10 @@ function listExtensions(work: JsonObject, type: ResourceType): void {
       continue;
     }
     const schemas = getField(work, 'schemas');
-    if (Array.isArray(schemas) && !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === ext.id.toLowerCase())) {
+    if (
+      Array.isArray(schemas) &&
+      !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === ext.id.toLowerCase())
+    ) {
       setField(work, 'schemas', [...schemas, ext.id]);
     }
   }

@@ -107,7 +107,8 @@ class Parser {
     const head = this.expectWord('an attribute path');
     const path = this.attrName(head);
     if (this.peek().kind === '[') {
-      if (path.subAttribute !== undefined) this.fail('end of path (a value filter follows the attribute, not a sub-attribute)');
+      if (path.subAttribute !== undefined)
+        this.fail('end of path (a value filter follows the attribute, not a sub-attribute)');
       path.valueFilter = this.bracket();
       const sub = this.glued('.');
       if (sub) path.subAttribute = this.subName(sub);
@@ -178,7 +179,8 @@ class Parser {
     const path = inner ? { attribute: this.subName({ ...tok, text: `.${tok.text}` }) } : this.attrName(tok);
     if (this.peek().kind === '[') {
       if (inner) this.fail('a comparison (value filters do not nest)');
-      if (path.subAttribute !== undefined) this.fail('an operator (a value filter follows the attribute, not a sub-attribute)');
+      if (path.subAttribute !== undefined)
+        this.fail('an operator (a value filter follows the attribute, not a sub-attribute)');
       const filter = this.bracket();
       const subTok = this.glued('.');
       const opTok = this.peek();
@@ -187,7 +189,11 @@ class Parser {
       // `emails[type eq "work"].value eq "x"`, or Microsoft's `emails[type eq "work"] eq "x"` (compares value):
       // an element must satisfy the bracket and the comparison together.
       const sub = subTok ? this.subName(subTok) : 'value';
-      return { kind: 'valuePath', path, filter: { kind: 'and', filters: [filter, this.comparison({ attribute: sub })] } };
+      return {
+        kind: 'valuePath',
+        path,
+        filter: { kind: 'and', filters: [filter, this.comparison({ attribute: sub })] },
+      };
     }
     return this.comparison(path);
   }
@@ -279,7 +285,8 @@ class Parser {
 
   private fail(expected: string): never {
     const tok = this.peek();
-    const found = tok.kind === 'end' ? 'end of input' : `"${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}"`;
+    const found =
+      tok.kind === 'end' ? 'end of input' : `"${tok.text.length > 40 ? `${tok.text.slice(0, 40)}…` : tok.text}"`;
     this.failAt(tok.pos, `expected ${expected}, found ${found}`);
   }
 

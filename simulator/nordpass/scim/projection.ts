@@ -100,7 +100,9 @@ function include(resource: JsonObject, paths: AttrPath[], type: ResourceType): J
     if (!at) continue;
     const leaf = selectValue(getField(at.holder, at.def.name), at, path);
     if (!leaf) continue;
-    const chain = at.keys.slice(0, -1).reduceRight<Selection>((inner, key) => new Map([[key, inner]]), new Map([[at.keys.at(-1)!, leaf]]));
+    const chain = at.keys
+      .slice(0, -1)
+      .reduceRight<Selection>((inner, key) => new Map([[key, inner]]), new Map([[at.keys.at(-1)!, leaf]]));
     merge(root, chain as Map<string, Selection>);
   }
   return (render(resource, root) as JsonObject | undefined) ?? {};
@@ -108,11 +110,13 @@ function include(resource: JsonObject, paths: AttrPath[], type: ResourceType): J
 
 /** The selection one path makes inside an attribute's value (undefined: nothing to show). */
 function selectValue(value: unknown, at: Located, path: AttrPath): Selection | undefined {
-  const subSel = (el: unknown): Selection => new Map([[(isPlainObject(el) && findKey(el, at.sub!.name)) || at.sub!.name, true]]);
+  const subSel = (el: unknown): Selection =>
+    new Map([[(isPlainObject(el) && findKey(el, at.sub!.name)) || at.sub!.name, true]]);
   if (Array.isArray(value) && (path.valueFilter || at.sub)) {
     const picked = new Map<string, Selection>();
     value.forEach((el, i) => {
-      if (!path.valueFilter || matchesValueFilter(path.valueFilter, el, at.def)) picked.set(`#${i}`, at.sub ? subSel(el) : true);
+      if (!path.valueFilter || matchesValueFilter(path.valueFilter, el, at.def))
+        picked.set(`#${i}`, at.sub ? subSel(el) : true);
     });
     return picked.size ? picked : undefined;
   }

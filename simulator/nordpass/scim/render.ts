@@ -49,7 +49,14 @@ export const etag = (version: number) => `W/"${version}"`;
 export function storedAttributes(resource: Record<string, unknown>): Record<string, unknown> {
   const stored: Record<string, unknown> = {};
   for (const key in resource) {
-    if (key !== 'schemas' && key !== 'id' && key !== 'meta' && key !== 'active' && key !== '__proto__' && Object.hasOwn(resource, key)) {
+    if (
+      key !== 'schemas' &&
+      key !== 'id' &&
+      key !== 'meta' &&
+      key !== 'active' &&
+      key !== '__proto__' &&
+      Object.hasOwn(resource, key)
+    ) {
       stored[key] = resource[key];
     }
   }

@@ -16,8 +16,7 @@ import {
 
 export type JsonObject = Record<string, unknown>;
 
-export const isPlainObject = (v: unknown): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // Keys that reach Object.prototype when assigned; never allowed anywhere in client input.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -88,7 +87,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** A copy of an object's own top-level keys, forbidden keys skipped (as deepClone does) so it cannot reach a prototype. */
 export function shallowCopy(obj: JsonObject): JsonObject {
   // Object.assign copies in half the time of a spread, but it assigns: an own "__proto__" key would set the prototype.
-  if (!Object.hasOwn(obj, '__proto__') && !Object.hasOwn(obj, 'constructor') && !Object.hasOwn(obj, 'prototype')) return Object.assign({}, obj);
+  if (!Object.hasOwn(obj, '__proto__') && !Object.hasOwn(obj, 'constructor') && !Object.hasOwn(obj, 'prototype'))
+    return Object.assign({}, obj);
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(obj)) if (!isForbiddenKey(k)) out[k] = v;
   return out;
@@ -117,7 +117,13 @@ export function parseDateTime(text: string): number | undefined {
   const ms = Number((frac + '000').slice(0, 3));
   const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
   const check = new Date(utc);
-  if (check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) {
+  if (
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 60
+  ) {
     return undefined;
   }
   if (zone === 'Z' || zone === 'z') return utc;
@@ -168,10 +174,12 @@ function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown
       return b;
     }
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw badRequest('invalidValue', `${label} must be an integer`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw badRequest('invalidValue', `${label} must be an integer`);
       return value;
     case 'decimal':
-      if (typeof value !== 'number' || !Number.isFinite(value)) throw badRequest('invalidValue', `${label} must be a number`);
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw badRequest('invalidValue', `${label} must be a number`);
       return value;
     case 'dateTime':
       if (typeof value !== 'string' || parseDateTime(value) === undefined) {
@@ -217,7 +225,10 @@ function displayAlias(def: AttributeDef, value: JsonObject, key: string): Attrib
 
 /** Whether a coerced value counts as unassigned (RFC 7643 §2.5: null, empty list, empty object). */
 export const isUnassigned = (v: unknown): boolean =>
-  v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
+  v === null ||
+  v === undefined ||
+  (Array.isArray(v) && v.length === 0) ||
+  (isPlainObject(v) && Object.keys(v).length === 0);
 
 /**
  * A POST or PUT body as the resource to store: canonical names and types, readOnly, writeOnly (password)

@@ -67,14 +67,24 @@ const complex = (name: string, description: string, subAttributes: AttributeDef[
   attr(name, 'complex', description, { subAttributes, ...options });
 
 /** The value/display/type/primary shape RFC 7643 §2.4 gives most multi-valued attributes. */
-function multiValue(name: string, description: string, types: string[], valueType: AttributeType = 'string'): AttributeDef {
+function multiValue(
+  name: string,
+  description: string,
+  types: string[],
+  valueType: AttributeType = 'string',
+): AttributeDef {
   return complex(
     name,
     description,
     [
       attr('value', valueType, `The value of the ${name} entry.`),
       attr('display', 'string', 'A human-readable name, primarily used for display purposes.'),
-      attr('type', 'string', 'A label indicating the function of the entry.', types.length ? { canonicalValues: types } : {}),
+      attr(
+        'type',
+        'string',
+        'A label indicating the function of the entry.',
+        types.length ? { canonicalValues: types } : {},
+      ),
       attr('primary', 'boolean', 'Whether this is the primary or preferred entry; at most one may be true.'),
     ],
     { multiValued: true },
@@ -84,19 +94,36 @@ function multiValue(name: string, description: string, types: string[], valueTyp
 /** Attributes every resource carries (RFC 7643 §3.1); not part of any schema's attribute list in /Schemas. */
 export const COMMON_ATTRIBUTES: AttributeDef[] = [
   attr('id', 'string', 'Unique identifier for the resource, assigned by the service provider.', {
-    caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server',
+    caseExact: true,
+    mutability: 'readOnly',
+    returned: 'always',
+    uniqueness: 'server',
   }),
-  attr('externalId', 'string', 'Identifier for the resource as defined by the provisioning client.', { caseExact: true }),
+  attr('externalId', 'string', 'Identifier for the resource as defined by the provisioning client.', {
+    caseExact: true,
+  }),
   attr('schemas', 'reference', 'The schema URIs the resource conforms to.', {
-    multiValued: true, caseExact: true, returned: 'always', referenceTypes: ['uri'],
+    multiValued: true,
+    caseExact: true,
+    returned: 'always',
+    referenceTypes: ['uri'],
   }),
-  complex('meta', 'Resource metadata.', [
-    attr('resourceType', 'string', 'The name of the resource type.', { caseExact: true, mutability: 'readOnly' }),
-    attr('created', 'dateTime', 'When the resource was added to the service provider.', { mutability: 'readOnly' }),
-    attr('lastModified', 'dateTime', 'When the resource was last updated.', { mutability: 'readOnly' }),
-    attr('location', 'reference', 'The URI of the resource.', { caseExact: true, mutability: 'readOnly', referenceTypes: ['uri'] }),
-    attr('version', 'string', 'The version (ETag) of the resource.', { caseExact: true, mutability: 'readOnly' }),
-  ], { mutability: 'readOnly' }),
+  complex(
+    'meta',
+    'Resource metadata.',
+    [
+      attr('resourceType', 'string', 'The name of the resource type.', { caseExact: true, mutability: 'readOnly' }),
+      attr('created', 'dateTime', 'When the resource was added to the service provider.', { mutability: 'readOnly' }),
+      attr('lastModified', 'dateTime', 'When the resource was last updated.', { mutability: 'readOnly' }),
+      attr('location', 'reference', 'The URI of the resource.', {
+        caseExact: true,
+        mutability: 'readOnly',
+        referenceTypes: ['uri'],
+      }),
+      attr('version', 'string', 'The version (ETag) of the resource.', { caseExact: true, mutability: 'readOnly' }),
+    ],
+    { mutability: 'readOnly' },
+  ),
 ];
 
 const userSchema: SchemaDef = {
@@ -104,7 +131,10 @@ const userSchema: SchemaDef = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    attr('userName', 'string', 'Unique identifier for the User, used to authenticate.', { required: true, uniqueness: 'server' }),
+    attr('userName', 'string', 'Unique identifier for the User, used to authenticate.', {
+      required: true,
+      uniqueness: 'server',
+    }),
     complex('name', "The components of the user's real name.", [
       attr('formatted', 'string', 'The full name, formatted for display.'),
       attr('familyName', 'string', 'The family name (last name).'),
@@ -116,33 +146,64 @@ const userSchema: SchemaDef = {
     attr('displayName', 'string', 'The name of the User, suitable for display.'),
     attr('nickName', 'string', 'The casual way to address the user.'),
     attr('profileUrl', 'reference', "A URI pointing to the user's online profile."),
-    attr('title', 'string', "The user's title, such as \"Vice President\"."),
+    attr('title', 'string', 'The user\'s title, such as "Vice President".'),
     attr('userType', 'string', 'The relationship between the organization and the user.'),
     attr('preferredLanguage', 'string', "The user's preferred written or spoken language."),
     attr('locale', 'string', "The user's default location for localization."),
     attr('timezone', 'string', "The user's time zone in IANA format."),
     attr('active', 'boolean', "The user's administrative status."),
-    attr('password', 'string', "The user's cleartext password; never returned.", { mutability: 'writeOnly', returned: 'never' }),
+    attr('password', 'string', "The user's cleartext password; never returned.", {
+      mutability: 'writeOnly',
+      returned: 'never',
+    }),
     multiValue('emails', 'Email addresses for the user.', ['work', 'home', 'other']),
     multiValue('phoneNumbers', 'Phone numbers for the user.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
-    multiValue('ims', 'Instant messaging addresses for the user.', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
+    multiValue('ims', 'Instant messaging addresses for the user.', [
+      'aim',
+      'gtalk',
+      'icq',
+      'xmpp',
+      'msn',
+      'skype',
+      'qq',
+      'yahoo',
+    ]),
     multiValue('photos', 'URLs of photos of the user.', ['photo', 'thumbnail'], 'reference'),
-    complex('addresses', 'Physical mailing addresses for this user.', [
-      attr('formatted', 'string', 'The full mailing address, formatted for display.'),
-      attr('streetAddress', 'string', 'The full street address component.'),
-      attr('locality', 'string', 'The city or locality component.'),
-      attr('region', 'string', 'The state or region component.'),
-      attr('postalCode', 'string', 'The zip code or postal code component.'),
-      attr('country', 'string', 'The country name component (ISO 3166-1 alpha-2).'),
-      attr('type', 'string', 'A label indicating the function of the address.', { canonicalValues: ['work', 'home', 'other'] }),
-      attr('primary', 'boolean', 'Whether this is the primary address.'),
-    ], { multiValued: true }),
-    complex('groups', 'The groups the user belongs to, maintained by the service provider.', [
-      attr('value', 'string', 'The identifier of the group.', { mutability: 'readOnly' }),
-      attr('$ref', 'reference', 'The URI of the group.', { mutability: 'readOnly', caseExact: true, referenceTypes: ['User', 'Group'] }),
-      attr('display', 'string', 'A human-readable name for the group.', { mutability: 'readOnly' }),
-      attr('type', 'string', 'Direct or indirect membership.', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
-    ], { multiValued: true, mutability: 'readOnly' }),
+    complex(
+      'addresses',
+      'Physical mailing addresses for this user.',
+      [
+        attr('formatted', 'string', 'The full mailing address, formatted for display.'),
+        attr('streetAddress', 'string', 'The full street address component.'),
+        attr('locality', 'string', 'The city or locality component.'),
+        attr('region', 'string', 'The state or region component.'),
+        attr('postalCode', 'string', 'The zip code or postal code component.'),
+        attr('country', 'string', 'The country name component (ISO 3166-1 alpha-2).'),
+        attr('type', 'string', 'A label indicating the function of the address.', {
+          canonicalValues: ['work', 'home', 'other'],
+        }),
+        attr('primary', 'boolean', 'Whether this is the primary address.'),
+      ],
+      { multiValued: true },
+    ),
+    complex(
+      'groups',
+      'The groups the user belongs to, maintained by the service provider.',
+      [
+        attr('value', 'string', 'The identifier of the group.', { mutability: 'readOnly' }),
+        attr('$ref', 'reference', 'The URI of the group.', {
+          mutability: 'readOnly',
+          caseExact: true,
+          referenceTypes: ['User', 'Group'],
+        }),
+        attr('display', 'string', 'A human-readable name for the group.', { mutability: 'readOnly' }),
+        attr('type', 'string', 'Direct or indirect membership.', {
+          mutability: 'readOnly',
+          canonicalValues: ['direct', 'indirect'],
+        }),
+      ],
+      { multiValued: true, mutability: 'readOnly' },
+    ),
     multiValue('entitlements', 'A list of entitlements for the user.', []),
     multiValue('roles', 'A list of roles for the user.', []),
     multiValue('x509Certificates', 'A list of certificates issued to the user.', [], 'binary'),
@@ -174,13 +235,25 @@ const groupSchema: SchemaDef = {
   attributes: [
     // fidelity: RFC 7643 §8.7.1 marks displayName optional; the server requires it, so discovery says so.
     attr('displayName', 'string', 'A human-readable name for the Group.', { required: true }),
-    complex('members', 'A list of members of the Group.', [
-      // fidelity: RFC 7643 §8.7.1 leaves members.value optional; a member without an id means nothing here.
-      attr('value', 'string', 'Identifier of the member of this Group.', { mutability: 'immutable', required: true }),
-      attr('$ref', 'reference', 'The URI of the member resource.', { caseExact: true, mutability: 'immutable', referenceTypes: ['User', 'Group'] }),
-      attr('display', 'string', 'A human-readable name for the member.'),
-      attr('type', 'string', 'The type of the member.', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
-    ], { multiValued: true }),
+    complex(
+      'members',
+      'A list of members of the Group.',
+      [
+        // fidelity: RFC 7643 §8.7.1 leaves members.value optional; a member without an id means nothing here.
+        attr('value', 'string', 'Identifier of the member of this Group.', { mutability: 'immutable', required: true }),
+        attr('$ref', 'reference', 'The URI of the member resource.', {
+          caseExact: true,
+          mutability: 'immutable',
+          referenceTypes: ['User', 'Group'],
+        }),
+        attr('display', 'string', 'A human-readable name for the member.'),
+        attr('type', 'string', 'The type of the member.', {
+          mutability: 'immutable',
+          canonicalValues: ['User', 'Group'],
+        }),
+      ],
+      { multiValued: true },
+    ),
   ],
 };
 
@@ -262,7 +335,11 @@ export function lookupAttribute(
  * The extension whose object holds the attribute `def` that `path` names, or undefined when it sits on the
  * resource itself (core attributes, and an extension URN naming its own container).
  */
-export function holdingExtension(type: ResourceType, path: { schema?: string; attribute: string }, def: AttributeDef): SchemaDef | undefined {
+export function holdingExtension(
+  type: ResourceType,
+  path: { schema?: string; attribute: string },
+  def: AttributeDef,
+): SchemaDef | undefined {
   const owner = owningSchema(type, path);
   return owner && !findExtension(type, def.name) ? findExtension(type, owner) : undefined;
 }
@@ -277,7 +354,8 @@ export function owningSchema(type: ResourceType, path: { schema?: string; attrib
     return extensions.includes(s) ? s.id : undefined;
   }
   if (findExtension(type, path.attribute)) return undefined; // the container itself
-  if (findAttribute(COMMON_ATTRIBUTES, path.attribute) || findAttribute(core.attributes, path.attribute)) return core.id;
+  if (findAttribute(COMMON_ATTRIBUTES, path.attribute) || findAttribute(core.attributes, path.attribute))
+    return core.id;
   return extensions.find((e) => findAttribute(e.attributes, path.attribute))?.id;
 }
 

@@ -19,15 +19,21 @@ export function usersRoutes(deps: ScimDeps): Hono {
   };
   const list = (c: Context, body?: Record<string, unknown>) => {
     const query = readListQuery(c, settings.maxResults, settings.maxFilterLength, body);
-    return scimJson(c, answerList(query, 'User', live(), render, {
-      attribute: 'userName',
-      find: (userName) => store.liveMemberByUserName(userName),
-    }));
+    return scimJson(
+      c,
+      answerList(query, 'User', live(), render, {
+        attribute: 'userName',
+        find: (userName) => store.liveMemberByUserName(userName),
+      }),
+    );
   };
 
   routes.get('/', (c) => list(c));
 
-  routes.all('/:id', searchRoute((c, body) => list(c, body), settings.maxBodyBytes));
+  routes.all(
+    '/:id',
+    searchRoute((c, body) => list(c, body), settings.maxBodyBytes),
+  );
 
   routes.post('/', async (c) => {
     const resource = normalizeResource(await readJsonBody(c, settings.maxBodyBytes), 'User');
@@ -125,4 +131,3 @@ export function checkIfMatch(c: Context, member: { version: number }): void {
 function etagOf(resource: Record<string, unknown>): string {
   return String((resource.meta as { version?: string } | undefined)?.version ?? '');
 }
-

@@ -5,7 +5,27 @@ const S = 1_000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
-const STEPS_MS = [S, 5 * S, 10 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, H, 2 * H, 3 * H, 6 * H, 12 * H, D, 2 * D, 7 * D, 14 * D];
+const STEPS_MS = [
+  S,
+  5 * S,
+  10 * S,
+  30 * S,
+  M,
+  2 * M,
+  5 * M,
+  10 * M,
+  15 * M,
+  30 * M,
+  H,
+  2 * H,
+  3 * H,
+  6 * H,
+  12 * H,
+  D,
+  2 * D,
+  7 * D,
+  14 * D,
+];
 const STEPS_MONTHS = [1, 2, 3, 6, 12, 24, 60];
 /** 1970-01-05 was a Monday: week ticks fall on Mondays. */
 const MONDAY_MS = 4 * D;

@@ -12,7 +12,13 @@ export const STATE_COLOURS = {
 } as const;
 
 /** Text colour that reads on each state's fill. */
-const STATE_TEXT = { pending: '#0b2a3b', active: '#ffffff', suspended: '#2b1c00', forbidden: '#2e0c22', deleted: '#333333' } as const;
+const STATE_TEXT = {
+  pending: '#0b2a3b',
+  active: '#ffffff',
+  suspended: '#2b1c00',
+  forbidden: '#2e0c22',
+  deleted: '#333333',
+} as const;
 
 const stateRules = Object.entries(STATE_COLOURS)
   .map(([state, colour]) => {

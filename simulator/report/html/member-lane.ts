@@ -17,14 +17,21 @@ interface Segment {
 }
 
 /** The state an event leads to: its `to` when the record has one, else what the event type implies. */
-const IMPLIED: Record<string, string> = { created: 'pending', invitationAccepted: 'active', suspended: 'suspended', forbidden: 'forbidden', purged: 'deleted', deleted: 'deleted' };
+const IMPLIED: Record<string, string> = {
+  created: 'pending',
+  invitationAccepted: 'active',
+  suspended: 'suspended',
+  forbidden: 'forbidden',
+  purged: 'deleted',
+  deleted: 'deleted',
+};
 
 /** For each event, the state it moved the member to (undefined when it changed none). */
 function transitions(m: MemberTimeline): Array<string | undefined> {
   let state: string | undefined;
   let beforeSoftDelete: string | undefined;
   return m.events.map((ev) => {
-    const next = ev.to ?? (ev.type === 'restored' ? beforeSoftDelete ?? 'active' : IMPLIED[ev.type]);
+    const next = ev.to ?? (ev.type === 'restored' ? (beforeSoftDelete ?? 'active') : IMPLIED[ev.type]);
     if (!next || !STATES.has(next) || next === state) return undefined;
     if (SOFT_DELETES.has(next) && state && !SOFT_DELETES.has(state)) beforeSoftDelete = state;
     state = next;
@@ -65,14 +72,19 @@ export function memberLane(m: MemberTimeline, panel: string, scale: Scale, y: nu
     const w = Math.max(MIN_SEGMENT_PX, Math.min(scale.x(seg.to), PLOT_RIGHT) - x);
     minX = x + w;
     const fill = seg.state === 'deleted' ? ' style="fill:url(#pat-deleted)"' : '';
-    out.push(`<rect class="seg st-${e(seg.state)}" data-state="${e(seg.state)}" x="${r(x)}" y="${barY}" width="${r(w)}" height="${barH}"${fill}><title>${e(`${name}: ${seg.state}\n${span(seg.from, seg.to)}`)}</title></rect>`);
-    if (w > seg.state.length * CHAR_PX + 10) out.push(`<text class="seg-label sl-${e(seg.state)}" x="${r(x + 5)}" y="${barY + 12.5}">${e(seg.state)}</text>`);
+    out.push(
+      `<rect class="seg st-${e(seg.state)}" data-state="${e(seg.state)}" x="${r(x)}" y="${barY}" width="${r(w)}" height="${barH}"${fill}><title>${e(`${name}: ${seg.state}\n${span(seg.from, seg.to)}`)}</title></rect>`,
+    );
+    if (w > seg.state.length * CHAR_PX + 10)
+      out.push(`<text class="seg-label sl-${e(seg.state)}" x="${r(x + 5)}" y="${barY + 12.5}">${e(seg.state)}</text>`);
   }
   out.push(windows(m, scale, y, end));
   m.events.forEach((ev, i) => {
     if (moves[i]) return;
     const at = Date.parse(ev.at);
-    out.push(`<circle class="ev" cx="${r(scale.x(at))}" cy="${barY}" r="3"><title>${e(`${ev.type} · ${when(at)}${ev.detail ? `\n${ev.detail}` : ''}`)}</title></circle>`);
+    out.push(
+      `<circle class="ev" cx="${r(scale.x(at))}" cy="${barY}" r="3"><title>${e(`${ev.type} · ${when(at)}${ev.detail ? `\n${ev.detail}` : ''}`)}</title></circle>`,
+    );
   });
   out.push('</g>');
   return out.join('');
@@ -95,7 +107,13 @@ function windowsOf(m: MemberTimeline): Window[] {
     const due = /purge due (\S+)/.exec(ev.detail ?? '');
     const deadline = due && !Number.isNaN(Date.parse(due[1]!)) ? Date.parse(due[1]!) : from + WINDOW_MS;
     const closing = m.events.slice(i + 1).find((x) => WINDOW_ENDS.has(x.type));
-    out.push({ from, deadline, to: closing ? Date.parse(closing.at) : deadline, type: ev.type, ...(closing ? { closedBy: closing.type } : {}) });
+    out.push({
+      from,
+      deadline,
+      to: closing ? Date.parse(closing.at) : deadline,
+      type: ev.type,
+      ...(closing ? { closedBy: closing.type } : {}),
+    });
   });
   return out;
 }
@@ -109,9 +127,12 @@ function windows(m: MemberTimeline, scale: Scale, y: number, end: number): strin
   let freeFrom = PLOT_LEFT - 4;
   list.forEach((w, i) => {
     const name = `${Math.round((w.deadline - w.from) / 86_400_000)}-day window`;
-    const outcome = w.closedBy === 'purged'
-      ? `purged ${formatSpan(w.to - w.from)} after the ${w.type === 'suspended' ? 'suspension' : 'removal'}`
-      : w.closedBy ? `${w.closedBy} after ${formatSpan(w.to - w.from)}` : `open: purge due ${formatWhen(w.deadline)}`;
+    const outcome =
+      w.closedBy === 'purged'
+        ? `purged ${formatSpan(w.to - w.from)} after the ${w.type === 'suspended' ? 'suspension' : 'removal'}`
+        : w.closedBy
+          ? `${w.closedBy} after ${formatSpan(w.to - w.from)}`
+          : `open: purge due ${formatWhen(w.deadline)}`;
     const x1 = scale.x(w.from);
     const open = w.to > end;
     const x2 = Math.max(x1 + MIN_SEGMENT_PX, open ? PLOT_RIGHT : scale.x(w.to));
@@ -133,4 +154,3 @@ function windows(m: MemberTimeline, scale: Scale, y: number, end: number): strin
   });
   return out.join('');
 }
-

@@ -30,7 +30,9 @@ export function prettyBody(body: string): string {
   } catch {
     // not JSON: shown as sent
   }
-  return text.length > MAX_BODY_CHARS ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters not shown)` : text;
+  return text.length > MAX_BODY_CHARS
+    ? `${text.slice(0, MAX_BODY_CHARS)}\n… (${text.length - MAX_BODY_CHARS} more characters not shown)`
+    : text;
 }
 
 /** An argument of a step in one line: strings as they are, the rest as compact JSON. */

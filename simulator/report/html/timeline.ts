@@ -47,7 +47,11 @@ export function renderTimeline(s: ScenarioResult, prefix: string, cycles: CycleL
   const axisTop = y;
   y += AXIS_H;
   const lanesTop = y;
-  const clusters = clusterActions(s.markers.filter((m) => m.kind === 'action'), scale, prefix);
+  const clusters = clusterActions(
+    s.markers.filter((m) => m.kind === 'action'),
+    scale,
+    prefix,
+  );
   const actions = actionsLane(clusters, scale, y);
   parts.push(actions.svg);
   y += actions.height;
@@ -62,7 +66,12 @@ export function renderTimeline(s: ScenarioResult, prefix: string, cycles: CycleL
   const bottomAxis = s.members.length > 8;
   const height = lanesBottom + (bottomAxis ? AXIS_H : 6);
 
-  const grid = axisTicks.map((t) => `<line class="grid" x1="${r(scale.x(t.at))}" x2="${r(scale.x(t.at))}" y1="${lanesTop}" y2="${lanesBottom}"/>`).join('');
+  const grid = axisTicks
+    .map(
+      (t) =>
+        `<line class="grid" x1="${r(scale.x(t.at))}" x2="${r(scale.x(t.at))}" y1="${lanesTop}" y2="${lanesBottom}"/>`,
+    )
+    .join('');
   const out = [
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="Timeline of members, provisioning cycles and admin actions over virtual time">`,
     grid,
@@ -131,12 +140,20 @@ function actionsLane(clusters: ActionCluster[], scale: Scale, y: number): { svg:
   const rows = Math.max(1, rowsEnd.length);
   const height = 12 + rows * ROW_H + 14;
   const markY = y + height - 9;
-  const out = [`<line class="sep" x1="0" x2="${WIDTH}" y1="${y + height}" y2="${y + height}"/>`, laneTitle(y, height, 'Azure / admin actions', `${clusters.reduce((n, c) => n + c.actions.length, 0)} actions`)];
+  const out = [
+    `<line class="sep" x1="0" x2="${WIDTH}" y1="${y + height}" y2="${y + height}"/>`,
+    laneTitle(y, height, 'Azure / admin actions', `${clusters.reduce((n, c) => n + c.actions.length, 0)} actions`),
+  ];
   for (const p of placed) {
     const x = r(p.x);
-    const detail = p.c.actions.map((a) => `${when(Date.parse(a.at))}  ${a.label}${a.detail ? `: ${a.detail}` : ''}`).join('\n');
+    const detail = p.c.actions
+      .map((a) => `${when(Date.parse(a.at))}  ${a.label}${a.detail ? `: ${a.detail}` : ''}`)
+      .join('\n');
     const textY = y + 12 + (p.row === -1 ? 0 : p.row) * ROW_H;
-    const label = p.row === -1 ? '' : `<line class="act-stem" x1="${x}" x2="${x}" y1="${textY + 2}" y2="${markY - 5}"/><text class="act-label" x="${r(p.right ? p.x + 5 : p.x - 5)}" y="${textY}"${p.right ? '' : ' text-anchor="end"'}>${e(p.label)}</text>`;
+    const label =
+      p.row === -1
+        ? ''
+        : `<line class="act-stem" x1="${x}" x2="${x}" y1="${textY + 2}" y2="${markY - 5}"/><text class="act-label" x="${r(p.right ? p.x + 5 : p.x - 5)}" y="${textY}"${p.right ? '' : ' text-anchor="end"'}>${e(p.label)}</text>`;
     out.push(
       `<g class="mk act" data-panel="${p.c.id}" tabindex="0" role="button" aria-label="${e(`admin actions at ${when(p.c.at)}`)}"><title>${e(detail)}</title>` +
         `<rect class="hit" x="${r(p.x - 6)}" y="${markY - 8}" width="12" height="16"/>${label}` +
@@ -154,7 +171,10 @@ function cyclesLane(cycles: CycleLink[], scale: Scale, y: number): { svg: string
   const mid = y + CYCLE_LANE_H / 2;
   const interval = typicalInterval(cycles);
   const sub = `${cycles.length} cycle${cycles.length === 1 ? '' : 's'}${interval ? `, every ${formatSpan(interval)}` : ''}`;
-  const out = [`<line class="sep" x1="0" x2="${WIDTH}" y1="${y + CYCLE_LANE_H}" y2="${y + CYCLE_LANE_H}"/>`, laneTitle(y, CYCLE_LANE_H, 'Entra provisioning', sub)];
+  const out = [
+    `<line class="sep" x1="0" x2="${WIDTH}" y1="${y + CYCLE_LANE_H}" y2="${y + CYCLE_LANE_H}"/>`,
+    laneTitle(y, CYCLE_LANE_H, 'Entra provisioning', sub),
+  ];
   const seen = new Set<number>();
   const empty: string[] = [];
   let emptyCount = 0;
@@ -177,18 +197,25 @@ function cyclesLane(cycles: CycleLink[], scale: Scale, y: number): { svg: string
     seen.add(half);
     empty.push(`M${half} ${mid - 3}V${mid + 3}`);
   }
-  if (empty.length) out.push(`<path class="cyc-empty" d="${empty.join('')}"><title>${emptyCount} cycle${emptyCount === 1 ? '' : 's'} with nothing to change</title></path>`);
+  if (empty.length)
+    out.push(
+      `<path class="cyc-empty" d="${empty.join('')}"><title>${emptyCount} cycle${emptyCount === 1 ? '' : 's'} with nothing to change</title></path>`,
+    );
   for (const group of groups) {
     const first = group[0]!;
     const x = r(scale.x(first.at));
     const entries = group.reduce((n, c) => n + c.logs.length, 0);
     const failed = group.some((c) => c.failed);
-    const what = group.length === 1 ? `${first.marker.label} · ${when(first.at)}\n${first.marker.detail ?? ''}` : `${group.length} cycles · ${when(first.at)} → ${when(group[group.length - 1]!.at)}`;
+    const what =
+      group.length === 1
+        ? `${first.marker.label} · ${when(first.at)}\n${first.marker.detail ?? ''}`
+        : `${group.length} cycles · ${when(first.at)} → ${when(group[group.length - 1]!.at)}`;
     const title = `${what}\n${entries} log entr${entries === 1 ? 'y' : 'ies'} (click for details)`;
     out.push(
       `<g class="mk cyc${failed ? ' failed' : ''}" data-panel="${first.key}-p" data-cycle-marker="${first.key}" tabindex="0" role="button" aria-label="${e(`${group.length === 1 ? first.marker.label : `${group.length} cycles`} at ${when(first.at)}`)}"><title>${e(title)}</title>` +
         `<rect class="hit" x="${r(x - 5)}" y="${y + 3}" width="10" height="${CYCLE_LANE_H - 6}"/><line x1="${x}" x2="${x}" y1="${y + 6}" y2="${y + CYCLE_LANE_H - 6}"/>` +
-        (group.length > 1 ? `<text class="cyc-count" x="${r(x + 4)}" y="${y + 11}">${group.length}</text>` : '') + '</g>',
+        (group.length > 1 ? `<text class="cyc-count" x="${r(x + 4)}" y="${y + 11}">${group.length}</text>` : '') +
+        '</g>',
     );
   }
   return { svg: out.join(''), groups };
@@ -211,7 +238,8 @@ function failureTime(s: ScenarioResult): number | undefined {
 function failureLine(s: ScenarioResult, scale: Scale, at: number, bottom: number): string {
   const x = r(scale.x(at));
   const label = `✘ failed at step ${s.failure!.step + 1} (${clip(s.failure!.name, 24)}), line ${s.failure!.line}`;
-  const anchor = x > PLOT_RIGHT - label.length * 6.5 ? ' text-anchor="end"' : x < PLOT_LEFT + 40 ? '' : ' text-anchor="middle"';
+  const anchor =
+    x > PLOT_RIGHT - label.length * 6.5 ? ' text-anchor="end"' : x < PLOT_LEFT + 40 ? '' : ' text-anchor="middle"';
   return `<line class="fail-line" x1="${x}" x2="${x}" y1="14" y2="${bottom}"/><text class="fail-label" x="${x}" y="12"${anchor}>${e(label)}</text>`;
 }
 
@@ -223,7 +251,9 @@ function legend(): string {
 function othersLine(s: ScenarioResult): string {
   const { count, byStatus } = s.otherMembers;
   if (!count) return '';
-  const parts = Object.entries(byStatus).sort((a, b) => b[1] - a[1]).map(([st, n]) => `${num(n)} ${st}`);
+  const parts = Object.entries(byStatus)
+    .sort((a, b) => b[1] - a[1])
+    .map(([st, n]) => `${num(n)} ${st}`);
   return `<p class="others">…and ${num(count)} other member${count === 1 ? '' : 's'} not drawn: ${e(parts.join(', '))}.</p>`;
 }
 

@@ -7,7 +7,15 @@ import { Clock } from '../../../simulator/clock.ts';
 import { createNordPass } from '../../../simulator/nordpass/app.ts';
 import { NordPassStore } from '../../../simulator/nordpass/store.ts';
 import { Random } from '../../../simulator/random.ts';
-import { ADMIN_TOKEN, PATCH_SCHEMA, SCIM_TOKEN, START, USER_SCHEMA, harness, type Harness } from '../../helpers/nordpass.ts';
+import {
+  ADMIN_TOKEN,
+  PATCH_SCHEMA,
+  SCIM_TOKEN,
+  START,
+  USER_SCHEMA,
+  harness,
+  type Harness,
+} from '../../helpers/nordpass.ts';
 
 const DAY = 86_400_000;
 
@@ -53,7 +61,13 @@ async function activeMember(h: Pick<Harness, 'createUser' | 'clock' | 'admin'>, 
   return user;
 }
 
-interface Event { at: string; type: string; from?: string; to?: string; detail?: string }
+interface Event {
+  at: string;
+  type: string;
+  from?: string;
+  to?: string;
+  detail?: string;
+}
 
 /** The history is a chain: every transition starts where the previous one ended, and the last one is the status. */
 function expectChain(member: Record<string, any>): void {
@@ -80,13 +94,24 @@ async function target(store: 'memory' | 'file'): Promise<Harness & { file?: stri
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
   });
-  const scim: Scim = (method, path, body) => np.fetch(new Request(`http://127.0.0.1:8080/scim/v2${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${SCIM_TOKEN}`, ...(body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  }));
+  const scim: Scim = (method, path, body) =>
+    np.fetch(
+      new Request(`http://127.0.0.1:8080/scim/v2${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${SCIM_TOKEN}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/scim+json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      }),
+    );
   const admin: Harness['admin'] = (method, path) =>
-    np.fetch(new Request(`http://127.0.0.1:8080/admin${path}`, { method, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } }));
+    np.fetch(
+      new Request(`http://127.0.0.1:8080/admin${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    );
   return {
     ...h,
     file: join(dir, 'nordpass.json'),
@@ -94,7 +119,8 @@ async function target(store: 'memory' | 'file'): Promise<Harness & { file?: stri
     clock,
     scim,
     admin,
-    createUser: async (userName) => (await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, active: true })).json(),
+    createUser: async (userName) =>
+      (await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, active: true })).json(),
     member: async (id) => (await admin('GET', `/members/${id}`)).json(),
   };
 }
@@ -182,7 +208,9 @@ describe('50 concurrent POSTs of one userName', () => {
       const base = 'Dup.User@Example.com';
       return [...base].map((c, j) => ((i >> (j % 6)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
     });
-    const responses = await Promise.all(cases.map((userName) => h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, active: true })));
+    const responses = await Promise.all(
+      cases.map((userName) => h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, active: true })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
@@ -235,7 +263,8 @@ describe('the clock moving while requests arrive', () => {
       work.push(h.clock.advance('1d'));
       if (i === 10) work.push(h.patch(user.id, [{ op: 'Replace', path: 'active', value: 'True' }]));
       if (i === 12) work.push(h.patch(user.id, [{ op: 'Replace', path: 'active', value: 'False' }]));
-      if (i % 3 === 0) work.push(h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "again@example.com"')}`));
+      if (i % 3 === 0)
+        work.push(h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "again@example.com"')}`));
     }
     await Promise.all(work);
     const member = await h.member(user.id);

@@ -14,21 +14,24 @@ async function ok(res: Response): Promise<any> {
 }
 
 describe('/ServiceProviderConfig', () => {
-  it.each(['/ServiceProviderConfig', '/serviceConfiguration', '/serviceproviderconfig'])('%s says what is supported', async (path) => {
-    const h = harness({ maxResults: 250 });
-    const spc = await ok(await h.scim('GET', path));
-    expect(spc.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig']);
-    expect(spc.patch).toEqual({ supported: true });
-    expect(spc.filter).toEqual({ supported: true, maxResults: 250 });
-    expect(spc.bulk.supported).toBe(false);
-    expect(spc.sort.supported).toBe(false);
-    expect(spc.changePassword.supported).toBe(false);
-    expect(spc.etag.supported).toBe(true);
-    expect(spc.authenticationSchemes).toHaveLength(1);
-    expect(spc.authenticationSchemes[0]).toMatchObject({ type: 'oauthbearertoken', primary: true });
-    expect(typeof spc.authenticationSchemes[0].name).toBe('string');
-    expect(spc.meta).toEqual({ resourceType: 'ServiceProviderConfig', location: `${BASE}/ServiceProviderConfig` });
-  });
+  it.each(['/ServiceProviderConfig', '/serviceConfiguration', '/serviceproviderconfig'])(
+    '%s says what is supported',
+    async (path) => {
+      const h = harness({ maxResults: 250 });
+      const spc = await ok(await h.scim('GET', path));
+      expect(spc.schemas).toEqual(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig']);
+      expect(spc.patch).toEqual({ supported: true });
+      expect(spc.filter).toEqual({ supported: true, maxResults: 250 });
+      expect(spc.bulk.supported).toBe(false);
+      expect(spc.sort.supported).toBe(false);
+      expect(spc.changePassword.supported).toBe(false);
+      expect(spc.etag.supported).toBe(true);
+      expect(spc.authenticationSchemes).toHaveLength(1);
+      expect(spc.authenticationSchemes[0]).toMatchObject({ type: 'oauthbearertoken', primary: true });
+      expect(typeof spc.authenticationSchemes[0].name).toBe('string');
+      expect(spc.meta).toEqual({ resourceType: 'ServiceProviderConfig', location: `${BASE}/ServiceProviderConfig` });
+    },
+  );
 
   it('the advertised maxResults is the page limit that lists apply', async () => {
     const h = harness({ maxResults: 2 });
@@ -66,7 +69,9 @@ describe('/Schemas', () => {
     const password = user.attributes.find((a: any) => a.name === 'password');
     expect(password).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
     const enterprise = body.Resources[1];
-    expect(enterprise.attributes.map((a: any) => a.name)).toEqual(expect.arrayContaining(['employeeNumber', 'department', 'manager']));
+    expect(enterprise.attributes.map((a: any) => a.name)).toEqual(
+      expect.arrayContaining(['employeeNumber', 'department', 'manager']),
+    );
   });
 
   it('GET /Schemas/{urn} returns one schema, the URN matched ignoring case', async () => {
@@ -127,7 +132,14 @@ describe('/ResourceTypes', () => {
 });
 
 describe('discovery needs the token too', () => {
-  const paths = ['/ServiceProviderConfig', '/serviceConfiguration', '/Schemas', `/Schemas/${USER}`, '/ResourceTypes', '/ResourceTypes/User'];
+  const paths = [
+    '/ServiceProviderConfig',
+    '/serviceConfiguration',
+    '/Schemas',
+    `/Schemas/${USER}`,
+    '/ResourceTypes',
+    '/ResourceTypes/User',
+  ];
 
   it.each(paths)('%s without a token is 401, with a wrong one too', async (path) => {
     const h = harness();
@@ -148,7 +160,11 @@ describe('discovery needs the token too', () => {
 
   it('discovery is read-only: other methods are 405 with Allow: GET', async () => {
     const h = harness();
-    for (const [method, path] of [['POST', '/Schemas'], ['DELETE', '/ServiceProviderConfig'], ['PUT', '/ResourceTypes/User']] as const) {
+    for (const [method, path] of [
+      ['POST', '/Schemas'],
+      ['DELETE', '/ServiceProviderConfig'],
+      ['PUT', '/ResourceTypes/User'],
+    ] as const) {
       const res = await h.scim(method, path, method === 'DELETE' ? undefined : {});
       expect(res.status, `${method} ${path}`).toBe(405);
       expect(res.headers.get('allow')).toBe('GET');

@@ -6,10 +6,13 @@ import { ERROR_SCHEMA, PATCH_SCHEMA, harness, type Harness } from '../../helpers
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
-
 const on = () => harness({ groupProvisioning: true });
 
-async function createGroup(h: Harness, displayName: string, extra: Record<string, unknown> = {}): Promise<Record<string, any>> {
+async function createGroup(
+  h: Harness,
+  displayName: string,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const res = await h.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName, ...extra });
   expect(res.status, await res.clone().text()).toBe(201);
   return res.json();
@@ -29,7 +32,12 @@ const memberIds = (group: Record<string, any>): string[] => (group.members ?? []
 describe('groups with group provisioning on', () => {
   it('POST creates with Location and meta; GET reads it back; the list shows it', async () => {
     const h = on();
-    const res = await h.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Engineering', externalId: 'eng-1', members: [] });
+    const res = await h.scim('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Engineering',
+      externalId: 'eng-1',
+      members: [],
+    });
     expect(res.status).toBe(201);
     const group = await res.json();
     expect(res.headers.get('location')).toBe(`http://127.0.0.1:8080/scim/v2/Groups/${group.id}`);
@@ -37,7 +45,12 @@ describe('groups with group provisioning on', () => {
       schemas: [GROUP_SCHEMA],
       displayName: 'Engineering',
       externalId: 'eng-1',
-      meta: { resourceType: 'Group', created: '2026-01-01T09:00:00.000Z', lastModified: '2026-01-01T09:00:00.000Z', location: res.headers.get('location') },
+      meta: {
+        resourceType: 'Group',
+        created: '2026-01-01T09:00:00.000Z',
+        lastModified: '2026-01-01T09:00:00.000Z',
+        location: res.headers.get('location'),
+      },
     });
     expect(group.members ?? []).toEqual([]);
     expect(await getGroup(h, group.id)).toEqual(group);
@@ -46,7 +59,7 @@ describe('groups with group provisioning on', () => {
     expect(list.Resources[0].id).toBe(group.id);
   });
 
-  it("Entra: POST with empty members, then PATCH Add members one op per call", async () => {
+  it('Entra: POST with empty members, then PATCH Add members one op per call', async () => {
     const h = on();
     const a = await h.createUser('a@example.com');
     const b = await h.createUser('b@example.com');
@@ -81,7 +94,11 @@ describe('groups with group provisioning on', () => {
 
   it('Remove in both dialects: Entra value list and RFC members[value eq "id"]', async () => {
     const h = on();
-    const [a, b, c] = [await h.createUser('a@example.com'), await h.createUser('b@example.com'), await h.createUser('c@example.com')];
+    const [a, b, c] = [
+      await h.createUser('a@example.com'),
+      await h.createUser('b@example.com'),
+      await h.createUser('c@example.com'),
+    ];
     const group = await createGroup(h, 'Three', { members: [a, b, c].map((u) => ({ value: u.id })) });
     const entra = await patchGroup(h, group.id, [{ op: 'Remove', path: 'members', value: [{ value: b.id }] }]);
     expect(entra.status).toBe(200);
@@ -90,7 +107,9 @@ describe('groups with group provisioning on', () => {
     expect(rfc.status).toBe(200);
     expect(memberIds(await getGroup(h, group.id))).toEqual([c.id]);
     // Entra retries a Remove of a non-member: not an error
-    expect((await patchGroup(h, group.id, [{ op: 'Remove', path: 'members', value: [{ value: b.id }] }])).status).toBe(200);
+    expect((await patchGroup(h, group.id, [{ op: 'Remove', path: 'members', value: [{ value: b.id }] }])).status).toBe(
+      200,
+    );
     // RFC remove of a non-member names no target
     const none = await patchGroup(h, group.id, [{ op: 'remove', path: `members[value eq "${a.id}"]` }]);
     expect(none.status).toBe(400);
@@ -113,21 +132,28 @@ describe('groups with group provisioning on', () => {
     expect((await getGroup(h, group.id)).displayName).toBe('Newer');
   });
 
-  it("Entra's group query: excludedAttributes=members&filter=displayName eq \"x\"", async () => {
+  it('Entra\'s group query: excludedAttributes=members&filter=displayName eq "x"', async () => {
     const h = on();
     const user = await h.createUser('q@example.com');
     const target = await createGroup(h, 'Finance Team', { members: [{ value: user.id }] });
     await createGroup(h, 'Finance');
-    const res = await h.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "finance team"')}`);
+    const res = await h.scim(
+      'GET',
+      `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "finance team"')}`,
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ totalResults: 1, itemsPerPage: 1 });
     expect(body.Resources[0]).toMatchObject({ id: target.id, displayName: 'Finance Team' });
     expect(body.Resources[0].members).toBeUndefined();
     // and the same query without exclusion shows the members
-    const full = await (await h.scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Finance Team"')}`)).json();
+    const full = await (
+      await h.scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "Finance Team"')}`)
+    ).json();
     expect(memberIds(full.Resources[0])).toEqual([user.id]);
-    const none = await (await h.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Nobody"')}`)).json();
+    const none = await (
+      await h.scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Nobody"')}`)
+    ).json();
     expect(none).toMatchObject({ totalResults: 0, Resources: [] });
   });
 
@@ -136,10 +162,18 @@ describe('groups with group provisioning on', () => {
     const [a, b] = [await h.createUser('a@example.com'), await h.createUser('b@example.com')];
     const group = await createGroup(h, 'Put', { externalId: 'x', members: [{ value: a.id }] });
     await h.clock.advance('1h');
-    const res = await h.scim('PUT', `/Groups/${group.id}`, { schemas: [GROUP_SCHEMA], displayName: 'Put 2', members: [{ value: b.id }] });
+    const res = await h.scim('PUT', `/Groups/${group.id}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put 2',
+      members: [{ value: b.id }],
+    });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ id: group.id, displayName: 'Put 2', meta: { created: group.meta.created, lastModified: '2026-01-01T10:00:00.000Z' } });
+    expect(body).toMatchObject({
+      id: group.id,
+      displayName: 'Put 2',
+      meta: { created: group.meta.created, lastModified: '2026-01-01T10:00:00.000Z' },
+    });
     expect(memberIds(body)).toEqual([b.id]);
     expect(body.externalId).toBeUndefined();
     expect(await getGroup(h, group.id)).toEqual(body);
@@ -170,7 +204,9 @@ describe('groups with group provisioning on', () => {
     expect((await h.scim('DELETE', `/Users/${a.id}`)).status).toBe(204);
     expect(memberIds(await getGroup(h, g1.id))).toEqual([b.id]);
     expect(memberIds(await getGroup(h, g2.id))).toEqual([]);
-    const filtered = await (await h.scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${a.id}"]`)}`)).json();
+    const filtered = await (
+      await h.scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${a.id}"]`)}`)
+    ).json();
     expect(filtered.totalResults).toBe(0);
   });
 
@@ -198,12 +234,24 @@ describe('groups with group provisioning on', () => {
     const h = on();
     const group = await createGroup(h, 'Tagged');
     const stale = group.meta.version as string;
-    const renamed = await (await patchGroup(h, group.id, [{ op: 'Replace', path: 'displayName', value: 'Tagged 2' }])).json();
+    const renamed = await (
+      await patchGroup(h, group.id, [{ op: 'Replace', path: 'displayName', value: 'Tagged 2' }])
+    ).json();
     expect(renamed.meta.version).not.toBe(stale);
     const before = JSON.stringify(h.np.store.data);
     const attempts = [
-      await h.scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'lost' }] }, { headers: { 'If-Match': stale } }),
-      await h.scim('PUT', `/Groups/${group.id}`, { schemas: [GROUP_SCHEMA], displayName: 'lost' }, { headers: { 'If-Match': stale } }),
+      await h.scim(
+        'PATCH',
+        `/Groups/${group.id}`,
+        { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'lost' }] },
+        { headers: { 'If-Match': stale } },
+      ),
+      await h.scim(
+        'PUT',
+        `/Groups/${group.id}`,
+        { schemas: [GROUP_SCHEMA], displayName: 'lost' },
+        { headers: { 'If-Match': stale } },
+      ),
       await h.scim('DELETE', `/Groups/${group.id}`, undefined, { headers: { 'If-Match': stale } }),
     ];
     for (const res of attempts) {
@@ -211,9 +259,16 @@ describe('groups with group provisioning on', () => {
       expect((await res.json()).schemas).toEqual([ERROR_SCHEMA]);
     }
     expect(JSON.stringify(h.np.store.data)).toBe(before);
-    const ok = await h.scim('PATCH', `/Groups/${group.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'Tagged 3' }] }, { headers: { 'If-Match': renamed.meta.version } });
+    const ok = await h.scim(
+      'PATCH',
+      `/Groups/${group.id}`,
+      { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'Tagged 3' }] },
+      { headers: { 'If-Match': renamed.meta.version } },
+    );
     expect(ok.status).toBe(200);
-    expect((await h.scim('DELETE', `/Groups/${group.id}`, undefined, { headers: { 'If-Match': '*' } })).status).toBe(204);
+    expect((await h.scim('DELETE', `/Groups/${group.id}`, undefined, { headers: { 'If-Match': '*' } })).status).toBe(
+      204,
+    );
   });
 
   it('a malformed attributes= on a group write is 400 and stores nothing', async () => {
@@ -224,7 +279,10 @@ describe('groups with group provisioning on', () => {
     for (const res of [
       await h.scim('POST', `/Groups?${bad}`, { schemas: [GROUP_SCHEMA], displayName: 'New' }),
       await h.scim('PUT', `/Groups/${group.id}?${bad}`, { schemas: [GROUP_SCHEMA], displayName: 'Changed' }),
-      await h.scim('PATCH', `/Groups/${group.id}?${bad}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Replace', path: 'displayName', value: 'Changed' }] }),
+      await h.scim('PATCH', `/Groups/${group.id}?${bad}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'Replace', path: 'displayName', value: 'Changed' }],
+      }),
     ]) {
       expect(res.status).toBe(400);
       expect((await res.json()).scimType).toBe('invalidPath');
@@ -236,13 +294,15 @@ describe('groups with group provisioning on', () => {
     const h = on();
     const users = await Promise.all(Array.from({ length: 10 }, (_, i) => h.createUser(`m${i}@example.com`)));
     const group = await createGroup(h, 'Busy', { members: [] });
-    const responses = await Promise.all(users.map(async (u, i) => {
-      for (let k = 0; k < i % 3; k++) await new Promise<void>((resolve) => setImmediate(resolve));
-      return patchGroup(h, group.id, [
-        { op: 'Add', path: 'members', value: [{ value: u.id }] },
-        { op: 'Replace', path: 'displayName', value: `Busy ${i}` },
-      ]);
-    }));
+    const responses = await Promise.all(
+      users.map(async (u, i) => {
+        for (let k = 0; k < i % 3; k++) await new Promise<void>((resolve) => setImmediate(resolve));
+        return patchGroup(h, group.id, [
+          { op: 'Add', path: 'members', value: [{ value: u.id }] },
+          { op: 'Replace', path: 'displayName', value: `Busy ${i}` },
+        ]);
+      }),
+    );
     const bodies = await Promise.all(responses.map((r) => r.json()));
     bodies.forEach((body, i) => {
       expect(body.displayName).toBe(`Busy ${i}`);
@@ -272,7 +332,11 @@ describe('groups with group provisioning off (the default)', () => {
     ['POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Nope', members: [] }],
     ['POST', '/Groups/.search', { filter: 'displayName pr' }],
     ['PUT', '/Groups/some-id', { schemas: [GROUP_SCHEMA], displayName: 'Nope' }],
-    ['PATCH', '/Groups/some-id', { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Add', path: 'members', value: [{ value: 'x' }] }] }],
+    [
+      'PATCH',
+      '/Groups/some-id',
+      { schemas: [PATCH_SCHEMA], Operations: [{ op: 'Add', path: 'members', value: [{ value: 'x' }] }] },
+    ],
     ['DELETE', '/Groups/some-id'],
     ['DELETE', '/Groups'],
   ];

@@ -27,7 +27,13 @@ async function open(file: string, start = '2026-01-01T09:00:00Z'): Promise<{ np:
   const store = await NordPassStore.openFile(file, () => clock?.now() ?? 0);
   clock = new Clock(store.allMembers().length > 0 ? store.data.clockNow : Date.parse(start));
   const fresh = store.data.scimTokenSha256 === undefined;
-  const np = createNordPass({ clock, random: new Random(`j${store.allMembers().length}`), store, adminToken: 'admin-token', ...(fresh ? { scimToken: 'scim-token' } : {}) });
+  const np = createNordPass({
+    clock,
+    random: new Random(`j${store.allMembers().length}`),
+    store,
+    adminToken: 'admin-token',
+    ...(fresh ? { scimToken: 'scim-token' } : {}),
+  });
   await store.commit();
   return { np, clock };
 }
@@ -88,11 +94,27 @@ describe('the --data journal', () => {
   });
 
   it.each([
-    ['a torn line in the middle', (lines: string[]) => [...lines.slice(0, 2), lines[2]!.slice(0, 30), ...lines.slice(2)], /line 3 is not valid JSON/],
+    [
+      'a torn line in the middle',
+      (lines: string[]) => [...lines.slice(0, 2), lines[2]!.slice(0, 30), ...lines.slice(2)],
+      /line 3 is not valid JSON/,
+    ],
     ['an invalid complete last line', (lines: string[]) => [...lines, '{"clockNow":'], /is not valid JSON/],
-    ['a record that is not an object', (lines: string[]) => [...lines, '[1,2]'], /is not a scimsim journal record: not an object/],
-    ['a malformed member', (lines: string[]) => [...lines, '{"clockNow":1,"members":[{"id":"m1","userName":"x","status":"gone"}]}'], /members\[0\]: unknown status "gone"/],
-    ['a gap in the outbox', (lines: string[]) => [...lines, '{"clockNow":1,"outboxFrom":99,"outbox":[]}'], /continues the outbox at 99/],
+    [
+      'a record that is not an object',
+      (lines: string[]) => [...lines, '[1,2]'],
+      /is not a scimsim journal record: not an object/,
+    ],
+    [
+      'a malformed member',
+      (lines: string[]) => [...lines, '{"clockNow":1,"members":[{"id":"m1","userName":"x","status":"gone"}]}'],
+      /members\[0\]: unknown status "gone"/,
+    ],
+    [
+      'a gap in the outbox',
+      (lines: string[]) => [...lines, '{"clockNow":1,"outboxFrom":99,"outbox":[]}'],
+      /continues the outbox at 99/,
+    ],
   ])('refuses %s, leaving both files untouched', async (_name, corrupt, message) => {
     const file = await tempFile();
     await work(await open(file));
@@ -115,10 +137,18 @@ describe('the --data journal', () => {
     const ada = np.members.create('ada@example.com', { userName: 'ada@example.com' }, 'scim');
     await np.store.commit();
     for (let i = 0; i < 50; i++) {
-      np.members.updateAttributes(ada, 'ada@example.com', { userName: 'ada@example.com', displayName: `Ada ${i}` }, 'scim');
+      np.members.updateAttributes(
+        ada,
+        'ada@example.com',
+        { userName: 'ada@example.com', displayName: `Ada ${i}` },
+        'scim',
+      );
       await np.store.commit();
     }
-    const lines = (await readFile(journalPath(file), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(journalPath(file), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const created = lines.find((l) => l.members);
     expect(created.members.map((m: { id: string }) => m.id)).toEqual([ada.id]); // new: whole
     expect(lines.filter((l) => l.members)).toHaveLength(1);
@@ -137,8 +167,16 @@ describe('the --data journal', () => {
   });
 
   it.each([
-    ['continues a history past its end (a line is missing)', 999, /continues member .+'s history at 999 but the data holds \d+ events of it \(a line is missing\)/],
-    ['updates a member the data does not hold', 0, /continues member nobody's history at 0 but the data does not hold it/],
+    [
+      'continues a history past its end (a line is missing)',
+      999,
+      /continues member .+'s history at 999 but the data holds \d+ events of it \(a line is missing\)/,
+    ],
+    [
+      'updates a member the data does not hold',
+      0,
+      /continues member nobody's history at 0 but the data does not hold it/,
+    ],
   ])('refuses an update that %s', async (_name, historyFrom, message) => {
     const file = await tempFile();
     const served = await open(file);
@@ -153,17 +191,21 @@ describe('the --data journal', () => {
     const file = await tempFile();
     await work(await open(file));
     await appendFile(journalPath(file), '{"clockNow":1,"updates":[{"historyFrom":-1,"member":{}}]}\n');
-    await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(/updates\[0\]: historyFrom must be a whole number/);
+    await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(
+      /updates\[0\]: historyFrom must be a whole number/,
+    );
   });
 
-  it('after a failed append, the next line carries that line\'s changes again and the file stays readable', async () => {
+  it("after a failed append, the next line carries that line's changes again and the file stays readable", async () => {
     const file = await tempFile();
     const served = await open(file);
     const { np, clock } = served;
     const ada = np.members.create('ada@example.com', { userName: 'ada@example.com' }, 'scim');
     await np.store.commit();
     // One append fails (a full disk): the request that waited for it gets the error; memory has the change.
-    const append = vi.spyOn(Journal.prototype, 'append').mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
+    const append = vi
+      .spyOn(Journal.prototype, 'append')
+      .mockRejectedValueOnce(new Error('ENOSPC: no space left on device'));
     np.members.updateAttributes(ada, 'ada@example.com', { userName: 'ada@example.com', displayName: 'Ada' }, 'scim');
     np.credentials.rotate('rotated-token');
     await clock.advance('2m'); // the invitation email: an outbox entry
@@ -220,7 +262,11 @@ describe('the --data journal', () => {
     const served = await open(file);
     const { np } = served;
     for (let i = 0; i < 2500; i++) {
-      np.members.create(`user${i}@example.com`, { userName: `user${i}@example.com`, displayName: 'x'.repeat(300) }, 'scim');
+      np.members.create(
+        `user${i}@example.com`,
+        { userName: `user${i}@example.com`, displayName: 'x'.repeat(300) },
+        'scim',
+      );
       await np.store.commit();
     }
     // ~1 MB of lines, then one compaction: the snapshot holds most members, the journal only the lines since.

@@ -6,7 +6,12 @@ const DAY = 86_400_000;
 describe('create -> pending -> invitation -> active', () => {
   it('POST /Users creates a pending member with Location and meta', async () => {
     const h = harness();
-    const res = await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'Ada@Example.com', active: true, externalId: 'ada' });
+    const res = await h.scim('POST', '/Users', {
+      schemas: [USER_SCHEMA],
+      userName: 'Ada@Example.com',
+      active: true,
+      externalId: 'ada',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
     const user = await res.json();
@@ -15,7 +20,13 @@ describe('create -> pending -> invitation -> active', () => {
       userName: 'Ada@Example.com',
       active: true,
       externalId: 'ada',
-      meta: { resourceType: 'User', created: '2026-01-01T09:00:00.000Z', lastModified: '2026-01-01T09:00:00.000Z', version: 'W/"1"', location: res.headers.get('location') },
+      meta: {
+        resourceType: 'User',
+        created: '2026-01-01T09:00:00.000Z',
+        lastModified: '2026-01-01T09:00:00.000Z',
+        version: 'W/"1"',
+        location: res.headers.get('location'),
+      },
     });
     expect((await h.member(user.id)).status).toBe('pending');
   });
@@ -27,7 +38,14 @@ describe('create -> pending -> invitation -> active', () => {
     expect((await (await h.admin('GET', '/outbox')).json()).emails).toEqual([]);
     await h.clock.advance('1ms');
     const { emails } = await (await h.admin('GET', '/outbox')).json();
-    expect(emails).toEqual([expect.objectContaining({ to: 'bob@example.com', kind: 'invitation', memberId: user.id, sentAt: '2026-01-01T09:05:00.000Z' })]);
+    expect(emails).toEqual([
+      expect.objectContaining({
+        to: 'bob@example.com',
+        kind: 'invitation',
+        memberId: user.id,
+        sentAt: '2026-01-01T09:05:00.000Z',
+      }),
+    ]);
     expect((await h.member(user.id)).invitedAt).toBe('2026-01-01T09:05:00.000Z');
   });
 
@@ -47,7 +65,9 @@ describe('create -> pending -> invitation -> active', () => {
     const user = await h.createUser('early@example.com');
     const res = await h.admin('POST', `/members/${user.id}/accept-invitation`);
     expect(res.status).toBe(409);
-    expect((await res.json()).error.message).toMatch(/not been sent the invitation email yet \(it goes out at 2026-01-01T09:02:00.000Z\)/);
+    expect((await res.json()).error.message).toMatch(
+      /not been sent the invitation email yet \(it goes out at 2026-01-01T09:02:00.000Z\)/,
+    );
     expect((await h.member(user.id)).status).toBe('pending');
   });
 });
@@ -77,7 +97,11 @@ describe('soft delete and the 30-day purge', () => {
     const user = await h.createUser('eve@example.com');
     await h.clock.advance('2m');
     await h.admin('POST', `/members/${user.id}/accept-invitation`);
-    const off = await h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'eve@example.com', active: false });
+    const off = await h.scim('PUT', `/Users/${user.id}`, {
+      schemas: [USER_SCHEMA],
+      userName: 'eve@example.com',
+      active: false,
+    });
     expect(off.status).toBe(200);
     expect((await h.member(user.id)).status).toBe('suspended');
     await h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'eve@example.com', active: true });
@@ -106,7 +130,13 @@ describe('soft delete and the 30-day purge', () => {
     const purged = await h.member(user.id);
     expect(purged.status).toBe('deleted');
     expect(purged.deletedAt).toBe(new Date(softDeletedAt + 30 * DAY).toISOString());
-    expect(purged.history.map((e: { type: string }) => e.type)).toEqual(['created', 'invitationSent', 'invitationAccepted', 'suspended', 'purged']);
+    expect(purged.history.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'invitationSent',
+      'invitationAccepted',
+      'suspended',
+      'purged',
+    ]);
     expect((await h.scim('GET', `/Users/${user.id}`)).status).toBe(404);
   });
 
@@ -114,7 +144,9 @@ describe('soft delete and the 30-day purge', () => {
     const h = harness();
     const user = await h.createUser('gus@example.com');
     await h.patch(user.id, [{ op: 'replace', path: 'active', value: false }]);
-    const list = await (await h.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "GUS@example.com"'))).json();
+    const list = await (
+      await h.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "GUS@example.com"'))
+    ).json();
     expect(list.totalResults).toBe(1);
     expect(list.Resources[0]).toMatchObject({ id: user.id, active: false });
   });
@@ -165,7 +197,8 @@ describe('soft delete and the 30-day purge', () => {
     for (const u of [active, pending]) await h.patch(u.id, [{ op: 'Replace', path: 'active', value: 'False' }]);
     await h.clock.advance('29d');
     for (const u of [active, pending]) {
-      if (how === 'scim') expect((await h.patch(u.id, [{ op: 'Replace', path: 'active', value: 'True' }])).status).toBe(200);
+      if (how === 'scim')
+        expect((await h.patch(u.id, [{ op: 'Replace', path: 'active', value: 'True' }])).status).toBe(200);
       else expect((await h.admin('POST', `/members/${u.id}/restore`)).status).toBe(200);
     }
     await h.clock.advance('5d');
@@ -222,7 +255,10 @@ describe('settings', () => {
     await h.clock.advance('2m');
     await h.admin('POST', `/members/${user.id}/accept-invitation`);
     expect((await h.admin('PUT', `/members/${user.id}/role`, { role: 'owner' })).status).toBe(200);
-    const patch = await h.patch(user.id, [{ op: 'Replace', path: 'displayName', value: 'Boss' }, { op: 'Replace', path: 'active', value: 'False' }]);
+    const patch = await h.patch(user.id, [
+      { op: 'Replace', path: 'displayName', value: 'Boss' },
+      { op: 'Replace', path: 'active', value: 'False' },
+    ]);
     expect(patch.status).toBe(403);
     expect(await patch.json()).toMatchObject({ status: '403', detail: expect.stringMatching(/Owner/) });
     const del = await h.scim('DELETE', `/Users/${user.id}`);

@@ -35,7 +35,8 @@ describe('ListResponse shape and pagination', () => {
     await seven(h);
     const body = await list(h, '');
     expect(body.schemas).toEqual([LIST_SCHEMA]);
-    for (const key of ['totalResults', 'startIndex', 'itemsPerPage']) expect(Number.isInteger(body[key]), key).toBe(true);
+    for (const key of ['totalResults', 'startIndex', 'itemsPerPage'])
+      expect(Number.isInteger(body[key]), key).toBe(true);
     expect(body).toMatchObject({ totalResults: 7, startIndex: 1, itemsPerPage: 7 });
     expect(names(body)).toEqual(CREATION_ORDER);
   });
@@ -54,7 +55,11 @@ describe('ListResponse shape and pagination', () => {
     await h.patch(users[1]!.id, [{ op: 'replace', path: 'active', value: false }]);
     const p2 = await list(h, 'startIndex=4&count=3');
     const p3 = await list(h, 'startIndex=7&count=3');
-    expect([p1, p2, p3].map((p) => [p.startIndex, p.itemsPerPage, p.totalResults])).toEqual([[1, 3, 7], [4, 3, 7], [7, 1, 7]]);
+    expect([p1, p2, p3].map((p) => [p.startIndex, p.itemsPerPage, p.totalResults])).toEqual([
+      [1, 3, 7],
+      [4, 3, 7],
+      [7, 1, 7],
+    ]);
     expect([...names(p1), ...names(p2), ...names(p3)]).toEqual(CREATION_ORDER);
     expect(names(await list(h, 'startIndex=1&count=3'))).toEqual(names(p1));
   });
@@ -124,13 +129,20 @@ describe('ListResponse shape and pagination', () => {
 describe('filters over HTTP', () => {
   async function people(h: Harness) {
     const ada = await h.createUser('Ada@Example.com', {
-      displayName: 'Ada Lovelace', title: 'Engineer', externalId: 'E-1',
-      emails: [{ value: 'ada@work.example', type: 'work', primary: true }, { value: 'ada@home.example', type: 'home' }],
+      displayName: 'Ada Lovelace',
+      title: 'Engineer',
+      externalId: 'E-1',
+      emails: [
+        { value: 'ada@work.example', type: 'work', primary: true },
+        { value: 'ada@home.example', type: 'home' },
+      ],
       [ENTERPRISE]: { department: 'R&D', employeeNumber: '100' },
     });
     await h.clock.advance('1h');
     const bob = await h.createUser('bob@example.org', {
-      displayName: 'Bob Babbage', title: 'Manager', externalId: '123',
+      displayName: 'Bob Babbage',
+      title: 'Manager',
+      externalId: '123',
       emails: [{ value: 'bob@home.example', type: 'home' }],
       [ENTERPRISE]: { department: 'Sales' },
     });
@@ -202,7 +214,10 @@ describe('filters over HTTP', () => {
     await h.patch(ada.id, [{ op: 'Replace', path: 'active', value: 'False' }]);
     expect((await h.scim('DELETE', `/Users/${bob.id}`)).status).toBe(204);
     const all = await list(h, '');
-    expect(all.Resources.map((r: any) => [r.id, r.active])).toEqual([[ada.id, false], [cy.id, true]]);
+    expect(all.Resources.map((r: any) => [r.id, r.active])).toEqual([
+      [ada.id, false],
+      [cy.id, true],
+    ]);
     expect(names(await list(h, q('active eq false')))).toEqual(['Ada@Example.com']);
     expect(names(await list(h, q('active eq true')))).toEqual(['cy@example.com']);
     // the deleted member is not found even by its exact userName (the indexed path) nor by a scan
@@ -237,8 +252,12 @@ describe('filters over HTTP', () => {
 describe('attributes and excludedAttributes', () => {
   async function one(h: Harness) {
     return h.createUser('proj@example.com', {
-      displayName: 'Pro J', name: { givenName: 'Pro', familyName: 'J' },
-      emails: [{ value: 'w@example.com', type: 'work' }, { value: 'h@example.com', type: 'home' }],
+      displayName: 'Pro J',
+      name: { givenName: 'Pro', familyName: 'J' },
+      emails: [
+        { value: 'w@example.com', type: 'work' },
+        { value: 'h@example.com', type: 'home' },
+      ],
       [ENTERPRISE]: { department: 'Ops', costCenter: 'C1' },
     });
   }
@@ -248,7 +267,12 @@ describe('attributes and excludedAttributes', () => {
     const user = await one(h);
     const body = await list(h, 'attributes=userName,name.givenName');
     expect(Object.keys(body.Resources[0]).sort()).toEqual(['id', 'name', 'schemas', 'userName']);
-    expect(body.Resources[0]).toEqual({ schemas: expect.arrayContaining([USER_SCHEMA]), id: user.id, userName: 'proj@example.com', name: { givenName: 'Pro' } });
+    expect(body.Resources[0]).toEqual({
+      schemas: expect.arrayContaining([USER_SCHEMA]),
+      id: user.id,
+      userName: 'proj@example.com',
+      name: { givenName: 'Pro' },
+    });
     const single = await (await h.scim('GET', `/Users/${user.id}?attributes=displayName`)).json();
     expect(Object.keys(single).sort()).toEqual(['displayName', 'id', 'schemas']);
   });
@@ -268,13 +292,18 @@ describe('attributes and excludedAttributes', () => {
   it('excludedAttributes= drops those but never id or schemas', async () => {
     const h = harness();
     const user = await one(h);
-    const body = (await list(h, `excludedAttributes=emails,meta,id,schemas,${encodeURIComponent(ENTERPRISE)}`)).Resources[0];
+    const body = (await list(h, `excludedAttributes=emails,meta,id,schemas,${encodeURIComponent(ENTERPRISE)}`))
+      .Resources[0];
     expect(body.id).toBe(user.id);
     expect(body.schemas).toContain(USER_SCHEMA);
     expect(body.emails).toBeUndefined();
     expect(body.meta).toBeUndefined();
     expect(body[ENTERPRISE]).toBeUndefined();
-    expect(body).toMatchObject({ userName: 'proj@example.com', displayName: 'Pro J', name: { givenName: 'Pro', familyName: 'J' } });
+    expect(body).toMatchObject({
+      userName: 'proj@example.com',
+      displayName: 'Pro J',
+      name: { givenName: 'Pro', familyName: 'J' },
+    });
     const single = await (await h.scim('GET', `/Users/${user.id}?excludedAttributes=name.givenName`)).json();
     expect(single.name).toEqual({ familyName: 'J' });
   });
@@ -309,7 +338,9 @@ describe('POST /Users/.search', () => {
   it('an empty search lists everything; a bad one is a 400 and no member is created', async () => {
     const h = harness();
     await seven(h);
-    const all = await (await h.scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] })).json();
+    const all = await (
+      await h.scim('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'] })
+    ).json();
     expect(all.totalResults).toBe(7);
     const bad = await h.scim('POST', '/Users/.search', { filter: 'userName eq' });
     expect(bad.status).toBe(400);
@@ -333,7 +364,11 @@ describe('paths and real clients', () => {
     const slash = await h.scim('GET', `/Users/?${q('userName eq "case@example.com"')}`);
     expect(slash.status).toBe(200);
     expect((await slash.json()).Resources.map((r: any) => r.id)).toEqual([user.id]);
-    const prefix = await h.np.fetch(new Request(`http://127.0.0.1:8080/SCIM/V2/users/${user.id}`, { headers: { Authorization: `Bearer ${SCIM_TOKEN}` } }));
+    const prefix = await h.np.fetch(
+      new Request(`http://127.0.0.1:8080/SCIM/V2/users/${user.id}`, {
+        headers: { Authorization: `Bearer ${SCIM_TOKEN}` },
+      }),
+    );
     expect(prefix.status).toBe(200);
     // ids keep their case: an id in another case is another (unknown) resource
     expect(user.id).toMatch(/[a-f]/);
@@ -347,11 +382,19 @@ describe('paths and real clients', () => {
     const h = harness();
     await h.createUser('someone@example.com');
     const guid = '8a6b1f59-3c1d-4c8e-9d7e-0f3b2f1f2a11';
-    const res = await h.np.fetch(new Request(`http://127.0.0.1:8080/scim/v2/Users?filter=userName+eq+"${guid}"`, {
-      headers: { Authorization: `Bearer ${SCIM_TOKEN}`, Accept: 'application/scim+json' },
-    }));
+    const res = await h.np.fetch(
+      new Request(`http://127.0.0.1:8080/scim/v2/Users?filter=userName+eq+"${guid}"`, {
+        headers: { Authorization: `Bearer ${SCIM_TOKEN}`, Accept: 'application/scim+json' },
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ schemas: [LIST_SCHEMA], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+    expect(await res.json()).toEqual({
+      schemas: [LIST_SCHEMA],
+      totalResults: 0,
+      startIndex: 1,
+      itemsPerPage: 0,
+      Resources: [],
+    });
     // and the same query shape finds a member that exists
     const hit = await (await h.scim('GET', '/Users?filter=userName+eq+"SOMEONE@example.com"')).json();
     expect(hit.totalResults).toBe(1);
@@ -367,9 +410,11 @@ describe('paths and real clients', () => {
     const page = await list(h, 'startIndex=1&count=2');
     expect(page).toMatchObject({ totalResults: 7, startIndex: 1, itemsPerPage: 2 });
     expect(names(page)).toEqual(CREATION_ORDER.slice(0, 2));
-    const res = await h.np.fetch(new Request('http://127.0.0.1:8080/scim/v2/Users?filter=userName eq "kai@example.com"&startIndex=1&count=100', {
-      headers: { Authorization: `Bearer ${SCIM_TOKEN}` },
-    }));
+    const res = await h.np.fetch(
+      new Request('http://127.0.0.1:8080/scim/v2/Users?filter=userName eq "kai@example.com"&startIndex=1&count=100', {
+        headers: { Authorization: `Bearer ${SCIM_TOKEN}` },
+      }),
+    );
     expect(res.status).toBe(200);
     const found = await res.json();
     expect(found).toMatchObject({ totalResults: 1, startIndex: 1, itemsPerPage: 1 });

@@ -7,7 +7,9 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /** Fields of a fixture response that do not depend on which server answered (no id, meta, computed values). */
 function serverIndependent(response: Record<string, any>, fields: string[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => response[f] !== undefined && response[f] !== null).map((f) => [f, response[f]]));
+  return Object.fromEntries(
+    fields.filter((f) => response[f] !== undefined && response[f] !== null).map((f) => [f, response[f]]),
+  );
 }
 
 async function activeMember(h: Harness, userName: string, extra: Record<string, unknown> = {}) {
@@ -28,7 +30,11 @@ describe('POST bodies of real clients', () => {
     expect(body.emails).toEqual(response.emails);
     expect(body.schemas).toContain(USER_SCHEMA);
     expect(body.roles ?? null).toBeNull(); // sent as [], answered as null: unassigned either way
-    expect(body.meta).toMatchObject({ resourceType: 'User', created: '2026-01-01T09:00:00.000Z', lastModified: '2026-01-01T09:00:00.000Z' });
+    expect(body.meta).toMatchObject({
+      resourceType: 'User',
+      created: '2026-01-01T09:00:00.000Z',
+      lastModified: '2026-01-01T09:00:00.000Z',
+    });
     expect(body.meta.location).toBe(res.headers.get('location'));
     expect(body.id).not.toBe(response.id);
     // and it reads back the same
@@ -42,7 +48,9 @@ describe('POST bodies of real clients', () => {
     const res = await h.scim('POST', '/Users', request);
     expect(res.status).toBe(statusCode);
     const body = await res.json();
-    expect(body).toMatchObject(serverIndependent(response, ['userName', 'name', 'emails', 'displayName', 'locale', 'externalId', 'active']));
+    expect(body).toMatchObject(
+      serverIndependent(response, ['userName', 'name', 'emails', 'displayName', 'locale', 'externalId', 'active']),
+    );
     expect(body.password).toBeUndefined();
     expect(body.groups).toBeUndefined();
     expect(JSON.stringify(h.np.store.data)).not.toContain(request.password);
@@ -60,7 +68,11 @@ describe('POST bodies of real clients', () => {
     const onBody = await on.json();
     expect(onBody.active).toBe(true);
     expect((await h.member(onBody.id)).status).toBe('pending');
-    const off = await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'off@example.com', active: 'False' });
+    const off = await h.scim('POST', '/Users', {
+      schemas: [USER_SCHEMA],
+      userName: 'off@example.com',
+      active: 'False',
+    });
     expect(off.status).toBe(201);
     const offBody = await off.json();
     expect(offBody.active).toBe(false);
@@ -80,9 +92,31 @@ describe('POST bodies of real clients', () => {
       preferredLanguage: 'en-GB',
       emails: [{ primary: true, type: 'work', value: 'ada@contoso.com' }],
       name: { formatted: 'Ada Lovelace', familyName: 'Lovelace', givenName: 'Ada' },
-      phoneNumbers: [{ type: 'work', value: '+44 20 7946 0000' }, { type: 'mobile', value: '+44 7700 900000' }, { type: 'fax', value: '+44 20 7946 0001' }],
-      addresses: [{ type: 'work', formatted: '1 Analytical Row', streetAddress: '1 Analytical Row', locality: 'London', region: 'Greater London', postalCode: 'N1 1AA', country: 'GB', primary: true }],
-      [ENTERPRISE]: { employeeNumber: '1815', department: 'Engines', costCenter: 'CC-7', organization: 'Contoso', division: 'Research', manager: { value: boss.id } },
+      phoneNumbers: [
+        { type: 'work', value: '+44 20 7946 0000' },
+        { type: 'mobile', value: '+44 7700 900000' },
+        { type: 'fax', value: '+44 20 7946 0001' },
+      ],
+      addresses: [
+        {
+          type: 'work',
+          formatted: '1 Analytical Row',
+          streetAddress: '1 Analytical Row',
+          locality: 'London',
+          region: 'Greater London',
+          postalCode: 'N1 1AA',
+          country: 'GB',
+          primary: true,
+        },
+      ],
+      [ENTERPRISE]: {
+        employeeNumber: '1815',
+        department: 'Engines',
+        costCenter: 'CC-7',
+        organization: 'Contoso',
+        division: 'Research',
+        manager: { value: boss.id },
+      },
     };
     const res = await h.scim('POST', '/Users', sent);
     expect(res.status).toBe(201);
@@ -92,7 +126,9 @@ describe('POST bodies of real clients', () => {
     expect(body.schemas).toEqual([USER_SCHEMA, ENTERPRISE]);
     const fetched = await (await h.scim('GET', `/Users/${body.id}`)).json();
     expect(fetched).toMatchObject(values);
-    const byDept = await (await h.scim('GET', `/Users?filter=${encodeURIComponent(`${ENTERPRISE}:manager.value eq "${boss.id}"`)}`)).json();
+    const byDept = await (
+      await h.scim('GET', `/Users?filter=${encodeURIComponent(`${ENTERPRISE}:manager.value eq "${boss.id}"`)}`)
+    ).json();
     expect(byDept.Resources.map((r: any) => r.id)).toEqual([body.id]);
   });
 });
@@ -126,31 +162,38 @@ describe('PATCH bodies of real clients', () => {
     expect(member.status).toBe('suspended');
     expect(member.userName).toBe(expected.userName);
     // the old userName is free, the new one is taken
-    expect((await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: created.request.userName })).status).toBe(201);
-    expect((await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: expected.userName.toUpperCase() })).status).toBe(409);
+    expect(
+      (await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: created.request.userName })).status,
+    ).toBe(201);
+    expect(
+      (await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: expected.userName.toUpperCase() })).status,
+    ).toBe(409);
   });
 
   it('Entra aadOptscim062020: one no-path replace with dotted and URN keys', async () => {
     const h = harness();
     const boss = await h.createUser('boss@contoso.com');
     const user = await activeMember(h, 'grace@contoso.com', {
-      displayName: 'Grace', name: { givenName: 'G', familyName: 'Hopper' },
+      displayName: 'Grace',
+      name: { givenName: 'G', familyName: 'Hopper' },
       emails: [{ type: 'work', value: 'grace@contoso.com', primary: true }],
       [ENTERPRISE]: { department: 'Navy' },
     });
-    const res = await h.patch(user.id, [{
-      op: 'replace',
-      value: {
-        displayName: 'Grace Hopper',
-        'name.givenName': 'Grace',
-        'emails[type eq "work"].value': 'grace.hopper@contoso.com',
-        [`${ENTERPRISE}:department`]: 'Computing',
-        [`${ENTERPRISE}:employeeNumber`]: '1906',
-        [`${ENTERPRISE}:manager`]: boss.id,
-        title: 'Rear Admiral',
-        active: false,
+    const res = await h.patch(user.id, [
+      {
+        op: 'replace',
+        value: {
+          displayName: 'Grace Hopper',
+          'name.givenName': 'Grace',
+          'emails[type eq "work"].value': 'grace.hopper@contoso.com',
+          [`${ENTERPRISE}:department`]: 'Computing',
+          [`${ENTERPRISE}:employeeNumber`]: '1906',
+          [`${ENTERPRISE}:manager`]: boss.id,
+          title: 'Rear Admiral',
+          active: false,
+        },
       },
-    }]);
+    ]);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({
@@ -169,7 +212,9 @@ describe('PATCH bodies of real clients', () => {
   it("Entra's default dialect one attribute per op, and manager removal with an empty value", async () => {
     const h = harness();
     const boss = await h.createUser('boss@contoso.com');
-    const user = await h.createUser('ken@contoso.com', { [ENTERPRISE]: { manager: { value: boss.id }, department: 'X' } });
+    const user = await h.createUser('ken@contoso.com', {
+      [ENTERPRISE]: { manager: { value: boss.id }, department: 'X' },
+    });
     const res = await h.patch(user.id, [
       { op: 'Add', path: 'title', value: 'Engineer' },
       { op: 'Replace', path: `${ENTERPRISE}:manager`, value: '' },
@@ -187,7 +232,10 @@ describe('PATCH bodies of real clients', () => {
     const created = await activeMember(h, 'same@example.com', { displayName: 'Same' });
     const user = await (await h.scim('GET', `/Users/${created.id}`)).json();
     await h.clock.advance('1h');
-    const res = await h.patch(user.id, [{ op: 'Replace', path: 'displayName', value: 'Same' }, { op: 'Replace', path: 'active', value: 'True' }]);
+    const res = await h.patch(user.id, [
+      { op: 'Replace', path: 'displayName', value: 'Same' },
+      { op: 'Replace', path: 'active', value: 'True' },
+    ]);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.meta.version).toBe(user.meta.version);
@@ -200,12 +248,21 @@ describe('PATCH bodies of real clients', () => {
     const before = h.np.members.get(created.id);
     const events = before.history.length;
     // Entra sends every mapped attribute when one changes: the unchanged displayName must not count as an update.
-    const res = await h.patch(created.id, [{ op: 'Replace', path: 'active', value: 'False' }, { op: 'Replace', path: 'displayName', value: 'Ada' }]);
+    const res = await h.patch(created.id, [
+      { op: 'Replace', path: 'active', value: 'False' },
+      { op: 'Replace', path: 'displayName', value: 'Ada' },
+    ]);
     expect(res.status).toBe(200);
     expect(before.history.slice(events).map((e) => e.type)).toEqual(['suspended']);
     // The same values in another order over PUT: nothing changes, not even the version or the order of the answer.
     const current = await (await h.scim('GET', `/Users/${created.id}`)).json();
-    const put = await h.scim('PUT', `/Users/${created.id}`, { schemas: [USER_SCHEMA], title: 'Engineer', active: false, displayName: 'Ada', userName: 'ada@example.com' });
+    const put = await h.scim('PUT', `/Users/${created.id}`, {
+      schemas: [USER_SCHEMA],
+      title: 'Engineer',
+      active: false,
+      displayName: 'Ada',
+      userName: 'ada@example.com',
+    });
     expect(put.status).toBe(200);
     const body = await put.json();
     expect(body.meta.version).toBe(current.meta.version);
@@ -218,19 +275,25 @@ describe('PUT', () => {
   it('replaces the whole resource: attributes not sent are removed, id and created kept', async () => {
     const h = harness();
     const user = await h.createUser('put@example.com', {
-      displayName: 'Put', title: 'T', externalId: 'x1',
+      displayName: 'Put',
+      title: 'T',
+      externalId: 'x1',
       emails: [{ value: 'put@example.com', type: 'work' }],
       [ENTERPRISE]: { department: 'D' },
     });
     await h.clock.advance('5m');
     const res = await h.scim('PUT', `/Users/${user.id}`, {
-      schemas: [USER_SCHEMA], id: 'ignored-id', userName: 'put@example.com', nickName: 'P',
+      schemas: [USER_SCHEMA],
+      id: 'ignored-id',
+      userName: 'put@example.com',
+      nickName: 'P',
     });
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.id).toBe(user.id);
     expect(body.nickName).toBe('P');
-    for (const gone of ['displayName', 'title', 'externalId', 'emails', ENTERPRISE]) expect(body[gone], gone).toBeUndefined();
+    for (const gone of ['displayName', 'title', 'externalId', 'emails', ENTERPRISE])
+      expect(body[gone], gone).toBeUndefined();
     expect(body.schemas).toEqual([USER_SCHEMA]);
     expect(body.active).toBe(true);
     expect(body.meta.created).toBe(user.meta.created);
@@ -244,7 +307,11 @@ describe('PUT', () => {
     const a = await h.createUser('a@example.com', { displayName: 'A' });
     await h.createUser('b@example.com');
     const before = JSON.stringify(h.np.store.data);
-    const clash = await h.scim('PUT', `/Users/${a.id}`, { schemas: [USER_SCHEMA], userName: 'B@EXAMPLE.COM', displayName: 'changed' });
+    const clash = await h.scim('PUT', `/Users/${a.id}`, {
+      schemas: [USER_SCHEMA],
+      userName: 'B@EXAMPLE.COM',
+      displayName: 'changed',
+    });
     expect(clash.status).toBe(409);
     expect((await clash.json()).scimType).toBe('uniqueness');
     expect(JSON.stringify(h.np.store.data)).toBe(before);
@@ -288,8 +355,18 @@ describe('ETag and If-Match', () => {
     const current = second.meta.version as string;
     const before = JSON.stringify(h.np.store.data);
     const attempts = [
-      h.scim('PATCH', `/Users/${user.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'v3' }] }, { headers: { 'If-Match': stale } }),
-      h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'match@example.com', displayName: 'v3' }, { headers: { 'If-Match': stale } }),
+      h.scim(
+        'PATCH',
+        `/Users/${user.id}`,
+        { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'v3' }] },
+        { headers: { 'If-Match': stale } },
+      ),
+      h.scim(
+        'PUT',
+        `/Users/${user.id}`,
+        { schemas: [USER_SCHEMA], userName: 'match@example.com', displayName: 'v3' },
+        { headers: { 'If-Match': stale } },
+      ),
       h.scim('DELETE', `/Users/${user.id}`, undefined, { headers: { 'If-Match': stale } }),
     ];
     for (const res of await Promise.all(attempts)) {
@@ -297,11 +374,21 @@ describe('ETag and If-Match', () => {
       expect((await res.json()).status).toBe('412');
     }
     expect(JSON.stringify(h.np.store.data)).toBe(before);
-    const ok = await h.scim('PATCH', `/Users/${user.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'v3' }] }, { headers: { 'If-Match': current } });
+    const ok = await h.scim(
+      'PATCH',
+      `/Users/${user.id}`,
+      { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'displayName', value: 'v3' }] },
+      { headers: { 'If-Match': current } },
+    );
     expect(ok.status).toBe(200);
     const okBody = await ok.json();
     expect(okBody.displayName).toBe('v3');
-    const put = await h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'match@example.com', displayName: 'v4' }, { headers: { 'If-Match': `"x", ${okBody.meta.version}` } });
+    const put = await h.scim(
+      'PUT',
+      `/Users/${user.id}`,
+      { schemas: [USER_SCHEMA], userName: 'match@example.com', displayName: 'v4' },
+      { headers: { 'If-Match': `"x", ${okBody.meta.version}` } },
+    );
     expect(put.status).toBe(200);
     const any = await h.scim('DELETE', `/Users/${user.id}`, undefined, { headers: { 'If-Match': '*' } });
     expect(any.status).toBe(204);
@@ -317,23 +404,33 @@ describe('meta and virtual time', () => {
     const first = await (await h.patch(user.id, [{ op: 'replace', path: 'title', value: 'A' }])).json();
     expect(first.meta).toMatchObject({ created: '2026-01-01T09:00:00.000Z', lastModified: '2026-01-04T13:00:00.000Z' });
     await h.clock.advance('1ms');
-    const second = await (await h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'time@example.com', title: 'B' })).json();
+    const second = await (
+      await h.scim('PUT', `/Users/${user.id}`, { schemas: [USER_SCHEMA], userName: 'time@example.com', title: 'B' })
+    ).json();
     expect(second.meta.lastModified).toBe('2026-01-04T13:00:00.001Z');
     // reading does not move it
     await h.clock.advance('1d');
-    expect((await (await h.scim('GET', `/Users/${user.id}`)).json()).meta.lastModified).toBe('2026-01-04T13:00:00.001Z');
+    expect((await (await h.scim('GET', `/Users/${user.id}`)).json()).meta.lastModified).toBe(
+      '2026-01-04T13:00:00.001Z',
+    );
   });
 
   it('a userName change frees the old name for a new member, and only the new holder is found by it', async () => {
     const h = harness();
     const old = await h.createUser('jo@example.com');
-    expect((await h.patch(old.id, [{ op: 'Replace', path: 'userName', value: 'jo.smith@example.com' }])).status).toBe(200);
+    expect((await h.patch(old.id, [{ op: 'Replace', path: 'userName', value: 'jo.smith@example.com' }])).status).toBe(
+      200,
+    );
     const fresh = await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'JO@example.com' });
     expect(fresh.status).toBe(201);
     const freshBody = await fresh.json();
-    const byOld = await (await h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "jo@example.com"')}`)).json();
+    const byOld = await (
+      await h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "jo@example.com"')}`)
+    ).json();
     expect(byOld.Resources.map((r: any) => r.id)).toEqual([freshBody.id]);
-    const byNew = await (await h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "Jo.Smith@example.com"')}`)).json();
+    const byNew = await (
+      await h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "Jo.Smith@example.com"')}`)
+    ).json();
     expect(byNew.Resources.map((r: any) => r.id)).toEqual([old.id]);
     // and the renamed member cannot take its old name back while the new member holds it
     const back = await h.patch(old.id, [{ op: 'Replace', path: 'userName', value: 'jo@example.com' }]);
@@ -350,8 +447,15 @@ describe('a refused projection changes nothing', () => {
     const before = JSON.stringify(h.np.store.data);
     const attempts = [
       await h.scim('POST', `/Users?${bad}`, { schemas: [USER_SCHEMA], userName: 'new@example.com' }),
-      await h.scim('PUT', `/Users/${user.id}?${bad}`, { schemas: [USER_SCHEMA], userName: 'proj@example.com', displayName: 'After' }),
-      await h.scim('PATCH', `/Users/${user.id}?${bad}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      await h.scim('PUT', `/Users/${user.id}?${bad}`, {
+        schemas: [USER_SCHEMA],
+        userName: 'proj@example.com',
+        displayName: 'After',
+      }),
+      await h.scim('PATCH', `/Users/${user.id}?${bad}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'active', value: false }],
+      }),
     ];
     for (const res of attempts) {
       expect(res.status).toBe(400);
@@ -364,11 +468,18 @@ describe('a refused projection changes nothing', () => {
 
   it('the same requests with a valid projection answer with just those attributes', async () => {
     const h = harness();
-    const res = await h.scim('POST', '/Users?attributes=userName', { schemas: [USER_SCHEMA], userName: 'p@example.com', displayName: 'P' });
+    const res = await h.scim('POST', '/Users?attributes=userName', {
+      schemas: [USER_SCHEMA],
+      userName: 'p@example.com',
+      displayName: 'P',
+    });
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(Object.keys(body).sort()).toEqual(['id', 'schemas', 'userName']);
-    const patched = await h.scim('PATCH', `/Users/${body.id}?excludedAttributes=meta`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'title', value: 'T' }] });
+    const patched = await h.scim('PATCH', `/Users/${body.id}?excludedAttributes=meta`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: 'title', value: 'T' }],
+    });
     expect(patched.status).toBe(200);
     const patchedBody = await patched.json();
     expect(patchedBody).toMatchObject({ title: 'T', displayName: 'P' });

@@ -25,10 +25,18 @@ function problems(text: string): ScenarioProblem[] {
 
 describe('parseScenario', () => {
   it('reads a valid scenario with defaults', () => {
-    const s = parseScenario(`${base}  - assign: ada\n  - start\n  - advance: 40m\n  - expect:\n      members: { ada: pending }\n`, 'ok.yaml');
+    const s = parseScenario(
+      `${base}  - assign: ada\n  - start\n  - advance: 40m\n  - expect:\n      members: { ada: pending }\n`,
+      'ok.yaml',
+    );
     expect(s.seed).toBe('ok.yaml');
     expect(s.start).toBe('2026-01-05T09:00:00Z');
-    expect(s.steps.map((st) => [st.name, st.line])).toEqual([['assign', 8], ['start', 9], ['advance', 10], ['expect', 11]]);
+    expect(s.steps.map((st) => [st.name, st.line])).toEqual([
+      ['assign', 8],
+      ['start', 9],
+      ['advance', 10],
+      ['expect', 11],
+    ]);
     expect(s.userNames).toEqual(['ada']);
     expect(s.groupNames).toEqual(['sales']);
   });
@@ -36,11 +44,22 @@ describe('parseScenario', () => {
   it('an unknown step: line, column, path and the nearest valid names', () => {
     const [p, ...rest] = problems(`${base}  - assign: ada\n  - unasign: ada\n`);
     expect(rest).toEqual([]);
-    expect(p).toMatchObject({ file: 'bad.yaml', line: 9, column: 5, path: 'steps[1].unasign', message: 'unknown step "unasign"', hint: 'did you mean "unassign" or "assign"?' });
+    expect(p).toMatchObject({
+      file: 'bad.yaml',
+      line: 9,
+      column: 5,
+      path: 'steps[1].unasign',
+      message: 'unknown step "unasign"',
+      hint: 'did you mean "unassign" or "assign"?',
+    });
   });
 
   it('a bare unknown step name', () => {
-    expect(problems(`${base}  - strat\n`)[0]).toMatchObject({ line: 8, path: 'steps[0]', hint: expect.stringContaining('"start"') });
+    expect(problems(`${base}  - strat\n`)[0]).toMatchObject({
+      line: 8,
+      path: 'steps[0]',
+      hint: expect.stringContaining('"start"'),
+    });
   });
 
   it('a wrong type names the field and what was expected', () => {
@@ -56,7 +75,12 @@ describe('parseScenario', () => {
 
   it('a name that is not in the tenant, with a hint', () => {
     const [p] = problems(`${base}  - assign: adda\n`);
-    expect(p).toMatchObject({ line: 8, path: 'steps[0].assign', message: '"adda" is not a user or group of the tenant', hint: 'did you mean "ada"?' });
+    expect(p).toMatchObject({
+      line: 8,
+      path: 'steps[0].assign',
+      message: '"adda" is not a user or group of the tenant',
+      hint: 'did you mean "ada"?',
+    });
   });
 
   it('an invalid member state', () => {
@@ -67,7 +91,9 @@ describe('parseScenario', () => {
 
   it('advanceTo into the past is an impossible timing', () => {
     const [p] = problems(`start: 2026-03-01T00:00:00Z\n${base}  - advanceTo: 2026-02-01T00:00:00Z\n`);
-    expect(p!.message).toMatch(/before the scenario's time at this step \(2026-03-01T00:00:00.000Z\); time only moves forward/);
+    expect(p!.message).toMatch(
+      /before the scenario's time at this step \(2026-03-01T00:00:00.000Z\); time only moves forward/,
+    );
   });
 
   it('a scenario that would run past the virtual-time limit', () => {
@@ -82,7 +108,14 @@ describe('parseScenario', () => {
   });
 
   it('alias bombs are refused', () => {
-    const bomb = ['name: bomb', 'a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'steps: [start]'].join('\n');
+    const bomb = [
+      'name: bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      'steps: [start]',
+    ].join('\n');
     const [p] = problems(bomb);
     expect(p!.message).toMatch(/alias|Excessive/i);
   });
@@ -128,8 +161,12 @@ describe('the committed JSON Schema', () => {
 describe('the README reference tables', () => {
   it('every example parses with its own schema', async () => {
     const { STEP_EXAMPLES, EXPECT_EXAMPLES } = await import('../../../simulator/scenario/reference.ts');
-    const steps = Object.values(STEP_EXAMPLES).map((e) => `  - ${e}`).join('\n');
-    const expects = Object.values(EXPECT_EXAMPLES).map((e) => `      ${e}`).join('\n');
+    const steps = Object.values(STEP_EXAMPLES)
+      .map((e) => `  - ${e}`)
+      .join('\n');
+    const expects = Object.values(EXPECT_EXAMPLES)
+      .map((e) => `      ${e}`)
+      .join('\n');
     const text = `name: examples\ntenant:\n  users: { ada: {}, bob: {} }\n  groups: { sales: { members: [ada] } }\nsteps:\n${steps}\n  - expect:\n${expects}\n`;
     expect(() => parseScenario(text, 'examples.yaml')).not.toThrow();
   });
@@ -144,6 +181,8 @@ describe('the README reference tables', () => {
 
 describe('fault steps', () => {
   it('a path that is not a regular expression is refused when the file is read', () => {
-    expect(() => parseScenario('name: x\nsteps:\n  - fault: { path: "/Users(" , status: 503 }\n', 'f.yaml')).toThrow(/f\.yaml:3:\d+: steps\[0\]\.fault\.path: not a valid regular expression/);
+    expect(() => parseScenario('name: x\nsteps:\n  - fault: { path: "/Users(" , status: 503 }\n', 'f.yaml')).toThrow(
+      /f\.yaml:3:\d+: steps\[0\]\.fault\.path: not a valid regular expression/,
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scimError } from '../../../helpers/scim.ts';
-import { equalityValue, matchesFilter, matchesValueFilter, parseFilter } from '../../../../simulator/nordpass/scim/filter.ts';
+import {
+  equalityValue,
+  matchesFilter,
+  matchesValueFilter,
+  parseFilter,
+} from '../../../../simulator/nordpass/scim/filter.ts';
 import { ENTERPRISE_USER_SCHEMA, lookupAttribute } from '../../../../simulator/nordpass/scim/schemas.ts';
 
 const user = {
@@ -16,11 +21,17 @@ const user = {
     { value: 'alice@home.example', type: 'home' },
   ],
   active: true,
-  meta: { resourceType: 'User', created: '2020-01-01T10:00:00Z', lastModified: '2024-05-05T12:00:00.1234567+02:00', version: 'W/"1"' },
+  meta: {
+    resourceType: 'User',
+    created: '2020-01-01T10:00:00Z',
+    lastModified: '2024-05-05T12:00:00.1234567+02:00',
+    version: 'W/"1"',
+  },
   [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '42', department: 'Sales', manager: { value: 'boss-1' } },
 };
 
-const matches = (filter: string, resource: Record<string, unknown> = user) => matchesFilter(parseFilter(filter), resource, 'User');
+const matches = (filter: string, resource: Record<string, unknown> = user) =>
+  matchesFilter(parseFilter(filter), resource, 'User');
 
 describe('matchesFilter on a user', () => {
   it.each([
@@ -132,7 +143,12 @@ describe('matchesFilter on a user', () => {
   });
 
   it('matches groups by displayName (case-insensitive) and members.value', () => {
-    const group = { schemas: [], id: 'g1', displayName: 'Engineers', members: [{ value: 'u1' }, { value: 'u2', display: 'Bob' }] };
+    const group = {
+      schemas: [],
+      id: 'g1',
+      displayName: 'Engineers',
+      members: [{ value: 'u1' }, { value: 'u2', display: 'Bob' }],
+    };
     expect(matchesFilter(parseFilter('DisplayName eq "engineers"'), group, 'Group')).toBe(true);
     expect(matchesFilter(parseFilter('members[value eq "u2"]'), group, 'Group')).toBe(true);
     expect(matchesFilter(parseFilter('members.value eq "u3"'), group, 'Group')).toBe(false);
@@ -146,7 +162,13 @@ describe('parseFilter', () => {
       kind: 'or',
       filters: [
         { kind: 'present', path: { attribute: 'a' } },
-        { kind: 'and', filters: [{ kind: 'present', path: { attribute: 'b' } }, { kind: 'not', filter: { kind: 'present', path: { attribute: 'c' } } }] },
+        {
+          kind: 'and',
+          filters: [
+            { kind: 'present', path: { attribute: 'b' } },
+            { kind: 'not', filter: { kind: 'present', path: { attribute: 'c' } } },
+          ],
+        },
       ],
     });
   });

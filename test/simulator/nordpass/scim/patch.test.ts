@@ -18,7 +18,12 @@ function makeUser(): Record<string, unknown> {
       { value: 'alice@home.example', type: 'home' },
     ],
     active: true,
-    meta: { resourceType: 'User', created: '2020-01-01T00:00:00Z', lastModified: '2020-01-01T00:00:00Z', version: 'W/"1"' },
+    meta: {
+      resourceType: 'User',
+      created: '2020-01-01T00:00:00Z',
+      lastModified: '2020-01-01T00:00:00Z',
+      version: 'W/"1"',
+    },
     [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '7', department: 'Sales' },
   };
 }
@@ -73,7 +78,12 @@ describe('the real Entra fixture bodies', () => {
     const group = { ...structuredClone(rename.response), displayName: 'Old name' };
     expect(applyPatch(group, rename.request, 'Group').resource.displayName).toBe('Test SCIMv2'); // id echoed, unchanged
     const membership = idpFixture('okta/update_group_membership.json');
-    const withMember = { schemas: [GROUP_SCHEMA], id: 'abf4dd94-a4c0-4f67-89c9-76b03340cb9b', displayName: 'Test SCIMv2', members: [{ value: '89bb1940-b905-4575-9e7f-6f887cfb368e' }] };
+    const withMember = {
+      schemas: [GROUP_SCHEMA],
+      id: 'abf4dd94-a4c0-4f67-89c9-76b03340cb9b',
+      displayName: 'Test SCIMv2',
+      members: [{ value: '89bb1940-b905-4575-9e7f-6f887cfb368e' }],
+    };
     const after = applyPatch(withMember, membership.request, 'Group').resource;
     expect(after.members).toEqual([
       { value: '23a35c27-23d3-4c03-b4c5-6443c09e7173', display: 'test.user@okta.local' },
@@ -104,13 +114,23 @@ describe('Entra default dialect', () => {
   it('creates the work email when no element matches emails[type eq "work"].value', () => {
     const user = { ...makeUser(), emails: [{ value: 'h@home', type: 'home' }] };
     const { resource } = patchUser(user, { op: 'Replace', path: 'emails[type eq "work"].value', value: 'w@work' });
-    expect(resource.emails).toEqual([{ value: 'h@home', type: 'home' }, { type: 'work', value: 'w@work' }]);
-    const none = patchUser({ ...makeUser(), emails: undefined }, { op: 'Add', path: 'emails[type eq "work"].value', value: 'w@work' });
+    expect(resource.emails).toEqual([
+      { value: 'h@home', type: 'home' },
+      { type: 'work', value: 'w@work' },
+    ]);
+    const none = patchUser(
+      { ...makeUser(), emails: undefined },
+      { op: 'Add', path: 'emails[type eq "work"].value', value: 'w@work' },
+    );
     expect(none.resource.emails).toEqual([{ type: 'work', value: 'w@work' }]);
   });
 
   it('updates the matching element only, keeping its other sub-attributes', () => {
-    const { resource } = patchUser(makeUser(), { op: 'Replace', path: 'emails[type eq "work"].value', value: 'new@example.com' });
+    const { resource } = patchUser(makeUser(), {
+      op: 'Replace',
+      path: 'emails[type eq "work"].value',
+      value: 'new@example.com',
+    });
     expect(resource.emails).toEqual([
       { value: 'new@example.com', type: 'work', primary: true },
       { value: 'alice@home.example', type: 'home' },
@@ -118,7 +138,11 @@ describe('Entra default dialect', () => {
   });
 
   it('setting primary on one email clears it on the others', () => {
-    const { resource } = patchUser(makeUser(), { op: 'Replace', path: 'emails[type eq "home"].primary', value: 'True' });
+    const { resource } = patchUser(makeUser(), {
+      op: 'Replace',
+      path: 'emails[type eq "home"].primary',
+      value: 'True',
+    });
     expect(resource.emails).toEqual([
       { value: 'alice@example.com', type: 'work', primary: false },
       { value: 'alice@home.example', type: 'home', primary: true },
@@ -139,17 +163,40 @@ describe('Entra default dialect', () => {
   });
 
   it("accepts the older sample's manager form and removes the manager", () => {
-    const { resource } = patchUser(makeUser(), { op: 'Add', path: 'manager', value: [{ $ref: 'http://x/Users/b', value: 'b' }] });
-    expect(resource[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '7', department: 'Sales', manager: { $ref: 'http://x/Users/b', value: 'b' } });
+    const { resource } = patchUser(makeUser(), {
+      op: 'Add',
+      path: 'manager',
+      value: [{ $ref: 'http://x/Users/b', value: 'b' }],
+    });
+    expect(resource[ENTERPRISE_USER_SCHEMA]).toEqual({
+      employeeNumber: '7',
+      department: 'Sales',
+      manager: { $ref: 'http://x/Users/b', value: 'b' },
+    });
     const removed = patchUser(resource, { op: 'Remove', path: `${ENTERPRISE_USER_SCHEMA}:manager.value` }).resource;
-    expect(removed[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '7', department: 'Sales', manager: { $ref: 'http://x/Users/b' } });
-    const cleared = patchUser(resource, { op: 'Replace', path: `${ENTERPRISE_USER_SCHEMA}:manager`, value: '' }).resource;
+    expect(removed[ENTERPRISE_USER_SCHEMA]).toEqual({
+      employeeNumber: '7',
+      department: 'Sales',
+      manager: { $ref: 'http://x/Users/b' },
+    });
+    const cleared = patchUser(resource, {
+      op: 'Replace',
+      path: `${ENTERPRISE_USER_SCHEMA}:manager`,
+      value: '',
+    }).resource;
     expect(cleared[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '7', department: 'Sales' }); // "Replace with empty" clears
   });
 
   it('Remove members with a value list removes only those; unknown ids are ignored', () => {
-    const { resource } = patchGroup(makeGroup('a', 'b', 'c'), { op: 'Remove', path: 'members', value: [{ value: 'b' }, { value: 'zz' }] });
-    expect(resource.members).toEqual([{ value: 'a', type: 'User' }, { value: 'c', type: 'User' }]);
+    const { resource } = patchGroup(makeGroup('a', 'b', 'c'), {
+      op: 'Remove',
+      path: 'members',
+      value: [{ value: 'b' }, { value: 'zz' }],
+    });
+    expect(resource.members).toEqual([
+      { value: 'a', type: 'User' },
+      { value: 'c', type: 'User' },
+    ]);
   });
 });
 
@@ -198,14 +245,25 @@ describe('Okta and RFC forms', () => {
 
   it('a path-less add sets attributes; readOnly ones equal to the stored value are ignored', () => {
     const user = makeUser();
-    const { resource } = patchUser(user, { op: 'add', value: { id: 'u-1', schemas: [USER_SCHEMA], groups: [], title: 'CTO', meta: { resourceType: 'User' } } });
+    const { resource } = patchUser(user, {
+      op: 'add',
+      value: { id: 'u-1', schemas: [USER_SCHEMA], groups: [], title: 'CTO', meta: { resourceType: 'User' } },
+    });
     expect(resource).toEqual({ ...user, title: 'CTO' });
   });
 
   it('replace of a multi-valued attribute replaces all values; add appends', () => {
-    const replaced = patchUser(makeUser(), { op: 'replace', path: 'emails', value: [{ value: 'only@x', type: 'work', Primary: 'true' }] });
+    const replaced = patchUser(makeUser(), {
+      op: 'replace',
+      path: 'emails',
+      value: [{ value: 'only@x', type: 'work', Primary: 'true' }],
+    });
     expect(replaced.resource.emails).toEqual([{ value: 'only@x', type: 'work', primary: true }]);
-    const added = patchUser(makeUser(), { op: 'add', path: 'emails', value: [{ value: 'other@x', type: 'other', primary: true }] });
+    const added = patchUser(makeUser(), {
+      op: 'add',
+      path: 'emails',
+      value: [{ value: 'other@x', type: 'other', primary: true }],
+    });
     expect(added.resource.emails).toEqual([
       { value: 'alice@example.com', type: 'work', primary: false },
       { value: 'alice@home.example', type: 'home' },
@@ -214,8 +272,15 @@ describe('Okta and RFC forms', () => {
   });
 
   it('replace without a sub-attribute replaces the matched element', () => {
-    const { resource } = patchUser(makeUser(), { op: 'replace', path: 'emails[type eq "home"]', value: { value: 'new@home', type: 'home' } });
-    expect(resource.emails).toEqual([{ value: 'alice@example.com', type: 'work', primary: true }, { value: 'new@home', type: 'home' }]);
+    const { resource } = patchUser(makeUser(), {
+      op: 'replace',
+      path: 'emails[type eq "home"]',
+      value: { value: 'new@home', type: 'home' },
+    });
+    expect(resource.emails).toEqual([
+      { value: 'alice@example.com', type: 'work', primary: true },
+      { value: 'new@home', type: 'home' },
+    ]);
   });
 
   it('sets and removes sub-attributes of single complex attributes', () => {
@@ -250,9 +315,13 @@ describe('Okta and RFC forms', () => {
   it('null clears on replace and adds nothing on add', () => {
     expect('emails' in patchUser(makeUser(), { op: 'replace', path: 'emails', value: null }).resource).toBe(false);
     expect(patchUser(makeUser(), { op: 'add', path: 'emails', value: null }).changed).toBe(false);
-    expect('title' in patchUser({ ...makeUser(), title: 'x' }, { op: 'replace', path: 'title', value: null }).resource).toBe(false);
+    expect(
+      'title' in patchUser({ ...makeUser(), title: 'x' }, { op: 'replace', path: 'title', value: null }).resource,
+    ).toBe(false);
     expect(patchUser(makeUser(), { op: 'add', path: 'name', value: null }).resource.name).toEqual(makeUser().name);
-    expect(patchUser(makeUser(), { op: 'replace', path: 'emails[type eq "fax"].value', value: null }).changed).toBe(false);
+    expect(patchUser(makeUser(), { op: 'replace', path: 'emails[type eq "fax"].value', value: null }).changed).toBe(
+      false,
+    );
   });
 
   it('removing something absent is not a change', () => {
@@ -261,7 +330,11 @@ describe('Okta and RFC forms', () => {
   });
 
   it('accepts writeOnly password but never stores it', () => {
-    const { resource, changed } = patchUser(makeUser(), { op: 'replace', path: 'password', value: 'hunter2' }, { op: 'replace', value: { password: 'x' } });
+    const { resource, changed } = patchUser(
+      makeUser(),
+      { op: 'replace', path: 'password', value: 'hunter2' },
+      { op: 'replace', value: { password: 'x' } },
+    );
     expect('password' in resource).toBe(false);
     expect(changed).toBe(false);
   });
@@ -269,8 +342,19 @@ describe('Okta and RFC forms', () => {
 
 describe('group members', () => {
   it('reads a member displayName as display (Microsoft collection), an explicit display wins', () => {
-    const { resource } = patchGroup(makeGroup(), { name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }, { displayName: 'x', display: 'VP', value: 'u5' }] });
-    expect(resource.members).toEqual([{ display: 'new User', value: 'u4' }, { display: 'VP', value: 'u5' }]);
+    const { resource } = patchGroup(makeGroup(), {
+      name: 'addMember',
+      op: 'add',
+      path: 'members',
+      value: [
+        { displayName: 'new User', value: 'u4' },
+        { displayName: 'x', display: 'VP', value: 'u5' },
+      ],
+    });
+    expect(resource.members).toEqual([
+      { display: 'new User', value: 'u4' },
+      { display: 'VP', value: 'u5' },
+    ]);
   });
 
   it.each([
@@ -290,7 +374,11 @@ describe('group members', () => {
   });
 
   it('adds the same new member twice in one request only once', () => {
-    const { resource } = patchGroup(makeGroup(), { op: 'add', path: 'members', value: [{ value: 'u1' }, { value: 'u1' }] });
+    const { resource } = patchGroup(makeGroup(), {
+      op: 'add',
+      path: 'members',
+      value: [{ value: 'u1' }, { value: 'u1' }],
+    });
     expect(resource.members).toEqual([{ value: 'u1' }]);
   });
 
@@ -315,7 +403,11 @@ describe('canonical names', () => {
   it('writes UserName as userName and Active as active, dropping the odd-cased key', () => {
     const user: Record<string, unknown> = { ...makeUser(), Active: true };
     delete user.active;
-    const { resource } = patchUser(user, { op: 'replace', path: 'UserName', value: 'bob@example.com' }, { op: 'replace', path: 'ACTIVE', value: 'false' });
+    const { resource } = patchUser(
+      user,
+      { op: 'replace', path: 'UserName', value: 'bob@example.com' },
+      { op: 'replace', path: 'ACTIVE', value: 'false' },
+    );
     expect(resource.userName).toBe('bob@example.com');
     expect(resource.active).toBe(false);
     expect('Active' in resource).toBe(false);
@@ -351,18 +443,48 @@ describe('operation errors', () => {
   it.each<[string, unknown, number, string]>([
     ['unknown attribute', { op: 'replace', path: 'favouriteColour', value: 'red' }, 400, 'invalidPath'],
     ['unknown sub-attribute', { op: 'replace', path: 'name.nick', value: 'x' }, 400, 'invalidPath'],
-    ['unknown extension attribute', { op: 'replace', path: `${ENTERPRISE_USER_SCHEMA}:shoeSize`, value: '9' }, 400, 'invalidPath'],
+    [
+      'unknown extension attribute',
+      { op: 'replace', path: `${ENTERPRISE_USER_SCHEMA}:shoeSize`, value: '9' },
+      400,
+      'invalidPath',
+    ],
     ['unknown schema URN', { op: 'replace', path: 'urn:example:custom:2.0:User:x', value: '9' }, 400, 'invalidPath'],
     ['malformed path', { op: 'replace', path: 'emails[type eq', value: 'x' }, 400, 'invalidPath'],
-    ['value filter on a single-valued attribute', { op: 'replace', path: 'name[givenName eq "A"].familyName', value: 'x' }, 400, 'invalidPath'],
+    [
+      'value filter on a single-valued attribute',
+      { op: 'replace', path: 'name[givenName eq "A"].familyName', value: 'x' },
+      400,
+      'invalidPath',
+    ],
     ['unknown key in a path-less value', { op: 'replace', value: { favouriteColour: 'red' } }, 400, 'invalidPath'],
     ['remove without path', { op: 'remove' }, 400, 'noTarget'],
     ['Remove without path (Entra case)', { op: 'Remove', value: { active: false } }, 400, 'noTarget'],
     ['remove with a filter matching nothing', { op: 'remove', path: 'emails[type eq "other"]' }, 400, 'noTarget'],
-    ['replace of a whole element matching nothing', { op: 'replace', path: 'emails[type eq "other"]', value: { value: 'x' } }, 400, 'noTarget'],
-    ['replace of a sub-attribute under a non-eq filter matching nothing', { op: 'replace', path: 'emails[value co "zzz"].type', value: 'x' }, 400, 'noTarget'],
-    ['a string for a complex attribute without value', { op: 'replace', path: 'name', value: 'Alice Smith' }, 400, 'invalidValue'],
-    ['an object for a string attribute', { op: 'replace', path: 'userName', value: { value: 'x' } }, 400, 'invalidValue'],
+    [
+      'replace of a whole element matching nothing',
+      { op: 'replace', path: 'emails[type eq "other"]', value: { value: 'x' } },
+      400,
+      'noTarget',
+    ],
+    [
+      'replace of a sub-attribute under a non-eq filter matching nothing',
+      { op: 'replace', path: 'emails[value co "zzz"].type', value: 'x' },
+      400,
+      'noTarget',
+    ],
+    [
+      'a string for a complex attribute without value',
+      { op: 'replace', path: 'name', value: 'Alice Smith' },
+      400,
+      'invalidValue',
+    ],
+    [
+      'an object for a string attribute',
+      { op: 'replace', path: 'userName', value: { value: 'x' } },
+      400,
+      'invalidValue',
+    ],
     ['a number for a string attribute', { op: 'replace', path: 'displayName', value: 7 }, 400, 'invalidValue'],
     ['an array for a single-valued string', { op: 'replace', path: 'title', value: ['a', 'b'] }, 400, 'invalidValue'],
     ['a non-boolean-ish string for active', { op: 'Replace', path: 'active', value: 'Nope' }, 400, 'invalidValue'],
@@ -388,7 +510,13 @@ describe('operation errors', () => {
   it('a failing later op leaves nothing half-applied', () => {
     const user = makeUser();
     const frozen = structuredClone(user);
-    const err = scimError(() => patchUser(user, { op: 'replace', path: 'userName', value: 'bob' }, { op: 'Remove', path: 'emails[type eq "fax"]' }));
+    const err = scimError(() =>
+      patchUser(
+        user,
+        { op: 'replace', path: 'userName', value: 'bob' },
+        { op: 'Remove', path: 'emails[type eq "fax"]' },
+      ),
+    );
     expect(err.scimType).toBe('noTarget');
     expect(err.detail).toMatch(/^Operations\[1\]: /);
     expect(user).toEqual(frozen);
@@ -402,10 +530,26 @@ describe('prototype pollution', () => {
     ['prototype path', { op: 'add', path: 'prototype', value: 'yes' }, 'invalidPath'],
     ['constructor sub-attribute', { op: 'add', path: 'name.constructor', value: 'yes' }, 'invalidPath'],
     ['URN with a constructor segment', { op: 'add', path: 'urn:constructor:x:polluted', value: 'yes' }, 'invalidPath'],
-    ['__proto__ key in a path-less value', { op: 'add', value: JSON.parse('{"__proto__": {"polluted": "yes"}}') }, 'invalidValue'],
-    ['constructor key in a path-less value', { op: 'add', value: { constructor: { prototype: { polluted: 'yes' } } } }, 'invalidValue'],
-    ['__proto__ inside a complex value', { op: 'replace', path: 'name', value: JSON.parse('{"givenName":"x","__proto__":{"polluted":"yes"}}') }, 'invalidValue'],
-    ['__proto__ inside a member', { op: 'add', path: 'emails', value: JSON.parse('[{"value":"a@b","__proto__":{"polluted":"yes"}}]') }, 'invalidValue'],
+    [
+      '__proto__ key in a path-less value',
+      { op: 'add', value: JSON.parse('{"__proto__": {"polluted": "yes"}}') },
+      'invalidValue',
+    ],
+    [
+      'constructor key in a path-less value',
+      { op: 'add', value: { constructor: { prototype: { polluted: 'yes' } } } },
+      'invalidValue',
+    ],
+    [
+      '__proto__ inside a complex value',
+      { op: 'replace', path: 'name', value: JSON.parse('{"givenName":"x","__proto__":{"polluted":"yes"}}') },
+      'invalidValue',
+    ],
+    [
+      '__proto__ inside a member',
+      { op: 'add', path: 'emails', value: JSON.parse('[{"value":"a@b","__proto__":{"polluted":"yes"}}]') },
+      'invalidValue',
+    ],
   ])('%s -> 400 %s and no pollution', (_, op, scimType) => {
     const err = scimError(() => patchUser(makeUser(), op));
     expect([err.status, err.scimType]).toEqual([400, scimType]);
@@ -414,7 +558,9 @@ describe('prototype pollution', () => {
   });
 
   it('a stored resource carrying __proto__ as an own key does not leak it into the copy', () => {
-    const user = JSON.parse('{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","__proto__":{"polluted":"yes"}}');
+    const user = JSON.parse(
+      '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","__proto__":{"polluted":"yes"}}',
+    );
     const { resource } = patchUser(user, { op: 'replace', path: 'title', value: 'x' });
     expect(Object.getPrototypeOf(resource)).toBe(Object.prototype);
     expect((resource as Record<string, unknown>).polluted).toBeUndefined();
@@ -442,7 +588,9 @@ describe('immutability and changed', () => {
     expect(patchUser(makeUser(), { op: 'replace', path: 'userName', value: 'alice@example.com' }).changed).toBe(false);
     expect(patchUser(makeUser(), { op: 'Replace', path: 'active', value: 'True' }).changed).toBe(false);
     expect(patchUser(makeUser(), { op: 'replace', path: 'userName', value: 'ALICE@example.com' }).changed).toBe(true);
-    expect(patchUser(makeUser(), { op: 'replace', path: 'title', value: 'x' }, { op: 'remove', path: 'title' }).changed).toBe(false);
+    expect(
+      patchUser(makeUser(), { op: 'replace', path: 'title', value: 'x' }, { op: 'remove', path: 'title' }).changed,
+    ).toBe(false);
   });
 });
 
@@ -451,13 +599,22 @@ describe('paths resolved once and reused', () => {
     const op = { op: 'add', path: 'members', value: [{ value: 'u-2' }] };
     expect(patchGroup(makeGroup(), op).resource.members).toEqual([{ value: 'u-2' }]);
     expect(scimError(() => patchUser(makeUser(), op))).toMatchObject({ status: 400, scimType: 'invalidPath' });
-    expect(patchGroup(makeGroup('u-1'), op).resource.members).toEqual([{ value: 'u-1', type: 'User' }, { value: 'u-2' }]);
+    expect(patchGroup(makeGroup('u-1'), op).resource.members).toEqual([
+      { value: 'u-1', type: 'User' },
+      { value: 'u-2' },
+    ]);
   });
 
   it('a path refused once is refused again, and a good path after it still works on each new resource', () => {
     for (let i = 0; i < 3; i++) {
-      expect(scimError(() => patchUser(makeUser(), { op: 'replace', path: 'meta.created', value: 'x' }))).toMatchObject({ scimType: 'mutability' });
-      const { resource } = patchUser(makeUser(), { op: 'replace', path: `${ENTERPRISE_USER_SCHEMA}:department`, value: `D${i}` });
+      expect(scimError(() => patchUser(makeUser(), { op: 'replace', path: 'meta.created', value: 'x' }))).toMatchObject(
+        { scimType: 'mutability' },
+      );
+      const { resource } = patchUser(makeUser(), {
+        op: 'replace',
+        path: `${ENTERPRISE_USER_SCHEMA}:department`,
+        value: `D${i}`,
+      });
       expect(resource[ENTERPRISE_USER_SCHEMA]).toEqual({ employeeNumber: '7', department: `D${i}` });
     }
   });

@@ -13,9 +13,16 @@ describe('parsePath', () => {
     ['x509Certificates', { attribute: 'x509Certificates' }],
     [
       'emails[type eq "work"].value',
-      { attribute: 'emails', subAttribute: 'value', valueFilter: { kind: 'compare', path: { attribute: 'type' }, op: 'eq', value: 'work' } },
+      {
+        attribute: 'emails',
+        subAttribute: 'value',
+        valueFilter: { kind: 'compare', path: { attribute: 'type' }, op: 'eq', value: 'work' },
+      },
     ],
-    ['members[value eq "id"]', { attribute: 'members', valueFilter: { kind: 'compare', path: { attribute: 'value' }, op: 'eq', value: 'id' } }],
+    [
+      'members[value eq "id"]',
+      { attribute: 'members', valueFilter: { kind: 'compare', path: { attribute: 'value' }, op: 'eq', value: 'id' } },
+    ],
     [
       'emails[type eq "work" and primary eq true]',
       {
@@ -29,12 +36,18 @@ describe('parsePath', () => {
         },
       },
     ],
-    [`${ENTERPRISE_USER_SCHEMA}:manager.value`, { schema: ENTERPRISE_USER_SCHEMA, attribute: 'manager', subAttribute: 'value' }],
+    [
+      `${ENTERPRISE_USER_SCHEMA}:manager.value`,
+      { schema: ENTERPRISE_USER_SCHEMA, attribute: 'manager', subAttribute: 'value' },
+    ],
     [`${ENTERPRISE_USER_SCHEMA}:department`, { schema: ENTERPRISE_USER_SCHEMA, attribute: 'department' }],
     [`${ENTERPRISE_USER_SCHEMA.toLowerCase()}:department`, { schema: ENTERPRISE_USER_SCHEMA, attribute: 'department' }],
     [ENTERPRISE_USER_SCHEMA, { attribute: ENTERPRISE_USER_SCHEMA }],
     [`${USER_SCHEMA}:userName`, { schema: USER_SCHEMA, attribute: 'userName' }],
-    ['urn:example:custom:2.0:User:shoe.size', { schema: 'urn:example:custom:2.0:User', attribute: 'shoe', subAttribute: 'size' }],
+    [
+      'urn:example:custom:2.0:User:shoe.size',
+      { schema: 'urn:example:custom:2.0:User', attribute: 'shoe', subAttribute: 'size' },
+    ],
     ['  userName  ', { attribute: 'userName' }],
   ])('%s', (text, expected) => {
     expect(parsePath(text)).toEqual(expected);
@@ -65,7 +78,9 @@ describe('parsePath', () => {
 
 describe('formatPath', () => {
   it('writes a path back for error details', () => {
-    expect(formatPath(parsePath(`${ENTERPRISE_USER_SCHEMA}:manager.value`))).toBe(`${ENTERPRISE_USER_SCHEMA}:manager.value`);
+    expect(formatPath(parsePath(`${ENTERPRISE_USER_SCHEMA}:manager.value`))).toBe(
+      `${ENTERPRISE_USER_SCHEMA}:manager.value`,
+    );
     expect(formatPath(parsePath('emails[type eq "work"].value'))).toBe('emails[…].value');
   });
 });

@@ -16,7 +16,11 @@ const user = {
   ],
   active: true,
   meta: { resourceType: 'User', created: '2020-01-01T00:00:00Z', location: 'https://x/Users/u-1' },
-  [ENTERPRISE_USER_SCHEMA]: { employeeNumber: '7', department: 'Sales', manager: { value: 'boss', displayName: 'Boss' } },
+  [ENTERPRISE_USER_SCHEMA]: {
+    employeeNumber: '7',
+    department: 'Sales',
+    manager: { value: 'boss', displayName: 'Boss' },
+  },
 };
 
 const group = {
@@ -39,7 +43,16 @@ describe('attributes=', () => {
     ['name.givenName,Name.FamilyName', { ...base, name: { givenName: 'Alice', familyName: 'Smith' } }],
     ['name.givenName,name', { ...base, name: user.name }],
     ['emails.value', { ...base, emails: [{ value: 'emailName357' }, { value: 'alice@home.example' }] }],
-    ['emails.value,emails.type', { ...base, emails: [{ value: 'emailName357', type: 'work' }, { value: 'alice@home.example', type: 'home' }] }],
+    [
+      'emails.value,emails.type',
+      {
+        ...base,
+        emails: [
+          { value: 'emailName357', type: 'work' },
+          { value: 'alice@home.example', type: 'home' },
+        ],
+      },
+    ],
     ['emails[type eq "work"]', { ...base, emails: [user.emails[0]] }],
     ['emails[value eq "emailName357"]', { ...base, emails: [user.emails[0]] }],
     ['emails[type eq "work"].value', { ...base, emails: [{ value: 'emailName357' }] }],
@@ -67,20 +80,60 @@ describe('attributes=', () => {
   });
 
   it('wins over excludedAttributes', () => {
-    expect(project(user, { attributes: 'userName', excludedAttributes: 'userName' }, 'User')).toEqual({ ...base, userName: 'alice@example.com' });
+    expect(project(user, { attributes: 'userName', excludedAttributes: 'userName' }, 'User')).toEqual({
+      ...base,
+      userName: 'alice@example.com',
+    });
   });
 });
 
 describe('excludedAttributes=', () => {
   it.each<[string, (u: Record<string, unknown>) => void]>([
     ['emails', (u) => delete u.emails],
-    ['EMAILS,name', (u) => { delete u.emails; delete u.name; }],
-    ['name.formatted', (u) => { u.name = { givenName: 'Alice', familyName: 'Smith' }; }],
-    ['emails.primary', (u) => { u.emails = [{ value: 'emailName357', type: 'work' }, { value: 'alice@home.example', type: 'home' }]; }],
-    ['emails[type eq "home"]', (u) => { u.emails = [user.emails[0]]; }],
-    ['emails[type eq "work"].primary', (u) => { u.emails = [{ value: 'emailName357', type: 'work' }, user.emails[1]]; }],
-    [`${ENTERPRISE_USER_SCHEMA}:department`, (u) => { u[ENTERPRISE_USER_SCHEMA] = { employeeNumber: '7', manager: { value: 'boss', displayName: 'Boss' } }; }],
-    [`${ENTERPRISE_USER_SCHEMA}:employeeNumber,${ENTERPRISE_USER_SCHEMA}:department,${ENTERPRISE_USER_SCHEMA}:manager`, (u) => delete u[ENTERPRISE_USER_SCHEMA]],
+    [
+      'EMAILS,name',
+      (u) => {
+        delete u.emails;
+        delete u.name;
+      },
+    ],
+    [
+      'name.formatted',
+      (u) => {
+        u.name = { givenName: 'Alice', familyName: 'Smith' };
+      },
+    ],
+    [
+      'emails.primary',
+      (u) => {
+        u.emails = [
+          { value: 'emailName357', type: 'work' },
+          { value: 'alice@home.example', type: 'home' },
+        ];
+      },
+    ],
+    [
+      'emails[type eq "home"]',
+      (u) => {
+        u.emails = [user.emails[0]];
+      },
+    ],
+    [
+      'emails[type eq "work"].primary',
+      (u) => {
+        u.emails = [{ value: 'emailName357', type: 'work' }, user.emails[1]];
+      },
+    ],
+    [
+      `${ENTERPRISE_USER_SCHEMA}:department`,
+      (u) => {
+        u[ENTERPRISE_USER_SCHEMA] = { employeeNumber: '7', manager: { value: 'boss', displayName: 'Boss' } };
+      },
+    ],
+    [
+      `${ENTERPRISE_USER_SCHEMA}:employeeNumber,${ENTERPRISE_USER_SCHEMA}:department,${ENTERPRISE_USER_SCHEMA}:manager`,
+      (u) => delete u[ENTERPRISE_USER_SCHEMA],
+    ],
     [ENTERPRISE_USER_SCHEMA, (u) => delete u[ENTERPRISE_USER_SCHEMA]],
     ['id,schemas', () => {}], // returned "always": cannot be excluded
     ['unknownThing,name.nope', () => {}],
@@ -93,8 +146,17 @@ describe('excludedAttributes=', () => {
   });
 
   it('excludedAttributes=members on a group (Microsoft collection, Entra group lookups)', () => {
-    expect(project(group, { excludedAttributes: 'members' }, 'Group')).toEqual({ schemas: [GROUP_SCHEMA], id: 'g-1', displayName: 'Engineers', meta: { resourceType: 'Group' } });
-    expect(project(group, { attributes: 'displayName' }, 'Group')).toEqual({ schemas: [GROUP_SCHEMA], id: 'g-1', displayName: 'Engineers' });
+    expect(project(group, { excludedAttributes: 'members' }, 'Group')).toEqual({
+      schemas: [GROUP_SCHEMA],
+      id: 'g-1',
+      displayName: 'Engineers',
+      meta: { resourceType: 'Group' },
+    });
+    expect(project(group, { attributes: 'displayName' }, 'Group')).toEqual({
+      schemas: [GROUP_SCHEMA],
+      id: 'g-1',
+      displayName: 'Engineers',
+    });
   });
 
   it('never shows a password, even when nothing is excluded', () => {
@@ -118,7 +180,12 @@ describe('syntax errors are 400 invalidPath', () => {
 
 describe('splitList', () => {
   it('splits on commas outside brackets and quotes', () => {
-    expect(splitList('a, b ,,emails[value eq "x,y" and type eq "w"],c')).toEqual(['a', 'b', 'emails[value eq "x,y" and type eq "w"]', 'c']);
+    expect(splitList('a, b ,,emails[value eq "x,y" and type eq "w"],c')).toEqual([
+      'a',
+      'b',
+      'emails[value eq "x,y" and type eq "w"]',
+      'c',
+    ]);
     expect(splitList('emails[value eq "q\\"],"]')).toEqual(['emails[value eq "q\\"],"]']);
     expect(splitList(undefined)).toEqual([]);
     expect(splitList('')).toEqual([]);

@@ -34,7 +34,12 @@ describe('normalizeResource: the IdP bodies', () => {
     const out = normalizeResource(idpFixture('okta/create_user.json').request, 'User');
     expect('password' in out).toBe(false);
     expect('groups' in out).toBe(false);
-    expect(out).toMatchObject({ userName: 'test.user@okta.local', locale: 'en-US', displayName: 'Test User', active: true });
+    expect(out).toMatchObject({
+      userName: 'test.user@okta.local',
+      locale: 'en-US',
+      displayName: 'Test User',
+      active: true,
+    });
   });
 
   it('Entra and Okta create_group.json', () => {
@@ -43,7 +48,10 @@ describe('normalizeResource: the IdP bodies', () => {
       externalId: '8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159',
       displayName: 'displayName',
     });
-    expect(normalizeResource(idpFixture('okta/create_group.json').request, 'Group')).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'Test SCIMv2' });
+    expect(normalizeResource(idpFixture('okta/create_group.json').request, 'Group')).toEqual({
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Test SCIMv2',
+    });
   });
 
   it('the Microsoft collection: capitalised names, "True" string, extension with odd case', () => {
@@ -51,9 +59,18 @@ describe('normalizeResource: the IdP bodies', () => {
       {
         UserName: 'emp1',
         Active: 'True',
-        schemas: ['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', 'urn:ietf:params:scim:schemas:core:2.0:User'],
-        emails: [{ Primary: true, type: 'work', value: 'a@b' }, { Primary: 'False', type: 'home', value: 'c@d' }],
-        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { Department: 'bob', Manager: { Value: 'SuzzyQ' } },
+        schemas: [
+          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+          'urn:ietf:params:scim:schemas:core:2.0:User',
+        ],
+        emails: [
+          { Primary: true, type: 'work', value: 'a@b' },
+          { Primary: 'False', type: 'home', value: 'c@d' },
+        ],
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+          Department: 'bob',
+          Manager: { Value: 'SuzzyQ' },
+        },
         name: { formatted: 'Daniel Mcgee', honorificPrefix: null },
         addresses: [{ country: null, formatted: 'x', type: 'other', primary: false }],
         meta: { created: '2019-09-18T18:15:26.5788954+00:00' },
@@ -66,7 +83,10 @@ describe('normalizeResource: the IdP bodies', () => {
       schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
       userName: 'emp1',
       active: true,
-      emails: [{ primary: true, type: 'work', value: 'a@b' }, { primary: false, type: 'home', value: 'c@d' }],
+      emails: [
+        { primary: true, type: 'work', value: 'a@b' },
+        { primary: false, type: 'home', value: 'c@d' },
+      ],
       [ENTERPRISE_USER_SCHEMA]: { department: 'bob', manager: { value: 'SuzzyQ' } },
       name: { formatted: 'Daniel Mcgee' },
       addresses: [{ formatted: 'x', type: 'other', primary: false }],
@@ -75,15 +95,37 @@ describe('normalizeResource: the IdP bodies', () => {
 
   it('adds an extension URN to schemas when its data is present, and drops id/meta/groups', () => {
     const out = normalizeResource(
-      { schemas: [USER_SCHEMA], userName: 'a', id: 'client-id', meta: {}, groups: [{ value: 'g' }], [ENTERPRISE_USER_SCHEMA.toUpperCase()]: { department: 'x' } },
+      {
+        schemas: [USER_SCHEMA],
+        userName: 'a',
+        id: 'client-id',
+        meta: {},
+        groups: [{ value: 'g' }],
+        [ENTERPRISE_USER_SCHEMA.toUpperCase()]: { department: 'x' },
+      },
       'User',
     );
-    expect(out).toEqual({ schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], userName: 'a', [ENTERPRISE_USER_SCHEMA]: { department: 'x' } });
+    expect(out).toEqual({
+      schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA],
+      userName: 'a',
+      [ENTERPRISE_USER_SCHEMA]: { department: 'x' },
+    });
   });
 
   it('keeps group members, canonicalising names and dropping unknown sub-attributes', () => {
-    const out = normalizeResource({ schemas: [GROUP_SCHEMA], DisplayName: 'G', members: [{ Value: 'u1', Display: 'VP', displayName: 'junk' }, 'u2'] }, 'Group');
-    expect(out).toEqual({ schemas: [GROUP_SCHEMA], displayName: 'G', members: [{ value: 'u1', display: 'VP' }, { value: 'u2' }] });
+    const out = normalizeResource(
+      {
+        schemas: [GROUP_SCHEMA],
+        DisplayName: 'G',
+        members: [{ Value: 'u1', Display: 'VP', displayName: 'junk' }, 'u2'],
+      },
+      'Group',
+    );
+    expect(out).toEqual({
+      schemas: [GROUP_SCHEMA],
+      displayName: 'G',
+      members: [{ value: 'u1', display: 'VP' }, { value: 'u2' }],
+    });
   });
 });
 
@@ -94,21 +136,87 @@ describe('normalizeResource errors', () => {
     ['null', null, 'User', 'invalidSyntax', 'JSON object'],
     ['no schemas', { userName: 'a' }, 'User', 'invalidSyntax', 'schemas'],
     ['schemas not an array', { schemas: USER_SCHEMA, userName: 'a' }, 'User', 'invalidSyntax', 'schemas'],
-    ['schemas without the core', { schemas: [ENTERPRISE_USER_SCHEMA], userName: 'a' }, 'User', 'invalidValue', USER_SCHEMA],
-    ['an unknown schema', { schemas: [USER_SCHEMA, 'urn:example:custom:1.0:User'], userName: 'a' }, 'User', 'invalidValue', 'urn:example:custom'],
-    ['a User schema on a Group', { schemas: [GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA], displayName: 'g' }, 'Group', 'invalidValue', ENTERPRISE_USER_SCHEMA],
+    [
+      'schemas without the core',
+      { schemas: [ENTERPRISE_USER_SCHEMA], userName: 'a' },
+      'User',
+      'invalidValue',
+      USER_SCHEMA,
+    ],
+    [
+      'an unknown schema',
+      { schemas: [USER_SCHEMA, 'urn:example:custom:1.0:User'], userName: 'a' },
+      'User',
+      'invalidValue',
+      'urn:example:custom',
+    ],
+    [
+      'a User schema on a Group',
+      { schemas: [GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA], displayName: 'g' },
+      'Group',
+      'invalidValue',
+      ENTERPRISE_USER_SCHEMA,
+    ],
     ['no userName', { schemas: [USER_SCHEMA], displayName: 'x' }, 'User', 'invalidValue', 'userName is required'],
-    ['misspelled userName (Microsoft PUT)', { schemas: [USER_SCHEMA], userame: 'OMalley' }, 'User', 'invalidValue', 'userName is required'],
+    [
+      'misspelled userName (Microsoft PUT)',
+      { schemas: [USER_SCHEMA], userame: 'OMalley' },
+      'User',
+      'invalidValue',
+      'userName is required',
+    ],
     ['blank userName', { schemas: [USER_SCHEMA], userName: '  ' }, 'User', 'invalidValue', 'userName'],
     ['no displayName on a group', { schemas: [GROUP_SCHEMA] }, 'Group', 'invalidValue', 'displayName is required'],
     ['a number userName', { schemas: [USER_SCHEMA], userName: 5 }, 'User', 'invalidValue', 'userName must be a string'],
-    ['an object userName', { schemas: [USER_SCHEMA], userName: { value: 'a' } }, 'User', 'invalidValue', 'userName must be a string'],
-    ['a bad active', { schemas: [USER_SCHEMA], userName: 'a', active: 'yes' }, 'User', 'invalidValue', 'active must be a boolean'],
-    ['a string name', { schemas: [USER_SCHEMA], userName: 'a', name: 'A B' }, 'User', 'invalidValue', 'name must be an object'],
-    ['an array for a single value', { schemas: [USER_SCHEMA], userName: 'a', title: ['x'] }, 'User', 'invalidValue', 'title is single-valued'],
-    ['a bad email primary', { schemas: [USER_SCHEMA], userName: 'a', emails: [{ value: 'x', primary: 'maybe' }] }, 'User', 'invalidValue', 'emails[0].primary'],
-    ['a non-object extension', { schemas: [USER_SCHEMA], userName: 'a', [ENTERPRISE_USER_SCHEMA]: 'x' }, 'User', 'invalidValue', ENTERPRISE_USER_SCHEMA],
-    ['a member without value', { schemas: [GROUP_SCHEMA], displayName: 'g', members: [{ display: 'x' }] }, 'Group', 'invalidValue', 'members[0].value is required'],
+    [
+      'an object userName',
+      { schemas: [USER_SCHEMA], userName: { value: 'a' } },
+      'User',
+      'invalidValue',
+      'userName must be a string',
+    ],
+    [
+      'a bad active',
+      { schemas: [USER_SCHEMA], userName: 'a', active: 'yes' },
+      'User',
+      'invalidValue',
+      'active must be a boolean',
+    ],
+    [
+      'a string name',
+      { schemas: [USER_SCHEMA], userName: 'a', name: 'A B' },
+      'User',
+      'invalidValue',
+      'name must be an object',
+    ],
+    [
+      'an array for a single value',
+      { schemas: [USER_SCHEMA], userName: 'a', title: ['x'] },
+      'User',
+      'invalidValue',
+      'title is single-valued',
+    ],
+    [
+      'a bad email primary',
+      { schemas: [USER_SCHEMA], userName: 'a', emails: [{ value: 'x', primary: 'maybe' }] },
+      'User',
+      'invalidValue',
+      'emails[0].primary',
+    ],
+    [
+      'a non-object extension',
+      { schemas: [USER_SCHEMA], userName: 'a', [ENTERPRISE_USER_SCHEMA]: 'x' },
+      'User',
+      'invalidValue',
+      ENTERPRISE_USER_SCHEMA,
+    ],
+    [
+      'a member without value',
+      { schemas: [GROUP_SCHEMA], displayName: 'g', members: [{ display: 'x' }] },
+      'Group',
+      'invalidValue',
+      'members[0].value is required',
+    ],
   ])('%s -> 400 %s', (_, body, type, scimType, detail) => {
     const err = scimError(() => normalizeResource(body, type));
     expect([err.status, err.scimType]).toEqual([400, scimType]);
@@ -116,11 +224,26 @@ describe('normalizeResource errors', () => {
   });
 
   it.each([
-    ['__proto__ at the top', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","__proto__":{"polluted":"yes"}}'],
-    ['constructor at the top', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","constructor":{"prototype":{"polluted":"yes"}}}'],
-    ['__proto__ in name', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name":{"__proto__":{"polluted":"yes"}}}'],
-    ['prototype in an email', '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","emails":[{"value":"x","prototype":{"polluted":"yes"}}]}'],
-    ['__proto__ in the extension', `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","${ENTERPRISE_USER_SCHEMA}":{"__proto__":{"polluted":"yes"}}}`],
+    [
+      '__proto__ at the top',
+      '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","__proto__":{"polluted":"yes"}}',
+    ],
+    [
+      'constructor at the top',
+      '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","constructor":{"prototype":{"polluted":"yes"}}}',
+    ],
+    [
+      '__proto__ in name',
+      '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","name":{"__proto__":{"polluted":"yes"}}}',
+    ],
+    [
+      'prototype in an email',
+      '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","emails":[{"value":"x","prototype":{"polluted":"yes"}}]}',
+    ],
+    [
+      '__proto__ in the extension',
+      `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a","${ENTERPRISE_USER_SCHEMA}":{"__proto__":{"polluted":"yes"}}}`,
+    ],
   ])('rejects %s with invalidValue and pollutes nothing', (_, json) => {
     const err = scimError(() => normalizeResource(JSON.parse(json), 'User'));
     expect([err.status, err.scimType]).toEqual([400, 'invalidValue']);
@@ -145,8 +268,14 @@ describe('value helpers', () => {
   });
 
   it.each([
-    [true, true], [false, false], ['True', true], ['FALSE', false], [' true ', true],
-    ['yes', undefined], [1, undefined], [null, undefined],
+    [true, true],
+    [false, false],
+    ['True', true],
+    ['FALSE', false],
+    [' true ', true],
+    ['yes', undefined],
+    [1, undefined],
+    [null, undefined],
   ])('toBoolean(%j) = %s', (value, expected) => {
     expect(toBoolean(value)).toBe(expected);
   });
@@ -184,7 +313,7 @@ describe('case-insensitive keys', () => {
 
   it('matches keys whose lower case differs in length from theirs (U+0130, the Kelvin sign)', () => {
     // "İd".toLowerCase() is three code units; "\u212Aey".toLowerCase() is "key".
-    const obj: Record<string, unknown> = { 'İd': 1, '\u212Aey': 2 };
+    const obj: Record<string, unknown> = { İd: 1, '\u212Aey': 2 };
     expect(findKey(obj, 'İD')).toBe('İd');
     expect(findKey(obj, 'i\u0307d')).toBe('İd');
     expect(findKey(obj, 'KEY')).toBe('\u212Aey');
@@ -208,7 +337,10 @@ describe('shallowCopy', () => {
   });
 
   it('drops __proto__, constructor and prototype keys instead of assigning them', () => {
-    const source = JSON.parse('{"a":1,"__proto__":{"polluted":"yes"},"constructor":{"x":1}}') as Record<string, unknown>;
+    const source = JSON.parse('{"a":1,"__proto__":{"polluted":"yes"},"constructor":{"x":1}}') as Record<
+      string,
+      unknown
+    >;
     const copy = shallowCopy(source);
     expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
     expect(Object.keys(copy)).toEqual(['a']);

@@ -23,11 +23,36 @@ describe('SCHEMAS (the /Schemas representation)', () => {
 
   it('lists every RFC 7643 §4.1 User attribute', () => {
     expect(names(SCHEMAS[USER_SCHEMA]!.attributes)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale',
-      'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements',
-      'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
-    expect(names(SCHEMAS[ENTERPRISE_USER_SCHEMA]!.attributes)).toEqual(['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager']);
+    expect(names(SCHEMAS[ENTERPRISE_USER_SCHEMA]!.attributes)).toEqual([
+      'employeeNumber',
+      'costCenter',
+      'organization',
+      'division',
+      'department',
+      'manager',
+    ]);
     expect(names(SCHEMAS[GROUP_SCHEMA]!.attributes)).toEqual(['displayName', 'members']);
   });
 
@@ -61,7 +86,10 @@ describe('SCHEMAS (the /Schemas representation)', () => {
     expect(user({ attribute: 'meta', subAttribute: 'created' }).type).toBe('dateTime');
     expect(user({ attribute: 'emails', subAttribute: 'type' }).canonicalValues).toEqual(['work', 'home', 'other']);
     expect(lookupAttribute('Group', { attribute: 'displayName' })!.required).toBe(true);
-    expect(lookupAttribute('Group', { attribute: 'members', subAttribute: '$ref' })!.referenceTypes).toEqual(['User', 'Group']);
+    expect(lookupAttribute('Group', { attribute: 'members', subAttribute: '$ref' })!.referenceTypes).toEqual([
+      'User',
+      'Group',
+    ]);
   });
 });
 
