@@ -1,12 +1,12 @@
 /** createAzure(options): one Entra tenant with the NordPass enterprise app and its provisioning job, wired together. */
 import type { Clock } from '../simulator/clock.ts';
 import type { Random } from '../simulator/random.ts';
-import { EnterpriseApplication, type ProvisioningSettingsInput } from './application.ts';
-import { Directory, type DirectorySettings } from './directory.ts';
-import { ProvisioningJob, type EngineSettings } from './engine.ts';
-import { ExchangeLog } from './exchanges.ts';
-import { ProvisioningLogs } from './logs.ts';
-import { FaultInjector, type Transport } from './transport.ts';
+import { EnterpriseApplication, type ProvisioningSettingsInput } from './app/application.ts';
+import { Directory, type DirectorySettings } from './directory/directory.ts';
+import { ProvisioningJob, type EngineSettings } from './provisioning/engine.ts';
+import { ExchangeLog } from './scim-client/exchanges.ts';
+import { ProvisioningLogs } from './provisioning/logs.ts';
+import { FaultInjector, type Transport } from './scim-client/transport.ts';
 
 export interface AzureOptions {
   clock: Clock;

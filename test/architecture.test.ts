@@ -35,7 +35,7 @@ const ALL = [...sources('simulator'), ...sources('mock-azure')];
 describe('dependency rules (DESIGN.md)', () => {
   it('reads the imports it checks', () => {
     expect(ALL.length).toBeGreaterThan(50);
-    expect(importsOf('mock-azure/tenant.ts').map((i) => i.target)).toContain('mock-azure/engine.ts');
+    expect(importsOf('mock-azure/tenant.ts').map((i) => i.target)).toContain('mock-azure/provisioning/engine.ts');
   });
 
   it('mock-azure/ never imports simulator/nordpass/: it reaches NordPass only over SCIM', () => {
@@ -70,7 +70,7 @@ describe('dependency rules (DESIGN.md)', () => {
   it('only the scenario harness and the command line know both sides', () => {
     const bothAllowed = (f: string) =>
       f.startsWith('simulator/scenario/') ||
-      ['simulator/cli.ts', 'simulator/server.ts', 'simulator/run-command.ts'].includes(f);
+      ['simulator/cli/cli.ts', 'simulator/serve/server.ts', 'simulator/cli/run-command.ts'].includes(f);
     const broken = ALL.filter((f) => f.startsWith('simulator/') && !bothAllowed(f)).flatMap((f) =>
       importsOf(f)
         .filter((i) => i.target.startsWith('mock-azure/'))
@@ -96,7 +96,7 @@ describe('dependency rules (DESIGN.md)', () => {
 
   it('domain code never reads the wall clock or Math.random', () => {
     // Adapters that face the real world may: serve mode's wall-clock start and --realtime, the run's wall-clock start.
-    const adapters = new Set(['simulator/server.ts', 'simulator/scenario/suite.ts']);
+    const adapters = new Set(['simulator/serve/server.ts', 'simulator/scenario/suite.ts']);
     const broken = ALL.filter((f) => !adapters.has(f) && f.endsWith('.ts')).filter((f) =>
       /Date\.now\(\)|new Date\(\)|Math\.random\(\)|\bsetTimeout\(/.test(readFileSync(join(ROOT, f), 'utf8')),
     );

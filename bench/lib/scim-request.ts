@@ -11,7 +11,7 @@ export const SCIM_HEADERS = {
   'Content-Type': 'application/scim+json',
 };
 
-/** The body Entra's engine sends for a new user (mock-azure/execute.ts). */
+/** The body Entra's engine sends for a new user (mock-azure/provisioning/execute.ts). */
 export const createBody = (userName: string) =>
   JSON.stringify({
     schemas: [

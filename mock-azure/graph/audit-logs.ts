@@ -1,5 +1,5 @@
 /** GET /auditLogs/provisioning: the provisioning logs as Graph's provisioningObjectSummary, newest first. */
-import { toObjectSummary, type LogRecord } from '../logs.ts';
+import { toObjectSummary, type LogRecord } from '../provisioning/logs.ts';
 import { route, type Route } from './http.ts';
 import { collection, filterOption, selectOption } from './odata.ts';
 

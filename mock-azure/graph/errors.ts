@@ -2,9 +2,9 @@
  * Microsoft Graph's error shape, `{"error":{"code","message","innerError":{date, request-id, client-request-id}}}`,
  * and the one place where the models' errors (DirectoryError, ApplicationError, JobError) become Graph errors.
  */
-import { ApplicationError } from '../application.ts';
-import { DirectoryError } from '../directory.ts';
-import { JobError } from '../engine.ts';
+import { ApplicationError } from '../app/application.ts';
+import { DirectoryError } from '../directory/directory.ts';
+import { JobError } from '../provisioning/engine.ts';
 
 export interface GraphErrorDetail {
   code: string;

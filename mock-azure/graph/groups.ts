@@ -1,5 +1,5 @@
 /** /groups and their direct members (`members/$ref`): a thin face over Directory. */
-import type { DirectoryGroup, GroupChanges } from '../directory.ts';
+import type { DirectoryGroup, GroupChanges } from '../directory/directory.ts';
 import { badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';

@@ -2,8 +2,8 @@
  * POST .../synchronization/jobs/{jobId}/provisionOnDemand: one user (or one group of up to 5 members) now,
  * answered as Graph's stringKeyStringValuePair: `key` the JSON result, `value` the JSON step-by-step report.
  */
-import type { EnterpriseApplication } from '../application.ts';
-import { toObjectSummary, type LogRecord } from '../logs.ts';
+import type { EnterpriseApplication } from '../app/application.ts';
+import { toObjectSummary, type LogRecord } from '../provisioning/logs.ts';
 import { badRequest, notFound } from './errors.ts';
 import { json, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { context } from './odata.ts';

@@ -3,8 +3,8 @@
  * A "full" object is what `$filter` and `$select` see; Graph's default shape is a subset of it.
  */
 import { formatInstant } from '../../simulator/time.ts';
-import type { AppRoleAssignment, EnterpriseApplication } from '../application.ts';
-import type { Directory, DirectoryGroup, DirectoryUser } from '../directory.ts';
+import type { AppRoleAssignment, EnterpriseApplication } from '../app/application.ts';
+import type { Directory, DirectoryGroup, DirectoryUser } from '../directory/directory.ts';
 
 /** "Default Access": the role an assignment gets when the app declares none (Graph's documented all-zero id). */
 export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';

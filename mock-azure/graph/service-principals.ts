@@ -2,7 +2,7 @@
  * /servicePrincipals: the NordPass enterprise app's service principal (the tenant has this one), and its
  * Users and groups assignments as `appRoleAssignedTo`.
  */
-import type { EnterpriseApplication } from '../application.ts';
+import type { EnterpriseApplication } from '../app/application.ts';
 import { badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';

@@ -2,8 +2,8 @@
  * /servicePrincipals/{id}/synchronization: the provisioning job (list, get, start, pause, restart), its
  * secrets (Admin Credentials and scope settings) and Test Connection (validateCredentials).
  */
-import type { EnterpriseApplication } from '../application.ts';
-import type { CycleSummary, ProvisioningJob } from '../engine.ts';
+import type { EnterpriseApplication } from '../app/application.ts';
+import type { CycleSummary, ProvisioningJob } from '../provisioning/engine.ts';
 import { formatInstant } from '../../simulator/time.ts';
 import { GraphError, badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';

@@ -2,7 +2,7 @@
  * /users and /directory/deletedItems: create, read, edit, block sign-in (accountEnabled), soft delete into
  * Deleted users, restore, delete permanently. A thin face over Directory.
  */
-import type { DirectoryUser, UserChanges } from '../directory.ts';
+import type { DirectoryUser, UserChanges } from '../directory/directory.ts';
 import { badRequest, notFound } from './errors.ts';
 import { equalityOn } from './filter.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';

@@ -6,9 +6,9 @@ import { Clock } from '../clock.ts';
 import { createNordPass, type NordPass } from '../nordpass/app.ts';
 import { Random } from '../random.ts';
 import { parseDuration } from '../time.ts';
-import { httpTransport } from '../../mock-azure/transport.ts';
+import { httpTransport } from '../../mock-azure/scim-client/transport.ts';
 import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
-import type { DirectoryUser } from '../../mock-azure/directory.ts';
+import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 
 export interface World {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import newman from 'newman';
-import { startServer, type RunningServer } from '../../simulator/server.ts';
+import { startServer, type RunningServer } from '../../simulator/serve/server.ts';
 import type { NordPassSettingsInput } from '../../simulator/nordpass/config.ts';
 
 // Copies of the suites in ../shared/peers (see test/fixtures/README.md), so a clone runs them on its own.

@@ -1,6 +1,6 @@
 /** Small helpers for the engine's contract tests: a connected world, exchange windows, PATCH bodies. */
-import type { Exchange } from '../../mock-azure/exchanges.ts';
-import type { DirectoryUser } from '../../mock-azure/directory.ts';
+import type { Exchange } from '../../mock-azure/scim-client/exchanges.ts';
+import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
 import { world, type World } from './world.ts';
 
 export const MIN = 60_000;
@@ -12,7 +12,7 @@ export type WorldOptions = Parameters<typeof world>[0];
 /**
  * A world with `upns` added to the directory (and assigned unless `assign: false`), not yet connected. These
  * contract tests pin the probe-per-cycle model (the `probeIdleCycles` setting) unless they say otherwise; the
- * default, where an idle cycle sends nothing, has its own tests in engine-cycles.test.ts.
+ * default, where an idle cycle sends nothing, has its own tests in test/mock-azure/provisioning/cycles.test.ts.
  */
 export function tenantWith(
   upns: string[],

@@ -10,8 +10,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../mock-azure/logs.ts';
-import type { Transport } from '../../mock-azure/transport.ts';
+import type { LogRecord } from '../../mock-azure/provisioning/logs.ts';
+import type { Transport } from '../../mock-azure/scim-client/transport.ts';
 import { createAzure } from '../../mock-azure/tenant.ts';
 import { Clock } from '../../simulator/clock.ts';
 import { createNordPass } from '../../simulator/nordpass/app.ts';

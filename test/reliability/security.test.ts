@@ -6,7 +6,7 @@ import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLoopback } from '../../simulator/cli.ts';
+import { isLoopback } from '../../simulator/cli/cli.ts';
 import { loadScenarioFile } from '../../simulator/scenario/load.ts';
 import { MAX_GENERATED_USERS } from '../../simulator/scenario/schema.ts';
 import { STEP_HANDLERS } from '../../simulator/scenario/steps.ts';
@@ -27,7 +27,7 @@ describe('token comparison is constant-time', () => {
     const checks: Array<[string, RegExp]> = [
       ['simulator/nordpass/scim/index.ts', /credentials\.verify\(token\)/],
       ['simulator/nordpass/admin.ts', /secretsEqual\(token, deps\.adminToken\)/],
-      ['simulator/sim-api.ts', /secretsEqual\(token, deps\.adminToken\)/],
+      ['simulator/serve/sim-api.ts', /secretsEqual\(token, deps\.adminToken\)/],
       ['mock-azure/graph/auth.ts', /tokensEqual\(match\[1\]!, adminToken\)/],
     ];
     for (const [file, check] of checks) {

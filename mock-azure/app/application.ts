@@ -1,0 +1,201 @@
+/**
+ * The enterprise application "NordPass": its Users and groups assignments and its provisioning settings.
+ * Who is in scope is decided here; the engine asks, per user, and reads the assignment change feed.
+ */
+import type { Clock } from '../../simulator/clock.ts';
+import type { Random } from '../../simulator/random.ts';
+import type { Directory, DirectoryUser } from '../directory/directory.ts';
+import { MAPPING_PRESETS, type AttributeMapping, type MappingPreset } from './mappings.ts';
+
+export interface AppRoleAssignment {
+  id: string;
+  principalId: string;
+  principalType: 'User' | 'Group';
+  principalDisplayName: string;
+  createdDateTime: number;
+}
+
+export interface ProvisioningSettings {
+  /** Admin Credentials: Tenant URL and Secret Token. Undefined until saved. */
+  tenantUrl?: string;
+  secretToken?: string;
+  /** "Sync only assigned users and groups" (default) or "Sync all users and groups". */
+  scope: 'assigned' | 'all';
+  mappings: AttributeMapping[];
+  /** Target object actions (the Create / Update / Delete checkboxes). */
+  targetActions: { create: boolean; update: boolean; delete: boolean };
+  /** When true, users leaving scope are not disabled. */
+  skipOutOfScopeDeletions: boolean;
+  /** "Prevent accidental deletions": more disables and deletes than this in one cycle are staged. Undefined = off. */
+  deletionThreshold: number | undefined;
+  /** Group objects are sent to the app only when group provisioning is on in the mappings (off for NordPass). */
+  groupProvisioning: boolean;
+}
+
+export interface ProvisioningSettingsInput {
+  scope?: 'assigned' | 'all';
+  mappings?: MappingPreset | AttributeMapping[];
+  targetActions?: Partial<ProvisioningSettings['targetActions']>;
+  skipOutOfScopeDeletions?: boolean;
+  deletionThreshold?: number | null;
+  groupProvisioning?: boolean;
+}
+
+export class ApplicationError extends Error {
+  constructor(
+    readonly code: 'notFound' | 'conflict' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApplicationError';
+  }
+}
+
+/** What changed in the assignments, for the engine's watermark: the user ids whose scope may have moved. */
+export interface AssignmentChange {
+  seq: number;
+  at: number;
+  principalId: string;
+  principalType: 'User' | 'Group';
+  kind: 'assigned' | 'unassigned';
+  /** For a group: its direct members at the time of the change. */
+  userIds: string[];
+}
+
+export class EnterpriseApplication {
+  readonly displayName = 'NordPass';
+  readonly id: string;
+  readonly servicePrincipalId: string;
+  settings: ProvisioningSettings;
+  readonly #assignments = new Map<string, AppRoleAssignment>();
+  readonly #byPrincipal = new Map<string, AppRoleAssignment>();
+  readonly #changes: AssignmentChange[] = [];
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    settings: ProvisioningSettingsInput = {},
+  ) {
+    this.id = random.uuid();
+    this.servicePrincipalId = random.uuid();
+    this.settings = {
+      scope: 'assigned',
+      mappings: MAPPING_PRESETS.nordpass,
+      targetActions: { create: true, update: true, delete: true },
+      skipOutOfScopeDeletions: false,
+      deletionThreshold: 500,
+      groupProvisioning: false,
+    };
+    this.configure(settings);
+  }
+
+  /** Changes provisioning settings (not the credentials: those go through saveCredentials). */
+  configure(input: ProvisioningSettingsInput): void {
+    const s = this.settings;
+    if (input.scope) s.scope = input.scope;
+    if (input.mappings)
+      s.mappings = typeof input.mappings === 'string' ? MAPPING_PRESETS[input.mappings] : input.mappings;
+    if (input.targetActions) s.targetActions = { ...s.targetActions, ...input.targetActions };
+    if (input.skipOutOfScopeDeletions !== undefined) s.skipOutOfScopeDeletions = input.skipOutOfScopeDeletions;
+    if (input.deletionThreshold !== undefined) s.deletionThreshold = input.deletionThreshold ?? undefined;
+    if (input.groupProvisioning !== undefined) s.groupProvisioning = input.groupProvisioning;
+  }
+
+  setCredentials(tenantUrl: string, secretToken: string): void {
+    this.settings.tenantUrl = tenantUrl;
+    this.settings.secretToken = secretToken;
+  }
+
+  /** Users and groups > Add user/group. A user or group already assigned is a conflict, as in the portal. */
+  assign(principalId: string): AppRoleAssignment {
+    if (this.#byPrincipal.has(principalId))
+      throw new ApplicationError('conflict', `${principalId} is already assigned to NordPass`);
+    const user = this.directory.user(principalId);
+    const group = user ? undefined : this.directory.group(principalId);
+    if (!user && !group)
+      throw new ApplicationError('notFound', `no user or group with id ${principalId} in the directory`);
+    const assignment: AppRoleAssignment = {
+      id: this.random.uuid(),
+      principalId,
+      principalType: user ? 'User' : 'Group',
+      principalDisplayName: (user ?? group)!.displayName,
+      createdDateTime: this.clock.now(),
+    };
+    this.#assignments.set(assignment.id, assignment);
+    this.#byPrincipal.set(principalId, assignment);
+    this.#record(assignment, 'assigned');
+    return assignment;
+  }
+
+  /** Users and groups > Remove, by principal id or assignment id. */
+  unassign(principalOrAssignmentId: string): AppRoleAssignment {
+    const assignment = this.#byPrincipal.get(principalOrAssignmentId) ?? this.#assignments.get(principalOrAssignmentId);
+    if (!assignment) throw new ApplicationError('notFound', `${principalOrAssignmentId} is not assigned to NordPass`);
+    this.#assignments.delete(assignment.id);
+    this.#byPrincipal.delete(assignment.principalId);
+    this.#record(assignment, 'unassigned');
+    return assignment;
+  }
+
+  assignments(): AppRoleAssignment[] {
+    return [...this.#assignments.values()];
+  }
+
+  isAssigned(principalId: string): boolean {
+    return this.#byPrincipal.has(principalId);
+  }
+
+  /**
+   * Whether a user is in the app's scope: assigned directly or as a direct member of an assigned group
+   * (nested groups are not expanded), or everyone under "Sync all". Deleted and disabled users can still be
+   * in scope: IsSoftDeleted handles them.
+   */
+  inScope(user: DirectoryUser): boolean {
+    if (this.settings.scope === 'all') return true;
+    if (this.#byPrincipal.has(user.id)) return true;
+    for (const group of this.directory.groupsOfMember(user.id)) if (this.#byPrincipal.has(group.id)) return true;
+    return false;
+  }
+
+  /** The users an initial cycle evaluates: every assigned user and direct member of an assigned group, once, in a stable order. */
+  *scopedUserIds(): Generator<string> {
+    if (this.settings.scope === 'all') {
+      for (const u of this.directory.users()) yield u.id;
+      for (const u of this.directory.deletedUsers()) yield u.id;
+      return;
+    }
+    const seen = new Set<string>();
+    for (const a of this.#assignments.values()) {
+      const ids = a.principalType === 'User' ? [a.principalId] : (this.directory.group(a.principalId)?.memberIds ?? []);
+      for (const id of ids) {
+        if (seen.has(id) || this.directory.group(id)) continue;
+        seen.add(id);
+        yield id;
+      }
+    }
+  }
+
+  get changeSeq(): number {
+    return this.#changes.length;
+  }
+
+  changesSince(seq: number): AssignmentChange[] {
+    return this.#changes.slice(seq);
+  }
+
+  #record(assignment: AppRoleAssignment, kind: AssignmentChange['kind']): void {
+    const userIds =
+      assignment.principalType === 'User'
+        ? [assignment.principalId]
+        : (this.directory.group(assignment.principalId)?.memberIds ?? []).filter((id) => !this.directory.group(id));
+    this.#changes.push({
+      seq: this.#changes.length + 1,
+      at: this.clock.now(),
+      principalId: assignment.principalId,
+      principalType: assignment.principalType,
+      kind,
+      userIds,
+    });
+  }
+}

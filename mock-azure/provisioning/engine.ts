@@ -1,0 +1,547 @@
+/**
+ * The provisioning job: Test Connection, Save, Start / Stop / Restart, cycles every 40 minutes of virtual
+ * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
+ */
+import type { TimerHandle } from '../../simulator/clock.ts';
+import { formatInstant } from '../../simulator/time.ts';
+import { collectWork } from './collect.ts';
+import { Escrows } from './escrow.ts';
+import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
+import { syncGroups, type GroupLink } from './group-sync.ts';
+import {
+  DEFAULT_ENGINE,
+  JobError,
+  testFailure,
+  type CycleSummary,
+  type EngineDeps,
+  type EngineSettings,
+  type JobStatusCode,
+  type Quarantine,
+  type QuarantineReason,
+  type TestConnectionResult,
+} from './job-types.ts';
+import type { LogRecord } from './logs.ts';
+import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
+import { ScimCallError, ScimClient } from '../scim-client/client.ts';
+
+export { DEFAULT_ENGINE, JobError, testFailure } from './job-types.ts';
+export type {
+  CycleSummary,
+  EngineDeps,
+  EngineSettings,
+  JobStatusCode,
+  Quarantine,
+  QuarantineReason,
+  TestConnectionResult,
+} from './job-types.ts';
+
+export class ProvisioningJob {
+  readonly id: string;
+  readonly settings: EngineSettings;
+  readonly links = new Map<string, Link>();
+  /** Groups sent to the app (group provisioning on only). */
+  readonly groupLinks = new Map<string, GroupLink>();
+  #groupsDirty = false;
+  readonly escrows: Escrows;
+  readonly cycles: CycleSummary[] = [];
+  #state: 'stopped' | 'running' | 'paused' = 'stopped';
+  #everRun = false;
+  #quarantine: Quarantine | undefined;
+  #watermark: { directorySeq: number; appSeq: number } | undefined;
+  #timer: TimerHandle | undefined;
+  #staged = new Set<string>();
+  #forceDeletes = false;
+  #unavailableCycles = 0;
+  #successiveFailures = 0;
+  #steadyFirst: number | undefined;
+  #steadyLast: number | undefined;
+  #busy: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.settings = { ...DEFAULT_ENGINE, ...deps.settings };
+    this.escrows = new Escrows(this.settings.escrow);
+    this.id = `scim.${deps.random.uuid().replace(/-/g, '')}.${deps.random.uuid().slice(0, 8)}`;
+  }
+
+  /** Test Connection: what Entra sends, and its error names. Does not change the saved credentials. */
+  async testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult> {
+    let client: ScimClient;
+    try {
+      client = this.#client(tenantUrl, secretToken);
+    } catch (error) {
+      return { ok: false, errorCode: 'CredentialValidationUnavailable', message: (error as Error).message };
+    }
+    try {
+      await this.#probe(client);
+      return { ok: true };
+    } catch (error) {
+      return testFailure(error);
+    }
+  }
+
+  /** Save: credentials that fail Test Connection are refused, as in the portal. */
+  async saveCredentials(tenantUrl: string, secretToken: string): Promise<void> {
+    const result = await this.testConnection(tenantUrl, secretToken);
+    if (!result.ok)
+      throw new JobError(
+        'CredentialValidationFailed',
+        `Test Connection failed: ${result.errorCode}: ${result.message}`,
+        result,
+      );
+    this.deps.app.setCredentials(tenantUrl, secretToken);
+  }
+
+  /** Start (Provisioning Status On): the initial cycle at once, then incremental cycles. Clears quarantine, as Graph's start does. */
+  start(): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      this.#quarantine = undefined;
+      this.#state = 'running';
+      await this.#cycle();
+    });
+  }
+
+  /** Stop (Provisioning Status Off): no more cycles until Start; the watermark is kept, so it picks up where it left off. */
+  stop(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    if (this.#state === 'running') this.#state = 'paused';
+  }
+
+  /**
+   * Restart provisioning: clears the watermark, escrows and quarantine, keeps the links (unless `full`), and
+   * runs a cycle now. `forceDeletes` is "Allow deletes": the staged deletions go through.
+   */
+  restart(options: { forceDeletes?: boolean; full?: boolean } = {}): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      this.#watermark = undefined;
+      this.escrows.clear();
+      this.#quarantine = undefined;
+      this.#unavailableCycles = 0;
+      if (options.full) {
+        this.links.clear();
+        this.groupLinks.clear();
+      }
+      this.#forceDeletes = options.forceDeletes === true;
+      if (!options.forceDeletes) this.#staged.clear();
+      this.#state = 'running';
+      await this.#cycle();
+    });
+  }
+
+  /** "Allow deletes" on a job quarantined for TooManyDeletes. */
+  allowDeletes(): Promise<void> {
+    return this.restart({ forceDeletes: true });
+  }
+
+  /** Provision on demand: one user, now, outside the cycle schedule (research/entra.md §7). */
+  provisionOnDemand(userId: string): Promise<LogRecord> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      const { directory, app } = this.deps;
+      const user = directory.user(userId);
+      if (!user) {
+        throw new JobError(
+          'InvalidRequest',
+          directory.deletedUser(userId)
+            ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
+            : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`,
+        );
+      }
+      const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+      try {
+        await this.#probe(client);
+      } catch (error) {
+        const result = testFailure(error);
+        throw new JobError(
+          'CredentialValidationFailed',
+          `Test connection failed: ${result.errorCode}: ${result.message}`,
+          result,
+        );
+      }
+      const plan = planFor(userId, directory, app, this.links) ?? {
+        kind: 'skipDisabled' as const,
+        userId,
+        user,
+        scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled },
+      };
+      const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
+      if (!plan.scope.inScope && plan.kind === 'skipDisabled')
+        Object.assign(record, {
+          errorCode: 'NotEffectivelyEntitled',
+          reason: 'The user is not assigned to the application.',
+        });
+      this.deps.logs.add(record);
+      return record;
+    });
+  }
+
+  get quarantine(): Quarantine | undefined {
+    return this.#quarantine;
+  }
+
+  get stagedDeletes(): string[] {
+    return [...this.#staged];
+  }
+
+  /** The job status as Graph shows it. */
+  status() {
+    const last = this.cycles.at(-1);
+    const code: JobStatusCode = !this.deps.app.settings.tenantUrl
+      ? 'NotConfigured'
+      : this.#quarantine
+        ? 'Quarantine'
+        : this.#state === 'paused'
+          ? 'Paused'
+          : !this.#everRun
+            ? 'NotRun'
+            : 'Active';
+    const iso = (ms: number | undefined) => (ms === undefined ? null : formatInstant(ms));
+    return {
+      code,
+      lastExecution: last
+        ? {
+            activityIdentifier: last.cycleId,
+            state: last.state,
+            timeBegan: iso(last.began),
+            timeEnded: iso(last.ended),
+            countEntitled: last.countEntitled,
+            countExported: last.countExported,
+            error: last.error ?? null,
+          }
+        : null,
+      steadyStateFirstAchievedTime: iso(this.#steadyFirst),
+      steadyStateLastAchievedTime: iso(this.#steadyLast),
+      countSuccessiveCompleteFailures: this.#successiveFailures,
+      escrowsPruned: false,
+      quarantine: this.#quarantine
+        ? {
+            reason: this.#quarantine.reason,
+            currentBegan: iso(this.#quarantine.currentBegan),
+            seriesBegan: iso(this.#quarantine.seriesBegan),
+            seriesCount: this.#quarantine.seriesCount,
+            nextAttempt: iso(this.#quarantine.nextAttempt),
+            error: { code: this.#quarantine.reason, message: this.#quarantine.error },
+          }
+        : null,
+      nextCycleAt: iso(this.#timer?.at),
+      escrows: this.escrows.size,
+      links: this.links.size,
+    };
+  }
+
+  async #cycle(): Promise<void> {
+    const { clock, random, app, logs } = this.deps;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    logs.prune(clock.now());
+    const cycleId = random.uuid();
+    const kind = this.#watermark ? 'incremental' : 'initial';
+    const began = clock.now();
+    const summary: CycleSummary = {
+      cycleId,
+      kind,
+      began,
+      ended: began,
+      state: 'Succeeded',
+      countEntitled: 0,
+      countExported: 0,
+      countFailed: 0,
+    };
+    this.cycles.push(summary);
+    this.#everRun = true;
+    if (this.#idle()) {
+      // fidelity: a cycle with nothing to do sends nothing: Entra's delta query is against its own directory, and the
+      // start-up probe on every cycle is INFERRED (research/entra.md §1). A quiet year then costs no requests, and an
+      // outage in quiet time is noticed at the next cycle that has work. `probeIdleCycles` restores the probe.
+      this.#steadyLast = clock.now();
+      this.#scheduleNext();
+      return;
+    }
+    const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+    if (!(await this.#probeForCycle(client, summary))) {
+      this.#scheduleNext();
+      return;
+    }
+    const marks = { directorySeq: this.deps.directory.seq, appSeq: app.changeSeq };
+    // Staged deletions are looked at again every cycle, not only on "Allow deletes": they stay pending (staged
+    // again while still over the threshold, dropped once fixed). Before, a Start on a TooManyDeletes job (which
+    // clears quarantine) forgot them, and the unassigned users stayed active in the app for good.
+    const ids = collectWork(
+      this.deps.directory,
+      app,
+      this.links,
+      this.#watermark,
+      this.escrows.due(clock.now()),
+      this.#staged,
+    );
+    const plans = this.#plansFor(ids);
+    summary.countEntitled = plans.length;
+    const ctx = this.#context(client, 'system', cycleId);
+    const toRun = this.#holdBackDeletions(plans, ctx);
+    if (!(await this.#run(toRun, ctx, summary))) {
+      summary.ended = clock.now();
+      this.#scheduleNext();
+      return;
+    }
+    const somethingChanged =
+      !this.#watermark ||
+      marks.directorySeq !== this.#watermark.directorySeq ||
+      marks.appSeq !== this.#watermark.appSeq ||
+      ids.size > 0;
+    if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty))
+      await this.#syncGroups(client, cycleId, summary);
+    this.#watermark = marks;
+    summary.ended = clock.now();
+    this.#successiveFailures = 0;
+    this.#checkEscrowThresholds(summary);
+    if (this.#quarantine && this.#quarantine.reason !== 'TooManyDeletes' && !this.#escrowQuarantined(summary))
+      this.#quarantine = undefined;
+    if (!this.#quarantine && this.escrows.size === 0) {
+      this.#steadyFirst ??= clock.now();
+      this.#steadyLast = clock.now();
+    }
+    this.#scheduleNext();
+  }
+
+  /** The cycle's start-up probe; on failure the cycle is marked Failed (quarantined when due) and false returned. */
+  async #probeForCycle(client: ScimClient, summary: CycleSummary): Promise<boolean> {
+    try {
+      await this.#probe(client);
+      this.#unavailableCycles = 0;
+      return true;
+    } catch (error) {
+      const result = testFailure(error);
+      summary.state = 'Failed';
+      summary.error = `${result.errorCode}: ${result.message}`;
+      this.#successiveFailures++;
+      const credential = error instanceof ScimCallError && error.isCredentialFailure;
+      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine)
+        this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      return false;
+    }
+  }
+
+  /** What to do for each user with work, in order; a user left with nothing to do leaves escrow and staging. */
+  #plansFor(ids: Set<string>): Plan[] {
+    const plans: Plan[] = [];
+    for (const id of ids) {
+      const plan = planFor(id, this.deps.directory, this.deps.app, this.links);
+      if (plan) plans.push(plan);
+      else {
+        // Nothing left to do for this user (e.g. a failed create, then unassigned): an escrowed or staged
+        // operation is moot. Without this the entry stayed in escrow for good, blocking steady state.
+        this.escrows.succeed(id);
+        this.#staged.delete(id);
+      }
+    }
+    return plans;
+  }
+
+  /** Over the accidental-deletions threshold, every disable and delete is staged (logged, not sent) and the job quarantined. */
+  #holdBackDeletions(plans: Plan[], ctx: ExecuteContext): Plan[] {
+    const threshold = this.deps.app.settings.deletionThreshold;
+    const deprovisions = plans.filter(isDeprovisioning);
+    let toRun = plans;
+    if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
+      for (const p of deprovisions) {
+        this.#staged.add(p.userId);
+        this.deps.logs.add(stagedRecord(p, ctx));
+      }
+      toRun = plans.filter((p) => !isDeprovisioning(p));
+      this.#enterQuarantine(
+        'TooManyDeletes',
+        `${deprovisions.length} users would be disabled or deleted in one cycle; the threshold is ${threshold}. Allow deletes to go on.`,
+      );
+    }
+    this.#forceDeletes = false;
+    return toRun;
+  }
+
+  /** Sends the plans, logging each and keeping escrow; false when the credentials failed (the cycle is quarantined). */
+  async #run(plans: Plan[], ctx: ExecuteContext, summary: CycleSummary): Promise<boolean> {
+    const { clock, logs } = this.deps;
+    try {
+      for (const plan of plans) {
+        const { record, retryAfterMs } = await executePlan(plan, ctx);
+        logs.add(record);
+        if (record.status === 'failure') {
+          summary.countFailed++;
+          // Read before fail(): when 28 days are over, fail() drops the entry, and the record must still say
+          // how many times it was retried (it used to say 0).
+          const retried = this.escrows.get(plan.userId)?.attempts ?? 0;
+          const entry = this.escrows.fail(
+            plan.userId,
+            record.errorCode ?? 'Unknown',
+            record.reason ?? '',
+            clock.now(),
+            retryAfterMs,
+          );
+          record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
+        } else {
+          this.escrows.succeed(plan.userId);
+          this.#staged.delete(plan.userId);
+          if (record.status === 'success') summary.countExported++;
+        }
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof CredentialFailure)) throw error;
+      summary.state = 'Failed';
+      summary.error = `${error.error.code}: ${error.error.message}`;
+      this.#successiveFailures++;
+      this.#enterQuarantine('EncounteredQuarantineException', summary.error);
+      return false;
+    }
+  }
+
+  async #syncGroups(client: ScimClient, cycleId: string, summary: CycleSummary): Promise<void> {
+    const { clock, random, app, logs } = this.deps;
+    const records = await syncGroups({
+      client,
+      directory: this.deps.directory,
+      app,
+      userLinks: this.links,
+      groupLinks: this.groupLinks,
+      random,
+      now: () => clock.now(),
+      jobId: this.id,
+      cycleId,
+      exchangesTotal: () => this.deps.exchanges.total,
+    });
+    for (const r of records) logs.add(r);
+    // A failed group operation is tried again next cycle even if nothing else changes.
+    this.#groupsDirty = records.some((r) => r.status === 'failure');
+    summary.countFailed += records.filter((r) => r.status === 'failure').length;
+  }
+
+  #checkEscrowThresholds(summary: CycleSummary): void {
+    const t = this.settings.escrowThresholds;
+    const failures = this.escrows.size;
+    if (failures > t.total)
+      this.#enterQuarantine('EncounteredTotalEscrowThreshold', `${failures} failures in escrow (more than ${t.total})`);
+    else if (
+      failures >= t.evaluateFrom &&
+      summary.countEntitled > 0 &&
+      summary.countFailed / summary.countEntitled > t.proportion
+    ) {
+      this.#enterQuarantine(
+        'EncounteredEscrowProportionThreshold',
+        `${summary.countFailed} of ${summary.countEntitled} operations failed (more than ${t.proportion * 100}%)`,
+      );
+    }
+  }
+
+  #escrowQuarantined(summary: CycleSummary): boolean {
+    const t = this.settings.escrowThresholds;
+    return (
+      this.escrows.size > t.total ||
+      (this.escrows.size >= t.evaluateFrom && summary.countFailed / Math.max(1, summary.countEntitled) > t.proportion)
+    );
+  }
+
+  #enterQuarantine(reason: QuarantineReason, error: string): void {
+    const now = this.deps.clock.now();
+    const q = this.#quarantine;
+    const seriesCount = (q?.seriesCount ?? 0) + 1;
+    const intervals = this.settings.quarantineIntervalsMs;
+    const wait = intervals[Math.min(seriesCount - 1, intervals.length - 1)]!;
+    this.#quarantine = {
+      reason,
+      currentBegan: q && q.reason === reason ? q.currentBegan : now,
+      seriesBegan: q?.seriesBegan ?? now,
+      seriesCount,
+      nextAttempt: now + wait,
+      error,
+    };
+  }
+
+  #scheduleNext(): void {
+    const { clock } = this.deps;
+    if (this.#state !== 'running') return;
+    const q = this.#quarantine;
+    if (q && clock.now() - q.seriesBegan >= this.settings.quarantineDisableAfterMs) {
+      // More than four weeks in quarantine: the job is disabled.
+      this.#state = 'paused';
+      return;
+    }
+    // A quarantine that held through a cycle without being entered again (TooManyDeletes waiting for "Allow
+    // deletes") still has the nextAttempt that led to this cycle, i.e. now: back off further. Without this the
+    // job re-ran the cycle at the same instant forever and the clock never moved on.
+    if (q && q.nextAttempt <= clock.now()) this.#enterQuarantine(q.reason, q.error);
+    const at = this.#quarantine ? this.#quarantine.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
+    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycle()), 'provisioning cycle');
+  }
+
+  #context(client: ScimClient, initiatedBy: LogRecord['initiatedBy'], cycleId: string): ExecuteContext {
+    const { app, exchanges, random, clock } = this.deps;
+    return {
+      client,
+      app,
+      links: this.links,
+      exchanges,
+      random,
+      now: () => clock.now(),
+      jobId: this.id,
+      cycleId,
+      initiatedBy,
+    };
+  }
+
+  #client(tenantUrl: string, secretToken: string): ScimClient {
+    const { transport, clock, random, exchanges } = this.deps;
+    return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges });
+  }
+
+  /** Nothing changed since the last good cycle and nothing waits: no escrow due, no staged deletes, no trouble. */
+  #idle(): boolean {
+    const w = this.#watermark;
+    const now = this.deps.clock.now();
+    return (
+      !this.settings.probeIdleCycles &&
+      w !== undefined &&
+      !this.#quarantine &&
+      this.#unavailableCycles === 0 &&
+      !this.#groupsDirty &&
+      this.#staged.size === 0 &&
+      this.escrows.due(now).length === 0 &&
+      w.directorySeq === this.deps.directory.seq &&
+      w.appSeq === this.deps.app.changeSeq
+    );
+  }
+
+  /** Test Connection's requests: a user that cannot exist, and with group provisioning on, a group too. */
+  async #probe(client: ScimClient): Promise<void> {
+    await client.testConnection(this.#matchingAttribute());
+    if (this.deps.app.settings.groupProvisioning) await client.testGroupsConnection();
+  }
+
+  #matchingAttribute(): string {
+    return this.deps.app.settings.mappings.find((m) => m.matchingPrecedence !== undefined)?.target ?? 'userName';
+  }
+
+  #requireCredentials(): void {
+    if (!this.deps.app.settings.tenantUrl)
+      throw new JobError('NotConfigured', 'Save the admin credentials (Tenant URL and Secret Token) first');
+  }
+
+  // One job, one thing at a time: a cycle, a restart and an on-demand run never interleave.
+  #exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(work, work);
+    this.#busy = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** A deprovisioning held back by the accidental-deletions threshold: logged, nothing sent. */
+function stagedRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
+  return {
+    ...baseRecord(plan, ctx),
+    action: 'StagedDelete',
+    status: 'skipped',
+    matching: 'linked',
+    errorCode: 'TooManyDeletes',
+    reason: `The ${plan.kind === 'delete' ? 'delete' : 'disable'} waits: more deletions than the accidental-deletions threshold in one cycle.`,
+  };
+}

@@ -1,0 +1,113 @@
+/** The job's vocabulary: settings, status codes, quarantine, cycle summaries, and Test Connection's outcome. */
+import type { Clock } from '../../simulator/clock.ts';
+import type { Random } from '../../simulator/random.ts';
+import type { EnterpriseApplication } from '../app/application.ts';
+import type { Directory } from '../directory/directory.ts';
+import { DEFAULT_ESCROW, type EscrowSettings } from './escrow.ts';
+import type { ExchangeLog } from '../scim-client/exchanges.ts';
+import type { ProvisioningLogs } from './logs.ts';
+import { ScimCallError, statusName } from '../scim-client/client.ts';
+import type { Transport } from '../scim-client/transport.ts';
+
+export type JobStatusCode = 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine';
+export type QuarantineReason =
+  | 'EncounteredQuarantineException'
+  | 'EncounteredBaseEscrowThreshold'
+  | 'EncounteredTotalEscrowThreshold'
+  | 'EncounteredEscrowProportionThreshold'
+  | 'TooManyDeletes';
+
+export interface EngineSettings {
+  /** Between incremental cycles ("every 40 minutes", not configurable in Entra). */
+  cycleIntervalMs: number;
+  /** Cycle intervals while quarantined: "gradually reduced to once per day" (6h, 12h, 24h, then 24h). */
+  quarantineIntervalsMs: number[];
+  /** A job quarantined this long is disabled (research/entra.md §9: four weeks). */
+  quarantineDisableAfterMs: number;
+  // fidelity: how many failed start-up probes (app unreachable) quarantine the job is not public; INFERRED.
+  /** Successive cycles whose Test Connection probe failed without a credential error before quarantine. */
+  unavailableCyclesBeforeQuarantine: number;
+  /** Send the Test Connection probe even on cycles with nothing to do (off: an idle cycle sends nothing). */
+  probeIdleCycles: boolean;
+  escrow: EscrowSettings;
+  /** Escrow thresholds (research/entra.md §9), scaled down in tests. */
+  escrowThresholds: { evaluateFrom: number; proportion: number; total: number };
+}
+
+export const DEFAULT_ENGINE: EngineSettings = {
+  cycleIntervalMs: 40 * 60_000,
+  quarantineIntervalsMs: [6 * 3_600_000, 12 * 3_600_000, 24 * 3_600_000],
+  quarantineDisableAfterMs: 28 * 86_400_000,
+  unavailableCyclesBeforeQuarantine: 3,
+  probeIdleCycles: false,
+  escrow: DEFAULT_ESCROW,
+  escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000 },
+};
+
+export interface TestConnectionResult {
+  ok: boolean;
+  /** Entra's error name: ...CredentialValidationFailure (with the status) or CredentialValidationUnavailable. */
+  errorCode?: string;
+  message?: string;
+}
+
+export interface Quarantine {
+  reason: QuarantineReason;
+  currentBegan: number;
+  seriesBegan: number;
+  seriesCount: number;
+  nextAttempt: number;
+  error: string;
+}
+
+export interface CycleSummary {
+  cycleId: string;
+  kind: 'initial' | 'incremental';
+  began: number;
+  ended: number;
+  state: 'Succeeded' | 'Failed';
+  countEntitled: number;
+  countExported: number;
+  countFailed: number;
+  error?: string;
+}
+
+/** A request the job cannot do in its current state (e.g. Start before credentials are saved). */
+export class JobError extends Error {
+  constructor(
+    readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest',
+    message: string,
+    readonly detail?: TestConnectionResult,
+  ) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  random: Random;
+  directory: Directory;
+  app: EnterpriseApplication;
+  transport: Transport;
+  logs: ProvisioningLogs;
+  exchanges: ExchangeLog;
+  settings?: Partial<EngineSettings>;
+}
+
+/** Test Connection's outcome from a failed probe, in Entra's words. */
+export function testFailure(error: unknown): TestConnectionResult {
+  if (error instanceof ScimCallError) {
+    if (error.status !== undefined) {
+      return {
+        ok: false,
+        errorCode: 'SystemForCrossDomainIdentityManagementCredentialValidationFailure',
+        message: `While attempting to validate our authorization to access your application, we received this unexpected response: Response Status Code: ${statusName(error.status)}. ${error.message}`,
+      };
+    }
+    if (error.code === 'SystemForCrossDomainIdentityManagementCredentialValidationFailure')
+      return { ok: false, errorCode: error.code, message: error.message };
+    return { ok: false, errorCode: 'CredentialValidationUnavailable', message: error.message };
+  }
+  throw error;
+}
