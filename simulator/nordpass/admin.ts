@@ -3,7 +3,8 @@ import { Hono, type Context } from 'hono';
 import { formatInstant } from '../time.ts';
 import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
 import { LifecycleError, type Members } from './members.ts';
-import type { Member, MemberRole, MemberStatus } from './model.ts';
+import { isMemberStatus, MEMBER_STATUSES } from './member-states.ts';
+import { type Member, type MemberRole, memberEventStates } from './model.ts';
 import { isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
 
@@ -15,7 +16,6 @@ export interface AdminDeps {
   tenantUrl: () => string;
 }
 
-const STATUSES: MemberStatus[] = ['pending', 'active', 'suspended', 'forbidden', 'deleted'];
 const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
 
 /** An Admin Panel request that cannot be done; rendered as {"error": {code, message}}. */
@@ -50,8 +50,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
 
   admin.get('/members', (c) => {
     const status = c.req.query('status');
-    if (status !== undefined && !STATUSES.includes(status as MemberStatus)) {
-      throw new AdminError(400, 'invalidStatus', `status must be one of ${STATUSES.join(', ')}`);
+    if (status !== undefined && !isMemberStatus(status)) {
+      throw new AdminError(400, 'invalidStatus', `status must be one of ${MEMBER_STATUSES.join(', ')}`);
     }
     const list = store.allMembers().filter((m) => status === undefined || m.status === status);
     return c.json({ members: list.map(summary) });
@@ -140,8 +140,19 @@ function detail(m: Member) {
   return {
     ...summary(m),
     attributes: m.attributes,
-    history: m.history.map((e) => ({ ...e, at: formatInstant(e.at) })),
+    history: historyOf(m),
   };
+}
+
+/** Every event with its state before and after, instants in ISO 8601. */
+function historyOf(m: Member) {
+  const states = memberEventStates(m.history);
+  return m.history.map((e, i) => ({
+    ...e,
+    at: formatInstant(e.at),
+    ...states[i],
+    ...(e.purgeAt === undefined ? {} : { purgeAt: formatInstant(e.purgeAt) }),
+  }));
 }
 
 export function renderAdminError(error: Error, c: Context): Response {

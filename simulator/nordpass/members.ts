@@ -144,7 +144,10 @@ export class Members {
     member.softDeletedAt = now;
     member.purgeAt = now + this.settings.softDeleteWindowMs;
     const next = previous === 'active' ? 'suspended' : 'forbidden';
-    this.#transition(member, next, next, by, `purge due ${formatInstant(member.purgeAt)}`);
+    this.#transition(member, next, next, by, `purge due ${formatInstant(member.purgeAt)}`, {
+      purgeAt: member.purgeAt,
+      windowMs: this.settings.softDeleteWindowMs,
+    });
     this.#schedulePurge(member);
   }
 
@@ -242,10 +245,17 @@ export class Members {
     }
   }
 
-  #transition(member: Member, to: MemberStatus, type: MemberEventType, by: Actor, detail?: string): void {
+  #transition(
+    member: Member,
+    to: MemberStatus,
+    type: MemberEventType,
+    by: Actor,
+    detail?: string,
+    window?: { purgeAt: number; windowMs: number },
+  ): void {
     const from = member.status;
     member.status = to;
-    this.#record(member, type, by, detail, from, to);
+    this.#record(member, type, by, detail, from, to, window);
   }
 
   #record(
@@ -255,6 +265,7 @@ export class Members {
     detail?: string,
     from?: MemberStatus,
     to?: MemberStatus,
+    window?: { purgeAt: number; windowMs: number },
   ): void {
     const at = this.clock.now();
     member.updatedAt = at;
@@ -266,6 +277,10 @@ export class Members {
       event.to = to;
     }
     if (detail) event.detail = detail;
+    if (window) {
+      event.purgeAt = window.purgeAt;
+      event.windowMs = window.windowMs;
+    }
     member.history.push(event);
     this.store.changed(member);
     this.#emit(member, type);

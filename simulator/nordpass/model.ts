@@ -1,31 +1,24 @@
 /** The data NordPass keeps: members with their history, the outbox, groups and credentials (plain JSON, persisted as is). */
 
-export type MemberStatus = 'pending' | 'active' | 'suspended' | 'forbidden' | 'deleted';
+import { isMemberStatus, isSoftDeletedStatus, type MemberEventType, type MemberStatus } from './member-states.ts';
+
+export type { MemberEventType, MemberStatus } from './member-states.ts';
 export type MemberRole = 'user' | 'admin' | 'owner';
 /** Who caused a change: the IdP over SCIM, an admin in the Admin Panel, the invitee, or NordPass's own timers. */
 export type Actor = 'scim' | 'admin' | 'invitee' | 'system';
-
-export type MemberEventType =
-  | 'created'
-  | 'invitationSent'
-  | 'invitationAccepted'
-  | 'invitationRefused'
-  | 'updated'
-  | 'suspended'
-  | 'forbidden'
-  | 'restored'
-  | 'purged'
-  | 'deleted'
-  | 'roleChanged';
 
 export interface MemberEvent {
   /** Virtual time, epoch ms. */
   at: number;
   type: MemberEventType;
   by: Actor;
+  /** On events that change the state (see memberEventStates for every event's from and to). */
   from?: MemberStatus;
   to?: MemberStatus;
   detail?: string;
+  /** On a soft delete (suspended, forbidden): when the purge falls due, and the window it was given. */
+  purgeAt?: number;
+  windowMs?: number;
 }
 
 export interface Member {
@@ -93,14 +86,13 @@ export const emptyData = (clockNow: number): NordPassData => ({
 
 /** A live member occupies its userName; a deleted one frees it. */
 export const isLive = (m: Member) => m.status !== 'deleted';
-export const isSoftDeleted = (m: Member) => m.status === 'suspended' || m.status === 'forbidden';
+export const isSoftDeleted = (m: Member) => isSoftDeletedStatus(m.status);
 
 /** A data file (or its journal) that cannot be used; the server refuses to start rather than overwrite it. */
 export class DataFileError extends Error {
   override name = 'DataFileError';
 }
 
-const STATUSES = new Set(['pending', 'active', 'suspended', 'forbidden', 'deleted']);
 const OPTIONAL_TIMES = ['invitationDueAt', 'invitedAt', 'acceptedAt', 'softDeletedAt', 'purgeAt', 'deletedAt'] as const;
 
 /** What is wrong with one stored member, if anything: a restart must not schedule a purge from a broken record. */
@@ -108,7 +100,7 @@ export function memberProblem(m: unknown): string | undefined {
   if (!m || typeof m !== 'object') return 'not an object';
   const r = m as Record<string, unknown>;
   if (typeof r.id !== 'string' || typeof r.userName !== 'string') return 'id and userName must be strings';
-  if (!STATUSES.has(r.status as string)) return `unknown status ${JSON.stringify(r.status)}`;
+  if (!isMemberStatus(r.status)) return `unknown status ${JSON.stringify(r.status)}`;
   if (typeof r.createdAt !== 'number' || typeof r.updatedAt !== 'number' || typeof r.version !== 'number')
     return 'createdAt, updatedAt and version must be numbers';
   for (const key of OPTIONAL_TIMES)
@@ -116,4 +108,22 @@ export function memberProblem(m: unknown): string | undefined {
   if (!Array.isArray(r.history)) return 'history must be a list';
   if (!r.attributes || typeof r.attributes !== 'object') return 'attributes must be an object';
   return undefined;
+}
+
+/**
+ * Each event's state before and after it, for every event in a history: an event that changes no state (an
+ * invitation sent, an update) leaves the member where it was. The first event, `created`, has no state before it.
+ */
+export function memberEventStates(
+  history: readonly MemberEvent[],
+): Array<{ from: MemberStatus | null; to: MemberStatus }> {
+  const out: Array<{ from: MemberStatus | null; to: MemberStatus }> = [];
+  let state: MemberStatus | null = null;
+  for (const event of history) {
+    const from: MemberStatus | null = event.from ?? state;
+    const to: MemberStatus = event.to ?? from ?? 'pending';
+    out.push({ from, to });
+    state = to;
+  }
+  return out;
 }

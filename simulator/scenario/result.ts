@@ -1,4 +1,9 @@
 /** What a run produces: the input every reporter reads (reporters never re-run anything). Versioned. */
+import type { MemberEventType, MemberStatus } from '../nordpass/member-states.ts';
+
+// The vocabulary of the record, for reporters (which import nothing else from the simulator).
+export { MEMBER_EVENT_TYPES, MEMBER_STATUSES, SOFT_DELETED_STATUSES } from '../nordpass/member-states.ts';
+export type { MemberEventType, MemberStatus } from '../nordpass/member-states.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -23,8 +28,22 @@ export interface MemberTimeline {
   name?: string;
   userName: string;
   id: string;
-  status: string;
-  events: Array<{ at: string; type: string; from?: string; to?: string; by: string; detail?: string }>;
+  status: MemberStatus;
+  events: MemberEventRecord[];
+}
+
+/** One event in a member's history, with the state before and after it (the same for events that change none). */
+export interface MemberEventRecord {
+  at: string;
+  type: MemberEventType;
+  /** null only on `created`: there was no member before. */
+  from: MemberStatus | null;
+  to: MemberStatus;
+  by: string;
+  detail?: string;
+  /** On a soft delete: when the purge falls due (ISO), and the window's length in ms (the NordPass setting). */
+  purgeAt?: string;
+  windowMs?: number;
 }
 
 export interface AzureMarker {

@@ -6,7 +6,15 @@ import { performance } from 'node:perf_hooks';
 import { formatInstant } from '../time.ts';
 import { checkExpectation } from './expect.ts';
 import type { Scenario } from './load.ts';
-import type { ExchangeResult, LogEntryResult, MemberTimeline, ScenarioResult, StepResult } from './result.ts';
+import { type Member, memberEventStates } from '../nordpass/model.ts';
+import type {
+  ExchangeResult,
+  LogEntryResult,
+  MemberEventRecord,
+  MemberTimeline,
+  ScenarioResult,
+  StepResult,
+} from './result.ts';
 import { StepFailure, STEP_HANDLERS } from './steps.ts';
 import { buildWorld, type World, type WorldOptions } from './world.ts';
 
@@ -128,15 +136,26 @@ function timelines(world: World): Pick<ScenarioResult, 'members' | 'otherMembers
     userName: m.userName,
     id: m.id,
     status: m.status,
-    events: m.history.map((h) => ({
-      at: formatInstant(h.at),
-      type: h.type,
-      by: h.by,
-      ...(h.from ? { from: h.from, to: h.to! } : {}),
-      ...(h.detail ? { detail: h.detail } : {}),
-    })),
+    events: eventRecords(m.history),
   }));
   return { members, otherMembers: { count: rest.length, byStatus } };
+}
+
+function eventRecords(history: Member['history']): MemberEventRecord[] {
+  const states = memberEventStates(history);
+  return history.map((h, i) => {
+    const record: MemberEventRecord = {
+      at: formatInstant(h.at),
+      type: h.type,
+      from: states[i]!.from,
+      to: states[i]!.to,
+      by: h.by,
+    };
+    if (h.detail) record.detail = h.detail;
+    if (h.purgeAt !== undefined) record.purgeAt = formatInstant(h.purgeAt);
+    if (h.windowMs !== undefined) record.windowMs = h.windowMs;
+    return record;
+  });
 }
 
 function logEntry(r: ReturnType<World['azure']['logs']['all']>[number]): LogEntryResult {

@@ -4,6 +4,7 @@
  * Step names follow the words of the seed guide and of Entra's portal.
  */
 import { z } from 'zod';
+import { MEMBER_EVENT_TYPES, MEMBER_STATUSES } from '../nordpass/member-states.ts';
 import { parseDuration, parseInstant } from '../time.ts';
 
 const isDuration = (v: string | number) => {
@@ -56,20 +57,7 @@ export const Count = z
   ])
   .describe('An exact count, or {atLeast, atMost}');
 
-export const MEMBER_STATES = ['pending', 'active', 'suspended', 'forbidden', 'deleted'] as const;
-export const MEMBER_EVENTS = [
-  'created',
-  'invitationSent',
-  'invitationAccepted',
-  'invitationRefused',
-  'updated',
-  'suspended',
-  'forbidden',
-  'restored',
-  'purged',
-  'deleted',
-] as const;
-const MemberState = z.enum([...MEMBER_STATES, 'none']).describe('A NordPass member state; none = never provisioned');
+const MemberState = z.enum([...MEMBER_STATUSES, 'none']).describe('A NordPass member state; none = never provisioned');
 
 const UserAttributes = z.strictObject({
   userPrincipalName: z
@@ -205,15 +193,15 @@ const Fault = z.strictObject({
 const Expectation = z.strictObject({
   members: z.record(Ref, MemberState).optional().describe('The NordPass state of named users (their latest member)'),
   memberCounts: z
-    .partialRecord(z.enum(MEMBER_STATES), Count)
+    .partialRecord(z.enum(MEMBER_STATUSES), Count)
     .optional()
     .describe('How many NordPass members are in each state'),
   timing: z
     .array(
       z.strictObject({
         user: Ref,
-        event: z.enum(MEMBER_EVENTS).describe('The member event whose time is checked'),
-        after: z.enum(MEMBER_EVENTS).describe('The earlier event of the same member it is measured from'),
+        event: z.enum(MEMBER_EVENT_TYPES).describe('The member event whose time is checked'),
+        after: z.enum(MEMBER_EVENT_TYPES).describe('The earlier event of the same member it is measured from'),
         by: Duration.optional().describe('Exactly this long after'),
         within: Duration.optional().describe('At most this long after'),
       }),

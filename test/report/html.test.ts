@@ -138,8 +138,8 @@ function passing(): ScenarioResult {
       id: 'id-1',
       status: 'deleted',
       events: [
-        { at: iso(T0), type: 'created', to: 'pending', by: 'scim' },
-        { at: iso(T0 + 5 * MIN), type: 'invitationSent', by: 'system' },
+        { at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' },
+        { at: iso(T0 + 5 * MIN), type: 'invitationSent', from: 'pending', to: 'pending', by: 'system' },
         { at: iso(T0 + 2 * 60 * MIN), type: 'invitationAccepted', from: 'pending', to: 'active', by: 'invitee' },
         {
           at: iso(d2),
@@ -148,19 +148,20 @@ function passing(): ScenarioResult {
           to: 'suspended',
           by: 'scim',
           detail: `purge due ${iso(d2 + 30 * DAY)}`,
+          purgeAt: iso(d2 + 30 * DAY),
+          windowMs: 30 * DAY,
         },
         { at: iso(d2 + 30 * DAY), type: 'purged', from: 'suspended', to: 'deleted', by: 'system' },
       ],
     },
-    // As the runner records it: a creation carries no from/to, its state is implied.
     {
       name: 'bob',
       userName: 'bob@contoso.com',
       id: 'id-3',
       status: 'pending',
       events: [
-        { at: iso(T0), type: 'created', by: 'scim' },
-        { at: iso(T0 + 5 * MIN), type: 'invitationSent', by: 'system' },
+        { at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' },
+        { at: iso(T0 + 5 * MIN), type: 'invitationSent', from: 'pending', to: 'pending', by: 'system' },
         {
           at: iso(d1),
           type: 'forbidden',
@@ -168,6 +169,8 @@ function passing(): ScenarioResult {
           to: 'forbidden',
           by: 'scim',
           detail: `purge due ${iso(d1 + 30 * DAY)}`,
+          purgeAt: iso(d1 + 30 * DAY),
+          windowMs: 30 * DAY,
         },
         { at: iso(d3), type: 'restored', from: 'forbidden', to: 'pending', by: 'scim' },
       ],
@@ -270,8 +273,8 @@ function failing(): ScenarioResult {
         id: 'id-1',
         status: 'active',
         events: [
-          { at: iso(T0), type: 'created', to: 'pending', by: 'scim' },
-          { at: iso(T0 + 5 * MIN), type: 'invitationSent', by: 'system' },
+          { at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' },
+          { at: iso(T0 + 5 * MIN), type: 'invitationSent', from: 'pending', to: 'pending', by: 'system' },
           { at: iso(T0 + 30 * MIN), type: 'invitationAccepted', from: 'pending', to: 'active', by: 'invitee' },
         ],
       },
@@ -280,7 +283,7 @@ function failing(): ScenarioResult {
         userName: 'mallory"><img src=x onerror=alert(1)>@contoso.com',
         id: 'id-2',
         status: 'pending',
-        events: [{ at: iso(T0), type: 'created', to: 'pending', by: 'scim' }],
+        events: [{ at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' }],
       },
     ],
     otherMembers: { count: 1234, byStatus: { active: 1200, suspended: 34 } },
@@ -396,6 +399,43 @@ describe('html reporter: the document', () => {
     expect(s1).toMatch(/<tr id="s1-l2" data-cycle="s1-c36"/);
   });
 
+  it("draws a window from the event's purge deadline and length, whatever the setting (no prose read)", () => {
+    const soft = T0 + DAY;
+    const page = htmlReporter.render(
+      report([
+        scenario({
+          end: iso(T0 + 3 * DAY),
+          members: [
+            {
+              name: 'cy',
+              userName: 'cy@contoso.com',
+              id: 'id-9',
+              status: 'suspended',
+              events: [
+                { at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' },
+                { at: iso(T0 + MIN), type: 'invitationAccepted', from: 'pending', to: 'active', by: 'invitee' },
+                // A 7-day window, and a detail that says nothing of the deadline.
+                {
+                  at: iso(soft),
+                  type: 'suspended',
+                  from: 'active',
+                  to: 'suspended',
+                  by: 'scim',
+                  detail: 'x',
+                  purgeAt: iso(soft + 7 * DAY),
+                  windowMs: 7 * DAY,
+                },
+              ],
+            },
+          ],
+        }),
+      ]),
+    );
+    expect(page).toContain('7-day window (suspended 6 Jan 2026 09:00, deadline 13 Jan 2026 09:00)');
+    expect(page).toContain('7-day window · purge due 13 Jan');
+    expect(page).not.toContain('30-day window');
+  });
+
   it('pretty-prints JSON bodies and links log entries to their exchanges', () => {
     expect(html).toContain('&quot;userName&quot;: &quot;ada@contoso.com&quot;');
     expect(html).toContain('<a href="#s1-x2">#2</a>');
@@ -424,7 +464,7 @@ function large(n: number): ScenarioResult {
     id: `id-${i}`,
     status: 'suspended',
     events: [
-      { at: iso(T0), type: 'created', to: 'pending', by: 'scim' },
+      { at: iso(T0), type: 'created', from: null, to: 'pending', by: 'scim' },
       { at: iso(T0 + i * MIN * 10), type: 'invitationAccepted', from: 'pending', to: 'active', by: 'invitee' },
       {
         at: iso(T0 + 60 * DAY),
@@ -433,6 +473,8 @@ function large(n: number): ScenarioResult {
         to: 'suspended',
         by: 'scim',
         detail: `purge due ${iso(T0 + 90 * DAY)}`,
+        purgeAt: iso(T0 + 90 * DAY),
+        windowMs: 30 * DAY,
       },
     ],
   }));

@@ -2,30 +2,30 @@
  * The report's stylesheet. Member states use the Okabe–Ito palette (distinguishable with the common colour
  * vision deficiencies), and every state is also named in text: in the legend, inside wide segments, in tooltips.
  */
+import { MEMBER_STATUSES, type MemberStatus } from '../../scenario/result.ts';
 
-export const STATE_COLOURS = {
+/** A colour for every member state: a state added to the model fails to compile here until it has one. */
+const STATE_COLOURS: Record<MemberStatus, string> = {
   pending: '#56B4E9',
   active: '#009E73',
   suspended: '#E69F00',
   forbidden: '#CC79A7',
   deleted: '#B8B8B8',
-} as const;
+};
 
 /** Text colour that reads on each state's fill. */
-const STATE_TEXT = {
+const STATE_TEXT: Record<MemberStatus, string> = {
   pending: '#0b2a3b',
   active: '#ffffff',
   suspended: '#2b1c00',
   forbidden: '#2e0c22',
   deleted: '#333333',
-} as const;
+};
 
-const stateRules = Object.entries(STATE_COLOURS)
-  .map(([state, colour]) => {
-    const text = STATE_TEXT[state as keyof typeof STATE_TEXT];
-    return `.st-${state}{fill:${colour};background-color:${colour}}.sl-${state}{fill:${text}}`;
-  })
-  .join('\n');
+const stateRules = MEMBER_STATUSES.map(
+  (state) =>
+    `.st-${state}{fill:${STATE_COLOURS[state]};background-color:${STATE_COLOURS[state]}}.sl-${state}{fill:${STATE_TEXT[state]}}`,
+).join('\n');
 
 export const CSS = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa;--pass:#1a7f37;--fail:#cf222e;--fail-bg:#ffebe9;--pass-bg:#dafbe1;--link:#0969da;--window:#D55E00;--cycle:#0072B2}

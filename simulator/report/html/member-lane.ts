@@ -1,53 +1,26 @@
-/** A member's lane: coloured segments per state, other events as dots, and the 30-day windows above them. */
-import type { MemberTimeline } from '../../scenario/result.ts';
+/** A member's lane: coloured segments per state, other events as dots, and the soft-delete windows above them. */
+import type { MemberStatus, MemberTimeline } from '../../scenario/result.ts';
 import type { Scale } from './axis.ts';
-import { STATE_COLOURS } from './css.ts';
 import { CHAR_PX, LANE_H, MIN_SEGMENT_PX, PLOT_LEFT, PLOT_RIGHT, r, span, when, WIDTH } from './geometry.ts';
 import { clip, dayLabel, escapeHtml as e, formatSpan, formatWhen } from './text.ts';
 
-const WINDOW_MS = 30 * 86_400_000;
-const STATES = new Set<string>(Object.keys(STATE_COLOURS));
-const SOFT_DELETES = new Set(['suspended', 'forbidden']);
-const WINDOW_ENDS = new Set(['restored', 'purged', 'deleted']);
-
 interface Segment {
-  state: string;
+  state: MemberStatus;
   from: number;
   to: number;
 }
 
-/** The state an event leads to: its `to` when the record has one, else what the event type implies. */
-const IMPLIED: Record<string, string> = {
-  created: 'pending',
-  invitationAccepted: 'active',
-  suspended: 'suspended',
-  forbidden: 'forbidden',
-  purged: 'deleted',
-  deleted: 'deleted',
-};
+/** The events that moved the member to another state. */
+const moves = (m: MemberTimeline) => m.events.map((ev) => ev.from !== ev.to);
 
-/** For each event, the state it moved the member to (undefined when it changed none). */
-function transitions(m: MemberTimeline): Array<string | undefined> {
-  let state: string | undefined;
-  let beforeSoftDelete: string | undefined;
-  return m.events.map((ev) => {
-    const next = ev.to ?? (ev.type === 'restored' ? (beforeSoftDelete ?? 'active') : IMPLIED[ev.type]);
-    if (!next || !STATES.has(next) || next === state) return undefined;
-    if (SOFT_DELETES.has(next) && state && !SOFT_DELETES.has(state)) beforeSoftDelete = state;
-    state = next;
-    return next;
-  });
-}
-
-function segmentsOf(m: MemberTimeline, moves: Array<string | undefined>, end: number): Segment[] {
+function segmentsOf(m: MemberTimeline, moved: boolean[], end: number): Segment[] {
   const out: Segment[] = [];
   let current: Segment | undefined;
   m.events.forEach((ev, i) => {
-    const state = moves[i];
-    if (!state) return;
+    if (!moved[i]) return;
     const at = Date.parse(ev.at);
     if (current) out.push({ ...current, to: at });
-    current = { state, from: at, to: end };
+    current = { state: ev.to, from: at, to: end };
   });
   if (current) out.push(current);
   return out;
@@ -66,8 +39,8 @@ export function memberLane(m: MemberTimeline, panel: string, scale: Scale, y: nu
     m.name ? `<text class="lane-mail" x="12" y="${y + 34}">${e(clip(m.userName, 38))}</text>` : '',
   ];
   let minX = -Infinity;
-  const moves = transitions(m);
-  for (const seg of segmentsOf(m, moves, end)) {
+  const moved = moves(m);
+  for (const seg of segmentsOf(m, moved, end)) {
     const x = Math.max(scale.x(seg.from), minX);
     const w = Math.max(MIN_SEGMENT_PX, Math.min(scale.x(seg.to), PLOT_RIGHT) - x);
     minX = x + w;
@@ -80,7 +53,7 @@ export function memberLane(m: MemberTimeline, panel: string, scale: Scale, y: nu
   }
   out.push(windows(m, scale, y, end));
   m.events.forEach((ev, i) => {
-    if (moves[i]) return;
+    if (moved[i]) return;
     const at = Date.parse(ev.at);
     out.push(
       `<circle class="ev" cx="${r(scale.x(at))}" cy="${barY}" r="3"><title>${e(`${ev.type} · ${when(at)}${ev.detail ? `\n${ev.detail}` : ''}`)}</title></circle>`,
@@ -93,23 +66,24 @@ export function memberLane(m: MemberTimeline, panel: string, scale: Scale, y: nu
 interface Window {
   from: number;
   deadline: number;
+  windowMs: number;
   to: number;
   type: string;
   closedBy?: string;
 }
 
-/** Each soft delete opens a window that a restore, a purge or a delete closes; an open one runs to its deadline. */
+/** Each soft delete opens a window (its deadline on the event) that the next move out of the state closes. */
 function windowsOf(m: MemberTimeline): Window[] {
   const out: Window[] = [];
   m.events.forEach((ev, i) => {
-    if (!SOFT_DELETES.has(ev.type)) return;
+    if (ev.purgeAt === undefined || ev.windowMs === undefined) return;
     const from = Date.parse(ev.at);
-    const due = /purge due (\S+)/.exec(ev.detail ?? '');
-    const deadline = due && !Number.isNaN(Date.parse(due[1]!)) ? Date.parse(due[1]!) : from + WINDOW_MS;
-    const closing = m.events.slice(i + 1).find((x) => WINDOW_ENDS.has(x.type));
+    const deadline = Date.parse(ev.purgeAt);
+    const closing = m.events.slice(i + 1).find((x) => x.from === ev.to && x.to !== ev.to);
     out.push({
       from,
       deadline,
+      windowMs: ev.windowMs,
       to: closing ? Date.parse(closing.at) : deadline,
       type: ev.type,
       ...(closing ? { closedBy: closing.type } : {}),
@@ -126,7 +100,7 @@ function windows(m: MemberTimeline, scale: Scale, y: number, end: number): strin
   const bottom = y + 14;
   let freeFrom = PLOT_LEFT - 4;
   list.forEach((w, i) => {
-    const name = `${Math.round((w.deadline - w.from) / 86_400_000)}-day window`;
+    const name = windowName(w.windowMs);
     const outcome =
       w.closedBy === 'purged'
         ? `purged ${formatSpan(w.to - w.from)} after the ${w.type === 'suspended' ? 'suspension' : 'removal'}`
@@ -153,4 +127,10 @@ function windows(m: MemberTimeline, scale: Scale, y: number, end: number): strin
     freeFrom = Math.max(x2, at && !at.anchor ? at.x + width : x2) + 4;
   });
   return out.join('');
+}
+
+/** "30-day window" for whole days (the NordPass setting is usually days), else the span ("36 h window"). */
+function windowName(ms: number): string {
+  const days = ms / 86_400_000;
+  return Number.isInteger(days) ? `${days}-day window` : `${formatSpan(ms)} window`;
 }

@@ -1,12 +1,11 @@
 /**
  * The timeline: inline SVG swimlanes over virtual time. One lane per drawn member with coloured state
- * segments and its 30-day windows, a lane of Entra provisioning cycles and a lane of admin actions.
+ * segments and its soft-delete windows, a lane of Entra provisioning cycles and a lane of admin actions.
  * Elements with `data-panel` open a details panel (see tables.ts and script.ts); hovering shows a <title>.
  */
-import type { AzureMarker, ScenarioResult } from '../../scenario/result.ts';
+import { type AzureMarker, MEMBER_STATUSES, type ScenarioResult } from '../../scenario/result.ts';
 import { linearScale, ticks, type Scale } from './axis.ts';
 import type { CycleLink } from './cycles.ts';
-import { STATE_COLOURS } from './css.ts';
 import { CHAR_PX, LANE_H, PLOT_LEFT, PLOT_RIGHT, r, when, WIDTH } from './geometry.ts';
 import { memberLane } from './member-lane.ts';
 import { clip, escapeHtml as e, formatSpan, num } from './text.ts';
@@ -15,8 +14,6 @@ const AXIS_H = 34;
 const CYCLE_LANE_H = 32;
 const ROW_H = 13;
 const MAX_LABEL_ROWS = 3;
-// The legend lists the states the stylesheet colours, in its order.
-const STATES = Object.keys(STATE_COLOURS);
 
 export interface ActionCluster {
   id: string;
@@ -244,8 +241,8 @@ function failureLine(s: ScenarioResult, scale: Scale, at: number, bottom: number
 }
 
 function legend(): string {
-  const states = STATES.map((st) => `<span><i class="sw st-${st}"></i>${st}</span>`).join('');
-  return `<div class="legend">${states}<span><i class="sw win"></i>30-day window (soft delete → purge, restore or delete)</span><span><i class="sw ev"></i>other member event</span><span><i class="sw cyc"></i>cycle that changed something</span><span><i class="sw cyc-failed"></i>cycle with failures</span><span><i class="sw cyc-empty"></i>cycle with nothing to do</span><span><i class="sw act"></i>admin action</span></div>`;
+  const states = MEMBER_STATUSES.map((st) => `<span><i class="sw st-${st}"></i>${st}</span>`).join('');
+  return `<div class="legend">${states}<span><i class="sw win"></i>soft-delete window (to the purge deadline, or a restore or delete)</span><span><i class="sw ev"></i>other member event</span><span><i class="sw cyc"></i>cycle that changed something</span><span><i class="sw cyc-failed"></i>cycle with failures</span><span><i class="sw cyc-empty"></i>cycle with nothing to do</span><span><i class="sw act"></i>admin action</span></div>`;
 }
 
 function othersLine(s: ScenarioResult): string {
