@@ -127,7 +127,10 @@ export class GroupStore {
   #indexName(record: GroupRecord): void {
     const key = record.displayName.toLowerCase();
     let ids = this.#idsByName.get(key);
-    if (!ids) this.#idsByName.set(key, (ids = new Set()));
+    if (!ids) {
+      ids = new Set();
+      this.#idsByName.set(key, ids);
+    }
     ids.add(record.id);
   }
 

@@ -100,15 +100,14 @@ function sharedScope(scope: Scope): Scope {
   // Only a plain scope of exactly these three facts is shared; anything else is kept as it came.
   if (Object.keys(scope).length !== 3) return scope;
   let shared = SCOPES.get(key);
-  if (!shared)
-    SCOPES.set(
-      key,
-      (shared = Object.freeze({
-        inScope: scope.inScope,
-        softDeleted: scope.softDeleted,
-        accountEnabled: scope.accountEnabled,
-      })),
-    );
+  if (!shared) {
+    shared = Object.freeze({
+      inScope: scope.inScope,
+      softDeleted: scope.softDeleted,
+      accountEnabled: scope.accountEnabled,
+    });
+    SCOPES.set(key, shared);
+  }
   return shared;
 }
 
@@ -118,11 +117,10 @@ function sharedActiveChange(m: ModifiedProperty): ModifiedProperty {
   if (m.displayName !== 'active' || Object.keys(m).length !== 3) return m;
   const key = JSON.stringify([m.oldValue, m.newValue]);
   let shared = ACTIVE_CHANGES.get(key);
-  if (!shared)
-    ACTIVE_CHANGES.set(
-      key,
-      (shared = Object.freeze({ displayName: 'active', oldValue: m.oldValue, newValue: m.newValue })),
-    );
+  if (!shared) {
+    shared = Object.freeze({ displayName: 'active', oldValue: m.oldValue, newValue: m.newValue });
+    ACTIVE_CHANGES.set(key, shared);
+  }
   return shared;
 }
 

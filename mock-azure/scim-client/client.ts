@@ -4,7 +4,7 @@
  */
 import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
-import { ExchangeLog, type Exchange } from './exchanges.ts';
+import type { Exchange, ExchangeLog } from './exchanges.ts';
 import { TransportError, type Transport } from './transport.ts';
 
 export type PatchDialect = 'entra' | 'rfc';

@@ -1,13 +1,14 @@
 /** junit.xml: a testcase per scenario; a failure carries the expected and actual, for CI dashboards. */
 import type { Reporter } from './reporter.ts';
 
-const escape = (s: string) =>
+const escapeXml = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     // XML 1.0 forbids most control characters, even escaped.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the control characters XML 1.0 forbids.
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
 
 export const junitReporter: Reporter = {
@@ -16,7 +17,7 @@ export const junitReporter: Reporter = {
   render(report) {
     const seconds = (ms: number) => (ms / 1000).toFixed(3);
     const cases = report.scenarios.map((s) => {
-      const attrs = `name="${escape(s.name)}" classname="${escape(s.file)}" time="${seconds(s.wallMs)}"`;
+      const attrs = `name="${escapeXml(s.name)}" classname="${escapeXml(s.file)}" time="${seconds(s.wallMs)}"`;
       if (s.passed) return `    <testcase ${attrs}/>`;
       const f = s.failure!;
       const lines = [
@@ -26,11 +27,11 @@ export const junitReporter: Reporter = {
         `seed: ${s.seed}`,
         `reproduce: ${s.reproduce}`,
       ];
-      return `    <testcase ${attrs}>\n      <failure message="${escape(f.message)}" type="${escape(f.name)}">${escape(lines.join('\n'))}</failure>\n    </testcase>`;
+      return `    <testcase ${attrs}>\n      <failure message="${escapeXml(f.message)}" type="${escapeXml(f.name)}">${escapeXml(lines.join('\n'))}</failure>\n    </testcase>`;
     });
     const invalid = report.invalid.map(
       (i) =>
-        `    <testcase name="${escape(i.file)}" classname="${escape(i.file)}" time="0">\n      <error message="invalid scenario file">${escape(i.message)}</error>\n    </testcase>`,
+        `    <testcase name="${escapeXml(i.file)}" classname="${escapeXml(i.file)}" time="0">\n      <error message="invalid scenario file">${escapeXml(i.message)}</error>\n    </testcase>`,
     );
     const total = report.scenarios.length + report.invalid.length;
     return [

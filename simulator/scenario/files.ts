@@ -1,4 +1,5 @@
 /** Finding scenario files: paths given on the command line (files or folders), in a stable order. */
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
@@ -8,7 +9,7 @@ export class ScenarioPathError extends Error {}
 export async function findScenarioFiles(paths: string[], cwd = process.cwd()): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(p);
     } catch {

@@ -245,8 +245,11 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
     }
   };
   const refs = (path: Array<string | number>, value: unknown, kinds: 'any' | 'user' | 'group' = 'any') => {
-    if (Array.isArray(value)) value.forEach((v, i) => checkRef([...path, i], v, kinds));
-    else checkRef(path, value, kinds);
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        checkRef([...path, i], v, kinds);
+      });
+    } else checkRef(path, value, kinds);
   };
   for (const [name, group] of Object.entries(tenant.groups ?? {}))
     refs(['tenant', 'groups', name, 'members'], group.members ?? []);
@@ -260,7 +263,7 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
   for (const step of steps) {
     const path = ['steps', step.index, step.name];
     // The step name decides the shape of its arguments; zod has already checked them.
-    const a = step.args as any;
+    const a = step.args;
     switch (step.name) {
       case 'assign':
       case 'unassign':
@@ -276,28 +279,34 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
         refs(path, a, 'user');
         break;
       case 'acceptInvitation':
-      case 'provisionOnDemand':
-        if (typeof a === 'object' && !Array.isArray(a) && a !== null) checkRef([...path, 'user'], a.user, 'user');
-        else refs(path, a, 'user');
+      case 'provisionOnDemand': {
+        const arg = a as StepArgs['acceptInvitation' | 'provisionOnDemand'];
+        if (typeof arg === 'object' && !Array.isArray(arg) && arg !== null)
+          checkRef([...path, 'user'], arg.user, 'user');
+        else refs(path, arg, 'user');
         break;
+      }
       case 'editUser':
       case 'setRole':
-        checkRef([...path, 'user'], a.user, 'user');
+        checkRef([...path, 'user'], (a as StepArgs['editUser' | 'setRole']).user, 'user');
         break;
       case 'addToGroup':
-      case 'removeFromGroup':
-        checkRef([...path, 'group'], a.group, 'group');
-        refs([...path, 'members'], a.members);
+      case 'removeFromGroup': {
+        const arg = a as StepArgs['addToGroup' | 'removeFromGroup'];
+        checkRef([...path, 'group'], arg.group, 'group');
+        refs([...path, 'members'], arg.members);
         break;
+      }
       case 'advance':
-        now += parseDuration(a);
+        now += parseDuration(a as StepArgs['advance']);
         break;
       case 'advanceTo': {
-        const to = parseInstant(a);
+        const at = a as StepArgs['advanceTo'];
+        const to = parseInstant(at);
         if (to < now)
           report(
             path,
-            `${a} is before the scenario's time at this step (${new Date(now).toISOString()}); time only moves forward`,
+            `${at} is before the scenario's time at this step (${new Date(now).toISOString()}); time only moves forward`,
           );
         now = Math.max(now, to);
         break;
@@ -310,8 +319,12 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
           if ((t.by === undefined) === (t.within === undefined))
             report([...path, 'timing', i], 'give exactly one of "by" (exact) or "within" (at most)');
         });
-        e.outbox?.forEach((o, i) => checkRef([...path, 'outbox', i, 'to'], o.to, 'user'));
-        e.logs?.forEach((l, i) => checkRef([...path, 'logs', i, 'user'], l.user, 'user'));
+        e.outbox?.forEach((o, i) => {
+          checkRef([...path, 'outbox', i, 'to'], o.to, 'user');
+        });
+        e.logs?.forEach((l, i) => {
+          checkRef([...path, 'logs', i, 'user'], l.user, 'user');
+        });
         for (const key of ['active', 'deleted', 'permanentlyDeleted'] as const)
           refs([...path, 'directory', key], e.directory?.[key], 'user');
         break;

@@ -41,7 +41,7 @@ export function recordFrom(w: World): () => Exchange[] {
 /** The exchanges that are not Test Connection probes (a filter on a random GUID). */
 export const work = (list: readonly Exchange[]) => list.filter((e) => !isProbe(e));
 export const isProbe = (e: Exchange) =>
-  e.method === 'GET' && /^\/Users\?filter=[\w.:\[\]"]+\+eq\+"[0-9a-f-]{36}"$/.test(e.path);
+  e.method === 'GET' && /^\/Users\?filter=[\w.:[\]"]+\+eq\+"[0-9a-f-]{36}"$/.test(e.path);
 export const byMethod = (list: readonly Exchange[], method: string) => list.filter((e) => e.method === method);
 
 /** The Operations of a PATCH exchange. */

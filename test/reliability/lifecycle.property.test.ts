@@ -200,7 +200,7 @@ function checkWellFormed(method: string, path: string, res: Response, text: stri
     expect(Number.isInteger(body.totalResults) && body.totalResults >= 0, what).toBe(true);
     const resources = (body.Resources ?? []) as Array<Record<string, any>>;
     expect(body.itemsPerPage, what).toBe(resources.length);
-    resources.forEach((r) => checkUser(r, what));
+    for (const r of resources) checkUser(r, what);
     return;
   }
   if (res.status === 200 && method === 'PATCH' && text === '') return;

@@ -44,6 +44,7 @@ export function parseFilter(text: string, limits?: { maxLength?: number; maxDept
   return parseFilterText(text, limits ?? ({} as ParseLimits), 'invalidFilter');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings may not hold raw U+0000-U+001F; the fast path refuses them as JSON.parse does.
 const SIMPLE_EQ = /^\s*(userName|externalId|displayName)\s+eq\s+("(?:[^"\\\u0000-\u001f]|\\["\\/bfnrtu])*")\s*$/i;
 
 /** Where a path's values come from: a definition (undefined: unknown attribute) and the values found. */
@@ -64,7 +65,8 @@ export function matchesFilter(node: FilterNode, resource: Record<string, unknown
   let types = validated.get(node);
   if (!types?.has(type)) {
     validate(node, (p) => ({ def: lookupAttribute(type, p), values: [] }));
-    validated.set(node, (types ??= new Set()).add(type));
+    types ??= new Set();
+    validated.set(node, types.add(type));
   }
   return evaluate(node, resourceResolver(resource, type));
 }
@@ -235,9 +237,11 @@ function validate(node: FilterNode, resolve: Resolver): void {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return node.filters.forEach((f) => validate(f, resolve));
+      for (const f of node.filters) validate(f, resolve);
+      return;
     case 'not':
-      return validate(node.filter, resolve);
+      validate(node.filter, resolve);
+      return;
     case 'present':
       return;
     case 'valuePath': {

@@ -8,7 +8,7 @@ const ACCEPTED_TYPES = new Set(['application/scim+json', 'application/json']);
 const MAX_JSON_DEPTH = 64;
 
 /** A JSON response with SCIM's media type. */
-export function scimJson(c: Context, body: unknown, status = 200, headers?: Record<string, string>): Response {
+export function scimJson(_c: Context, body: unknown, status = 200, headers?: Record<string, string>): Response {
   const all: Record<string, string> = { 'Content-Type': CONTENT_TYPE_HEADER };
   if (headers) for (const name in headers) all[name] = headers[name]!;
   return new Response(JSON.stringify(body), { status, headers: all });

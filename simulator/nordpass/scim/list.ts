@@ -133,7 +133,7 @@ function numberParam(body: Record<string, unknown>, name: string): number | unde
  * POST searches; any other method is 405 (it once reached `:id` and answered 404 "no member with id .search").
  */
 export function searchRoute(search: (c: Context, body: Record<string, unknown>) => Response, maxBodyBytes: number) {
-  return async (c: Context, next: () => Promise<void>): Promise<Response | void> => {
+  return async (c: Context, next: () => Promise<void>) => {
     if (c.req.param('id') !== '.search') return next();
     if (c.req.method !== 'POST')
       throw new ScimError(405, undefined, `${c.req.method} is not allowed on ${c.req.path}; allowed: POST`, {

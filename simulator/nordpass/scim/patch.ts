@@ -120,7 +120,9 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
   }
   if (typeof pathText === 'string' && pathText.trim() !== '') {
     const target = resolvePathText(type, pathText.trim());
-    return op === 'remove' ? remove(work, target, value) : write(op, work, target, value);
+    if (op === 'remove') remove(work, target, value);
+    else write(op, work, target, value);
+    return;
   }
   if (op === 'remove') throw badRequest('noTarget', 'remove needs a path');
   if (!isPlainObject(value))
@@ -157,8 +159,7 @@ function unchangedReadOnly(work: JsonObject, def: AttributeDef, v: unknown): boo
 function resolvePath(type: ResourceType, path: AttrPath): ResolvedPath {
   const label = formatPath(path);
   for (const part of [path.schema, path.attribute, path.subAttribute]) {
-    if (part !== undefined && part.split(':').some(isForbiddenKey))
-      throw badRequest('invalidPath', `"${label}" is not an attribute`);
+    if (part?.split(':').some(isForbiddenKey)) throw badRequest('invalidPath', `"${label}" is not an attribute`);
   }
   const def = lookupAttribute(type, { ...path, subAttribute: undefined });
   if (!def) throw badRequest('invalidPath', `Unknown attribute "${label}" for a ${type}`);
@@ -187,7 +188,11 @@ function holderOf(work: JsonObject, t: ResolvedPath, create: boolean): JsonObjec
   if (!t.extension) return work;
   const key = findKey(work, t.extension.id);
   const existing = key === undefined ? undefined : work[key];
-  if (isPlainObject(existing)) return (work[key!] = shallowCopy(existing));
+  if (isPlainObject(existing)) {
+    const copy = shallowCopy(existing);
+    work[key!] = copy;
+    return copy;
+  }
   if (!create) return undefined;
   const made: JsonObject = {};
   setField(work, t.extension.id, made);
@@ -199,32 +204,53 @@ function write(op: 'add' | 'replace', work: JsonObject, t: ResolvedPath, value: 
   if (def.mutability === 'writeOnly') return; // password: accepted, never stored
   const holder = holderOf(work, t, true)!;
   const current = getField(holder, def.name);
-  if (filter) return writeFiltered(op, t, filter, holder, value);
+  if (filter) {
+    writeFiltered(op, t, filter, holder, value);
+    return;
+  }
   if (sub) {
     const v = coerceValue(sub, value, `${def.name}.${sub.name}`);
-    if (!def.multiValued) return store(holder, def, withSub(isPlainObject(current) ? { ...current } : {}, sub, v));
+    if (!def.multiValued) {
+      store(holder, def, withSub(isPlainObject(current) ? { ...current } : {}, sub, v));
+      return;
+    }
     const elements = list(current)
       .filter(isPlainObject)
       .map((el) => ({ ...el }));
-    if (elements.length === 0) return store(holder, def, v === null ? [] : [{ [sub.name]: v }]);
-    elements.forEach((el) => withSub(el, sub, v));
-    return store(
+    if (elements.length === 0) {
+      store(holder, def, v === null ? [] : [{ [sub.name]: v }]);
+      return;
+    }
+    elements.forEach((el) => {
+      withSub(el, sub, v);
+    });
+    store(
       holder,
       def,
       elements.filter((el) => !isUnassigned(el)),
     );
+    return;
   }
   const v = coerceValue(def, value, def.name);
   // null (or "" for a complex attribute) clears on replace and adds nothing on add.
-  if (v === null) return op === 'replace' ? deleteField(holder, def.name) : undefined;
+  if (v === null) {
+    if (op === 'replace') deleteField(holder, def.name);
+    return;
+  }
   if (def.multiValued) {
     const added = v as unknown[];
-    if (op === 'replace') return store(holder, def, added, added);
-    return store(holder, def, merge(list(current), added), added);
+    if (op === 'replace') {
+      store(holder, def, added, added);
+      return;
+    }
+    store(holder, def, merge(list(current), added), added);
+    return;
   }
   // RFC 7644 §3.5.2.1/.3: a complex value sets the sub-attributes given and leaves the others alone.
-  if (def.type === 'complex' && isPlainObject(v))
-    return store(holder, def, { ...(isPlainObject(current) ? current : {}), ...v });
+  if (def.type === 'complex' && isPlainObject(v)) {
+    store(holder, def, { ...(isPlainObject(current) ? current : {}), ...v });
+    return;
+  }
   store(holder, def, v);
 }
 
@@ -249,7 +275,8 @@ function writeFiltered(
     if (!seed) throw badRequest('noTarget', `No ${def.name} value matches the filter`);
     const element = sub ? withSub(seed, sub, v) : { ...seed, ...(v as JsonObject) };
     if (!isUnassigned(element)) elements.push(element);
-    return store(holder, def, elements, [element]);
+    store(holder, def, elements, [element]);
+    return;
   }
   for (const el of hits) {
     if (sub) withSub(el, sub, v);
@@ -278,23 +305,31 @@ function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
     const elements = list(current).map((el) => (isPlainObject(el) ? { ...el } : el));
     const hits = elements.filter((el) => matchesValueFilter(filter, el, def)) as JsonObject[];
     if (hits.length === 0) throw badRequest('noTarget', `No ${def.name} value matches the filter`);
-    if (sub) hits.forEach((el) => withSub(el, sub, null));
-    return store(
+    if (sub)
+      hits.forEach((el) => {
+        withSub(el, sub, null);
+      });
+    store(
       holder,
       def,
       elements.filter((el) => !(sub ? isUnassigned(el) : hits.includes(el as JsonObject))),
     );
+    return;
   }
   if (sub) {
-    if (!def.multiValued) return store(holder, def, isPlainObject(current) ? withSub({ ...current }, sub, null) : null);
+    if (!def.multiValued) {
+      store(holder, def, isPlainObject(current) ? withSub({ ...current }, sub, null) : null);
+      return;
+    }
     const elements = list(current)
       .filter(isPlainObject)
       .map((el) => withSub({ ...el }, sub, null));
-    return store(
+    store(
       holder,
       def,
       elements.filter((el) => !isUnassigned(el)),
     );
+    return;
   }
   if (value !== undefined && value !== null && def.multiValued && def.type === 'complex') {
     // Entra's default dialect: {"op":"Remove","path":"members","value":[{"value":"id"}]} removes those
@@ -303,14 +338,18 @@ function remove(work: JsonObject, t: ResolvedPath, value: unknown): void {
     const keep = list(current).filter(
       (el) => !gone.some((g) => Object.entries(g).every(([k, x]) => deepEqual(getField(el, k), x))),
     );
-    return store(holder, def, keep);
+    store(holder, def, keep);
+    return;
   }
   deleteField(holder, def.name);
 }
 
 /** Writes an attribute, or deletes it when unassigned; one primary at most among multi-values. */
 function store(holder: JsonObject, def: AttributeDef, value: unknown, touched: unknown[] = []): void {
-  if (isUnassigned(value)) return deleteField(holder, def.name);
+  if (isUnassigned(value)) {
+    deleteField(holder, def.name);
+    return;
+  }
   if (Array.isArray(value) && findAttribute(def.subAttributes, 'primary')) {
     const winner = [...touched].reverse().find((el) => isPlainObject(el) && el.primary === true);
     if (winner)

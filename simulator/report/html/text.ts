@@ -9,6 +9,7 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function escapeHtml(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
   // NUL and the C1/C0 controls other than tab and newlines are not allowed in HTML text.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the control characters HTML text may not contain.
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '');
 }
 

@@ -22,7 +22,9 @@ beforeAll(async () => {
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`scimsim serve did not start in time\n${out}\n${err}`)), 20_000);
-    child!.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    child!.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
     child!.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(out);

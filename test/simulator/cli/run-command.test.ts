@@ -18,7 +18,7 @@ function folderWithBrokenCopy(): string {
   const good = readFileSync(new URL('../../../scenarios/02-unassign-active-member.yaml', import.meta.url), 'utf8');
   writeFileSync(join(dir, 'a-good.yaml'), good);
   // The broken copy claims Ada is still active when the purge has happened.
-  const broken = good.replace(/(  - advance: 1ms\n  - expect:\n      members: \{ ada: )deleted/, '$1active');
+  const broken = good.replace(/( {2}- advance: 1ms\n {2}- expect:\n {6}members: \{ ada: )deleted/, '$1active');
   expect(broken).not.toBe(good);
   writeFileSync(
     join(dir, 'b-broken.yaml'),

@@ -145,7 +145,7 @@ describe('soft delete and the 30-day purge', () => {
     const user = await h.createUser('gus@example.com');
     await h.patch(user.id, [{ op: 'replace', path: 'active', value: false }]);
     const list = await (
-      await h.scim('GET', '/Users?filter=' + encodeURIComponent('userName eq "GUS@example.com"'))
+      await h.scim('GET', `/Users?filter=${encodeURIComponent('userName eq "GUS@example.com"')}`)
     ).json();
     expect(list.totalResults).toBe(1);
     expect(list.Resources[0]).toMatchObject({ id: user.id, active: false });
