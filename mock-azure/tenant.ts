@@ -3,7 +3,7 @@ import type { Clock } from '../simulator/clock.ts';
 import type { Random } from '../simulator/random.ts';
 import { EnterpriseApplication, type ProvisioningSettingsInput } from './app/application.ts';
 import { Directory, type DirectorySettings } from './directory/directory.ts';
-import { ProvisioningJob, type EngineSettings } from './provisioning/engine.ts';
+import { ProvisioningJob, type EngineSettingsInput } from './provisioning/engine.ts';
 import { ExchangeLog } from './scim-client/exchanges.ts';
 import { ProvisioningLogs } from './provisioning/logs.ts';
 import { FaultInjector, type Transport } from './scim-client/transport.ts';
@@ -15,7 +15,7 @@ export interface AzureOptions {
   transport: Transport;
   directory?: Partial<DirectorySettings>;
   provisioning?: ProvisioningSettingsInput;
-  engine?: Partial<EngineSettings>;
+  engine?: EngineSettingsInput;
   /** Newest exchanges kept in the record (all are counted). */
   exchangeLimit?: number;
 }

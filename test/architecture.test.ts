@@ -67,16 +67,28 @@ describe('dependency rules (DESIGN.md)', () => {
     expect(bad).toEqual([]);
   });
 
-  it('only the scenario harness and the command line know both sides', () => {
+  // The composition roots, as the README's Layout lists them: world.ts builds a world, serve/ mounts both sides'
+  // HTTP faces on one port, scenario/ is the harness whose steps act on both sides. Nothing else in simulator/
+  // (the command line included) reaches into mock-azure/.
+  const COMPOSITION_ROOTS = ['simulator/world.ts', 'simulator/serve/', 'simulator/scenario/'];
+  it('only the composition roots know both sides', () => {
     const bothAllowed = (f: string) =>
-      f.startsWith('simulator/scenario/') ||
-      ['simulator/cli/cli.ts', 'simulator/serve/server.ts', 'simulator/cli/run-command.ts'].includes(f);
+      COMPOSITION_ROOTS.some((root) => f === root || (root.endsWith('/') && f.startsWith(root)));
     const broken = ALL.filter((f) => f.startsWith('simulator/') && !bothAllowed(f)).flatMap((f) =>
       importsOf(f)
         .filter((i) => i.target.startsWith('mock-azure/'))
         .map((i) => `${f} -> ${i.target}`),
     );
     expect(broken).toEqual([]);
+  });
+
+  it('the world is built in one place: nothing else in simulator/ or bench/ calls createNordPass and createAzure both', () => {
+    const both = [...ALL, ...sources('bench')].filter((f) => {
+      if (f === 'simulator/world.ts') return false;
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      return /createNordPass\(/.test(text) && /createAzure\(/.test(text);
+    });
+    expect(both).toEqual([]);
   });
 
   it("reporters read a run's result and never run anything", () => {

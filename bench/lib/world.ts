@@ -1,11 +1,11 @@
 /**
- * A provisioning world in process, as scenario runs build it: one clock, NordPass's app, and a mock Entra tenant
- * whose engine calls the app's own fetch. `size` generated users are assigned through one group.
+ * A provisioning world in process, built as scenario runs build theirs (simulator/world.ts): one clock, NordPass's
+ * app, and a mock Entra tenant whose engine calls the app's own fetch. `size` generated users are assigned through one group.
  */
-import { Clock } from '../../simulator/clock.ts';
-import { createNordPass, type NordPass } from '../../simulator/nordpass/app.ts';
-import { Random } from '../../simulator/random.ts';
-import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
+import type { Azure } from '../../mock-azure/tenant.ts';
+import type { Clock } from '../../simulator/clock.ts';
+import type { NordPass } from '../../simulator/nordpass/app.ts';
+import { createWorld } from '../../simulator/world.ts';
 import { ADMIN_TOKEN, START } from './scim-request.ts';
 import { timed } from './measure.ts';
 
@@ -23,28 +23,20 @@ export interface ProvisionedWorld {
 
 /** Generates `size` users in one assigned group, saves the credentials, and times the initial cycle. */
 export async function provisionedWorld(size: number): Promise<ProvisionedWorld> {
-  const clock = new Clock(START);
-  const random = new Random(`bench-${size}`);
-  const nordpass = createNordPass({ clock, random: random.fork('nordpass'), adminToken: ADMIN_TOKEN });
   // No accidental-deletions threshold: the mass purge item disables every user in one cycle.
-  const azure = createAzure({
-    clock,
-    random: random.fork('azure'),
-    transport: nordpass.fetch,
-    provisioning: { deletionThreshold: null },
+  const world = createWorld({
+    start: START,
+    seed: `bench-${size}`,
+    nordpass: { adminToken: ADMIN_TOKEN },
+    azure: { provisioning: { deletionThreshold: null } },
   });
+  const { clock, nordpass, azure } = world;
   const { directory, app, job } = azure;
   const group = directory.addGroup({ displayName: 'NordPass users' });
   for (const user of directory.generateUsers(size)) directory.addMember(group.id, user.id);
   app.assign(group.id);
 
-  const response = await nordpass.fetch(
-    new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-    }),
-  );
-  const { tenantUrl, secretToken } = (await response.json()) as { tenantUrl: string; secretToken: string };
+  const { tenantUrl, secretToken } = await world.getCredentials();
   await job.saveCredentials(tenantUrl, secretToken);
 
   const before = azure.exchanges.total;

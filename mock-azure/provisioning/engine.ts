@@ -9,8 +9,8 @@ import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
 import { syncGroups, type GroupLink } from './group-sync.ts';
 import {
-  DEFAULT_ENGINE,
   JobError,
+  resolveEngineSettings,
   testFailure,
   type CycleSummary,
   type EngineDeps,
@@ -29,6 +29,7 @@ export type {
   CycleSummary,
   EngineDeps,
   EngineSettings,
+  EngineSettingsInput,
   JobStatusCode,
   Quarantine,
   QuarantineReason,
@@ -58,7 +59,7 @@ export class ProvisioningJob {
   #busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: EngineDeps) {
-    this.settings = { ...DEFAULT_ENGINE, ...deps.settings };
+    this.settings = resolveEngineSettings(deps.settings);
     this.escrows = new Escrows(this.settings.escrow);
     this.id = `scim.${deps.random.uuid().replace(/-/g, '')}.${deps.random.uuid().slice(0, 8)}`;
   }

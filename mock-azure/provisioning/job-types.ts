@@ -44,6 +44,20 @@ export const DEFAULT_ENGINE: EngineSettings = {
   escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000 },
 };
 
+/** Settings as callers give them: any subset, the escrow thresholds too (the rest are Entra's defaults). */
+export type EngineSettingsInput = Partial<Omit<EngineSettings, 'escrowThresholds'>> & {
+  escrowThresholds?: Partial<EngineSettings['escrowThresholds']>;
+};
+
+/** The settings in force: the defaults, overridden by what was given. */
+export function resolveEngineSettings(input: EngineSettingsInput = {}): EngineSettings {
+  return {
+    ...DEFAULT_ENGINE,
+    ...input,
+    escrowThresholds: { ...DEFAULT_ENGINE.escrowThresholds, ...input.escrowThresholds },
+  };
+}
+
 export interface TestConnectionResult {
   ok: boolean;
   /** Entra's error name: ...CredentialValidationFailure (with the status) or CredentialValidationUnavailable. */
@@ -92,7 +106,7 @@ export interface EngineDeps {
   transport: Transport;
   logs: ProvisioningLogs;
   exchanges: ExchangeLog;
-  settings?: Partial<EngineSettings>;
+  settings?: EngineSettingsInput;
 }
 
 /** Test Connection's outcome from a failed probe, in Entra's words. */

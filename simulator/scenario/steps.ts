@@ -17,13 +17,16 @@ export class StepFailure extends Error {
 }
 
 const list = (refs: string | string[]) => (Array.isArray(refs) ? refs : [refs]);
-let faultCounter = 0;
+/** Does `act` for each name of a one-or-many argument (`- deleteUser: ada` or `- deleteUser: [ada, bob]`). */
+function each(refs: string | string[], act: (name: string) => unknown): void {
+  for (const name of list(refs)) act(name);
+}
 
 type Handler<N extends StepName> = (world: World, args: StepArgs[N], step: ScenarioStep<N>) => Promise<void> | void;
 
 export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } = {
-  assign: (w, refs) => list(refs).forEach((r) => w.azure.app.assign(idOf(w, r))),
-  unassign: (w, refs) => list(refs).forEach((r) => w.azure.app.unassign(idOf(w, r))),
+  assign: (w, refs) => each(refs, (r) => w.azure.app.assign(idOf(w, r))),
+  unassign: (w, refs) => each(refs, (r) => w.azure.app.unassign(idOf(w, r))),
 
   getCredentials: async (w) => {
     // With --http the app's credentials come from the command line; the NordPass in this process is not the target.
@@ -32,13 +35,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
       w.entered = { tenantUrl: withFlag(w, w.httpTarget.tenantUrl), secretToken: w.httpTarget.secretToken };
       return;
     }
-    const res = await w.nordpass.fetch(
-      new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${w.adminToken}` },
-      }),
-    );
-    w.issued = (await res.json()) as { tenantUrl: string; secretToken: string };
+    w.issued = await w.getCredentials();
     w.entered = { tenantUrl: withFlag(w, w.issued.tenantUrl), secretToken: w.issued.secretToken };
   },
   enterCredentials: (w, args) => {
@@ -99,19 +96,18 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     }
   },
 
-  deleteUser: (w, refs) => list(refs).forEach((r) => w.azure.directory.deleteUser(idOf(w, r))),
-  restoreUser: (w, refs) => list(refs).forEach((r) => w.azure.directory.restoreUser(idOf(w, r))),
-  deletePermanently: (w, refs) => list(refs).forEach((r) => w.azure.directory.deleteUserPermanently(idOf(w, r))),
-  blockSignIn: (w, refs) => list(refs).forEach((r) => w.azure.directory.blockSignIn(idOf(w, r))),
-  unblockSignIn: (w, refs) => list(refs).forEach((r) => w.azure.directory.unblockSignIn(idOf(w, r))),
+  deleteUser: (w, refs) => each(refs, (r) => w.azure.directory.deleteUser(idOf(w, r))),
+  restoreUser: (w, refs) => each(refs, (r) => w.azure.directory.restoreUser(idOf(w, r))),
+  deletePermanently: (w, refs) => each(refs, (r) => w.azure.directory.deleteUserPermanently(idOf(w, r))),
+  blockSignIn: (w, refs) => each(refs, (r) => w.azure.directory.blockSignIn(idOf(w, r))),
+  unblockSignIn: (w, refs) => each(refs, (r) => w.azure.directory.unblockSignIn(idOf(w, r))),
   editUser: (w, args) => {
     const user = w.azure.directory.updateUser(idOf(w, args.user), args.set);
     w.upns.set(args.user, user.userPrincipalName);
   },
-  addToGroup: (w, args) =>
-    list(args.members).forEach((m) => w.azure.directory.addMember(idOf(w, args.group), idOf(w, m))),
+  addToGroup: (w, args) => each(args.members, (m) => w.azure.directory.addMember(idOf(w, args.group), idOf(w, m))),
   removeFromGroup: (w, args) =>
-    list(args.members).forEach((m) => w.azure.directory.removeMember(idOf(w, args.group), idOf(w, m))),
+    each(args.members, (m) => w.azure.directory.removeMember(idOf(w, args.group), idOf(w, m))),
 
   acceptInvitation: (w, args) => {
     const one = typeof args === 'object' && !Array.isArray(args);
@@ -135,8 +131,8 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         );
     }
   },
-  restoreMember: (w, refs) => list(refs).forEach((r) => w.nordpass.members.restore(requireMember(w, r), 'admin')),
-  deleteMember: (w, refs) => list(refs).forEach((r) => w.nordpass.members.delete(requireMember(w, r), 'admin')),
+  restoreMember: (w, refs) => each(refs, (r) => w.nordpass.members.restore(requireMember(w, r), 'admin')),
+  deleteMember: (w, refs) => each(refs, (r) => w.nordpass.members.delete(requireMember(w, r), 'admin')),
   setRole: (w, args) => w.nordpass.members.setRole(requireMember(w, args.user), args.role, 'admin'),
 
   advance: async (w, duration) => void (await w.clock.advance(duration)),
@@ -174,7 +170,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
                 : {}),
             };
     w.azure.faults.inject({
-      id: f.id ?? `fault${++faultCounter}`,
+      id: f.id ?? w.nextId('fault'),
       effect,
       from: now,
       ...(f.for !== undefined ? { until: now + parseDuration(f.for) } : {}),

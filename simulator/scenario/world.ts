@@ -1,20 +1,14 @@
 /**
- * One scenario's world: its own clock, seed, NordPass and Entra tenant, isolated from every other run.
- * The only module besides cli.ts that knows both sides (DESIGN.md's dependency rules).
+ * One scenario's world: the simulated world (simulator/world.ts) with its own clock, seed, NordPass and Entra
+ * tenant, isolated from every other run, plus what the scenario names and what the portal's page holds.
  */
-import { Clock } from '../clock.ts';
-import { createNordPass, type NordPass } from '../nordpass/app.ts';
-import { Random } from '../random.ts';
-import { parseDuration } from '../time.ts';
-import { httpTransport } from '../../mock-azure/scim-client/transport.ts';
-import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
 import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
+import type { Member } from '../nordpass/model.ts';
+import { parseDuration } from '../time.ts';
+import { createWorld, type World as SimulatedWorld } from '../world.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 
-export interface World {
-  clock: Clock;
-  nordpass: NordPass;
-  azure: Azure;
+export interface World extends SimulatedWorld {
   /** Tenant users and groups by the names the scenario gave them. */
   users: Map<string, string>;
   groups: Map<string, string>;
@@ -29,7 +23,6 @@ export interface World {
   aadOptscim062020: boolean;
   /** With --http, the SCIM app is elsewhere: its credentials, and no NordPass state to look into. */
   httpTarget?: { tenantUrl: string; secretToken: string };
-  adminToken: string;
   /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
   virtualTimeLimit: { at: number; text: string };
 }
@@ -40,49 +33,38 @@ export interface WorldOptions {
 }
 
 export function buildWorld(scenario: Scenario, options: WorldOptions = {}): World {
-  const clock = new Clock(scenario.start);
-  const random = new Random(scenario.seed);
-  const adminToken = 'scenario-admin-token';
-  const nordpass = createNordPass({
-    clock,
-    random: random.fork('nordpass'),
-    settings: scenario.nordpass ?? {},
-    adminToken,
-  });
   const p = scenario.provisioning ?? {};
-  const azure = createAzure({
-    clock,
-    random: random.fork('azure'),
-    transport: options.httpTarget ? httpTransport() : nordpass.fetch,
-    provisioning: {
-      ...(p.scope ? { scope: p.scope } : {}),
-      ...(p.mappings ? { mappings: p.mappings } : {}),
-      ...(p.targetActions ? { targetActions: p.targetActions } : {}),
-      ...(p.skipOutOfScopeDeletions !== undefined ? { skipOutOfScopeDeletions: p.skipOutOfScopeDeletions } : {}),
-      ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
-      groupProvisioning: p.groupProvisioning === true,
-    },
-    engine: {
-      ...(p.unavailableCyclesBeforeQuarantine
-        ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine }
-        : {}),
-      ...(p.probeIdleCycles !== undefined ? { probeIdleCycles: p.probeIdleCycles } : {}),
-      ...(p.escrowThresholds
-        ? { escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000, ...p.escrowThresholds } }
-        : {}),
+  const simulated = createWorld({
+    start: scenario.start,
+    seed: scenario.seed,
+    scim: options.httpTarget ? 'http' : 'in-process',
+    nordpass: { settings: scenario.nordpass ?? {}, adminToken: 'scenario-admin-token' },
+    azure: {
+      provisioning: {
+        ...(p.scope ? { scope: p.scope } : {}),
+        ...(p.mappings ? { mappings: p.mappings } : {}),
+        ...(p.targetActions ? { targetActions: p.targetActions } : {}),
+        ...(p.skipOutOfScopeDeletions !== undefined ? { skipOutOfScopeDeletions: p.skipOutOfScopeDeletions } : {}),
+        ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
+        groupProvisioning: p.groupProvisioning === true,
+      },
+      engine: {
+        ...(p.unavailableCyclesBeforeQuarantine
+          ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine }
+          : {}),
+        ...(p.probeIdleCycles !== undefined ? { probeIdleCycles: p.probeIdleCycles } : {}),
+        ...(p.escrowThresholds ? { escrowThresholds: p.escrowThresholds } : {}),
+      },
     },
   });
   const limit = scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
-  const virtualTimeLimit = { at: clock.now() + parseDuration(limit), text: String(limit) };
+  const virtualTimeLimit = { at: simulated.clock.now() + parseDuration(limit), text: String(limit) };
   const world: World = {
-    clock,
-    nordpass,
-    azure,
+    ...simulated,
     users: new Map(),
     groups: new Map(),
     upns: new Map(),
     entered: {},
-    adminToken,
     aadOptscim062020: p.aadOptscim062020 === true,
     virtualTimeLimit,
   };
@@ -134,12 +116,12 @@ export function idOf(world: World, name: string): string {
 }
 
 /** The NordPass member for a tenant user: the latest one whose userName is the user's UPN. */
-export function memberOf(world: World, name: string) {
+export function memberOf(world: World, name: string): Member | undefined {
   const upn = world.upns.get(name)?.toLowerCase();
   if (!upn) return undefined;
   const live = world.nordpass.store.liveMemberByUserName(upn);
   if (live) return live;
-  let found;
+  let found: Member | undefined;
   for (const m of world.nordpass.store.allMembers()) if (m.userName.toLowerCase() === upn) found = m;
   return found;
 }

@@ -5,17 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
-import { Clock } from '../clock.ts';
+import type { Hono } from 'hono';
+import type { Clock } from '../clock.ts';
 import type { NordPassSettingsInput } from '../nordpass/config.ts';
-import { createNordPass, type NordPass } from '../nordpass/app.ts';
+import type { NordPass } from '../nordpass/app.ts';
 import { DataFileError, NordPassStore } from '../nordpass/store.ts';
 import { answersPerTurn } from './answers-per-turn.ts';
-import { Random } from '../random.ts';
 import { simRoutes } from './sim-api.ts';
 import { graphRoutes } from '../../mock-azure/graph/index.ts';
-import { createAzure, type Azure } from '../../mock-azure/tenant.ts';
-import { httpTransport, type Transport } from '../../mock-azure/scim-client/transport.ts';
+import type { Azure } from '../../mock-azure/tenant.ts';
+import { createWorld } from '../world.ts';
 import { parseInstant } from '../time.ts';
 
 export interface ServeOptions {
@@ -56,31 +55,25 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   }
   // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
   const wallNow = Math.floor(Date.now() / 1000) * 1000;
-  clock = new Clock(saved ?? start ?? wallNow);
   const secret = () => randomBytes(32).toString('base64url');
-  const nordpass = createNordPass({
-    clock,
-    random: new Random(options.seed ?? randomBytes(8).toString('hex')),
-    ...(options.settings ? { settings: options.settings } : {}),
-    ...(store ? { store } : {}),
-    ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
-    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-    newSecret: secret,
+  const world = createWorld({
+    start: saved ?? start ?? wallNow,
+    seed: options.seed ?? randomBytes(8).toString('hex'),
+    // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
+    scim: 'own-origin',
+    nordpass: {
+      ...(options.settings ? { settings: options.settings } : {}),
+      ...(store ? { store } : {}),
+      ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
+      ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+      newSecret: secret,
+    },
   });
+  const { nordpass, azure } = world;
+  clock = world.clock;
   // Deadlines that fell due while the server was down fire now, each at its own instant.
   if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
   await nordpass.store.commit();
-
-  // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
-  let ownOrigin = '';
-  const overHttp = httpTransport();
-  const transport: Transport = (request) =>
-    new URL(request.url).origin === ownOrigin ? nordpass.fetch(request) : overHttp(request);
-  const azure = createAzure({
-    clock,
-    random: new Random(options.seed ?? randomBytes(8).toString('hex')).fork('azure'),
-    transport,
-  });
 
   // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
   const root = nordpass.app;
@@ -95,8 +88,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const origin = `http://${host}:${address.port}`;
-  nordpass.setOrigin(origin);
-  ownOrigin = origin;
+  world.setOrigin(origin);
 
   let realtime: NodeJS.Timeout | undefined;
   if (options.realtime) {

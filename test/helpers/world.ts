@@ -1,9 +1,9 @@
-/** Both sides on one clock, in process: NordPass's app and a mock Entra tenant whose engine calls NordPass's fetch. */
-import { Clock } from '../../simulator/clock.ts';
-import { createNordPass, type NordPass } from '../../simulator/nordpass/app.ts';
+/** Both sides on one clock, in process (simulator/world.ts), with the shortcuts the engine's contract tests use. */
+import type { Azure, AzureOptions } from '../../mock-azure/tenant.ts';
+import type { Clock } from '../../simulator/clock.ts';
+import type { NordPass } from '../../simulator/nordpass/app.ts';
 import type { NordPassSettingsInput } from '../../simulator/nordpass/config.ts';
-import { Random } from '../../simulator/random.ts';
-import { createAzure, type Azure, type AzureOptions } from '../../mock-azure/tenant.ts';
+import { createWorld } from '../../simulator/world.ts';
 
 export interface World {
   clock: Clock;
@@ -24,24 +24,14 @@ export function world(
     seed?: string;
   } = {},
 ): World {
-  const clock = new Clock('2026-01-05T09:00:00Z');
-  const random = new Random(options.seed ?? 'world');
-  const np = createNordPass({
-    clock,
-    random: random.fork('nordpass'),
-    ...(options.nordpass ? { settings: options.nordpass } : {}),
-    adminToken: 'admin-token-123456',
+  const simulated = createWorld({
+    start: '2026-01-05T09:00:00Z',
+    seed: options.seed ?? 'world',
+    nordpass: { ...(options.nordpass ? { settings: options.nordpass } : {}), adminToken: 'admin-token-123456' },
+    ...(options.azure ? { azure: options.azure } : {}),
   });
-  const azure = createAzure({ clock, random: random.fork('azure'), transport: np.fetch, ...options.azure });
-  const credentials = async () => {
-    const res = await np.fetch(
-      new Request('http://127.0.0.1:8080/admin/provisioning/credentials', {
-        method: 'POST',
-        headers: { Authorization: 'Bearer admin-token-123456' },
-      }),
-    );
-    return (await res.json()) as { tenantUrl: string; secretToken: string };
-  };
+  const { clock, nordpass: np, azure } = simulated;
+  const credentials = simulated.getCredentials;
   const member = (userName: string) => {
     const all = np.store.allMembers().filter((m) => m.userName.toLowerCase() === userName.toLowerCase());
     return all.at(-1);

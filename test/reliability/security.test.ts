@@ -150,7 +150,7 @@ steps:
     // The last step fails on purpose (the typed token is refused), so failure texts are in every report too.
     expect(code, printed).toBe(1);
     expect(printed).toMatch(/step 10 "save" failed[\s\S]*expected: saved[\s\S]*actual: +refused/);
-    const secrets = [typed, issued, world.adminToken];
+    const secrets = [typed, issued, world.nordpass.adminToken];
     for (const name of ['report.json', 'junit.xml', 'summary.md', 'index.html']) {
       const text = await readFile(join(out, name), 'utf8');
       expect(text.length).toBeGreaterThan(100);
