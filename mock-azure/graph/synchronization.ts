@@ -3,7 +3,7 @@
  * secrets (Admin Credentials and scope settings) and Test Connection (validateCredentials).
  */
 import type { EnterpriseApplication } from '../app/application.ts';
-import type { CycleSummary, ProvisioningJob } from '../provisioning/engine.ts';
+import type { CycleSummary, ProvisioningJob, Quarantine } from '../provisioning/engine.ts';
 import { formatInstant } from '../../simulator/time.ts';
 import { GraphError, badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
@@ -140,6 +140,21 @@ function execution(c: CycleSummary | undefined) {
   };
 }
 
+const isoOrNull = (ms: number | null) => (ms === null ? null : formatInstant(ms));
+
+/** Quarantine as Graph's synchronizationQuarantine. */
+function renderQuarantine(q: Quarantine | null) {
+  if (!q) return null;
+  return {
+    reason: q.reason,
+    currentBegan: formatInstant(q.currentBegan),
+    seriesBegan: formatInstant(q.seriesBegan),
+    seriesCount: q.seriesCount,
+    nextAttempt: formatInstant(q.nextAttempt),
+    error: { code: q.reason, message: q.error, tenantActionable: true },
+  };
+}
+
 /** The job as Graph's synchronizationJob. */
 export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Record<string, unknown> {
   const status = job.status();
@@ -161,16 +176,15 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
     status: {
       code: status.code,
       countSuccessiveCompleteFailures: status.countSuccessiveCompleteFailures,
-      escrowsPruned: status.escrowsPruned,
-      lastExecution: execution(cycles.at(-1)),
+      // fidelity: escrows are never pruned here (Entra prunes them after too many; not modelled).
+      escrowsPruned: false,
+      lastExecution: execution(status.lastCycle ?? undefined),
       lastSuccessfulExecution: execution(lastWhere((c) => c.state === 'Succeeded' && c.countFailed === 0)),
       lastSuccessfulExecutionWithExports: execution(lastWhere((c) => c.state === 'Succeeded' && c.countExported > 0)),
       progress: [],
-      quarantine: status.quarantine
-        ? { ...status.quarantine, error: { ...status.quarantine.error, tenantActionable: true } }
-        : null,
-      steadyStateFirstAchievedTime: status.steadyStateFirstAchievedTime,
-      steadyStateLastAchievedTime: status.steadyStateLastAchievedTime,
+      quarantine: renderQuarantine(status.quarantine),
+      steadyStateFirstAchievedTime: isoOrNull(status.steadyStateFirstAchievedAt),
+      steadyStateLastAchievedTime: isoOrNull(status.steadyStateLastAchievedAt),
       synchronizedEntryCountByType: [],
       troubleshootingUrl: null,
     },

@@ -3,7 +3,6 @@
  * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
  */
 import type { TimerHandle } from '../../simulator/clock.ts';
-import { formatInstant } from '../../simulator/time.ts';
 import { collectWork } from './collect.ts';
 import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
@@ -15,6 +14,7 @@ import {
   type CycleSummary,
   type EngineDeps,
   type EngineSettings,
+  type JobStatus,
   type JobStatusCode,
   type Quarantine,
   type QuarantineReason,
@@ -30,6 +30,7 @@ export type {
   EngineDeps,
   EngineSettings,
   EngineSettingsInput,
+  JobStatus,
   JobStatusCode,
   Quarantine,
   QuarantineReason,
@@ -186,9 +187,8 @@ export class ProvisioningJob {
     return [...this.#staged];
   }
 
-  /** The job status as Graph shows it. */
-  status() {
-    const last = this.cycles.at(-1);
+  /** The job's status (the Graph face renders it in Graph's shape). */
+  status(): JobStatus {
     const code: JobStatusCode = !this.deps.app.settings.tenantUrl
       ? 'NotConfigured'
       : this.#quarantine
@@ -198,37 +198,17 @@ export class ProvisioningJob {
           : !this.#everRun
             ? 'NotRun'
             : 'Active';
-    const iso = (ms: number | undefined) => (ms === undefined ? null : formatInstant(ms));
     return {
       code,
-      lastExecution: last
-        ? {
-            activityIdentifier: last.cycleId,
-            state: last.state,
-            timeBegan: iso(last.began),
-            timeEnded: iso(last.ended),
-            countEntitled: last.countEntitled,
-            countExported: last.countExported,
-            error: last.error ?? null,
-          }
-        : null,
-      steadyStateFirstAchievedTime: iso(this.#steadyFirst),
-      steadyStateLastAchievedTime: iso(this.#steadyLast),
+      lastCycle: this.cycles.at(-1) ?? null,
+      steadyStateFirstAchievedAt: this.#steadyFirst ?? null,
+      steadyStateLastAchievedAt: this.#steadyLast ?? null,
       countSuccessiveCompleteFailures: this.#successiveFailures,
-      escrowsPruned: false,
-      quarantine: this.#quarantine
-        ? {
-            reason: this.#quarantine.reason,
-            currentBegan: iso(this.#quarantine.currentBegan),
-            seriesBegan: iso(this.#quarantine.seriesBegan),
-            seriesCount: this.#quarantine.seriesCount,
-            nextAttempt: iso(this.#quarantine.nextAttempt),
-            error: { code: this.#quarantine.reason, message: this.#quarantine.error },
-          }
-        : null,
-      nextCycleAt: iso(this.#timer?.at),
+      quarantine: this.#quarantine ?? null,
+      nextCycleAt: this.#timer?.at ?? null,
       escrows: this.escrows.size,
       links: this.links.size,
+      stagedDeletes: this.#staged.size,
     };
   }
 

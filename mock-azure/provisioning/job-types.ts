@@ -86,6 +86,30 @@ export interface CycleSummary {
   error?: string;
 }
 
+/**
+ * The job's status as the model knows it, instants as epoch ms. The Graph face renders it as Graph's
+ * synchronizationStatus; a run's result carries it as it is.
+ */
+export interface JobStatus {
+  code: JobStatusCode;
+  /** The last cycle (provision on demand is not a cycle). */
+  lastCycle: CycleSummary | null;
+  /** When a cycle first, and last, ended with nothing left to do (no failure, no escrow). */
+  steadyStateFirstAchievedAt: number | null;
+  steadyStateLastAchievedAt: number | null;
+  /** Cycles in a row that failed as a whole (0 after any cycle that did not). */
+  countSuccessiveCompleteFailures: number;
+  quarantine: Quarantine | null;
+  /** When the next cycle runs; null while stopped or never started. */
+  nextCycleAt: number | null;
+  /** Objects in escrow (waiting to be retried). */
+  escrows: number;
+  /** Directory objects the job has matched to a target object. */
+  links: number;
+  /** Deletions held back by the accidental-deletions threshold until "Allow deletes". */
+  stagedDeletes: number;
+}
+
 /** A request the job cannot do in its current state (e.g. Start before credentials are saved). */
 export class JobError extends Error {
   constructor(

@@ -1,9 +1,11 @@
 /** What a run produces: the input every reporter reads (reporters never re-run anything). Versioned. */
+import type { JobStatus } from '../../mock-azure/provisioning/job-types.ts';
 import type { MemberEventType, MemberStatus } from '../nordpass/member-states.ts';
 
 // The vocabulary of the record, for reporters (which import nothing else from the simulator).
 export { MEMBER_EVENT_TYPES, MEMBER_STATUSES, SOFT_DELETED_STATUSES } from '../nordpass/member-states.ts';
 export type { MemberEventType, MemberStatus } from '../nordpass/member-states.ts';
+export type { JobStatus } from '../../mock-azure/provisioning/job-types.ts';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -101,7 +103,8 @@ export interface ScenarioResult {
   logsTotal: number;
   exchanges: ExchangeResult[];
   exchangesTotal: number;
-  job: unknown;
+  /** The provisioning job at the end of the run, as the engine reports it (instants as epoch ms). */
+  job: JobStatus;
   /** Wall-clock milliseconds: the one field that differs between identical runs. */
   wallMs: number;
 }

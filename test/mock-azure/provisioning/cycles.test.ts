@@ -15,7 +15,7 @@ describe('cycles', () => {
     expect(cycleProbes.map((e) => (e.at - start) / MIN)).toEqual([0, 40, 80, 120, 160, 200, 240]);
     expect(w.azure.job.cycles.map((c) => c.kind)).toEqual(['initial', ...Array(6).fill('incremental')]);
     expect(w.azure.job.cycles.map((c) => (c.began - start) / MIN)).toEqual([0, 40, 80, 120, 160, 200, 240]);
-    expect(w.azure.job.status().nextCycleAt).toBe(new Date(start + 280 * MIN).toISOString());
+    expect(w.azure.job.status().nextCycleAt).toBe(start + 280 * MIN);
   });
 
   it('Stop pauses: no requests while paused; Start resumes at once with what changed meanwhile, then every 40 minutes from there', async () => {
@@ -50,7 +50,7 @@ describe('cycles', () => {
     expect(w.azure.logs.query({ userId: users[0]!.id })).toHaveLength(1);
     expect(w.azure.job.status()).toMatchObject({
       code: 'Active',
-      nextCycleAt: new Date(resumedAt + 40 * MIN).toISOString(),
+      nextCycleAt: resumedAt + 40 * MIN,
     });
   });
 

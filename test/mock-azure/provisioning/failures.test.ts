@@ -244,11 +244,11 @@ describe('failures and escrow', () => {
     w.azure.faults.inject({ id: 'boom', match: { method: 'POST' }, effect: { status: 500 } });
     await w.connect();
     expect(w.azure.job.escrows.size).toBe(1);
-    expect(w.azure.job.status().steadyStateLastAchievedTime).toBeNull();
+    expect(w.azure.job.status().steadyStateLastAchievedAt).toBeNull();
     w.azure.app.unassign(users[0]!.id);
     await w.clock.advance('40m');
     expect(w.azure.job.escrows.size).toBe(0);
-    expect(w.azure.job.status().steadyStateLastAchievedTime).toBe(w.clock.nowIso());
+    expect(w.azure.job.status().steadyStateLastAchievedAt).toBe(w.clock.now());
     const sent = recordFrom(w);
     await w.clock.advance('1d');
     expect(byMethod(sent(), 'POST')).toEqual([]);

@@ -101,14 +101,14 @@ describe('provision on demand', () => {
   });
 });
 
-describe('job status as Graph shows it', () => {
-  it('NotConfigured -> NotRun -> Active -> Paused -> Active -> Quarantine, with lastExecution, steady state and successive failures', async () => {
+describe("job status (the model's; the Graph face renders it)", () => {
+  it('NotConfigured -> NotRun -> Active -> Paused -> Active -> Quarantine, with the last cycle, steady state and successive failures', async () => {
     const { w } = tenantWith(['ada@contoso.com', 'bob@contoso.com']);
     const job = w.azure.job;
     expect(job.status()).toMatchObject({
       code: 'NotConfigured',
-      lastExecution: null,
-      steadyStateFirstAchievedTime: null,
+      lastCycle: null,
+      steadyStateFirstAchievedAt: null,
       countSuccessiveCompleteFailures: 0,
       quarantine: null,
     });
@@ -116,30 +116,32 @@ describe('job status as Graph shows it', () => {
     const { tenantUrl, secretToken } = await w.credentials();
     await job.saveCredentials(tenantUrl, secretToken);
     expect(job.status().code).toBe('NotRun');
-    const t0 = w.clock.nowIso();
+    const t0 = w.clock.now();
     await job.start();
     expect(job.status()).toMatchObject({
       code: 'Active',
-      lastExecution: {
+      lastCycle: {
+        kind: 'initial',
         state: 'Succeeded',
-        timeBegan: t0,
-        timeEnded: t0,
+        began: t0,
+        ended: t0,
         countEntitled: 2,
         countExported: 2,
-        error: null,
+        countFailed: 0,
       },
-      steadyStateFirstAchievedTime: t0,
-      steadyStateLastAchievedTime: t0,
+      steadyStateFirstAchievedAt: t0,
+      steadyStateLastAchievedAt: t0,
       countSuccessiveCompleteFailures: 0,
       links: 2,
       escrows: 0,
     });
-    expect(job.status().lastExecution!.activityIdentifier).toBe(job.cycles[0]!.cycleId);
+    expect(job.status().lastCycle!.cycleId).toBe(job.cycles[0]!.cycleId);
+    expect(job.status().lastCycle!.error).toBeUndefined();
     await w.clock.advance('40m');
     expect(job.status()).toMatchObject({
-      steadyStateFirstAchievedTime: t0,
-      steadyStateLastAchievedTime: w.clock.nowIso(),
-      lastExecution: { countEntitled: 0, countExported: 0 },
+      steadyStateFirstAchievedAt: t0,
+      steadyStateLastAchievedAt: w.clock.now(),
+      lastCycle: { kind: 'incremental', countEntitled: 0, countExported: 0 },
     });
     job.stop();
     expect(job.status().code).toBe('Paused');
@@ -150,9 +152,9 @@ describe('job status as Graph shows it', () => {
     expect(job.status()).toMatchObject({
       code: 'Quarantine',
       countSuccessiveCompleteFailures: 1,
-      lastExecution: { state: 'Failed' },
+      lastCycle: { state: 'Failed' },
     });
-    expect(job.status().lastExecution!.error).toMatch(/Unauthorized/);
+    expect(job.status().lastCycle!.error).toMatch(/Unauthorized/);
     // Paused while quarantined still shows Quarantine (the reason wins).
     job.stop();
     expect(job.status().code).toBe('Quarantine');
@@ -162,9 +164,9 @@ describe('job status as Graph shows it', () => {
     const { w } = tenantWith(['ada@contoso.com']);
     w.azure.faults.inject({ id: 'boom', match: { method: 'POST' }, effect: { status: 500 }, count: 1 });
     await w.connect();
-    expect(w.azure.job.status()).toMatchObject({ code: 'Active', steadyStateFirstAchievedTime: null, escrows: 1 });
+    expect(w.azure.job.status()).toMatchObject({ code: 'Active', steadyStateFirstAchievedAt: null, escrows: 1 });
     await w.clock.advance('40m');
-    expect(w.azure.job.status()).toMatchObject({ steadyStateFirstAchievedTime: w.clock.nowIso(), escrows: 0 });
+    expect(w.azure.job.status()).toMatchObject({ steadyStateFirstAchievedAt: w.clock.now(), escrows: 0 });
     expect(byMethod(w.azure.exchanges.all(), 'POST')).toHaveLength(2);
   });
 
