@@ -5,6 +5,7 @@
 import { ApplicationError } from '../app/application.ts';
 import { DirectoryError } from '../directory/directory.ts';
 import { JobError } from '../provisioning/engine.ts';
+import { GRAPH_JSON } from './media-type.ts';
 
 export interface GraphErrorDetail {
   code: string;
@@ -39,8 +40,11 @@ export const badRequest = (message: string, details?: GraphErrorDetail[]) =>
 
 export const unsupportedQuery = (message: string) => new GraphError(400, 'Request_UnsupportedQuery', message);
 
-/** Maps a model error to Graph's status and code; anything else is not ours to map (undefined). */
-export function fromModelError(error: unknown): GraphError | undefined {
+/**
+ * Any error as the Graph error it is answered with: the models' refusals (DirectoryError, ApplicationError,
+ * JobError) by their codes, anything unexpected as a 500 that shows no internals (and is logged).
+ */
+export function toGraphError(error: unknown): GraphError {
   if (error instanceof GraphError) return error;
   if (error instanceof DirectoryError || error instanceof ApplicationError) {
     if (error.code === 'notFound') return new GraphError(404, 'Request_ResourceNotFound', error.message);
@@ -63,7 +67,8 @@ export function fromModelError(error: unknown): GraphError | undefined {
     }
     return badRequest(error.message);
   }
-  return undefined;
+  console.error('scimsim: internal error in the Graph face:', error);
+  return new GraphError(500, 'UnknownError', 'An internal error occurred in the simulator; see its log.');
 }
 
 /** The error body, with Graph's innerError (its `date` has no fraction and no zone, as Graph writes it). */
@@ -80,4 +85,23 @@ export function errorBody(error: GraphError, at: number, requestId: string, clie
       },
     },
   };
+}
+
+/** The response for any error on the Graph face, with Graph's request-id headers. */
+export function renderGraphError(
+  error: unknown,
+  at: number,
+  requestId: string,
+  clientRequestId: string | undefined,
+): Response {
+  const graphError = toGraphError(error);
+  return new Response(JSON.stringify(errorBody(graphError, at, requestId, clientRequestId)), {
+    status: graphError.status,
+    headers: {
+      'Content-Type': GRAPH_JSON,
+      ...graphError.headers,
+      'request-id': requestId,
+      'client-request-id': clientRequestId ?? requestId,
+    },
+  });
 }

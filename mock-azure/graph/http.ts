@@ -6,6 +6,7 @@
 import type { Azure } from '../tenant.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import { GraphError, badRequest } from './errors.ts';
+import { GRAPH_JSON } from './media-type.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -99,9 +100,6 @@ export function split(path: string): string[] {
   }
   return out;
 }
-
-export const GRAPH_JSON =
-  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': GRAPH_JSON, ...headers } });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { auditLogRoutes } from './audit-logs.ts';
 import { checkBearer } from './auth.ts';
-import { GraphError, badRequest, errorBody, fromModelError } from './errors.ts';
+import { GraphError, badRequest, renderGraphError } from './errors.ts';
 import { groupRoutes } from './groups.ts';
 import { json, methodNotAllowed, Router, split, type GraphDeps, type GraphRequest, type GraphState } from './http.ts';
 import { onDemandRoutes } from './on-demand.ts';
@@ -20,6 +20,15 @@ export { GraphError } from './errors.ts';
 
 /** The entity sets this face serves, for the service document at the root (GET /azure/v1.0). */
 const ENTITY_SETS = ['users', 'groups', 'servicePrincipals', 'directory', 'auditLogs'];
+
+/**
+ * The renderer to register where this face is mounted, for errors thrown before its routes run (the catch-all
+ * below renders its own the same way).
+ */
+export function graphErrorRenderer(clock: { now(): number }) {
+  return (error: Error, c: { req: { header(name: string): string | undefined } }): Response =>
+    renderGraphError(error, clock.now(), randomUUID(), c.req.header('client-request-id'));
+}
 
 /** Graph v1.0 routes over one Azure tenant (users, groups, the NordPass service principal, its job, its logs). */
 export function graphRoutes(deps: GraphDeps): Hono {
@@ -49,15 +58,7 @@ export function graphRoutes(deps: GraphDeps): Hono {
       const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
       response = await dispatch(router, req, segments);
     } catch (error) {
-      const graphError = fromModelError(error);
-      if (!graphError) console.error('scimsim: internal error in the Graph face:', error);
-      const rendered =
-        graphError ?? new GraphError(500, 'UnknownError', 'An internal error occurred in the simulator; see its log.');
-      response = json(
-        errorBody(rendered, deps.clock.now(), requestId, clientRequestId),
-        rendered.status,
-        rendered.headers,
-      );
+      return renderGraphError(error, deps.clock.now(), requestId, clientRequestId);
     }
     response.headers.set('request-id', requestId);
     response.headers.set('client-request-id', clientRequestId ?? requestId);

@@ -1,8 +1,9 @@
 /** The NordPass Admin Panel as JSON over HTTP (/admin): credentials, members, restore, delete, invitations, outbox. */
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { formatInstant } from '../time.ts';
 import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
-import { LifecycleError, type Members } from './members.ts';
+import { AdminError } from './admin-errors.ts';
+import type { Members } from './members.ts';
 import { isMemberStatus, MEMBER_STATUSES } from './member-states.ts';
 import { type Member, type MemberRole, memberEventStates } from './model.ts';
 import { isSoftDeleted } from './model.ts';
@@ -17,17 +18,6 @@ export interface AdminDeps {
 }
 
 const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
-
-/** An Admin Panel request that cannot be done; rendered as {"error": {code, message}}. */
-export class AdminError extends Error {
-  constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function adminRoutes(deps: AdminDeps): Hono {
   const { members, store, credentials } = deps;
@@ -153,21 +143,4 @@ function historyOf(m: Member) {
     ...states[i],
     ...(e.purgeAt === undefined ? {} : { purgeAt: formatInstant(e.purgeAt) }),
   }));
-}
-
-export function renderAdminError(error: Error, c: Context): Response {
-  if (error instanceof AdminError) return c.json({ error: { code: error.code, message: error.message } }, error.status);
-  if (error instanceof LifecycleError) {
-    const status =
-      error.code === 'notFound'
-        ? 404
-        : error.code === 'conflict'
-          ? 409
-          : error.code === 'forbidden' || error.code === 'seatLimit'
-            ? 403
-            : 409;
-    return c.json({ error: { code: error.code, message: error.message } }, status);
-  }
-  console.error('scimsim: internal error in the Admin Panel API:', error);
-  return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
 }

@@ -2,9 +2,11 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import type { Random } from '../random.ts';
-import { adminRoutes, renderAdminError } from './admin.ts';
+import { adminRoutes } from './admin.ts';
+import { renderAdminError } from './admin-errors.ts';
 import { resolveSettings, type NordPassSettings, type NordPassSettingsInput } from './config.ts';
 import { Credentials } from './credentials.ts';
+import { type ErrorRenderer, Faces } from './faces.ts';
 import { Groups } from './groups.ts';
 import { Members } from './members.ts';
 import { renderScimError, SCIM_SEGMENTS, scimRoutes } from './scim/index.ts';
@@ -41,6 +43,8 @@ export interface NordPass {
   adminToken: string;
   tenantUrl: () => string;
   setOrigin: (origin: string) => void;
+  /** Mounts another face on this app (serve mode: Graph, /_sim), with the renderer for its errors. */
+  mount: (prefix: string, routes: Hono, renderError: ErrorRenderer) => void;
 }
 
 export const SCIM_BASE_PATH = '/scim/v2';
@@ -65,11 +69,13 @@ export function createNordPass(options: NordPassOptions): NordPass {
   const tenantUrl = () => `${origin}${SCIM_BASE_PATH}`;
 
   const app = new Hono({ getPath: canonicalPath });
-  // One error handler at the root, by face: a sub-app's own onError makes Hono wrap every one of its handlers
-  // in another compose per request.
-  app.onError((error, c) => (c.req.path.startsWith('/admin') ? renderAdminError(error, c) : renderScimError(error, c)));
-  app.route(SCIM_BASE_PATH, scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials));
-  app.route('/admin', adminRoutes({ members, store, credentials, adminToken, tenantUrl }));
+  const faces = new Faces(app, renderUnknown);
+  faces.mount(
+    SCIM_BASE_PATH,
+    scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials),
+    renderScimError,
+  );
+  faces.mount('/admin', adminRoutes({ members, store, credentials, adminToken, tenantUrl }), renderAdminError);
 
   return {
     app,
@@ -86,8 +92,15 @@ export function createNordPass(options: NordPassOptions): NordPass {
     setOrigin: (value) => {
       origin = value.replace(/\/+$/, '');
     },
+    mount: (prefix, routes, renderError) => faces.mount(prefix, routes, renderError),
   };
 }
+
+/** An error outside every face (the root's own routes): a plain JSON 500 that shows no internals. */
+const renderUnknown: ErrorRenderer = (error, c) => {
+  console.error('scimsim: internal error:', error);
+  return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
+};
 
 const SEGMENTS = new Map(SCIM_SEGMENTS.map((s) => [s.toLowerCase(), s]));
 

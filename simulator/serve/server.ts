@@ -12,7 +12,8 @@ import type { NordPass } from '../nordpass/app.ts';
 import { DataFileError, NordPassStore } from '../nordpass/store.ts';
 import { answersPerTurn } from './answers-per-turn.ts';
 import { simRoutes } from './sim-api.ts';
-import { graphRoutes } from '../../mock-azure/graph/index.ts';
+import { renderSimError } from './sim-errors.ts';
+import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
 import type { Azure } from '../../mock-azure/tenant.ts';
 import { createWorld } from '../world.ts';
 import { parseInstant } from '../time.ts';
@@ -77,10 +78,16 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
   const root = nordpass.app;
-  root.route('/azure/v1.0', graphRoutes({ azure, adminToken: nordpass.adminToken, clock }));
-  root.route(
+  // Each face with the renderer of its own error shape (NordPass mounted SCIM and the Admin Panel the same way).
+  nordpass.mount(
+    '/azure/v1.0',
+    graphRoutes({ azure, adminToken: nordpass.adminToken, clock }),
+    graphErrorRenderer(clock),
+  );
+  nordpass.mount(
     '/_sim',
     simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
+    renderSimError,
   );
   root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
 

@@ -2,8 +2,7 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
-import { ClockError } from '../clock.ts';
-import { TimeFormatError } from '../time.ts';
+import { SimError } from './sim-errors.ts';
 
 export interface SimApiDeps {
   clock: Clock;
@@ -13,18 +12,12 @@ export interface SimApiDeps {
 }
 
 export function simRoutes(deps: SimApiDeps): Hono {
+  // Errors are rendered by renderSimError, registered where this face is mounted (serve/server.ts).
   const sim = new Hono();
-  sim.onError((error, c) => {
-    if (error instanceof ClockError || error instanceof TimeFormatError || error instanceof SimRequestError) {
-      return c.json({ error: { code: 'invalidRequest', message: error.message } }, 400);
-    }
-    console.error('scimsim: internal error in /_sim:', error);
-    return c.json({ error: { code: 'internal', message: 'internal server error' } }, 500);
-  });
   sim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
     if (token === undefined || !secretsEqual(token, deps.adminToken)) {
-      return c.json({ error: { code: 'unauthorized', message: 'send Authorization: Bearer <admin token>' } }, 401);
+      throw new SimError(401, 'unauthorized', 'send Authorization: Bearer <admin token>');
     }
     await next();
   });
@@ -36,23 +29,25 @@ export function simRoutes(deps: SimApiDeps): Hono {
     const by = body?.by;
     const to = body?.to;
     if (!body || typeof body !== 'object' || (by === undefined) === (to === undefined)) {
-      throw new SimRequestError('send {"by": "30d"} or {"to": "2026-01-31T00:00:00Z"} (one of them)');
+      throw new SimError(400, 'invalidRequest', 'send {"by": "30d"} or {"to": "2026-01-31T00:00:00Z"} (one of them)');
     }
     if (
       (by !== undefined && typeof by !== 'string' && typeof by !== 'number') ||
       (to !== undefined && typeof to !== 'string')
     ) {
-      throw new SimRequestError('"by" is a duration such as "30d" or "PT40M"; "to" is an ISO 8601 instant');
+      throw new SimError(
+        400,
+        'invalidRequest',
+        '"by" is a duration such as "30d" or "PT40M"; "to" is an ISO 8601 instant',
+      );
     }
     const result = by !== undefined ? await deps.clock.advance(by) : await deps.clock.advanceTo(to as string);
     await deps.afterAdvance();
     return c.json(result);
   });
 
-  sim.all('*', (c) =>
-    c.json({ error: { code: 'notFound', message: `no endpoint at ${c.req.method} ${c.req.path}` } }, 404),
-  );
+  sim.all('*', (c) => {
+    throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);
+  });
   return sim;
 }
-
-class SimRequestError extends Error {}

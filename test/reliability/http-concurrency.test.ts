@@ -66,11 +66,12 @@ describe('concurrent requests over HTTP', () => {
       history: History[];
     };
     expect(member.status).toBe('deleted');
-    // The history is one chain of transitions ending in the status, with nothing after the delete.
-    let status: string | undefined;
+    // The history is one chain of transitions ending in the status, with nothing after the delete: every event
+    // says the state before and after it, and each starts where the one before ended (created from none).
+    let status: string | null = null;
     for (const e of member.history) {
-      if (e.from !== undefined) expect(e.from).toBe(status);
-      if (e.to !== undefined) status = e.to;
+      expect(e.from).toBe(status);
+      status = e.to!;
     }
     expect(status).toBe('deleted');
     expect(member.history.at(-1)!.type).toBe('deleted');

@@ -1,4 +1,6 @@
-/** SCIM errors (RFC 7644 §3.12): thrown anywhere in the SCIM face, rendered once by the app's onError. */
+/** SCIM errors (RFC 7644 §3.12): thrown anywhere in the SCIM face, rendered once by its renderer (scim/index.ts). */
+import { HTTPException } from 'hono/http-exception';
+import { LifecycleError, type LifecycleErrorCode } from '../members.ts';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -41,3 +43,26 @@ export class ScimError extends Error {
 export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, scimType, detail);
 export const notFound = (detail: string) => new ScimError(404, undefined, detail);
 export const conflict = (detail: string) => new ScimError(409, 'uniqueness', detail);
+
+/**
+ * How the SCIM face answers a refusal of the member lifecycle. The Admin Panel has its own table
+ * (admin-errors.ts); the two give the same status for the same refusal (a test holds them to it).
+ */
+export const LIFECYCLE_TO_SCIM: Record<LifecycleErrorCode, { status: number; scimType?: ScimType }> = {
+  notFound: { status: 404 },
+  conflict: { status: 409, scimType: 'uniqueness' },
+  forbidden: { status: 403 },
+  invalidTransition: { status: 409 },
+  seatLimit: { status: 403 },
+};
+
+/** Any error as the SCIM error it is answered with; an unexpected one is a 500 that shows no internals. */
+export function toScimError(error: Error): ScimError {
+  if (error instanceof ScimError) return error;
+  if (error instanceof LifecycleError) {
+    const { status, scimType } = LIFECYCLE_TO_SCIM[error.code];
+    return new ScimError(status, scimType, error.message);
+  }
+  if (error instanceof HTTPException) return new ScimError(error.status, undefined, error.message || 'request failed');
+  return new ScimError(500, undefined, 'internal server error');
+}

@@ -1,12 +1,10 @@
 /** The SCIM 2.0 face of NordPass, mounted at /scim/v2: auth, routes, 405s and error rendering. */
 import { Hono, type Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { LifecycleError } from '../members.ts';
 import type { Credentials } from '../credentials.ts';
 import { bearerToken } from '../credentials.ts';
 import type { ScimDeps } from './deps.ts';
 import { discoveryRoutes } from './discovery.ts';
-import { ScimError } from './errors.ts';
+import { ScimError, toScimError } from './errors.ts';
 import { groupsRoutes } from './groups.ts';
 import { scimJson } from './http.ts';
 import { usersRoutes } from './users.ts';
@@ -71,22 +69,4 @@ export function renderScimError(error: Error, c: Context): Response {
   const scimError = toScimError(error);
   if (scimError.status >= 500 && !(error instanceof ScimError)) console.error('scimsim: internal error:', error);
   return scimJson(c, scimError.toBody(), scimError.status, scimError.headers);
-}
-
-function toScimError(error: Error): ScimError {
-  if (error instanceof ScimError) return error;
-  if (error instanceof LifecycleError) {
-    switch (error.code) {
-      case 'notFound':
-        return new ScimError(404, undefined, error.message);
-      case 'conflict':
-        return new ScimError(409, 'uniqueness', error.message);
-      case 'forbidden':
-        return new ScimError(403, undefined, error.message);
-      default:
-        return new ScimError(400, 'invalidValue', error.message);
-    }
-  }
-  if (error instanceof HTTPException) return new ScimError(error.status, undefined, error.message || 'request failed');
-  return new ScimError(500, undefined, 'internal server error');
 }
