@@ -97,7 +97,9 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
           `journal ${path} line ${i + 1} continues the outbox at ${from} but it holds ${data.outbox.length} emails (a line is missing); it and the data file were left untouched.`,
         );
       }
-      r.outbox.forEach((e, k) => (data.outbox[from + k] = e));
+      r.outbox.forEach((e, k) => {
+        data.outbox[from + k] = e;
+      });
     }
     if (r.removedGroups?.length) {
       const removed = new Set(r.removedGroups);
@@ -163,7 +165,12 @@ export class Journal {
 
   static async open(path: string): Promise<Journal> {
     const handle = await open(path, 'a'); // O_APPEND: every write lands at the end, also after a truncate
-    return new Journal(path, handle, (await handle.stat()).size);
+    try {
+      return new Journal(path, handle, (await handle.stat()).size);
+    } catch (e) {
+      await handle.close().catch(() => undefined); // the stat's error is the one to report
+      throw e;
+    }
   }
 
   /** Appends one line (a JournalRecord's JSON, which never holds a raw newline). */
@@ -179,6 +186,7 @@ export class Journal {
     this.size = 0;
   }
 
+  /** Lets go of the file handle; closing again does nothing. */
   close(): Promise<void> {
     return this.handle.close();
   }

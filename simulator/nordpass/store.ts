@@ -84,24 +84,31 @@ export class NordPassStore {
    */
   static async openFile(file: string, now: () => number): Promise<NordPassStore> {
     const { data, snapshotBytes, replayed } = await readDataFile(file, now);
-    const disk: Disk = {
-      snapshot: new TextFile(file),
-      journal: await Journal.open(journalPath(file)),
-      snapshotBytes,
-      members: new Set(),
-      groups: new Set(),
-      removedGroups: new Set(),
-      outboxFrom: data.outbox.length,
-      token: data.scimTokenSha256,
-      clockNow: data.clockNow,
-      memberJson: new Map(),
-      historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
-      compactNext: false,
-    };
-    const store = new NordPassStore(new Low(new Memory<NordPassData>(), data), now, disk);
-    // Snapshot first, truncate second: a kill in between replays lines the snapshot already holds.
-    if (snapshotBytes === 0 || replayed || disk.journal.size > 0) await store.#compact(store.#snapshot(disk));
-    return store;
+    const journal = await Journal.open(journalPath(file));
+    try {
+      const disk: Disk = {
+        snapshot: new TextFile(file),
+        journal,
+        snapshotBytes,
+        members: new Set(),
+        groups: new Set(),
+        removedGroups: new Set(),
+        outboxFrom: data.outbox.length,
+        token: data.scimTokenSha256,
+        clockNow: data.clockNow,
+        memberJson: new Map(),
+        historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
+        compactNext: false,
+      };
+      const store = new NordPassStore(new Low(new Memory<NordPassData>(), data), now, disk);
+      // Snapshot first, truncate second: a kill in between replays lines the snapshot already holds.
+      if (snapshotBytes === 0 || replayed || journal.size > 0) await store.#compact(store.#snapshot(disk));
+      return store;
+    } catch (e) {
+      // No store to close comes back (say the snapshot could not be written): the journal's handle goes here.
+      await journal.close().catch(() => undefined);
+      throw e;
+    }
   }
 
   get data(): NordPassData {
@@ -202,14 +209,25 @@ export class NordPassStore {
     await this.#settled(); // the compaction runs after the commit's acknowledgement
   }
 
-  /** flush(), then lets go of the journal's file handle: the store is not used afterwards. */
+  /**
+   * flush(), then lets go of the journal's file handle: the store is not used afterwards. The handle is closed
+   * also when the flush fails (its error is thrown after), once no write is on its way to the file.
+   */
   async close(): Promise<void> {
-    await this.flush();
-    await this.#disk?.journal.close();
+    try {
+      await this.flush();
+    } finally {
+      await this.#settled(true);
+      await this.#disk?.journal.close();
+    }
   }
 
-  async #settled(): Promise<void> {
-    while (this.#writing || this.#next) await (this.#next?.promise ?? this.#writing);
+  /** Waits until no write is in flight or queued; throws a failed commit's error unless `quietly`. */
+  async #settled(quietly = false): Promise<void> {
+    while (this.#writing || this.#next) {
+      const pending = this.#next?.promise ?? this.#writing;
+      await (quietly ? pending?.catch(() => undefined) : pending);
+    }
   }
 
   async #drain(): Promise<void> {
@@ -244,7 +262,7 @@ export class NordPassStore {
           for (const id of line.removedGroups) disk.removedGroups.add(id);
           throw e;
         }
-        line.members.forEach((m, i) => disk.historyOnDisk.set(m, line.historyLengths[i]!));
+        for (let i = 0; i < line.members.length; i++) disk.historyOnDisk.set(line.members[i]!, line.historyLengths[i]!);
         disk.outboxFrom = line.outboxTo;
         disk.token = line.token;
         disk.clockNow = line.clockNow;

@@ -87,10 +87,12 @@ async function target(store: 'memory' | 'file'): Promise<Harness & { file?: stri
   const dir = await mkdtemp(join(tmpdir(), 'scimsim-race-'));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   const clock = new Clock(START);
+  const fileStore = await NordPassStore.openFile(join(dir, 'nordpass.json'), () => clock.now());
+  cleanup.unshift(() => fileStore.close()); // before the folder goes
   const np = createNordPass({
     clock,
     random: new Random('race'),
-    store: await NordPassStore.openFile(join(dir, 'nordpass.json'), () => clock.now()),
+    store: fileStore,
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
   });
@@ -194,9 +196,13 @@ describe('50 concurrent PATCH and DELETE requests on one member', () => {
       // every acknowledged change is on disk: the file read afresh holds the member as the server has it
       await h.np.store.flush();
       const reread = await NordPassStore.openFile(h.file, () => h.clock.now());
-      const stored = reread.memberById(user.id)!;
-      expect(stored.status).toBe(member.status);
-      expect(stored.history).toHaveLength(member.history.length);
+      try {
+        const stored = reread.memberById(user.id)!;
+        expect(stored.status).toBe(member.status);
+        expect(stored.history).toHaveLength(member.history.length);
+      } finally {
+        await reread.close();
+      }
     }
   });
 });

@@ -1,7 +1,7 @@
 /** The --data journal (journal.ts): replay, torn lines, corrupt lines, compaction and a kill in the middle of one. */
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../../../simulator/clock.ts';
 import { createNordPass, type NordPass } from '../../../simulator/nordpass/app.ts';
@@ -11,7 +11,11 @@ import { Random } from '../../../simulator/random.ts';
 
 const DAY = 86_400_000;
 const cleanup: string[] = [];
+/** Every store a test opened: closed after it (one at a time: each close writes the snapshot), before its folder goes. */
+const stores: NordPassStore[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const store of stores.splice(0)) await store.close().catch(() => undefined);
   for (const dir of cleanup.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
@@ -25,6 +29,7 @@ async function tempFile(): Promise<string> {
 async function open(file: string, start = '2026-01-01T09:00:00Z'): Promise<{ np: NordPass; clock: Clock }> {
   let clock: Clock | undefined;
   const store = await NordPassStore.openFile(file, () => clock?.now() ?? 0);
+  stores.push(store);
   clock = new Clock(store.allMembers().length > 0 ? store.data.clockNow : Date.parse(start));
   const fresh = store.data.scimTokenSha256 === undefined;
   const np = createNordPass({
@@ -62,6 +67,18 @@ async function work({ np, clock }: { np: NordPass; clock: Clock }): Promise<void
 }
 
 const plain = (data: unknown) => JSON.parse(JSON.stringify(data));
+
+/** Every Journal opened from now on, to check its file handle is closed afterwards (a closed FileHandle's fd is -1). */
+function watchJournals(): Journal[] {
+  const opened: Journal[] = [];
+  const openJournal = Journal.open.bind(Journal);
+  vi.spyOn(Journal, 'open').mockImplementation(async (path) => {
+    const journal = await openJournal(path);
+    opened.push(journal);
+    return journal;
+  });
+  return opened;
+}
 
 describe('the --data journal', () => {
   it('holds every committed change: the snapshot with its lines replayed is the data in memory', async () => {
@@ -278,6 +295,36 @@ describe('the --data journal', () => {
     np.members.setRole(np.store.allMembers()[5]!, 'admin', 'admin');
     await np.store.flush();
     expect(await readFile(file, 'utf8')).toBe(JSON.stringify(np.store.data));
+  });
+
+  it('closes the journal when a store fails to start after opening it (its first snapshot cannot be written)', async () => {
+    const file = await tempFile();
+    const journals = watchJournals();
+    // steno writes the snapshot to .FILE.tmp, then renames it: a folder in the way fails that write.
+    await mkdir(join(dirname(file), `.${basename(file)}.tmp`));
+    await expect(NordPassStore.openFile(file, () => 0)).rejects.toThrow(/EISDIR/);
+    expect(journals).toHaveLength(1);
+    expect(journals[0]!.handle.fd).toBe(-1); // closed, not left for the garbage collector (DEP0137)
+  });
+
+  it('close() lets go of the journal also when its last commit fails, and waits for a write in flight', async () => {
+    const file = await tempFile();
+    const journals = watchJournals();
+    const { np } = await open(file);
+    const [journal] = journals;
+    np.members.create('ada@example.com', { userName: 'ada@example.com' }, 'scim');
+    const acknowledged = np.store.commit(); // on its way to disk while close() begins
+    await np.store.close();
+    await acknowledged;
+    expect(journal!.handle.fd).toBe(-1);
+    expect((await readDataFile(file)).data).toEqual(plain(np.store.data));
+
+    const second = await open(file);
+    const [, journal2] = journals;
+    vi.spyOn(Journal.prototype, 'append').mockRejectedValue(new Error('ENOSPC: no space left on device'));
+    second.np.members.create('bob@example.com', { userName: 'bob@example.com' }, 'scim');
+    await expect(second.np.store.close()).rejects.toThrow(/ENOSPC/);
+    expect(journal2!.handle.fd).toBe(-1);
   });
 
   it('leaves the in-memory store as it was: no file, no journal', async () => {
