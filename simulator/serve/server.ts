@@ -48,79 +48,85 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   // A bad --start is refused before the data file is opened (opening creates it).
   const start = options.start !== undefined ? parseInstant(options.start) : undefined;
   const store = options.dataFile ? await openDataFile(options.dataFile, now) : undefined;
-  const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
-  if (saved !== undefined && start !== undefined && start < saved) {
-    throw new Error(
-      `--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`,
+  // Anything that fails from here on (a --start before the file's time, a port in use) lets go of the data file.
+  try {
+    const saved = store && store.allMembers().length + store.data.outbox.length > 0 ? store.data.clockNow : undefined;
+    if (saved !== undefined && start !== undefined && start < saved) {
+      throw new Error(
+        `--start ${options.start} is before the data file's virtual time ${new Date(saved).toISOString()}; time cannot go back`,
+      );
+    }
+    // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
+    const wallNow = Math.floor(Date.now() / 1000) * 1000;
+    const secret = () => randomBytes(32).toString('base64url');
+    const world = createWorld({
+      start: saved ?? start ?? wallNow,
+      seed: options.seed ?? randomBytes(8).toString('hex'),
+      // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
+      scim: 'own-origin',
+      nordpass: {
+        ...(options.settings ? { settings: options.settings } : {}),
+        ...(store ? { store } : {}),
+        ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
+        ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+        newSecret: secret,
+      },
+    });
+    const { nordpass, azure } = world;
+    clock = world.clock;
+    // Deadlines that fell due while the server was down fire now, each at its own instant.
+    if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
+    await nordpass.store.commit();
+
+    // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
+    const root = nordpass.app;
+    // Each face with the renderer of its own error shape (NordPass mounted SCIM and the Admin Panel the same way).
+    nordpass.mount(
+      '/azure/v1.0',
+      graphRoutes({ azure, adminToken: nordpass.adminToken, clock }),
+      graphErrorRenderer(clock),
     );
+    nordpass.mount(
+      '/_sim',
+      simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
+      renderSimError,
+    );
+    root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
+
+    const server = await listen(root, options.host, options.port);
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const origin = `http://${host}:${address.port}`;
+    world.setOrigin(origin);
+
+    let realtime: NodeJS.Timeout | undefined;
+    if (options.realtime) {
+      const wallStart = Date.now();
+      const virtualStart = clock.now();
+      realtime = setInterval(() => {
+        void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(() => nordpass.store.commit());
+      }, 1000);
+      realtime.unref();
+    }
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        if (realtime) clearInterval(realtime);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+          // Keep-alive clients that never hang up must not hold the shutdown forever.
+          setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
+        });
+        await nordpass.store.close();
+      })());
+
+    return { nordpass, azure, clock, origin, server, close };
+  } catch (error) {
+    await store?.close().catch(() => undefined);
+    throw error;
   }
-  // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
-  const wallNow = Math.floor(Date.now() / 1000) * 1000;
-  const secret = () => randomBytes(32).toString('base64url');
-  const world = createWorld({
-    start: saved ?? start ?? wallNow,
-    seed: options.seed ?? randomBytes(8).toString('hex'),
-    // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
-    scim: 'own-origin',
-    nordpass: {
-      ...(options.settings ? { settings: options.settings } : {}),
-      ...(store ? { store } : {}),
-      ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
-      ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-      newSecret: secret,
-    },
-  });
-  const { nordpass, azure } = world;
-  clock = world.clock;
-  // Deadlines that fell due while the server was down fire now, each at its own instant.
-  if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
-  await nordpass.store.commit();
-
-  // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
-  const root = nordpass.app;
-  // Each face with the renderer of its own error shape (NordPass mounted SCIM and the Admin Panel the same way).
-  nordpass.mount(
-    '/azure/v1.0',
-    graphRoutes({ azure, adminToken: nordpass.adminToken, clock }),
-    graphErrorRenderer(clock),
-  );
-  nordpass.mount(
-    '/_sim',
-    simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
-    renderSimError,
-  );
-  root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
-
-  const server = await listen(root, options.host, options.port);
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const origin = `http://${host}:${address.port}`;
-  world.setOrigin(origin);
-
-  let realtime: NodeJS.Timeout | undefined;
-  if (options.realtime) {
-    const wallStart = Date.now();
-    const virtualStart = clock.now();
-    realtime = setInterval(() => {
-      void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(() => nordpass.store.commit());
-    }, 1000);
-    realtime.unref();
-  }
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      if (realtime) clearInterval(realtime);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-        // Keep-alive clients that never hang up must not hold the shutdown forever.
-        setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
-      });
-      await nordpass.store.close();
-    })());
-
-  return { nordpass, azure, clock, origin, server, close };
 }
 
 /**
