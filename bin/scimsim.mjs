@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The `scimsim` command. The sources are TypeScript run through tsx's loader, so a clone needs no build step.
-import { register } from 'tsx/esm/api';
+// The `scimsim` command. In a clone the sources are TypeScript run through tsx's loader, so it needs no build
+// step; an installed package ships only the compiled dist/ (no sources), which runs on plain Node.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../simulator/cli/cli.ts');
+const { main } = existsSync(new URL('../simulator/cli/cli.ts', import.meta.url))
+  ? await fromSources()
+  : await import('../dist/simulator/cli/cli.js');
 process.exitCode = await main(process.argv.slice(2));
+
+async function fromSources() {
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('../simulator/cli/cli.ts');
+}
