@@ -5,6 +5,7 @@
 import { seconds, thousands, timed } from '../lib/measure.ts';
 import { largestWorld } from './provisioning.ts';
 import { below, judged, type BenchItem } from '../table.ts';
+import { SOFT_DELETED_STATUSES } from '../../simulator/nordpass/member-states.ts';
 
 const TARGET = below(1);
 
@@ -18,7 +19,8 @@ const item: BenchItem = {
     ctx.log(`  unassigning ${thousands(size)} users, then 30 days`);
     azure.app.unassign(world.groupId);
     const softDeleteMs = await timed(() => clock.advance('40m'));
-    const softDeleted = nordpass.members.countByStatus('forbidden') + nordpass.members.countByStatus('suspended');
+    let softDeleted = 0;
+    for (const status of SOFT_DELETED_STATUSES) softDeleted += nordpass.members.countByStatus(status);
     if (softDeleted !== size) throw new Error(`the disable cycle soft-deleted ${softDeleted} of ${size} members`);
     const purgeMs = await timed(() => clock.advance('30d1m'));
     const purged = nordpass.members.countByStatus('deleted');

@@ -28,5 +28,5 @@ export type MemberEventType = (typeof MEMBER_EVENT_TYPES)[number];
 
 export const isMemberStatus = (value: unknown): value is MemberStatus =>
   (MEMBER_STATUSES as readonly unknown[]).includes(value);
-export const isSoftDeletedStatus = (status: MemberStatus | null): boolean =>
-  status === 'suspended' || status === 'forbidden';
+const SOFT_DELETED = new Set<MemberStatus | null>(SOFT_DELETED_STATUSES);
+export const isSoftDeletedStatus = (status: MemberStatus | null): boolean => SOFT_DELETED.has(status);

@@ -8,6 +8,7 @@ import { createNordPass, type NordPass } from '../../../simulator/nordpass/app.t
 import { Journal, journalPath } from '../../../simulator/nordpass/journal.ts';
 import { DataFileError, NordPassStore, readDataFile } from '../../../simulator/nordpass/store.ts';
 import { Random } from '../../../simulator/random.ts';
+import { watchJournals } from '../../helpers/journals.ts';
 
 const DAY = 86_400_000;
 const cleanup: string[] = [];
@@ -67,18 +68,6 @@ async function work({ np, clock }: { np: NordPass; clock: Clock }): Promise<void
 }
 
 const plain = (data: unknown) => JSON.parse(JSON.stringify(data));
-
-/** Every Journal opened from now on, to check its file handle is closed afterwards (a closed FileHandle's fd is -1). */
-function watchJournals(): Journal[] {
-  const opened: Journal[] = [];
-  const openJournal = Journal.open.bind(Journal);
-  vi.spyOn(Journal, 'open').mockImplementation(async (path) => {
-    const journal = await openJournal(path);
-    opened.push(journal);
-    return journal;
-  });
-  return opened;
-}
 
 describe('the --data journal', () => {
   it('holds every committed change: the snapshot with its lines replayed is the data in memory', async () => {

@@ -5,25 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Journal } from '../../../simulator/nordpass/journal.ts';
 import { startServer } from '../../../simulator/serve/server.ts';
+import { watchJournals } from '../../helpers/journals.ts';
 
 const cleanup: Array<() => Promise<void>> = [];
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const undo of cleanup.splice(0).reverse()) await undo();
 });
-
-function watchJournals(): Journal[] {
-  const opened: Journal[] = [];
-  const openJournal = Journal.open.bind(Journal);
-  vi.spyOn(Journal, 'open').mockImplementation(async (path) => {
-    const journal = await openJournal(path);
-    opened.push(journal);
-    return journal;
-  });
-  return opened;
-}
 
 describe('startServer', () => {
   it('closes the data file when the port is taken', async () => {
