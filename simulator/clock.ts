@@ -100,6 +100,12 @@ export class Clock {
     return best?.at;
   }
 
+  /** The next `limit` waiting timers in the order they will fire, with their instants and labels. */
+  upcoming(limit: number): Array<{ at: number; label: string }> {
+    const waiting = this.#heap.filter((t) => t.state === 'waiting').sort((a, b) => (before(a, b) ? -1 : 1));
+    return waiting.slice(0, Math.max(0, limit)).map((t) => ({ at: t.at, label: t.label }));
+  }
+
   /**
    * Runs `task` at virtual instant `at`. An instant already past runs at the current instant on the next
    * advance (a restored data file can hold deadlines that fell due while the server was down). `arg` is

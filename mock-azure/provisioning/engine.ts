@@ -58,6 +58,7 @@ export class ProvisioningJob {
   #steadyFirst: number | undefined;
   #steadyLast: number | undefined;
   #busy: Promise<unknown> = Promise.resolve();
+  readonly #cycleListeners: Array<(cycle: CycleSummary) => void> = [];
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = resolveEngineSettings(deps.settings);
@@ -99,7 +100,7 @@ export class ProvisioningJob {
       this.#requireCredentials();
       this.#quarantine = undefined;
       this.#state = 'running';
-      await this.#cycle();
+      await this.#cycleAndTell();
     });
   }
 
@@ -128,7 +129,7 @@ export class ProvisioningJob {
       this.#forceDeletes = options.forceDeletes === true;
       if (!options.forceDeletes) this.#staged.clear();
       this.#state = 'running';
-      await this.#cycle();
+      await this.#cycleAndTell();
     });
   }
 
@@ -210,6 +211,18 @@ export class ProvisioningJob {
       links: this.links.size,
       stagedDeletes: this.#staged.size,
     };
+  }
+
+  /** Called with each cycle's summary when the cycle has ended (serve mode's event stream listens). */
+  onCycle(listener: (cycle: CycleSummary) => void): void {
+    this.#cycleListeners.push(listener);
+  }
+
+  async #cycleAndTell(): Promise<void> {
+    const before = this.cycles.length;
+    await this.#cycle();
+    const cycle = this.cycles.at(-1);
+    if (cycle && this.cycles.length > before) for (const listener of this.#cycleListeners) listener(cycle);
   }
 
   async #cycle(): Promise<void> {
@@ -452,7 +465,7 @@ export class ProvisioningJob {
     // job re-ran the cycle at the same instant forever and the clock never moved on.
     if (q && q.nextAttempt <= clock.now()) this.#enterQuarantine(q.reason, q.error);
     const at = this.#quarantine ? this.#quarantine.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
-    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycle()), 'provisioning cycle');
+    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycleAndTell()), 'provisioning cycle');
   }
 
   #context(client: ScimClient, initiatedBy: LogRecord['initiatedBy'], cycleId: string): ExecuteContext {

@@ -52,6 +52,7 @@ export interface LogQuery {
 
 export class ProvisioningLogs {
   #records: LogRecord[] = [];
+  readonly #listeners: Array<(record: LogRecord) => void> = [];
 
   /** Entries older than this are dropped when a cycle runs (Entra keeps 30 days with a premium licence). */
   constructor(readonly retentionMs: number = 30 * 86_400_000) {}
@@ -64,6 +65,12 @@ export class ProvisioningLogs {
     record.exchanges = record.exchanges.slice();
     if (record.modified) record.modified = record.modified.map(sharedActiveChange);
     this.#records.push(record);
+    for (const listener of this.#listeners) listener(record);
+  }
+
+  /** Called with each entry as it is added (serve mode's event stream listens). */
+  onAdd(listener: (record: LogRecord) => void): void {
+    this.#listeners.push(listener);
   }
 
   all(): readonly LogRecord[] {

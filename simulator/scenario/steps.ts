@@ -1,5 +1,6 @@
 /** What each scenario step does to the world. Expectations live in expect.ts. */
-import { formatInstant, parseDuration } from '../time.ts';
+import { formatInstant } from '../time.ts';
+import { faultFrom } from './faults.ts';
 import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
 import { idOf, memberOf, type World } from './world.ts';
@@ -155,31 +156,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     }
   },
 
-  fault: (w, f) => {
-    const now = w.clock.now();
-    const effect = f.timeout
-      ? { timeout: true as const }
-      : f.unavailable
-        ? { unavailable: true as const }
-        : f.malformedBody
-          ? { malformedBody: true as const }
-          : {
-              status: f.status ?? 503,
-              ...(f.retryAfter !== undefined
-                ? { retryAfterSeconds: Math.ceil(parseDuration(f.retryAfter) / 1000) }
-                : {}),
-            };
-    w.azure.faults.inject({
-      id: f.id ?? w.nextId('fault'),
-      effect,
-      from: now,
-      ...(f.for !== undefined ? { until: now + parseDuration(f.for) } : {}),
-      ...(f.count !== undefined ? { count: f.count } : {}),
-      ...(f.method || f.path
-        ? { match: { ...(f.method ? { method: f.method } : {}), ...(f.path ? { path: f.path } : {}) } }
-        : {}),
-    });
-  },
+  fault: (w, f) => w.azure.faults.inject(faultFrom(f, w.clock.now(), () => w.nextId('fault'))),
   clearFault: (w, id) => w.azure.faults.clear(id ?? undefined),
 };
 

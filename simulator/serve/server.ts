@@ -13,6 +13,7 @@ import { DataFileError, NordPassStore } from '../nordpass/store.ts';
 import { answersPerTurn } from './answers-per-turn.ts';
 import { simRoutes } from './sim-api.ts';
 import { renderSimError } from './sim-errors.ts';
+import { WorldEvents } from './world-events.ts';
 import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
 import type { Azure } from '../../mock-azure/tenant.ts';
 import { createWorld } from '../world.ts';
@@ -36,6 +37,8 @@ export interface RunningServer {
   nordpass: NordPass;
   azure: Azure;
   clock: Clock;
+  /** What happens in the world, as /_sim/events streams it. */
+  events: WorldEvents;
   origin: string;
   server: ServerType;
   /** Stops accepting, lets in-flight requests and writes finish, then resolves. */
@@ -73,6 +76,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       },
     });
     const { nordpass, azure } = world;
+    const events = new WorldEvents();
+    events.watch(world);
     clock = world.clock;
     // Deadlines that fell due while the server was down fire now, each at its own instant.
     if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
@@ -88,7 +93,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     );
     nordpass.mount(
       '/_sim',
-      simRoutes({ clock, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
+      simRoutes({ world, events, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
       renderSimError,
     );
     root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
@@ -104,7 +109,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       const wallStart = Date.now();
       const virtualStart = clock.now();
       realtime = setInterval(() => {
-        void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(() => nordpass.store.commit());
+        void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(async (moved) => {
+          await nordpass.store.commit();
+          events.emit({ type: 'clock', at: moved.now, fired: moved.fired });
+        });
       }, 1000);
       realtime.unref();
     }
@@ -122,7 +130,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         await nordpass.store.close();
       })());
 
-    return { nordpass, azure, clock, origin, server, close };
+    return { nordpass, azure, clock, events, origin, server, close };
   } catch (error) {
     await store?.close().catch(() => undefined);
     throw error;

@@ -1,18 +1,43 @@
-/** /_sim: the simulation itself over HTTP (serve mode): the virtual clock. Admin token required. */
+/**
+ * /_sim: the simulation itself over HTTP (serve mode): the virtual clock, what will happen next (timers), the
+ * faults the engine meets, the journal of engine <-> NordPass exchanges, and a stream of what happens. Admin
+ * token required. Errors are rendered by renderSimError, registered where this face is mounted (serve/server.ts).
+ */
 import { Hono } from 'hono';
-import type { Clock } from '../clock.ts';
+import { streamSSE } from 'hono/streaming';
+import type { Fault } from '../../mock-azure/scim-client/transport.ts';
 import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
+import { faultFrom } from '../scenario/faults.ts';
+import { STEPS } from '../scenario/schema.ts';
+import { formatInstant } from '../time.ts';
+import type { World } from '../world.ts';
 import { SimError } from './sim-errors.ts';
+import type { WorldEvent, WorldEvents } from './world-events.ts';
 
 export interface SimApiDeps {
-  clock: Clock;
+  world: World;
   adminToken: string;
   /** Runs after the clock moved, e.g. to persist what the fired timers changed. */
   afterAdvance: () => Promise<void>;
+  events: WorldEvents;
 }
 
+/** What a timer is, read off its label (the models name their timers; see Clock.schedule). */
+const TIMER_KINDS: Array<[prefix: string, kind: string]> = [
+  ['provisioning cycle', 'cycle'],
+  ['purge ', 'purge'],
+  ['invitation ', 'invitation'],
+  ['directory: permanent deletion', 'recycleBinExpiry'],
+];
+const timerKind = (label: string) => TIMER_KINDS.find(([prefix]) => label.startsWith(prefix))?.[1] ?? 'other';
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+/** Events a slow /_sim/events reader may fall behind by before the oldest are dropped (and it is told how many). */
+const STREAM_QUEUE_LIMIT = 10_000;
+
 export function simRoutes(deps: SimApiDeps): Hono {
-  // Errors are rendered by renderSimError, registered where this face is mounted (serve/server.ts).
+  const { world } = deps;
   const sim = new Hono();
   sim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -22,13 +47,12 @@ export function simRoutes(deps: SimApiDeps): Hono {
     await next();
   });
 
-  sim.get('/clock', (c) => c.json({ now: deps.clock.nowIso(), pendingTimers: deps.clock.pending }));
+  sim.get('/clock', (c) => c.json({ now: world.clock.nowIso(), pendingTimers: world.clock.pending }));
 
   sim.post('/clock/advance', async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as { by?: unknown; to?: unknown } | undefined;
-    const by = body?.by;
-    const to = body?.to;
-    if (!body || typeof body !== 'object' || (by === undefined) === (to === undefined)) {
+    const body = await jsonObject(c.req.raw);
+    const { by, to } = body;
+    if ((by === undefined) === (to === undefined)) {
       throw new SimError(400, 'invalidRequest', 'send {"by": "30d"} or {"to": "2026-01-31T00:00:00Z"} (one of them)');
     }
     if (
@@ -41,13 +65,160 @@ export function simRoutes(deps: SimApiDeps): Hono {
         '"by" is a duration such as "30d" or "PT40M"; "to" is an ISO 8601 instant',
       );
     }
-    const result = by !== undefined ? await deps.clock.advance(by) : await deps.clock.advanceTo(to as string);
+    const result = by !== undefined ? await world.clock.advance(by) : await world.clock.advanceTo(to as string);
     await deps.afterAdvance();
+    deps.events.emit({ type: 'clock', at: result.now, fired: result.fired });
     return c.json(result);
   });
+
+  // What will happen next and when: cycles, purges, invitations, recycle-bin expiries, in firing order.
+  sim.get('/timers', (c) => {
+    const limit = limitParam(c.req.query('limit'));
+    const timers = world.clock.upcoming(limit).map((t) => ({
+      at: formatInstant(t.at),
+      kind: timerKind(t.label),
+      label: t.label,
+    }));
+    return c.json({ now: world.clock.nowIso(), total: world.clock.pending, timers });
+  });
+
+  sim.get('/faults', (c) => c.json({ faults: world.azure.faults.active().map(renderFault) }));
+
+  sim.post('/faults', async (c) => {
+    const parsed = STEPS.fault.safeParse(await jsonObject(c.req.raw));
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
+      throw new SimError(400, 'invalidRequest', `not a fault: ${problems.join('; ')}`);
+    }
+    const spec = parsed.data;
+    if (spec.id !== undefined && world.azure.faults.active().some((f) => f.id === spec.id))
+      throw new SimError(409, 'conflict', `a fault with id ${spec.id} is already set; clear it first`);
+    const fault = faultFrom(spec, world.clock.now(), () => world.nextId('fault'));
+    world.azure.faults.inject(fault);
+    return c.json(renderFault(fault), 201);
+  });
+
+  sim.delete('/faults', (c) => {
+    world.azure.faults.clear();
+    return c.body(null, 204);
+  });
+
+  sim.delete('/faults/:id', (c) => {
+    const id = c.req.param('id');
+    if (!world.azure.faults.active().some((f) => f.id === id))
+      throw new SimError(404, 'notFound', `no fault with id ${id}`);
+    world.azure.faults.clear(id);
+    return c.body(null, 204);
+  });
+
+  // The engine's exchanges with the SCIM app, oldest first; the record never holds the Authorization header.
+  sim.get('/requests', (c) => {
+    const method = c.req.query('method')?.toUpperCase();
+    const path = c.req.query('path');
+    const status = c.req.query('status');
+    const since = c.req.query('since');
+    if (status !== undefined && !/^\d{3}$/.test(status))
+      throw new SimError(400, 'invalidRequest', '"status" is an HTTP status such as 201');
+    if (since !== undefined && !/^\d{1,15}$/.test(since))
+      throw new SimError(400, 'invalidRequest', '"since" is the sequence number after which to list');
+    const limit = limitParam(c.req.query('limit'));
+    const all = world.azure.exchanges.all();
+    const matching = all.filter(
+      (x) =>
+        (method === undefined || x.method === method) &&
+        (path === undefined || x.path.includes(path)) &&
+        (status === undefined || x.status === Number(status)) &&
+        (since === undefined || x.seq > Number(since)),
+    );
+    const page = matching.slice(-limit);
+    return c.json({
+      total: world.azure.exchanges.total,
+      kept: all.length,
+      matching: matching.length,
+      exchanges: page.map((x) => ({
+        seq: x.seq,
+        at: formatInstant(x.at),
+        method: x.method,
+        path: x.path,
+        ...(x.status !== undefined ? { status: x.status } : {}),
+        ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
+        ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
+        ...(x.error ? { error: x.error } : {}),
+      })),
+    });
+  });
+
+  // Server-sent events: one `event: <type>` message per thing that happens, as it happens.
+  sim.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const queue: WorldEvent[] = [];
+      let dropped = 0;
+      let wake: (() => void) | undefined;
+      const stop = deps.events.subscribe((event) => {
+        if (queue.length >= STREAM_QUEUE_LIMIT) {
+          queue.shift();
+          dropped++;
+        }
+        queue.push(event);
+        wake?.();
+      });
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+        wake?.();
+      });
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ now: world.clock.nowIso() }) });
+        while (open) {
+          if (queue.length === 0) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = undefined;
+            continue;
+          }
+          if (dropped > 0) {
+            await stream.writeSSE({ event: 'dropped', data: JSON.stringify({ count: dropped }) });
+            dropped = 0;
+          }
+          const event = queue.shift()!;
+          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+        }
+      } finally {
+        stop();
+      }
+    }),
+  );
 
   sim.all('*', (c) => {
     throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);
   });
   return sim;
+}
+
+function renderFault(f: Fault & { used?: number }) {
+  return {
+    id: f.id,
+    ...(f.match ? { match: f.match } : {}),
+    effect: f.effect,
+    ...(f.from !== undefined ? { from: formatInstant(f.from) } : {}),
+    ...(f.until !== undefined ? { until: formatInstant(f.until) } : {}),
+    ...(f.count !== undefined ? { count: f.count } : {}),
+    used: f.used ?? 0,
+  };
+}
+
+function limitParam(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_LIMIT;
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1 || Number(text) > MAX_LIMIT)
+    throw new SimError(400, 'invalidRequest', `"limit" is a whole number from 1 to ${MAX_LIMIT}`);
+  return Number(text);
+}
+
+/** The request's JSON body, which must be an object. */
+async function jsonObject(request: Request): Promise<Record<string, unknown>> {
+  const body = (await request.json().catch(() => undefined)) as unknown;
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new SimError(400, 'invalidRequest', 'send a JSON object');
+  return body as Record<string, unknown>;
 }
