@@ -229,10 +229,9 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
   const groups = Object.keys(tenant.groups ?? {});
   const generatedGroup = typeof tenant.generate === 'object' ? tenant.generate.group : undefined;
   if (generatedGroup) groups.push(generatedGroup);
-  const known = [...users, ...groups];
   const checkRef = (path: Array<string | number>, name: unknown, kinds: 'any' | 'user' | 'group' = 'any') => {
     if (typeof name !== 'string') return;
-    const pool = kinds === 'user' ? users : kinds === 'group' ? groups : known;
+    const pool = kinds === 'user' ? users : kinds === 'group' ? groups : [...users, ...groups];
     if (!pool.includes(name)) {
       const close = nearest(name, pool);
       report(
@@ -286,6 +285,21 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
         else refs(path, arg, 'user');
         break;
       }
+      case 'createUser':
+      case 'createGroup': {
+        const arg = a as StepArgs['createUser' | 'createGroup'];
+        if (users.includes(arg.name) || groups.includes(arg.name))
+          report([...path, 'name'], `"${arg.name}" already names a user or group of the tenant`, 'choose another name');
+        else (step.name === 'createUser' ? users : groups).push(arg.name);
+        if (step.name === 'createGroup') refs([...path, 'members'], (arg as StepArgs['createGroup']).members ?? []);
+        break;
+      }
+      case 'editGroup':
+        checkRef([...path, 'group'], (a as StepArgs['editGroup']).group, 'group');
+        break;
+      case 'deleteGroup':
+        refs(path, a, 'group');
+        break;
       case 'editUser':
       case 'setRole':
         checkRef([...path, 'user'], (a as StepArgs['editUser' | 'setRole']).user, 'user');

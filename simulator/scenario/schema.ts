@@ -77,6 +77,14 @@ const UserAttributes = z.strictObject({
 
 export const MAX_GENERATED_USERS = 200_000;
 
+/** A name a scenario gives a tenant user or group (`ada`, `sales`): how later steps refer to it. */
+const NewName = z.string().regex(/^[A-Za-z][\w.-]*$/, 'names are a letter, then letters, digits, dots, dashes');
+
+const GroupAttributes = z.strictObject({
+  displayName: z.string().min(1).optional(),
+  description: z.string().min(1).optional(),
+});
+
 const Tenant = z.strictObject({
   domain: z.string().min(3).optional().describe('Domain of user principal names (default contoso.com)'),
   users: z
@@ -288,15 +296,31 @@ export const STEPS = {
     .union([NoArgs, z.strictObject({ full: z.boolean().optional() })])
     .describe('Restart provisioning: clears watermark, escrows and quarantine'),
   allowDeletes: NoArgs.describe('"Allow deletes" on a job quarantined for too many deletes'),
+  configureProvisioning: z
+    .strictObject({
+      scope: z.enum(['assigned', 'all']).optional(),
+      skipOutOfScopeDeletions: z.boolean().optional(),
+    })
+    .describe(
+      'Provisioning > Settings: Scope (assigned, or all users and groups) and SkipOutOfScopeDeletions; a restart applies a new scope to everyone',
+    ),
   provisionOnDemand: z
     .union([Ref, z.strictObject({ user: Ref, expect: z.enum(['done', 'refused']) })])
     .describe('Provision on demand: one user, now'),
+  createUser: UserAttributes.extend({ name: NewName }).describe(
+    'Users > New user: a user the scenario calls `name` (userPrincipalName name@domain unless given)',
+  ),
   deleteUser: Refs.describe('Azure AD > Users > Delete user: to Deleted users for 30 days'),
   restoreUser: Refs.describe('Deleted users > Restore user'),
   deletePermanently: Refs.describe('Deleted users > Delete permanently'),
   blockSignIn: Refs.describe('Block sign-in (accountEnabled false)'),
   unblockSignIn: Refs.describe('Allow sign-in again'),
   editUser: z.strictObject({ user: Ref, set: UserAttributes }).describe('Edit user attributes in the tenant'),
+  createGroup: GroupAttributes.extend({ name: NewName, members: z.array(Ref).optional() }).describe(
+    'Groups > New group: a security group the scenario calls `name`, with direct members',
+  ),
+  editGroup: z.strictObject({ group: Ref, set: GroupAttributes }).describe("Edit a group's name or description"),
+  deleteGroup: Refs.describe('Groups > Delete: the group goes, and with it its assignment to the app'),
   addToGroup: z.strictObject({ group: Ref, members: Refs }).describe('Add members to a group'),
   removeFromGroup: z.strictObject({ group: Ref, members: Refs }).describe('Remove members from a group'),
   acceptInvitation: z

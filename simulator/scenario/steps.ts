@@ -3,7 +3,7 @@ import { formatInstant } from '../time.ts';
 import { faultFrom } from './faults.ts';
 import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
-import { idOf, memberOf, type World } from './world.ts';
+import { addNamedGroup, addNamedUser, idOf, memberOf, type World } from './world.ts';
 
 /** A step that did not do what the scenario said it would; the run stops with this message. */
 export class StepFailure extends Error {
@@ -97,6 +97,18 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     }
   },
 
+  createUser: (w, { name, ...attributes }) => {
+    addNamedUser(w, name, attributes);
+  },
+  createGroup: (w, { name, members, ...attributes }) => {
+    const group = addNamedGroup(w, name, attributes);
+    for (const member of members ?? []) w.azure.directory.addMember(group.id, idOf(w, member));
+  },
+  editGroup: (w, args) => {
+    w.azure.directory.updateGroup(idOf(w, args.group), args.set);
+  },
+  deleteGroup: (w, refs) => each(refs, (r) => w.azure.directory.deleteGroup(idOf(w, r))),
+  configureProvisioning: (w, args) => w.azure.app.configure(args),
   deleteUser: (w, refs) => each(refs, (r) => w.azure.directory.deleteUser(idOf(w, r))),
   restoreUser: (w, refs) => each(refs, (r) => w.azure.directory.restoreUser(idOf(w, r))),
   deletePermanently: (w, refs) => each(refs, (r) => w.azure.directory.deleteUserPermanently(idOf(w, r))),

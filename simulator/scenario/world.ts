@@ -23,6 +23,8 @@ export interface World extends SimulatedWorld {
   aadOptscim062020: boolean;
   /** With --http, the SCIM app is elsewhere: its credentials, and no NordPass state to look into. */
   httpTarget?: { tenantUrl: string; secretToken: string };
+  /** The domain of the user principal names the scenario makes (tenant.domain, default contoso.com). */
+  domain: string;
   /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
   virtualTimeLimit: { at: number; text: string };
 }
@@ -66,6 +68,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     upns: new Map(),
     entered: {},
     aadOptscim062020: p.aadOptscim062020 === true,
+    domain: scenario.tenant?.domain ?? 'contoso.com',
     virtualTimeLimit,
   };
   if (options.httpTarget) {
@@ -79,21 +82,10 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
 function populateTenant(scenario: Scenario, world: World): void {
   const { directory } = world.azure;
   const tenant = scenario.tenant ?? {};
-  const domain = tenant.domain ?? 'contoso.com';
-  for (const [name, attributes] of Object.entries(tenant.users ?? {})) {
-    const input = {
-      userPrincipalName: `${name}@${domain}`,
-      displayName: name,
-      mailNickname: name,
-      ...(attributes ?? {}),
-    } as Partial<DirectoryUser> & { userPrincipalName: string };
-    const user = directory.addUser(input);
-    world.users.set(name, user.id);
-    world.upns.set(name, user.userPrincipalName);
-  }
+  for (const [name, attributes] of Object.entries(tenant.users ?? {})) addNamedUser(world, name, attributes ?? {});
   const generate = typeof tenant.generate === 'number' ? { count: tenant.generate } : tenant.generate;
   if (generate && generate.count > 0) {
-    const generated = directory.generateUsers(generate.count, { domain });
+    const generated = directory.generateUsers(generate.count, { domain: world.domain });
     if (generate.group) {
       const group = directory.addGroup({ displayName: generate.group });
       world.groups.set(generate.group, group.id);
@@ -101,11 +93,30 @@ function populateTenant(scenario: Scenario, world: World): void {
     }
   }
   const groups = Object.entries(tenant.groups ?? {});
-  for (const [name, g] of groups) world.groups.set(name, directory.addGroup({ displayName: g.displayName ?? name }).id);
+  for (const [name, g] of groups) addNamedGroup(world, name, { displayName: g.displayName ?? name });
   for (const [name, g] of groups) {
-    for (const member of g.members ?? [])
-      directory.addMember(world.groups.get(name)!, (world.users.get(member) ?? world.groups.get(member))!);
+    for (const member of g.members ?? []) directory.addMember(world.groups.get(name)!, idOf(world, member));
   }
+}
+
+/** A tenant user the scenario calls `name`: name@domain, display name and mail nickname `name`, unless given. */
+export function addNamedUser(world: World, name: string, attributes: Partial<DirectoryUser>): DirectoryUser {
+  const user = world.azure.directory.addUser({
+    userPrincipalName: `${name}@${world.domain}`,
+    displayName: name,
+    mailNickname: name,
+    ...attributes,
+  });
+  world.users.set(name, user.id);
+  world.upns.set(name, user.userPrincipalName);
+  return user;
+}
+
+/** A security group the scenario calls `name` (its display name unless given). */
+export function addNamedGroup(world: World, name: string, attributes: { displayName?: string; description?: string }) {
+  const group = world.azure.directory.addGroup({ displayName: name, ...attributes });
+  world.groups.set(name, group.id);
+  return group;
 }
 
 /** The directory id of a user or group name (names were checked when the file was loaded). */

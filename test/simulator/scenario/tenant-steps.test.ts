@@ -1,0 +1,74 @@
+/** The steps that build the tenant as the portal and Graph can: new users and groups, group edits and deletes, scope. */
+import { describe, expect, it } from 'vitest';
+import type { ScenarioFileError } from '../../../simulator/scenario/errors.ts';
+import { parseScenario } from '../../../simulator/scenario/load.ts';
+import { runScenario } from '../../../simulator/scenario/run.ts';
+
+const HEAD = `name: tenant steps
+seed: 1
+start: 2026-01-05T09:00:00Z
+tenant:
+  users:
+    ada: {}
+steps:
+`;
+
+const run = (steps: string) => runScenario(parseScenario(HEAD + steps, 'tenant-steps.yaml'));
+
+describe('tenant steps', () => {
+  it('createUser and createGroup make named objects that later steps and checks refer to', async () => {
+    const result = await run(`  - createUser: { name: carol, displayName: Carol Shaw, department: Sales }
+  - createGroup: { name: sales, members: [ada, carol] }
+  - assign: sales
+  - getCredentials
+  - save
+  - start
+  - expect:
+      members: { ada: pending, carol: pending }
+      directory: { active: [ada, carol] }
+  - editGroup: { group: sales, set: { displayName: Sales EMEA } }
+  - deleteGroup: sales
+  - advance: 40m
+  - expect:
+      members: { ada: forbidden, carol: forbidden }
+`);
+    expect(result.failure).toBeUndefined();
+    expect(result.passed).toBe(true);
+    expect(result.members.map((m) => [m.name, m.userName, m.status])).toEqual([
+      ['ada', 'ada@contoso.com', 'forbidden'],
+      ['carol', 'carol@contoso.com', 'forbidden'],
+    ]);
+  });
+
+  it('configureProvisioning switches the scope to all users mid-run; the next restart applies it to everyone', async () => {
+    const result = await run(`  - createUser: { name: bob }
+  - getCredentials
+  - save
+  - start
+  - expect: { members: { ada: none, bob: none } }
+  - configureProvisioning: { scope: all }
+  - advance: 40m
+  - expect: { members: { ada: none, bob: none } }
+  - restart
+  - expect: { members: { ada: pending, bob: pending } }
+`);
+    expect(result.failure).toBeUndefined();
+  });
+
+  it('refuses a name used twice and a group that does not exist, with the line', () => {
+    const bad = (steps: string) => {
+      try {
+        parseScenario(HEAD + steps, 'bad.yaml');
+      } catch (error) {
+        return (error as ScenarioFileError).problems.map((p) => `${p.line}: ${p.message}`);
+      }
+      return [];
+    };
+    expect(bad('  - createUser: { name: ada }\n')).toEqual(['8: "ada" already names a user or group of the tenant']);
+    expect(bad('  - deleteGroup: sales\n')[0]).toMatch(/^8: "sales" is not a group of the tenant/);
+    expect(bad('  - createGroup: { name: sales }\n  - createUser: { name: sales }\n')).toEqual([
+      '9: "sales" already names a user or group of the tenant',
+    ]);
+    expect(bad('  - createUser: { name: 9lives }\n')[0]).toMatch(/^8: .*names are a letter/);
+  });
+});
