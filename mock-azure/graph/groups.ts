@@ -100,6 +100,7 @@ export function groupRoutes(): Route[] {
       const { changes, mailNickname } = groupChanges(body);
       const created = req.deps.azure.directory.addGroup(changes as GroupChanges & { displayName: string });
       if (mailNickname !== undefined) req.state.groupMailNicknames.set(created.id, mailNickname);
+      req.deps.onAction?.({ kind: 'createGroup', groupId: created.id });
       return entity(req, created, 201);
     }),
 
@@ -110,6 +111,7 @@ export function groupRoutes(): Route[] {
       const { changes, mailNickname } = groupChanges(await objectBody(req, 'group'));
       req.deps.azure.directory.updateGroup(g.id, changes);
       if (mailNickname !== undefined) req.state.groupMailNicknames.set(g.id, mailNickname);
+      req.deps.onAction?.({ kind: 'editGroup', groupId: g.id, changes });
       return noContent();
     }),
 
@@ -118,6 +120,7 @@ export function groupRoutes(): Route[] {
       // Deleting the group also removes its app role assignment (tenant.ts): its members leave scope.
       req.deps.azure.directory.deleteGroup(g.id);
       req.state.groupMailNicknames.delete(g.id);
+      req.deps.onAction?.({ kind: 'deleteGroup', groupId: g.id });
       return noContent();
     }),
 
@@ -143,6 +146,7 @@ export function groupRoutes(): Route[] {
         );
       }
       directory.addMember(g.id, memberId);
+      req.deps.onAction?.({ kind: 'addToGroup', groupId: g.id, memberId });
       return noContent();
     }),
 
@@ -151,6 +155,7 @@ export function groupRoutes(): Route[] {
       const memberId = req.params.memberId!;
       if (!isDirectMember(req, g.id, memberId)) throw notFound(memberId);
       req.deps.azure.directory.removeMember(g.id, memberId);
+      req.deps.onAction?.({ kind: 'removeFromGroup', groupId: g.id, memberId });
       return noContent();
     }),
   ];

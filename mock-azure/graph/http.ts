@@ -5,6 +5,7 @@
  */
 import type { Azure } from '../tenant.ts';
 import type { Clock } from '../../simulator/clock.ts';
+import type { ActionListener } from './actions.ts';
 import { GraphError, badRequest } from './errors.ts';
 import { GRAPH_JSON } from './media-type.ts';
 
@@ -14,6 +15,8 @@ export interface GraphDeps {
   azure: Azure;
   adminToken: string;
   clock: Clock;
+  /** Told each change a request made, after it was made (serve mode records them as scenario steps). */
+  onAction?: ActionListener;
 }
 
 /** What the Graph face keeps that the models do not: attributes Graph requires but the directory has no field for. */

@@ -114,7 +114,10 @@ export function onDemandRoutes(): Route[] {
           throw badRequest(`The group '${group.displayName}' has no user members to provision.`);
       }
       const records: LogRecord[] = [];
-      for (const id of userIds) records.push(await job.provisionOnDemand(id));
+      for (const id of userIds) {
+        records.push(await job.provisionOnDemand(id));
+        req.deps.onAction?.({ kind: 'provisionOnDemand', userId: id });
+      }
       // INFERRED: for a group, `value` lists one report per member (Graph documents only the one-user form).
       const value =
         type === 'user'

@@ -72,6 +72,7 @@ export function servicePrincipalRoutes(): Route[] {
         throw badRequest('Permission being assigned already exists on the object.');
       }
       const created = app.assign(principalId);
+      req.deps.onAction?.({ kind: 'assign', principalId });
       return json(
         {
           '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`),
@@ -95,8 +96,10 @@ export function servicePrincipalRoutes(): Route[] {
       const app = appFor(req, req.params.id!);
       const id = req.params.assignmentId!;
       // Only by assignment id: app.unassign also takes a principal id, which Graph's URL never carries.
-      if (!app.assignments().some((a) => a.id === id)) throw notFound(id);
+      const found = app.assignments().find((a) => a.id === id);
+      if (!found) throw notFound(id);
       app.unassign(id);
+      req.deps.onAction?.({ kind: 'unassign', principalId: found.principalId });
       return noContent();
     }),
   ];

@@ -209,6 +209,7 @@ async function validateCredentials(req: GraphRequest): Promise<Response> {
       throw badRequest('credentials must hold both BaseAddress (the Tenant URL) and SecretToken.');
   }
   const result = await job.testConnection(tenantUrl, secretToken);
+  req.deps.onAction?.({ kind: 'testConnection', tenantUrl, secretToken });
   if (result.ok) return noContent();
   // INFERRED: Graph's status for a failed validation; the code and message are Entra's, as the portal shows them.
   throw new GraphError(
@@ -237,11 +238,14 @@ export function synchronizationRoutes(): Route[] {
         // (engine.saveCredentials). fidelity: Graph's PUT is not documented to test; a script that wants bad
         // credentials saved rotates the token in NordPass after saving good ones.
         await job.saveCredentials(tenantUrl, secretToken);
+        req.deps.onAction?.({ kind: 'saveCredentials', tenantUrl, secretToken });
       }
-      app.configure({
-        ...(syncAll === undefined ? {} : { scope: syncAll ? 'all' : 'assigned' }),
+      const settings = {
+        ...(syncAll === undefined ? {} : { scope: syncAll ? ('all' as const) : ('assigned' as const) }),
         ...(skipOutOfScopeDeletions === undefined ? {} : { skipOutOfScopeDeletions }),
-      });
+      };
+      app.configure(settings);
+      if (Object.keys(settings).length > 0) req.deps.onAction?.({ kind: 'configureProvisioning', ...settings });
       return noContent();
     }),
 
@@ -263,11 +267,13 @@ export function synchronizationRoutes(): Route[] {
     // virtual clock that makes what a script reads next deterministic.
     route('POST', `${base}/jobs/:jobId/start`, async (req) => {
       await jobFor(req).job.start();
+      req.deps.onAction?.({ kind: 'start' });
       return noContent();
     }),
 
     route('POST', `${base}/jobs/:jobId/pause`, (req) => {
       jobFor(req).job.stop();
+      req.deps.onAction?.({ kind: 'stop' });
       return noContent();
     }),
 
@@ -294,12 +300,17 @@ export function synchronizationRoutes(): Route[] {
       }
       // "None: starts a paused or quarantined job" (G-RESTART). fidelity: any other scope restarts as the
       // portal does (watermark, escrows and quarantine all cleared); Full and ConnectorDataStore also drop the links.
-      if (scopes.size === 1 && scopes.has('None')) await job.start();
-      else
-        await job.restart({
+      if (scopes.size === 1 && scopes.has('None')) {
+        await job.start();
+        req.deps.onAction?.({ kind: 'start' });
+      } else {
+        const options = {
           forceDeletes: scopes.has('ForceDeletes'),
           full: scopes.has('Full') || scopes.has('ConnectorDataStore'),
-        });
+        };
+        await job.restart(options);
+        req.deps.onAction?.({ kind: 'restart', ...options });
+      }
       return noContent();
     }),
   ];

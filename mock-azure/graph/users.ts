@@ -151,6 +151,7 @@ export function userRoutes(): Route[] {
       // fidelity: Graph also requires accountEnabled, mailNickname and passwordProfile; here they default
       // (enabled, the UPN's alias) so a short script can create users.
       const user = req.deps.azure.directory.addUser(userChanges(body) as UserChanges & { userPrincipalName: string });
+      req.deps.onAction?.({ kind: 'createUser', userId: user.id });
       return entity(req, user, 201);
     }),
 
@@ -159,12 +160,16 @@ export function userRoutes(): Route[] {
     route('PATCH', '/users/:id', async (req) => {
       const user = liveUser(req, req.params.id!);
       // accountEnabled false / true is Block / Unblock sign-in; the directory records one change for all fields.
-      req.deps.azure.directory.updateUser(user.id, userChanges(await objectBody(req, 'user')));
+      const changes = userChanges(await objectBody(req, 'user'));
+      req.deps.azure.directory.updateUser(user.id, changes);
+      req.deps.onAction?.({ kind: 'editUser', userId: user.id, changes });
       return noContent();
     }),
 
     route('DELETE', '/users/:id', (req) => {
-      req.deps.azure.directory.deleteUser(liveUser(req, req.params.id!).id);
+      const { id } = liveUser(req, req.params.id!);
+      req.deps.azure.directory.deleteUser(id);
+      req.deps.onAction?.({ kind: 'deleteUser', userId: id });
       return noContent();
     }),
 
@@ -190,6 +195,7 @@ export function userRoutes(): Route[] {
 
     route('POST', '/directory/deletedItems/:id/restore', (req) => {
       const restored = req.deps.azure.directory.restoreUser(deletedUser(req, req.params.id!).id);
+      req.deps.onAction?.({ kind: 'restoreUser', userId: restored.id });
       return json({
         '@odata.context': context(req, 'directoryObjects/$entity'),
         '@odata.type': '#microsoft.graph.user',
@@ -198,7 +204,9 @@ export function userRoutes(): Route[] {
     }),
 
     route('DELETE', '/directory/deletedItems/:id', (req) => {
-      req.deps.azure.directory.deleteUserPermanently(deletedUser(req, req.params.id!).id);
+      const { id } = deletedUser(req, req.params.id!);
+      req.deps.azure.directory.deleteUserPermanently(id);
+      req.deps.onAction?.({ kind: 'deletePermanently', userId: id });
       return noContent();
     }),
   ];

@@ -15,7 +15,17 @@ export interface AdminDeps {
   credentials: Credentials;
   adminToken: string;
   tenantUrl: () => string;
+  /** Told each change an admin (or an invitee) made, after it was made (serve mode records them as steps). */
+  onAction?: (action: AdminAction) => void;
 }
+
+/** What was done in the Admin Panel, in its own words. */
+export type AdminAction =
+  | { kind: 'getCredentials'; tenantUrl: string; secretToken: string }
+  | { kind: 'acceptInvitation'; memberId: string }
+  | { kind: 'restoreMember'; memberId: string }
+  | { kind: 'deleteMember'; memberId: string }
+  | { kind: 'setRole'; memberId: string; role: MemberRole };
 
 const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
 
@@ -35,6 +45,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
   admin.post('/provisioning/credentials', async (c) => {
     const secretToken = credentials.rotate();
     await store.commit();
+    deps.onAction?.({ kind: 'getCredentials', tenantUrl: deps.tenantUrl(), secretToken });
     return c.json({ tenantUrl: deps.tenantUrl(), secretToken });
   });
 
@@ -52,6 +63,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
   admin.post('/members/:id/accept-invitation', async (c) => {
     const member = members.acceptInvitation(find(deps, c).id);
     await store.commit();
+    deps.onAction?.({ kind: 'acceptInvitation', memberId: member.id });
     return c.json(summary(member));
   });
 
@@ -68,6 +80,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     }
     members.restore(member, 'admin');
     await store.commit();
+    deps.onAction?.({ kind: 'restoreMember', memberId: member.id });
     return c.json(summary(member));
   });
 
@@ -77,6 +90,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
       throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
     members.delete(member, 'admin');
     await store.commit();
+    deps.onAction?.({ kind: 'deleteMember', memberId: member.id });
     return c.json(summary(member));
   });
 
@@ -88,6 +102,7 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
     members.setRole(member, body.role as MemberRole, 'admin');
     await store.commit();
+    deps.onAction?.({ kind: 'setRole', memberId: member.id, role: body.role as MemberRole });
     return c.json(summary(member));
   });
 

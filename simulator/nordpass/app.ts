@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import type { Random } from '../random.ts';
-import { adminRoutes } from './admin.ts';
+import { type AdminAction, adminRoutes } from './admin.ts';
 import { renderAdminError } from './admin-errors.ts';
 import { resolveSettings, type NordPassSettings, type NordPassSettingsInput } from './config.ts';
 import { Credentials } from './credentials.ts';
@@ -26,6 +26,8 @@ export interface NordPassOptions {
   adminToken?: string;
   /** Where new secrets come from: the seeded random source by default, crypto in serve mode. */
   newSecret?: () => string;
+  /** Told each Admin Panel change (serve mode records them as scenario steps). */
+  onAdminAction?: (action: AdminAction) => void;
 }
 
 export interface NordPass {
@@ -75,7 +77,18 @@ export function createNordPass(options: NordPassOptions): NordPass {
     scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials),
     renderScimError,
   );
-  faces.mount('/admin', adminRoutes({ members, store, credentials, adminToken, tenantUrl }), renderAdminError);
+  faces.mount(
+    '/admin',
+    adminRoutes({
+      members,
+      store,
+      credentials,
+      adminToken,
+      tenantUrl,
+      ...(options.onAdminAction ? { onAction: options.onAdminAction } : {}),
+    }),
+    renderAdminError,
+  );
 
   return {
     app,

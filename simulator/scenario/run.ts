@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { formatInstant } from '../time.ts';
 import { checkExpectation } from './expect.ts';
-import type { Scenario } from './load.ts';
+import type { Scenario, ScenarioStep } from './load.ts';
 import { type Member, memberEventStates } from '../nordpass/model.ts';
 import type {
   ExchangeResult,
@@ -35,50 +35,11 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
   const steps: StepResult[] = [];
   const markers: ScenarioResult['markers'] = [];
   let failure: ScenarioResult['failure'];
-  let exchangesAtLastExpect = 0;
+  const progress: StepProgress = { exchangesAtLastExpect: 0 };
   for (const step of scenario.steps) {
-    const at = world.clock.nowIso();
-    const result: StepResult = {
-      index: step.index,
-      line: step.line,
-      name: step.name,
-      args: redact(step.args),
-      ...(step.note ? { note: step.note } : {}),
-      at,
-      endedAt: at,
-      ok: true,
-    };
-    try {
-      if (step.name === 'expect') {
-        const mismatches = checkExpectation(world, step.args as never, exchangesAtLastExpect);
-        exchangesAtLastExpect = world.azure.exchanges.total;
-        if (mismatches.length > 0) {
-          result.ok = false;
-          result.mismatches = mismatches;
-          result.message = mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('; ');
-        }
-      } else {
-        await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(
-          world,
-          step.args,
-          step,
-        );
-        if (!['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name))
-          markers.push({ at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
-      }
-    } catch (error) {
-      result.ok = false;
-      result.message =
-        error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
-      if (error instanceof StepFailure && error.expected !== undefined)
-        result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
-    }
-    // Every step, whatever moved the clock: a run never goes on past limits.maxVirtualTime.
-    if (result.ok && world.clock.now() > world.virtualTimeLimit.at) {
-      result.ok = false;
-      result.message = `${step.name}: the scenario ran past its virtual time limit of ${world.virtualTimeLimit.text} (limits.maxVirtualTime)`;
-    }
-    result.endedAt = world.clock.nowIso();
+    const result = await runStep(world, step, progress);
+    if (result.ok && !['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name))
+      markers.push({ at: result.at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
     steps.push(result);
     if (!result.ok) {
       failure = {
@@ -120,6 +81,58 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     job: world.azure.job.status(),
     wallMs: Math.round(performance.now() - began),
   };
+}
+
+/** What a run carries from step to step: `requests` checks count the exchanges since the last `expect`. */
+export interface StepProgress {
+  exchangesAtLastExpect: number;
+}
+
+/**
+ * Runs one step in a world and says how it went: an action's failure or an expectation's mismatches, with
+ * expected and actual values. The run (and serve mode's step-by-step) stops at a step that is not ok.
+ */
+export async function runStep(world: World, step: ScenarioStep, progress: StepProgress): Promise<StepResult> {
+  const at = world.clock.nowIso();
+  const result: StepResult = {
+    index: step.index,
+    line: step.line,
+    name: step.name,
+    args: redact(step.args),
+    ...(step.note ? { note: step.note } : {}),
+    at,
+    endedAt: at,
+    ok: true,
+  };
+  try {
+    if (step.name === 'expect') {
+      const mismatches = checkExpectation(world, step.args as never, progress.exchangesAtLastExpect);
+      progress.exchangesAtLastExpect = world.azure.exchanges.total;
+      if (mismatches.length > 0) {
+        result.ok = false;
+        result.mismatches = mismatches;
+        result.message = mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('; ');
+      }
+    } else {
+      await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(
+        world,
+        step.args,
+        step,
+      );
+    }
+  } catch (error) {
+    result.ok = false;
+    result.message = error instanceof StepFailure ? error.message : `${step.name} failed: ${(error as Error).message}`;
+    if (error instanceof StepFailure && error.expected !== undefined)
+      result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
+  }
+  // Every step, whatever moved the clock: a run never goes on past limits.maxVirtualTime.
+  if (result.ok && world.clock.now() > world.virtualTimeLimit.at) {
+    result.ok = false;
+    result.message = `${step.name}: the scenario ran past its virtual time limit of ${world.virtualTimeLimit.text} (limits.maxVirtualTime)`;
+  }
+  result.endedAt = world.clock.nowIso();
+  return result;
 }
 
 function timelines(world: World): Pick<ScenarioResult, 'members' | 'otherMembers'> {

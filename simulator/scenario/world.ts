@@ -5,7 +5,8 @@
 import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
 import type { Member } from '../nordpass/model.ts';
 import { parseDuration } from '../time.ts';
-import { createWorld, type World as SimulatedWorld } from '../world.ts';
+import type { NordPassOptions } from '../nordpass/app.ts';
+import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 
 export interface World extends SimulatedWorld {
@@ -32,6 +33,9 @@ export interface World extends SimulatedWorld {
 export interface WorldOptions {
   /** Drive a SCIM server over real HTTP instead of the in-process NordPass (`--http URL`). */
   httpTarget?: { tenantUrl: string; secretToken: string };
+  /** Serve mode: how NordPass is kept and reached (its store, tokens, secrets, the Admin Panel's listener). */
+  nordpass?: Omit<NordPassOptions, 'clock' | 'random' | 'settings'>;
+  scim?: ScimRoute;
 }
 
 export function buildWorld(scenario: Scenario, options: WorldOptions = {}): World {
@@ -39,8 +43,8 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
   const simulated = createWorld({
     start: scenario.start,
     seed: scenario.seed,
-    scim: options.httpTarget ? 'http' : 'in-process',
-    nordpass: { settings: scenario.nordpass ?? {}, adminToken: 'scenario-admin-token' },
+    scim: options.scim ?? (options.httpTarget ? 'http' : 'in-process'),
+    nordpass: { adminToken: 'scenario-admin-token', ...options.nordpass, settings: scenario.nordpass ?? {} },
     azure: {
       provisioning: {
         ...(p.scope ? { scope: p.scope } : {}),

@@ -1,23 +1,20 @@
 /**
  * Serve mode: one HTTP server, four faces (DESIGN.md): /scim/v2 (NordPass SCIM), /admin (Admin Panel),
- * /azure/v1.0 (the mock Entra, in Microsoft Graph's routes), /_sim (clock). Listens on 127.0.0.1 unless told otherwise; stops gracefully.
+ * /azure/v1.0 (the mock Entra, in Microsoft Graph's routes), /_sim (the simulation). The world and its faces are
+ * the session's (session.ts); this file listens (127.0.0.1 unless told otherwise) and stops gracefully.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
-import type { Clock } from '../clock.ts';
-import type { NordPassSettingsInput } from '../nordpass/config.ts';
-import type { NordPass } from '../nordpass/app.ts';
-import { DataFileError, NordPassStore } from '../nordpass/store.ts';
-import { answersPerTurn } from './answers-per-turn.ts';
-import { simRoutes } from './sim-api.ts';
-import { renderSimError } from './sim-errors.ts';
-import { WorldEvents } from './world-events.ts';
-import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
 import type { Azure } from '../../mock-azure/tenant.ts';
-import { createWorld } from '../world.ts';
-import { parseInstant } from '../time.ts';
+import type { Clock } from '../clock.ts';
+import type { NordPass } from '../nordpass/app.ts';
+import type { NordPassSettingsInput } from '../nordpass/config.ts';
+import { DataFileError, NordPassStore } from '../nordpass/store.ts';
+import { formatInstant, parseInstant } from '../time.ts';
+import { answersPerTurn } from './answers-per-turn.ts';
+import { ServedSession, type WorldHeader } from './session.ts';
+import type { WorldEvents } from './world-events.ts';
 
 export interface ServeOptions {
   host: string;
@@ -34,9 +31,11 @@ export interface ServeOptions {
 }
 
 export interface RunningServer {
-  nordpass: NordPass;
-  azure: Azure;
-  clock: Clock;
+  /** The served world and what is done to it; reset replaces the world, so read these when needed. */
+  session: ServedSession;
+  readonly nordpass: NordPass;
+  readonly azure: Azure;
+  readonly clock: Clock;
   /** What happens in the world, as /_sim/events streams it. */
   events: WorldEvents;
   origin: string;
@@ -46,8 +45,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  let clock: Clock | undefined;
-  const now = () => clock?.now() ?? 0;
+  let session: ServedSession | undefined;
+  const now = () => session?.world.clock.now() ?? 0;
   // A bad --start is refused before the data file is opened (opening creates it).
   const start = options.start !== undefined ? parseInstant(options.start) : undefined;
   const store = options.dataFile ? await openDataFile(options.dataFile, now) : undefined;
@@ -61,57 +60,44 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
     const wallNow = Math.floor(Date.now() / 1000) * 1000;
-    const secret = () => randomBytes(32).toString('base64url');
-    const world = createWorld({
-      start: saved ?? start ?? wallNow,
-      seed: options.seed ?? randomBytes(8).toString('hex'),
-      // The mock Entra reaches this server's own NordPass without a socket, and any other Tenant URL over HTTP.
-      scim: 'own-origin',
-      nordpass: {
-        ...(options.settings ? { settings: options.settings } : {}),
-        ...(store ? { store } : {}),
+    const adminToken = options.adminToken ?? randomBytes(32).toString('base64url');
+    session = ServedSession.create(
+      {
+        adminToken,
         ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
-        ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
-        newSecret: secret,
+        newSecret: () => randomBytes(32).toString('base64url'),
+        ...(options.dataFile ? { dataFile: options.dataFile } : {}),
       },
-    });
-    const { nordpass, azure } = world;
-    const events = new WorldEvents();
-    events.watch(world);
-    clock = world.clock;
+      {
+        name: 'A served world',
+        seed: options.seed ?? randomBytes(8).toString('hex'),
+        start: formatInstant(saved ?? start ?? wallNow),
+        ...(options.settings ? { nordpass: scenarioSettings(options.settings) } : {}),
+      },
+      store,
+    );
+    const served = session;
     // Deadlines that fell due while the server was down fire now, each at its own instant.
-    if (start !== undefined && saved !== undefined && start > saved) await clock.advanceTo(start);
-    await nordpass.store.commit();
+    if (start !== undefined && saved !== undefined && start > saved) await served.world.clock.advanceTo(start);
+    await served.world.nordpass.store.commit();
 
-    // NordPass's app is the root: mounting it inside another app would wrap each of its handlers once more.
-    const root = nordpass.app;
-    // Each face with the renderer of its own error shape (NordPass mounted SCIM and the Admin Panel the same way).
-    nordpass.mount(
-      '/azure/v1.0',
-      graphRoutes({ azure, adminToken: nordpass.adminToken, clock }),
-      graphErrorRenderer(clock),
-    );
-    nordpass.mount(
-      '/_sim',
-      simRoutes({ world, events, adminToken: nordpass.adminToken, afterAdvance: () => nordpass.store.commit() }),
-      renderSimError,
-    );
-    root.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock!.nowIso() }));
-
-    const server = await listen(root, options.host, options.port);
+    // Always the current world's app: reset, open and "back to" replace it.
+    const server = await listen((request) => served.app.fetch(request), options.host, options.port);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const origin = `http://${host}:${address.port}`;
-    world.setOrigin(origin);
+    served.setOrigin(origin);
 
     let realtime: NodeJS.Timeout | undefined;
     if (options.realtime) {
-      const wallStart = Date.now();
-      const virtualStart = clock.now();
+      // Virtual time follows the wall clock from where each world stands when it is first seen.
+      let anchor = { world: served.world, wall: Date.now(), virtual: served.world.clock.now() };
       realtime = setInterval(() => {
-        void clock!.advanceTo(virtualStart + (Date.now() - wallStart)).then(async (moved) => {
-          await nordpass.store.commit();
-          events.emit({ type: 'clock', at: moved.now, fired: moved.fired });
+        const world = served.world;
+        if (anchor.world !== world) anchor = { world, wall: Date.now(), virtual: world.clock.now() };
+        void world.clock.advanceTo(anchor.virtual + (Date.now() - anchor.wall)).then(async (moved) => {
+          await world.nordpass.store.commit();
+          served.events.emit({ type: 'clock', at: moved.now, fired: moved.fired });
         });
       }, 1000);
       realtime.unref();
@@ -127,14 +113,36 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
           // Keep-alive clients that never hang up must not hold the shutdown forever.
           setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5000).unref();
         });
-        await nordpass.store.close();
+        await served.close();
       })());
 
-    return { nordpass, azure, clock, events, origin, server, close };
+    return {
+      session: served,
+      get nordpass() {
+        return served.world.nordpass;
+      },
+      get azure() {
+        return served.world.azure;
+      },
+      get clock() {
+        return served.world.clock;
+      },
+      events: served.events,
+      origin,
+      server,
+      close,
+    };
   } catch (error) {
     await store?.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** The command line's NordPass settings as a scenario's `nordpass:` header writes them. */
+function scenarioSettings(settings: NordPassSettingsInput): WorldHeader['nordpass'] {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) if (value !== undefined) out[key] = value;
+  return out as WorldHeader['nordpass'];
 }
 
 /**
@@ -154,9 +162,13 @@ async function openDataFile(file: string, now: () => number): Promise<NordPassSt
   }
 }
 
-function listen(app: Hono, hostname: string, port: number): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  hostname: string,
+  port: number,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: answersPerTurn(app.fetch), hostname, port }, () => resolve(server));
+    const server = serve({ fetch: answersPerTurn(fetch), hostname, port }, () => resolve(server));
     server.once('error', reject);
   });
 }

@@ -10,16 +10,15 @@ import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
 import { faultFrom } from '../scenario/faults.ts';
 import { STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
-import type { World } from '../world.ts';
+import type { ServedSession } from './session.ts';
+import { worldRoutes } from './sim-world-routes.ts';
 import { SimError } from './sim-errors.ts';
-import type { WorldEvent, WorldEvents } from './world-events.ts';
+import type { WorldEvent } from './world-events.ts';
 
 export interface SimApiDeps {
-  world: World;
+  /** The served world and its record (the world is read per request: reset replaces it). */
+  session: ServedSession;
   adminToken: string;
-  /** Runs after the clock moved, e.g. to persist what the fired timers changed. */
-  afterAdvance: () => Promise<void>;
-  events: WorldEvents;
 }
 
 /** What a timer is, read off its label (the models name their timers; see Clock.schedule). */
@@ -37,7 +36,7 @@ const MAX_LIMIT = 10_000;
 const STREAM_QUEUE_LIMIT = 10_000;
 
 export function simRoutes(deps: SimApiDeps): Hono {
-  const { world } = deps;
+  const { session } = deps;
   const sim = new Hono();
   sim.use('*', async (c, next) => {
     const token = bearerToken(c.req.header('authorization'));
@@ -47,7 +46,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
     await next();
   });
 
-  sim.get('/clock', (c) => c.json({ now: world.clock.nowIso(), pendingTimers: world.clock.pending }));
+  sim.get('/clock', (c) => c.json({ now: session.world.clock.nowIso(), pendingTimers: session.world.clock.pending }));
 
   sim.post('/clock/advance', async (c) => {
     const body = await jsonObject(c.req.raw);
@@ -65,24 +64,26 @@ export function simRoutes(deps: SimApiDeps): Hono {
         '"by" is a duration such as "30d" or "PT40M"; "to" is an ISO 8601 instant',
       );
     }
+    const { world } = session;
     const result = by !== undefined ? await world.clock.advance(by) : await world.clock.advanceTo(to as string);
-    await deps.afterAdvance();
-    deps.events.emit({ type: 'clock', at: result.now, fired: result.fired });
+    await world.nordpass.store.commit();
+    session.recorder.add(world, by !== undefined ? 'advance' : 'advanceTo', by ?? to);
+    session.events.emit({ type: 'clock', at: result.now, fired: result.fired });
     return c.json(result);
   });
 
   // What will happen next and when: cycles, purges, invitations, recycle-bin expiries, in firing order.
   sim.get('/timers', (c) => {
     const limit = limitParam(c.req.query('limit'));
-    const timers = world.clock.upcoming(limit).map((t) => ({
+    const timers = session.world.clock.upcoming(limit).map((t) => ({
       at: formatInstant(t.at),
       kind: timerKind(t.label),
       label: t.label,
     }));
-    return c.json({ now: world.clock.nowIso(), total: world.clock.pending, timers });
+    return c.json({ now: session.world.clock.nowIso(), total: session.world.clock.pending, timers });
   });
 
-  sim.get('/faults', (c) => c.json({ faults: world.azure.faults.active().map(renderFault) }));
+  sim.get('/faults', (c) => c.json({ faults: session.world.azure.faults.active().map(renderFault) }));
 
   sim.post('/faults', async (c) => {
     const parsed = STEPS.fault.safeParse(await jsonObject(c.req.raw));
@@ -91,23 +92,26 @@ export function simRoutes(deps: SimApiDeps): Hono {
       throw new SimError(400, 'invalidRequest', `not a fault: ${problems.join('; ')}`);
     }
     const spec = parsed.data;
-    if (spec.id !== undefined && world.azure.faults.active().some((f) => f.id === spec.id))
+    if (spec.id !== undefined && session.world.azure.faults.active().some((f) => f.id === spec.id))
       throw new SimError(409, 'conflict', `a fault with id ${spec.id} is already set; clear it first`);
-    const fault = faultFrom(spec, world.clock.now(), () => world.nextId('fault'));
-    world.azure.faults.inject(fault);
+    const fault = faultFrom(spec, session.world.clock.now(), () => session.world.nextId('fault'));
+    session.world.azure.faults.inject(fault);
+    session.recorder.add(session.world, 'fault', { ...spec, id: fault.id });
     return c.json(renderFault(fault), 201);
   });
 
   sim.delete('/faults', (c) => {
-    world.azure.faults.clear();
+    session.world.azure.faults.clear();
+    session.recorder.add(session.world, 'clearFault');
     return c.body(null, 204);
   });
 
   sim.delete('/faults/:id', (c) => {
     const id = c.req.param('id');
-    if (!world.azure.faults.active().some((f) => f.id === id))
+    if (!session.world.azure.faults.active().some((f) => f.id === id))
       throw new SimError(404, 'notFound', `no fault with id ${id}`);
-    world.azure.faults.clear(id);
+    session.world.azure.faults.clear(id);
+    session.recorder.add(session.world, 'clearFault', id);
     return c.body(null, 204);
   });
 
@@ -122,7 +126,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
     if (since !== undefined && !/^\d{1,15}$/.test(since))
       throw new SimError(400, 'invalidRequest', '"since" is the sequence number after which to list');
     const limit = limitParam(c.req.query('limit'));
-    const all = world.azure.exchanges.all();
+    const all = session.world.azure.exchanges.all();
     const matching = all.filter(
       (x) =>
         (method === undefined || x.method === method) &&
@@ -132,7 +136,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
     );
     const page = matching.slice(-limit);
     return c.json({
-      total: world.azure.exchanges.total,
+      total: session.world.azure.exchanges.total,
       kept: all.length,
       matching: matching.length,
       exchanges: page.map((x) => ({
@@ -154,7 +158,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
       const queue: WorldEvent[] = [];
       let dropped = 0;
       let wake: (() => void) | undefined;
-      const stop = deps.events.subscribe((event) => {
+      const stop = session.events.subscribe((event) => {
         if (queue.length >= STREAM_QUEUE_LIMIT) {
           queue.shift();
           dropped++;
@@ -168,7 +172,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
         wake?.();
       });
       try {
-        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ now: world.clock.nowIso() }) });
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ now: session.world.clock.nowIso() }) });
         while (open) {
           if (queue.length === 0) {
             await new Promise<void>((resolve) => {
@@ -189,6 +193,8 @@ export function simRoutes(deps: SimApiDeps): Hono {
       }
     }),
   );
+
+  sim.route('/', worldRoutes(session));
 
   sim.all('*', (c) => {
     throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);

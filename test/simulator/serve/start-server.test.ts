@@ -49,4 +49,35 @@ describe('startServer', () => {
     expect(journals).toHaveLength(1);
     expect(journals[0]!.handle.fd).toBe(-1);
   });
+
+  it('a reset with --data starts a fresh data file; a restart finds the new world', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-start-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'np.json');
+    const options = { host: '127.0.0.1', port: 0, dataFile: file, scimToken: 'tok', adminToken: 'adm' };
+    const first = await startServer({ ...options, start: '2026-03-01T00:00:00Z' });
+    const post = (origin: string) =>
+      fetch(`${origin}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer tok', 'Content-Type': 'application/scim+json' },
+        body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@contoso.com' }),
+      });
+    expect((await post(first.origin)).status).toBe(201);
+    const reset = await fetch(`${first.origin}/_sim/reset`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer adm', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ start: '2026-06-01T00:00:00Z' }),
+    });
+    expect(reset.status).toBe(200);
+    expect(first.nordpass.store.allMembers()).toEqual([]);
+    expect((await post(first.origin)).status).toBe(201); // the same userName is free in the new world
+    await first.close();
+    const second = await startServer(options);
+    try {
+      expect(second.nordpass.store.allMembers().map((m) => m.userName)).toEqual(['ada@contoso.com']);
+      expect(second.clock.nowIso()).toBe('2026-06-01T00:00:00.000Z');
+    } finally {
+      await second.close();
+    }
+  });
 });

@@ -1,0 +1,28 @@
+/**
+ * What a Graph client did to the tenant, in the portal's words, told to whoever serves the face (serve mode
+ * records each as a scenario step). Told only after the change was made: a refused request changed nothing.
+ */
+import type { GroupChanges, UserChanges } from '../directory/types.ts';
+
+export type AzureAction =
+  | { kind: 'createUser'; userId: string }
+  | { kind: 'editUser'; userId: string; changes: UserChanges }
+  | { kind: 'deleteUser'; userId: string }
+  | { kind: 'restoreUser'; userId: string }
+  | { kind: 'deletePermanently'; userId: string }
+  | { kind: 'createGroup'; groupId: string }
+  | { kind: 'editGroup'; groupId: string; changes: GroupChanges }
+  | { kind: 'deleteGroup'; groupId: string }
+  | { kind: 'addToGroup'; groupId: string; memberId: string }
+  | { kind: 'removeFromGroup'; groupId: string; memberId: string }
+  | { kind: 'assign'; principalId: string }
+  | { kind: 'unassign'; principalId: string }
+  | { kind: 'saveCredentials'; tenantUrl: string; secretToken: string }
+  | { kind: 'configureProvisioning'; scope?: 'assigned' | 'all'; skipOutOfScopeDeletions?: boolean }
+  | { kind: 'testConnection'; tenantUrl: string; secretToken: string }
+  | { kind: 'start' }
+  | { kind: 'stop' }
+  | { kind: 'restart'; full?: boolean; forceDeletes?: boolean }
+  | { kind: 'provisionOnDemand'; userId: string };
+
+export type ActionListener = (action: AzureAction) => void;

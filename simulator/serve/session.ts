@@ -1,0 +1,247 @@
+/**
+ * A served world and what is done to it: the world (a scenario world: its named users and groups, what Entra's
+ * page holds), the Hono app that serves its four faces, the record of every change made through them, and an
+ * opened scenario to step through. Reset, open and "back to step N" replace the world with a new one built from
+ * the scenario's header (and, with --data, a fresh data file); the server always answers from the current one.
+ */
+import { rename, writeFile } from 'node:fs/promises';
+import type { Hono } from 'hono';
+import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
+import { journalPath } from '../nordpass/journal.ts';
+import { emptyData } from '../nordpass/model.ts';
+import { NordPassStore } from '../nordpass/store.ts';
+import type { Scenario, ScenarioStep } from '../scenario/load.ts';
+import type { StepResult } from '../scenario/result.ts';
+import { runStep, type StepProgress } from '../scenario/run.ts';
+import { buildWorld, type World } from '../scenario/world.ts';
+import { formatInstant } from '../time.ts';
+import type { ScimRoute } from '../world.ts';
+import { exportScenario, Recorder } from './recorder.ts';
+import { simRoutes } from './sim-api.ts';
+import { renderSimError } from './sim-errors.ts';
+import { WorldEvents } from './world-events.ts';
+
+/** What a served world is built from: a scenario's header (no steps). */
+export type WorldHeader = Omit<Scenario, 'steps' | 'file' | 'userNames' | 'groupNames'>;
+
+export interface SessionOptions {
+  adminToken: string;
+  /** The SCIM token every new world starts with (printed by serve); absent when it came from a data file. */
+  scimToken?: string;
+  newSecret: () => string;
+  /** --data: every new world starts a fresh data file here. */
+  dataFile?: string;
+}
+
+/** A scenario opened in the served world, run step by step. */
+interface Script {
+  scenario: Scenario;
+  /** Steps run so far (the next to run is steps[cursor]). */
+  cursor: number;
+  results: StepResult[];
+  progress: StepProgress;
+}
+
+export class ServedSession {
+  /** What happens in whichever world is current (subscribers keep listening across resets). */
+  readonly events = new WorldEvents();
+  world!: World;
+  app!: Hono;
+  header!: WorldHeader;
+  recorder!: Recorder;
+  #store: NordPassStore | undefined;
+  #origin: string | undefined;
+  #script: Script | undefined;
+  #scimToken: string | undefined;
+
+  private constructor(private readonly options: SessionOptions) {
+    this.#scimToken = options.scimToken;
+  }
+
+  /** The first world: from the serve command's settings, on the data file's store when there is one. */
+  static create(options: SessionOptions, header: WorldHeader, store?: NordPassStore): ServedSession {
+    const session = new ServedSession(options);
+    session.#store = store;
+    session.#build(header, store);
+    return session;
+  }
+
+  /** The SCIM token a client can use now, when serve knows it (it issued it, or was given it). */
+  get scimToken(): string | undefined {
+    return this.#scimToken;
+  }
+
+  get script(): Script | undefined {
+    return this.#script;
+  }
+
+  setOrigin(origin: string): void {
+    this.#origin = origin;
+    this.world.setOrigin(origin);
+  }
+
+  /** A new world from a header; the record starts again and an opened scenario is closed. */
+  async reset(header: WorldHeader): Promise<void> {
+    this.#script = undefined;
+    await this.#rebuild(header);
+  }
+
+  /** Opens a scenario: a new world from its header, its steps ready to run one by one. */
+  async open(scenario: Scenario): Promise<void> {
+    const { steps: _steps, file: _file, userNames: _u, groupNames: _g, ...header } = scenario;
+    // An opened scenario is a closed world, as in `scimsim run`: its engine reaches only its own NordPass,
+    // whatever Tenant URL the scenario types (scenario 18 types http://127.0.0.1:8080/...).
+    await this.#rebuild(header, 'in-process');
+    this.#script = { scenario, cursor: 0, results: [], progress: { exchangesAtLastExpect: 0 } };
+  }
+
+  /** Runs the opened scenario's next step (recorded as that step); undefined when there is none left. */
+  async next(): Promise<StepResult | undefined> {
+    const script = this.#requireScript();
+    const step = script.scenario.steps[script.cursor];
+    if (!step) return undefined;
+    const result = await this.#runScriptStep(step, script);
+    script.cursor++;
+    script.results.push(result);
+    return result;
+  }
+
+  /** Runs steps until `count` steps have run, stopping at the first that is not ok. */
+  async runTo(count: number): Promise<StepResult[]> {
+    const script = this.#requireScript();
+    const out: StepResult[] = [];
+    while (script.cursor < Math.min(count, script.scenario.steps.length)) {
+      const result = (await this.next())!;
+      out.push(result);
+      if (!result.ok) break;
+    }
+    return out;
+  }
+
+  /** Goes back so that `count` steps have run: the world is built again from the header and they are replayed. */
+  async backTo(count: number): Promise<StepResult[]> {
+    const script = this.#requireScript();
+    await this.open(script.scenario);
+    return this.runTo(count);
+  }
+
+  /** The YAML scenario of everything done so far, with the states now as its last `expect`. */
+  exportScenario(): string {
+    return exportScenario(this.header, this.recorder, this.world);
+  }
+
+  /** What a client needs to know about the current world. */
+  summary() {
+    return {
+      name: this.header.name,
+      seed: this.header.seed,
+      start: formatInstant(Date.parse(this.header.start)),
+      now: this.world.clock.nowIso(),
+      tenantUrl: this.world.nordpass.tenantUrl(),
+      ...(this.#scimToken ? { secretToken: this.#scimToken } : {}),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.#store?.close();
+  }
+
+  #requireScript(): Script {
+    if (!this.#script) throw new SessionError('no scenario is open: POST /_sim/scenario first');
+    return this.#script;
+  }
+
+  async #runScriptStep(step: ScenarioStep, script: Script): Promise<StepResult> {
+    // The step acts on the models directly or through the faces (Get Credentials); either way it is one step.
+    const result = await this.recorder.muted(() => runStep(this.world, step, script.progress));
+    if (result.ok) this.recorder.add(this.world, step.name, step.args);
+    await this.world.nordpass.store.commit();
+    return result;
+  }
+
+  async #rebuild(header: WorldHeader, scim: ScimRoute = 'own-origin'): Promise<void> {
+    // A header the directory refuses (two users with one userPrincipalName) fails here, in a world of its own,
+    // before the current world or its data file is touched.
+    buildWorld(asScenario(header));
+    let store: NordPassStore | undefined;
+    if (this.options.dataFile) {
+      await this.#store?.close();
+      const start = Date.parse(header.start);
+      // The store stamps the virtual time it writes at: the new world's once it exists.
+      store = await freshDataFile(this.options.dataFile, start, () =>
+        this.header === header ? this.world.clock.now() : start,
+      );
+      this.#store = store;
+    }
+    this.#build(header, store, scim);
+    await this.world.nordpass.store.commit();
+  }
+
+  #build(header: WorldHeader, store: NordPassStore | undefined, scim: ScimRoute = 'own-origin'): void {
+    const recorder = new Recorder(Date.parse(header.start));
+    const world: World = buildWorld(asScenario(header), {
+      scim,
+      nordpass: {
+        adminToken: this.options.adminToken,
+        newSecret: this.options.newSecret,
+        ...(store ? { store } : {}),
+        ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
+        onAdminAction: (action) => recorder.fromAdmin(world, action),
+      },
+    });
+    this.#scimToken ??= world.nordpass.initialScimToken;
+    if (store && store.allMembers().length > 0) {
+      recorder.skipped.push({
+        at: world.clock.now(),
+        action: 'restart',
+        reason: 'the world was restored from a data file; what happened before the restart is not in this record',
+      });
+    }
+    if (this.#origin) world.setOrigin(this.#origin);
+    this.events.watch(world);
+    const { nordpass, azure, clock } = world;
+    // NordPass's app is the root (mounting it inside another app would wrap each of its handlers once more); the
+    // other faces are mounted on it, each with the renderer of its own error shape.
+    nordpass.mount(
+      '/azure/v1.0',
+      graphRoutes({
+        azure,
+        adminToken: nordpass.adminToken,
+        clock,
+        onAction: (action) => recorder.fromAzure(world, action),
+      }),
+      graphErrorRenderer(clock),
+    );
+    nordpass.mount('/_sim', simRoutes({ session: this, adminToken: nordpass.adminToken }), renderSimError);
+    nordpass.app.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock.nowIso() }));
+    this.header = header;
+    this.recorder = recorder;
+    this.world = world;
+    this.app = nordpass.app;
+  }
+}
+
+/** A header as the scenario that has no steps yet. */
+function asScenario(header: WorldHeader): Scenario {
+  return {
+    ...header,
+    file: 'served world',
+    steps: [],
+    userNames: Object.keys(header.tenant?.users ?? {}),
+    groupNames: Object.keys(header.tenant?.groups ?? {}),
+  };
+}
+
+/** A request the session cannot do in its present state (no scenario open). */
+export class SessionError extends Error {
+  override name = 'SessionError';
+}
+
+/** A new empty data file (temporary file, then rename) and an empty journal, opened as the new world's store. */
+async function freshDataFile(file: string, clockNow: number, now: () => number): Promise<NordPassStore> {
+  const temporary = `${file}.reset.tmp`;
+  await writeFile(temporary, JSON.stringify(emptyData(clockNow)));
+  await writeFile(journalPath(file), '');
+  await rename(temporary, file);
+  return NordPassStore.openFile(file, now);
+}

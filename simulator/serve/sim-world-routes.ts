@@ -1,0 +1,226 @@
+/**
+ * /_sim routes for the world as a whole: reset it, read and export its record as a scenario (with checks pinned
+ * on the way), and open a scenario in it to run step by step, run to step N or go back to step N.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { ScenarioFileError } from '../scenario/errors.ts';
+import { checkExpectation } from '../scenario/expect.ts';
+import { DEFAULT_START, parseScenario } from '../scenario/load.ts';
+import type { StepResult } from '../scenario/result.ts';
+import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
+import { formatInstant } from '../time.ts';
+import type { ServedSession, WorldHeader } from './session.ts';
+import { SessionError } from './session.ts';
+import { SimError } from './sim-errors.ts';
+
+/** What `POST /_sim/reset` takes: a scenario's header, every field optional (no steps). */
+const ResetBody = ScenarioHeader.omit({ steps: true }).extend({ name: z.string().min(1).optional() });
+
+const OpenBody = z.union([
+  z.strictObject({ text: z.string().min(1), file: z.string().min(1).optional() }),
+  z.strictObject({
+    bundled: z.string().regex(/^[\w.-]+\.ya?ml$/, 'a file name such as 02-unassign-active-member.yaml'),
+  }),
+]);
+const StepNumber = z.strictObject({ step: z.number().int().min(0) });
+
+/** The bundled scenarios: next to simulator/ in a clone, next to dist/ in an installed package. */
+const SCENARIO_DIRS = ['../../scenarios/', '../../../scenarios/'].map((p) => new URL(p, import.meta.url));
+
+export function worldRoutes(session: ServedSession): Hono {
+  const routes = new Hono();
+
+  routes.post('/reset', async (c) => {
+    const body = parse(ResetBody, await jsonBody(c.req.raw), 'not a world');
+    const groups = body.tenant?.groups ?? {};
+    const names = new Set([...Object.keys(body.tenant?.users ?? {}), ...Object.keys(groups)]);
+    for (const [name, group] of Object.entries(groups))
+      for (const member of group.members ?? [])
+        if (!names.has(member))
+          throw new SimError(
+            400,
+            'invalidRequest',
+            `tenant.groups.${name}.members: "${member}" is not a user or group`,
+          );
+    const header: WorldHeader = {
+      ...body,
+      name: body.name ?? 'A served world',
+      seed: body.seed ?? session.header.seed,
+      start: body.start ?? session.header.start ?? DEFAULT_START,
+      ...(body.nordpass ? {} : session.header.nordpass ? { nordpass: session.header.nordpass } : {}),
+    };
+    try {
+      await session.reset(header);
+    } catch (error) {
+      // A tenant the directory refuses (two users with one userPrincipalName): the world could not be built.
+      throw new SimError(400, 'invalidRequest', `the world cannot be built: ${(error as Error).message}`);
+    }
+    return c.json(session.summary());
+  });
+
+  routes.get('/world', (c) => c.json(session.summary()));
+
+  routes.get('/record', (c) =>
+    c.json({
+      steps: session.recorder.steps.map((s) => ({
+        at: formatInstant(s.at),
+        step: s.args === null ? s.name : { [s.name]: s.args },
+      })),
+      skipped: session.recorder.skipped.map((s) => ({ ...s, at: formatInstant(s.at) })),
+    }),
+  );
+
+  routes.get('/record/export', (c) => {
+    c.header('Content-Type', 'application/yaml; charset=utf-8');
+    c.header('Content-Disposition', 'attachment; filename="scimsim-recording.yaml"');
+    return c.body(session.exportScenario());
+  });
+
+  // "Check this": an expectation that holds now goes into the record as an `expect` step.
+  routes.post('/record/expect', async (c) => {
+    const expectation = parse(STEPS.expect, await jsonBody(c.req.raw), 'not an expectation');
+    const { world } = session;
+    for (const name of [...Object.keys(expectation.members ?? {}), ...refs(expectation.directory)]) {
+      if (!world.users.has(name) && !world.groups.has(name))
+        throw new SimError(400, 'invalidRequest', `"${name}" is no user or group of this world`);
+    }
+    const mismatches = checkExpectation(world, expectation, 0);
+    if (mismatches.length > 0)
+      return c.json(
+        { error: { code: 'notSo', message: 'the world is not so now; nothing recorded' }, mismatches },
+        409,
+      );
+    session.recorder.add(world, 'expect', expectation);
+    return c.json({ recorded: true, at: world.clock.nowIso() }, 201);
+  });
+
+  routes.post('/scenario', async (c) => {
+    const body = parse(OpenBody, await jsonBody(c.req.raw), 'send {"text": "<YAML>"} or {"bundled": "<file name>"}');
+    let text: string;
+    let file: string;
+    if ('bundled' in body) {
+      const dir = SCENARIO_DIRS.find((d) => existsSync(new URL(body.bundled, d)));
+      if (!dir) throw new SimError(404, 'notFound', `no bundled scenario ${body.bundled}`);
+      text = await readFile(new URL(body.bundled, dir), 'utf8');
+      file = `scenarios/${body.bundled}`;
+    } else {
+      text = body.text;
+      file = body.file ?? 'opened.yaml';
+    }
+    let scenario: ReturnType<typeof parseScenario>;
+    try {
+      scenario = parseScenario(text, file);
+    } catch (error) {
+      if (!(error instanceof ScenarioFileError)) throw error;
+      return c.json({ error: { code: 'invalidScenario', message: error.message }, problems: error.problems }, 400);
+    }
+    await session.open(scenario);
+    return c.json(scriptView(session));
+  });
+
+  routes.get('/scenario', (c) => c.json(scriptView(session)));
+
+  routes.post('/scenario/next', async (c) => {
+    const result = await scripted(() => session.next());
+    if (!result) throw new SimError(409, 'finished', 'every step of the scenario has run');
+    return c.json({ results: [result], ...scriptView(session) });
+  });
+
+  routes.post('/scenario/run-to', async (c) => {
+    const { step } = parse(StepNumber, await jsonBody(c.req.raw), 'send {"step": N}');
+    const script = requireScript(session);
+    if (step > script.scenario.steps.length)
+      throw new SimError(400, 'invalidRequest', `the scenario has ${script.scenario.steps.length} steps`);
+    if (step < script.cursor)
+      throw new SimError(409, 'alreadyRun', `step ${step} has run already; POST /_sim/scenario/back-to to go back`);
+    const results = await scripted(() => session.runTo(step));
+    return c.json({ results, ...scriptView(session) });
+  });
+
+  routes.post('/scenario/back-to', async (c) => {
+    const { step } = parse(StepNumber, await jsonBody(c.req.raw), 'send {"step": N}');
+    const script = requireScript(session);
+    if (step < 1 || step > script.scenario.steps.length + 1)
+      throw new SimError(400, 'invalidRequest', `"step" is from 1 to ${script.scenario.steps.length + 1}`);
+    // Back to step N: steps 1 to N-1 have run again in a world built anew, and step N is next.
+    const results = await scripted(() => session.backTo(step - 1));
+    return c.json({ results, ...scriptView(session) });
+  });
+
+  return routes;
+}
+
+/** The opened scenario: its steps (numbered from 1, as reports number them), how far it has run, the results. */
+function scriptView(session: ServedSession) {
+  const script = requireScript(session);
+  return {
+    name: script.scenario.name,
+    file: script.scenario.file,
+    total: script.scenario.steps.length,
+    /** Steps run so far; the next to run is number `ran + 1`. */
+    ran: script.cursor,
+    now: session.world.clock.nowIso(),
+    steps: script.scenario.steps.map((s, i) => ({
+      number: i + 1,
+      line: s.line,
+      step: s.args === null ? s.name : { [s.name]: s.args },
+      ...(script.results[i] ? { result: summary(script.results[i]!) } : {}),
+    })),
+  };
+}
+
+function summary(r: StepResult) {
+  return {
+    ok: r.ok,
+    at: r.at,
+    endedAt: r.endedAt,
+    ...(r.message ? { message: r.message } : {}),
+    ...(r.mismatches ? { mismatches: r.mismatches } : {}),
+  };
+}
+
+function requireScript(session: ServedSession) {
+  const script = session.script;
+  if (!script) throw new SimError(404, 'noScenario', 'no scenario is open: POST /_sim/scenario first');
+  return script;
+}
+
+async function scripted<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SessionError) throw new SimError(404, 'noScenario', error.message);
+    throw error;
+  }
+}
+
+function refs(
+  directory:
+    | { active?: string | string[]; deleted?: string | string[]; permanentlyDeleted?: string | string[] }
+    | undefined,
+): string[] {
+  if (!directory) return [];
+  return [directory.active, directory.deleted, directory.permanentlyDeleted].flatMap((v) =>
+    v === undefined ? [] : Array.isArray(v) ? v : [v],
+  );
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
+  throw new SimError(400, 'invalidRequest', `${what}: ${problems.join('; ')}`);
+}
+
+async function jsonBody(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimError(400, 'invalidRequest', 'the body is not JSON');
+  }
+}
