@@ -6,6 +6,7 @@
 import type { Azure } from '../tenant.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import type { ActionListener } from './actions.ts';
+import type { SessionGate } from './auth.ts';
 import { GraphError, badRequest } from './errors.ts';
 import { GRAPH_JSON } from './media-type.ts';
 
@@ -17,6 +18,8 @@ export interface GraphDeps {
   clock: Clock;
   /** Told each change a request made, after it was made (serve mode records them as scenario steps). */
   onAction?: ActionListener;
+  /** Serve mode's console sessions: consulted when a request has no Authorization header. */
+  gate?: SessionGate;
 }
 
 /** What the Graph face keeps that the models do not: attributes Graph requires but the directory has no field for. */

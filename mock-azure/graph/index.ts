@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { auditLogRoutes } from './audit-logs.ts';
-import { checkBearer } from './auth.ts';
+import { checkAdmin } from './auth.ts';
 import { GraphError, badRequest, renderGraphError } from './errors.ts';
 import { groupRoutes } from './groups.ts';
 import { json, methodNotAllowed, Router, split, type GraphDeps, type GraphRequest, type GraphState } from './http.ts';
@@ -50,7 +50,7 @@ export function graphRoutes(deps: GraphDeps): Hono {
     const clientRequestId = c.req.header('client-request-id');
     let response: Response;
     try {
-      checkBearer(c.req.header('authorization'), deps.adminToken);
+      checkAdmin(c.req.raw, deps.adminToken, deps.gate);
       // routePath is '<mount>/*'; what follows the mount is the Graph path (`/users/...`).
       const mount = c.req.routePath.replace(/\/?\*$/, '');
       const url = new URL(c.req.url);

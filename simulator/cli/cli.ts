@@ -152,7 +152,10 @@ async function serveCommand(argv: string[]): Promise<number> {
   out.write(
     `    Secret Token:  ${nordpass.initialScimToken ?? '(kept from the data file; POST /admin/provisioning/credentials for a new one)'}\n\n`,
   );
-  out.write(`  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, clock ${origin}/_sim)\n`);
+  out.write(
+    `  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, simulation ${origin}/_sim)\n`,
+  );
+  out.write(`  Sign-in link:    ${running.signInLink}   (once, for a browser)\n`);
   out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token; in memory only)\n`);
   out.write(
     `  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`,

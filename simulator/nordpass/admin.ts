@@ -17,7 +17,12 @@ export interface AdminDeps {
   tenantUrl: () => string;
   /** Told each change an admin (or an invitee) made, after it was made (serve mode records them as steps). */
   onAction?: (action: AdminAction) => void;
+  /** Serve mode's console sessions: consulted when a request has no Authorization header. */
+  gate?: AdminGate;
 }
+
+/** A request's session cookie: allowed ('session'), refused, or none (undefined: the bearer token decides). */
+export type AdminGate = (request: Request) => 'session' | { status: 401 | 403; message: string } | undefined;
 
 /** What was done in the Admin Panel, in its own words. */
 export type AdminAction =
@@ -34,8 +39,12 @@ export function adminRoutes(deps: AdminDeps): Hono {
   const admin = new Hono();
 
   admin.use('*', async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (token === undefined || !secretsEqual(token, deps.adminToken)) {
+    const authorization = c.req.header('authorization');
+    const gate = authorization === undefined ? deps.gate?.(c.req.raw) : undefined;
+    if (gate !== undefined && gate !== 'session')
+      throw new AdminError(gate.status, gate.status === 401 ? 'unauthorized' : 'forbidden', gate.message);
+    const token = bearerToken(authorization);
+    if (gate === undefined && (token === undefined || !secretsEqual(token, deps.adminToken))) {
       throw new AdminError(401, 'unauthorized', 'send Authorization: Bearer <admin token> (printed by scimsim serve)');
     }
     await next();

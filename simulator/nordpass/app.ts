@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { Clock } from '../clock.ts';
 import type { Random } from '../random.ts';
-import { type AdminAction, adminRoutes } from './admin.ts';
+import { type AdminAction, type AdminGate, adminRoutes } from './admin.ts';
 import { renderAdminError } from './admin-errors.ts';
 import { resolveSettings, type NordPassSettings, type NordPassSettingsInput } from './config.ts';
 import { Credentials } from './credentials.ts';
@@ -28,6 +28,8 @@ export interface NordPassOptions {
   newSecret?: () => string;
   /** Told each Admin Panel change (serve mode records them as scenario steps). */
   onAdminAction?: (action: AdminAction) => void;
+  /** Serve mode's console sessions, for the Admin Panel face. */
+  adminGate?: AdminGate;
 }
 
 export interface NordPass {
@@ -86,6 +88,7 @@ export function createNordPass(options: NordPassOptions): NordPass {
       adminToken,
       tenantUrl,
       ...(options.onAdminAction ? { onAction: options.onAdminAction } : {}),
+      ...(options.adminGate ? { gate: options.adminGate } : {}),
     }),
     renderAdminError,
   );

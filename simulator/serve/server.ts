@@ -39,6 +39,8 @@ export interface RunningServer {
   /** What happens in the world, as /_sim/events streams it. */
   events: WorldEvents;
   origin: string;
+  /** A one-time link that signs a browser in (the console); POST /_sim/sign-in-links makes more. */
+  signInLink: string;
   server: ServerType;
   /** Stops accepting, lets in-flight requests and writes finish, then resolves. */
   close: () => Promise<void>;
@@ -129,6 +131,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       },
       events: served.events,
       origin,
+      signInLink: served.signIn.newLink(origin),
       server,
       close,
     };

@@ -19,6 +19,7 @@ import type { ScimRoute } from '../world.ts';
 import { exportScenario, Recorder } from './recorder.ts';
 import { simRoutes } from './sim-api.ts';
 import { renderSimError } from './sim-errors.ts';
+import { SignIn } from './sign-in.ts';
 import { WorldEvents } from './world-events.ts';
 
 /** What a served world is built from: a scenario's header (no steps). */
@@ -45,6 +46,8 @@ interface Script {
 export class ServedSession {
   /** What happens in whichever world is current (subscribers keep listening across resets). */
   readonly events = new WorldEvents();
+  /** The console's one-time sign-in links and sessions (they outlive resets). */
+  readonly signIn = new SignIn();
   world!: World;
   app!: Hono;
   header!: WorldHeader;
@@ -187,6 +190,7 @@ export class ServedSession {
         ...(store ? { store } : {}),
         ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
         onAdminAction: (action) => recorder.fromAdmin(world, action),
+        adminGate: this.signIn.gate,
       },
     });
     this.#scimToken ??= world.nordpass.initialScimToken;
@@ -209,6 +213,7 @@ export class ServedSession {
         adminToken: nordpass.adminToken,
         clock,
         onAction: (action) => recorder.fromAzure(world, action),
+        gate: this.signIn.gate,
       }),
       graphErrorRenderer(clock),
     );

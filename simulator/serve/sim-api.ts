@@ -13,6 +13,7 @@ import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
 import { worldRoutes } from './sim-world-routes.ts';
 import { SimError } from './sim-errors.ts';
+import { CSRF_COOKIE, SESSION_COOKIE } from './sign-in.ts';
 import type { WorldEvent } from './world-events.ts';
 
 export interface SimApiDeps {
@@ -38,13 +39,36 @@ const STREAM_QUEUE_LIMIT = 10_000;
 export function simRoutes(deps: SimApiDeps): Hono {
   const { session } = deps;
   const sim = new Hono();
+  // The sign-in link is its own credential (a one-time secret), so it comes before the check.
+  sim.get('/sign-in', (c) => {
+    const redeemed = session.signIn.redeem(c.req.query('secret') ?? '');
+    if (!redeemed)
+      throw new SimError(403, 'signInRefused', 'this sign-in link is not valid or was used already: ask for a new one');
+    const cookie = 'Path=/; SameSite=Strict';
+    c.header('Set-Cookie', `${SESSION_COOKIE}=${redeemed.session}; ${cookie}; HttpOnly`, { append: true });
+    c.header('Set-Cookie', `${CSRF_COOKIE}=${redeemed.csrf}; ${cookie}`, { append: true });
+    c.header('Cache-Control', 'no-store');
+    return c.redirect('/', 303);
+  });
+
   sim.use('*', async (c, next) => {
-    const token = bearerToken(c.req.header('authorization'));
-    if (token === undefined || !secretsEqual(token, deps.adminToken)) {
-      throw new SimError(401, 'unauthorized', 'send Authorization: Bearer <admin token>');
+    const authorization = c.req.header('authorization');
+    const gate = authorization === undefined ? session.signIn.gate(c.req.raw) : undefined;
+    if (gate !== undefined && gate !== 'session')
+      throw new SimError(gate.status, gate.status === 401 ? 'unauthorized' : 'forbidden', gate.message);
+    const token = bearerToken(authorization);
+    if (gate === undefined && (token === undefined || !secretsEqual(token, deps.adminToken))) {
+      throw new SimError(
+        401,
+        'unauthorized',
+        'send Authorization: Bearer <admin token>, or sign in with the link serve printed',
+      );
     }
     await next();
   });
+
+  // Another one-time link (the one printed at start works once).
+  sim.post('/sign-in-links', (c) => c.json({ link: session.signIn.newLink(new URL(c.req.url).origin) }, 201));
 
   sim.get('/clock', (c) => c.json({ now: session.world.clock.nowIso(), pendingTimers: session.world.clock.pending }));
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { ClockError } from '../clock.ts';
 import { TimeFormatError } from '../time.ts';
 
-export type SimStatus = 400 | 401 | 404 | 409 | 500;
+export type SimStatus = 400 | 401 | 403 | 404 | 409 | 500;
 
 /** A /_sim request that cannot be done; rendered as {"error": {code, message}}, like the Admin Panel's. */
 export class SimError extends Error {

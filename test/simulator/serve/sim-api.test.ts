@@ -202,7 +202,10 @@ describe('/_sim/events', () => {
     const res = await fetch(`${s.origin}/_sim/events`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({
-      error: { code: 'unauthorized', message: 'send Authorization: Bearer <admin token>' },
+      error: {
+        code: 'unauthorized',
+        message: 'send Authorization: Bearer <admin token>, or sign in with the link serve printed',
+      },
     });
   });
 });
