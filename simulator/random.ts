@@ -1,13 +1,28 @@
 /** One seeded random source per simulation: the same seed gives the same ids, names and choices. */
 
+/** A generator's position: its four 32-bit words of state. */
+export type RandomPosition = [number, number, number, number];
+
+/** A source and the forks made from it, known by their seeds, so their positions can be kept and restored. */
+interface Family {
+  members: Map<string, Random>;
+  /** Positions restored before the fork they belong to was made. */
+  pending: Map<string, RandomPosition>;
+}
+
 /** A small, fast, seedable generator (sfc32, seeded through splitmix32 from a string or number). */
 export class Random {
   #a: number;
   #b: number;
   #c: number;
   #d: number;
+  readonly #family: Family;
 
-  constructor(readonly seed: string | number) {
+  constructor(
+    readonly seed: string | number,
+    family?: Family,
+  ) {
+    this.#family = family ?? { members: new Map(), pending: new Map() };
     let h = hashSeed(seed);
     const next = () => {
       h = (h + 0x9e3779b9) | 0;
@@ -21,6 +36,41 @@ export class Random {
     this.#c = next();
     this.#d = next();
     for (let i = 0; i < 12; i++) this.nextUint32();
+    const key = String(seed);
+    this.#family.members.set(key, this);
+    const position = this.#family.pending.get(key);
+    if (position) {
+      this.#family.pending.delete(key);
+      this.#set(position);
+    }
+  }
+
+  /**
+   * Where this source and the forks made from it stand, by seed: what a data file keeps so that after a restart
+   * the same ids come next, not the first ones again.
+   */
+  positions(): Record<string, RandomPosition> {
+    const own = String(this.seed);
+    const out: Record<string, RandomPosition> = {};
+    for (const [seed, random] of this.#family.members)
+      if (seed === own || seed.startsWith(`${own}/`)) out[seed] = [random.#a, random.#b, random.#c, random.#d];
+    return out;
+  }
+
+  /** Puts this source and its forks (those made later too) where `positions` says they stood. */
+  restore(positions: Record<string, RandomPosition>): void {
+    for (const [seed, position] of Object.entries(positions)) {
+      const random = this.#family.members.get(seed);
+      if (random) random.#set(position);
+      else this.#family.pending.set(seed, position);
+    }
+  }
+
+  #set([a, b, c, d]: RandomPosition): void {
+    this.#a = a;
+    this.#b = b;
+    this.#c = c;
+    this.#d = d;
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */
@@ -73,7 +123,7 @@ export class Random {
 
   /** A child source whose sequence depends only on this seed and the name, so adding draws elsewhere does not shift it. */
   fork(name: string): Random {
-    return new Random(`${this.seed}/${name}`);
+    return new Random(`${this.seed}/${name}`, this.#family);
   }
 }
 

@@ -42,6 +42,8 @@ export interface NordPass {
   credentials: Credentials;
   settings: NordPassSettings;
   clock: Clock;
+  /** NordPass's random source (its forks draw member and group ids). */
+  random: Random;
   /** The SCIM token issued at start, if one was (absent when it was kept from a data file). */
   initialScimToken: string | undefined;
   adminToken: string;
@@ -102,6 +104,7 @@ export function createNordPass(options: NordPassOptions): NordPass {
     credentials,
     settings,
     clock,
+    random,
     initialScimToken,
     adminToken,
     tenantUrl,

@@ -21,6 +21,9 @@ export interface JournalRecord {
   clockNow: number;
   /** Set only when the token changed since the previous line. */
   scimTokenSha256?: string;
+  /** Set only when they changed since the previous line. */
+  seed?: string | number;
+  random?: Record<string, [number, number, number, number]>;
   /** Whole members not on disk before, in creation order (and any a line must hold whole). */
   members?: Member[];
   /**
@@ -72,6 +75,8 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
   records.forEach((r, i) => {
     data.clockNow = Math.max(data.clockNow, r.clockNow);
     if (r.scimTokenSha256 !== undefined) data.scimTokenSha256 = r.scimTokenSha256;
+    if (r.seed !== undefined) data.seed = r.seed;
+    if (r.random !== undefined) data.random = r.random;
     for (const m of r.members ?? []) {
       const at = memberAt.get(m.id);
       if (at !== undefined) data.members[at] = m;
@@ -113,12 +118,24 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
   });
 }
 
+/** What is wrong with saved random positions ({seed: [4 whole numbers]}), if anything. */
+export function positionsProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'must be an object';
+  for (const [seed, position] of Object.entries(value))
+    if (!Array.isArray(position) || position.length !== 4 || !position.every((n) => Number.isInteger(n)))
+      return `${seed}: a position is four whole numbers`;
+  return undefined;
+}
+
 function recordProblem(r: unknown): string | undefined {
   if (!r || typeof r !== 'object' || Array.isArray(r)) return 'not an object';
   const x = r as Record<string, unknown>;
   if (typeof x.clockNow !== 'number') return 'clockNow must be a number';
   if (x.scimTokenSha256 !== undefined && typeof x.scimTokenSha256 !== 'string')
     return 'scimTokenSha256 must be a string';
+  if (x.seed !== undefined && typeof x.seed !== 'string' && typeof x.seed !== 'number')
+    return 'seed must be text or a number';
+  if (x.random !== undefined && positionsProblem(x.random)) return `random: ${positionsProblem(x.random)}`;
   if (x.members !== undefined) {
     if (!Array.isArray(x.members)) return 'members must be a list';
     for (const [i, m] of x.members.entries()) {
@@ -253,5 +270,9 @@ function parseDataFile(file: string, text: string): NordPassData {
         `data file ${file} has a malformed member at members[${i}]: ${problem}; it was left untouched.`,
       );
   });
+  if (d.seed !== undefined && typeof d.seed !== 'string' && typeof d.seed !== 'number')
+    throw new DataFileError(`data file ${file} has a seed that is neither text nor a number; it was left untouched.`);
+  const positions = d.random === undefined ? undefined : positionsProblem(d.random);
+  if (positions) throw new DataFileError(`data file ${file} has malformed random positions (${positions}); it was left untouched.`);
   return d as NordPassData;
 }

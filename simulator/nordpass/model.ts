@@ -71,6 +71,10 @@ export interface NordPassData {
   clockNow: number;
   /** sha256 of the current SCIM secret token (the token itself is never stored). */
   scimTokenSha256?: string;
+  /** The world's seed, so a restart without --seed keeps it. */
+  seed?: string | number;
+  /** Where NordPass's random sources stand, by seed: a restart draws the next ids, not the first ones again. */
+  random?: Record<string, [number, number, number, number]>;
   members: Member[];
   outbox: Email[];
   groups: GroupRecord[];

@@ -22,9 +22,11 @@ interface Disk {
   removedGroups: Set<string>;
   /** Outbox entries before this index are in a line already. */
   outboxFrom: number;
-  /** The token hash and virtual time as of the last line. */
+  /** The token hash, virtual time, seed and random positions as of the last line (positions as JSON). */
   token: string | undefined;
   clockNow: number;
+  seed: string | number | undefined;
+  random: string | undefined;
   /** Each member's JSON as of the last snapshot or its last whole line; none once an update line changed it. */
   memberJson: Map<Member, string>;
   /** How many of each member's history events are on disk (snapshot or lines); absent for a member never written. */
@@ -46,6 +48,8 @@ interface PendingLine {
   outboxTo: number;
   token: string | undefined;
   clockNow: number;
+  seed: string | number | undefined;
+  random: string | undefined;
 }
 
 // Compact once the journal outgrows 4x the snapshot (replay at start stays cheap), within 1-64 MB: small data
@@ -57,6 +61,7 @@ const journalLimit = (snapshotBytes: number) => Math.min(64 << 20, Math.max(1 <<
 export class NordPassStore {
   readonly #db: Low<NordPassData>;
   readonly #now: () => number;
+  #positions: (() => Record<string, [number, number, number, number]>) | undefined;
   readonly #byId = new Map<string, Member>();
   readonly #liveByUserName = new Map<string, Member>();
   readonly #groupsById = new Map<string, GroupRecord>();
@@ -96,6 +101,8 @@ export class NordPassStore {
         outboxFrom: data.outbox.length,
         token: data.scimTokenSha256,
         clockNow: data.clockNow,
+        seed: data.seed,
+        random: data.random === undefined ? undefined : JSON.stringify(data.random),
         memberJson: new Map(),
         historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
         compactNext: false,
@@ -109,6 +116,19 @@ export class NordPassStore {
       await journal.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Keeps the world's seed and where its random sources stand with the data (a line carries them when they
+   * moved), so a restart goes on drawing where it stopped; returns the positions saved before, if any.
+   */
+  keepRandom(
+    seed: string | number,
+    positions: () => Record<string, [number, number, number, number]>,
+  ): Record<string, [number, number, number, number]> | undefined {
+    this.#db.data.seed = seed;
+    this.#positions = positions;
+    return this.#db.data.random;
   }
 
   get data(): NordPassData {
@@ -266,6 +286,8 @@ export class NordPassStore {
         disk.outboxFrom = line.outboxTo;
         disk.token = line.token;
         disk.clockNow = line.clockNow;
+        disk.seed = line.seed;
+        disk.random = line.random;
       }
       this.#writes++;
       batch.resolve();
@@ -286,6 +308,12 @@ export class NordPassStore {
     const data = this.#db.data;
     const parts: string[] = [];
     if (data.scimTokenSha256 !== disk.token) parts.push(`"scimTokenSha256":${JSON.stringify(data.scimTokenSha256)}`);
+    if (data.seed !== disk.seed) parts.push(`"seed":${JSON.stringify(data.seed)}`);
+    // Positions move with every id drawn (a create), never on a PATCH: a line carries them only when they moved.
+    const positions = this.#positions?.();
+    if (positions) data.random = positions;
+    const random = positions ? JSON.stringify(positions) : disk.random;
+    if (random !== disk.random) parts.push(`"random":${random}`);
     const members = [...disk.members];
     const historyLengths = members.map((m) => m.history.length);
     if (members.length > 0) {
@@ -326,6 +354,8 @@ export class NordPassStore {
       outboxTo: data.outbox.length,
       token: data.scimTokenSha256,
       clockNow: data.clockNow,
+      seed: data.seed,
+      random,
     };
   }
 

@@ -72,7 +72,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       },
       {
         name: 'A served world',
-        seed: options.seed ?? randomBytes(8).toString('hex'),
+        seed: options.seed ?? store?.data.seed ?? randomBytes(8).toString('hex'),
         start: formatInstant(saved ?? start ?? wallNow),
         ...(options.settings ? { nordpass: scenarioSettings(options.settings) } : {}),
       },

@@ -194,6 +194,12 @@ export class ServedSession {
       },
     });
     this.#scimToken ??= world.nordpass.initialScimToken;
+    if (store) {
+      // The next member id after a restart is the one that would have come without it (not the first again).
+      const random = world.nordpass.random;
+      const saved = store.keepRandom(header.seed, () => random.positions());
+      if (saved) random.restore(saved);
+    }
     if (store && store.allMembers().length > 0) {
       recorder.skipped.push({
         at: world.clock.now(),
