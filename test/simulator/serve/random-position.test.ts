@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startServer } from '../../../simulator/serve/server.ts';
 import { call, serve, TOKEN, USER_SCHEMA, type Served } from '../../helpers/served.ts';
 
-const cleanup: Array<() => Promise<unknown> | void> = [];
+const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
   for (const undo of cleanup.splice(0).reverse()) await undo();
 });
