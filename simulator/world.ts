@@ -45,17 +45,27 @@ export interface World {
   setOrigin(origin: string): void;
   /** The next id of a kind in this world (`fault1`, `fault2`, ...): counters belong to the world, not the module. */
   nextId(kind: string): string;
+  /**
+   * Puts another NordPass (on this world's clock) where this one was: the engine's requests and Get Credentials
+   * reach it from now on. Serve mode rebuilds a restarted world's Entra side against a NordPass of its own, then
+   * hands it the NordPass from the data file. The caller also sets `nordpass` on its own copies of the world.
+   */
+  useNordPass(next: NordPass): void;
 }
 
 export function createWorld(options: WorldOptions): World {
   const clock = new Clock(options.start);
   const random = new Random(options.seed);
-  const nordpass = createNordPass({ clock, random: random.fork('nordpass'), ...options.nordpass });
+  let nordpass = createNordPass({ clock, random: random.fork('nordpass'), ...options.nordpass });
   let ownOrigin = new URL(nordpass.tenantUrl()).origin;
-  const transport = scimTransport(options.scim ?? 'in-process', nordpass, () => ownOrigin);
+  const transport = scimTransport(
+    options.scim ?? 'in-process',
+    () => nordpass,
+    () => ownOrigin,
+  );
   const azure = createAzure({ clock, random: random.fork('azure'), transport, ...options.azure });
   const counters = new Map<string, number>();
-  return {
+  const world: World = {
     clock,
     random,
     nordpass,
@@ -79,12 +89,18 @@ export function createWorld(options: WorldOptions): World {
       counters.set(kind, n);
       return `${kind}${n}`;
     },
+    useNordPass: (next) => {
+      nordpass = next;
+      world.nordpass = next;
+      ownOrigin = new URL(next.tenantUrl()).origin;
+    },
   };
+  return world;
 }
 
-function scimTransport(route: ScimRoute, nordpass: NordPass, ownOrigin: () => string): Transport {
-  if (route === 'in-process') return nordpass.fetch;
+function scimTransport(route: ScimRoute, nordpass: () => NordPass, ownOrigin: () => string): Transport {
+  if (route === 'in-process') return (request) => nordpass().fetch(request);
   const overHttp = httpTransport();
   if (route === 'http') return overHttp;
-  return (request) => (new URL(request.url).origin === ownOrigin() ? nordpass.fetch(request) : overHttp(request));
+  return (request) => (new URL(request.url).origin === ownOrigin() ? nordpass().fetch(request) : overHttp(request));
 }

@@ -20,6 +20,8 @@ export interface GraphDeps {
   onAction?: ActionListener;
   /** Serve mode's console sessions: consulted when a request has no Authorization header. */
   gate?: SessionGate;
+  /** Runs after a request that may have changed something, before it is answered (serve mode: write it down). */
+  afterChange?: () => Promise<void>;
 }
 
 /** What the Graph face keeps that the models do not: attributes Graph requires but the directory has no field for. */

@@ -57,6 +57,7 @@ export function graphRoutes(deps: GraphDeps): Hono {
       const segments = split(c.req.path.slice(mount.length));
       const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
       response = await dispatch(router, req, segments);
+      if (req.method !== 'GET' && req.method !== 'HEAD') await deps.afterChange?.();
     } catch (error) {
       return renderGraphError(error, deps.clock.now(), requestId, clientRequestId);
     }

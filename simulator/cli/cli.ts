@@ -156,7 +156,7 @@ async function serveCommand(argv: string[]): Promise<number> {
     `  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, simulation ${origin}/_sim)\n`,
   );
   out.write(`  Sign-in link:    ${running.signInLink}   (once, for a browser)\n`);
-  out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token; in memory only)\n`);
+  out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token)\n`);
   out.write(
     `  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`,
   );

@@ -53,8 +53,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
   // Settings > User provisioning > Get Credentials: a new token each time; the previous one stops working at once.
   admin.post('/provisioning/credentials', async (c) => {
     const secretToken = credentials.rotate();
-    await store.commit();
     deps.onAction?.({ kind: 'getCredentials', tenantUrl: deps.tenantUrl(), secretToken });
+    await store.commit();
     return c.json({ tenantUrl: deps.tenantUrl(), secretToken });
   });
 
@@ -71,8 +71,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
 
   admin.post('/members/:id/accept-invitation', async (c) => {
     const member = members.acceptInvitation(find(deps, c).id);
-    await store.commit();
     deps.onAction?.({ kind: 'acceptInvitation', memberId: member.id });
+    await store.commit();
     return c.json(summary(member));
   });
 
@@ -88,8 +88,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
       );
     }
     members.restore(member, 'admin');
-    await store.commit();
     deps.onAction?.({ kind: 'restoreMember', memberId: member.id });
+    await store.commit();
     return c.json(summary(member));
   });
 
@@ -98,8 +98,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
     if (member.status === 'deleted')
       throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
     members.delete(member, 'admin');
-    await store.commit();
     deps.onAction?.({ kind: 'deleteMember', memberId: member.id });
+    await store.commit();
     return c.json(summary(member));
   });
 
@@ -110,8 +110,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
     const member = find(deps, c);
     if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
     members.setRole(member, body.role as MemberRole, 'admin');
-    await store.commit();
     deps.onAction?.({ kind: 'setRole', memberId: member.id, role: body.role as MemberRole });
+    await store.commit();
     return c.json(summary(member));
   });
 

@@ -12,7 +12,7 @@
  * Also here: reading the data on disk (snapshot + journal) with every check, before anything is written.
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import type { Email, GroupRecord, Member, NordPassData } from './model.ts';
+import type { SavedStep, SavedWorld, Email, GroupRecord, Member, NordPassData } from './model.ts';
 import { DataFileError, emptyData, memberProblem } from './model.ts';
 
 /** One line. store.ts writes it by hand (to keep each member's JSON for the next snapshot), in this key order. */
@@ -24,6 +24,11 @@ export interface JournalRecord {
   /** Set only when they changed since the previous line. */
   seed?: string | number;
   random?: Record<string, [number, number, number, number]>;
+  /** A new served world: its header and every step so far. */
+  world?: SavedWorld;
+  /** The record's steps from index stepsFrom on (the record is append-only). */
+  stepsFrom?: number;
+  steps?: SavedStep[];
   /** Whole members not on disk before, in creation order (and any a line must hold whole). */
   members?: Member[];
   /**
@@ -77,6 +82,17 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
     if (r.scimTokenSha256 !== undefined) data.scimTokenSha256 = r.scimTokenSha256;
     if (r.seed !== undefined) data.seed = r.seed;
     if (r.random !== undefined) data.random = r.random;
+    if (r.world !== undefined) data.world = { header: r.world.header, steps: [...r.world.steps] };
+    if (r.steps) {
+      const from = r.stepsFrom!;
+      if (!data.world || from > data.world.steps.length) {
+        throw new DataFileError(
+          `journal ${path} line ${i + 1} continues the world's record at step ${from} but it holds ${data.world?.steps.length ?? 'no record'} (a line is missing); it and the data file were left untouched.`,
+        );
+      }
+      data.world.steps.length = from;
+      data.world.steps.push(...r.steps);
+    }
     for (const m of r.members ?? []) {
       const at = memberAt.get(m.id);
       if (at !== undefined) data.members[at] = m;
@@ -118,6 +134,24 @@ export function replay(path: string, data: NordPassData, records: JournalRecord[
   });
 }
 
+/** What is wrong with a saved world ({header: {...}, steps: [...]}), if anything. */
+export function worldProblem(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'must be an object';
+  const w = value as Record<string, unknown>;
+  if (!w.header || typeof w.header !== 'object' || Array.isArray(w.header)) return 'header must be an object';
+  return stepsProblem(w.steps);
+}
+
+function stepsProblem(steps: unknown): string | undefined {
+  if (!Array.isArray(steps)) return 'steps must be a list';
+  for (const [i, step] of steps.entries()) {
+    const s = step as Record<string, unknown> | null;
+    if (!s || typeof s !== 'object' || typeof s.name !== 'string' || typeof s.at !== 'number')
+      return `steps[${i}] must be {name, args, at}`;
+  }
+  return undefined;
+}
+
 /** What is wrong with saved random positions ({seed: [4 whole numbers]}), if anything. */
 export function positionsProblem(value: unknown): string | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return 'must be an object';
@@ -136,6 +170,9 @@ function recordProblem(r: unknown): string | undefined {
   if (x.seed !== undefined && typeof x.seed !== 'string' && typeof x.seed !== 'number')
     return 'seed must be text or a number';
   if (x.random !== undefined && positionsProblem(x.random)) return `random: ${positionsProblem(x.random)}`;
+  if (x.world !== undefined && worldProblem(x.world)) return `world: ${worldProblem(x.world)}`;
+  if (x.steps !== undefined && (stepsProblem(x.steps) || !Number.isInteger(x.stepsFrom) || (x.stepsFrom as number) < 0))
+    return `steps: ${stepsProblem(x.steps) ?? 'needs a whole stepsFrom'}`;
   if (x.members !== undefined) {
     if (!Array.isArray(x.members)) return 'members must be a list';
     for (const [i, m] of x.members.entries()) {
@@ -272,7 +309,11 @@ function parseDataFile(file: string, text: string): NordPassData {
   });
   if (d.seed !== undefined && typeof d.seed !== 'string' && typeof d.seed !== 'number')
     throw new DataFileError(`data file ${file} has a seed that is neither text nor a number; it was left untouched.`);
+  const world = d.world === undefined ? undefined : worldProblem(d.world);
+  if (world)
+    throw new DataFileError(`data file ${file} has a malformed world record (${world}); it was left untouched.`);
   const positions = d.random === undefined ? undefined : positionsProblem(d.random);
-  if (positions) throw new DataFileError(`data file ${file} has malformed random positions (${positions}); it was left untouched.`);
+  if (positions)
+    throw new DataFileError(`data file ${file} has malformed random positions (${positions}); it was left untouched.`);
   return d as NordPassData;
 }

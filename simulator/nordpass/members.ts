@@ -175,6 +175,14 @@ export class Members {
     this.#record(member, 'roleChanged', by, `${previous} -> ${role}`);
   }
 
+  /** Cancels every purge and invitation this lifecycle has scheduled (a NordPass that is being replaced). */
+  cancelTimers(): void {
+    for (const timer of this.#purges.values()) timer.cancel();
+    for (const timer of this.#invitations.values()) timer.cancel();
+    this.#purges.clear();
+    this.#invitations.clear();
+  }
+
   countByStatus(status: MemberStatus): number {
     let n = 0;
     for (const m of this.store.allMembers()) if (m.status === status) n++;

@@ -45,6 +45,18 @@ export interface Member {
   history: MemberEvent[];
 }
 
+export interface SavedWorld {
+  header: Record<string, unknown>;
+  steps: SavedStep[];
+}
+
+export interface SavedStep {
+  name: string;
+  args: unknown;
+  /** Virtual time, epoch ms. */
+  at: number;
+}
+
 export interface Email {
   id: string;
   to: string;
@@ -75,6 +87,11 @@ export interface NordPassData {
   seed?: string | number;
   /** Where NordPass's random sources stand, by seed: a restart draws the next ids, not the first ones again. */
   random?: Record<string, [number, number, number, number]>;
+  /**
+   * Serve mode: the scenario header the world was built from and every step done to it since (the record), from
+   * which a restart rebuilds the mock Entra. Opaque here: the serve layer writes and reads it.
+   */
+  world?: SavedWorld;
   members: Member[];
   outbox: Email[];
   groups: GroupRecord[];

@@ -6,7 +6,7 @@
 import { Low, Memory } from 'lowdb';
 import { TextFile } from 'lowdb/node';
 import { Journal, journalPath, readDataFile } from './journal.ts';
-import type { GroupRecord, Member, NordPassData } from './model.ts';
+import type { GroupRecord, Member, NordPassData, SavedStep } from './model.ts';
 import { emptyData, isLive } from './model.ts';
 
 export { DataFileError } from './model.ts';
@@ -27,6 +27,9 @@ interface Disk {
   clockNow: number;
   seed: string | number | undefined;
   random: string | undefined;
+  /** The served world's header and how many of its record's steps are on disk. */
+  worldHeader: unknown;
+  stepsOnDisk: number;
   /** Each member's JSON as of the last snapshot or its last whole line; none once an update line changed it. */
   memberJson: Map<Member, string>;
   /** How many of each member's history events are on disk (snapshot or lines); absent for a member never written. */
@@ -50,6 +53,8 @@ interface PendingLine {
   clockNow: number;
   seed: string | number | undefined;
   random: string | undefined;
+  worldHeader: unknown;
+  stepsTo: number;
 }
 
 // Compact once the journal outgrows 4x the snapshot (replay at start stays cheap), within 1-64 MB: small data
@@ -103,6 +108,8 @@ export class NordPassStore {
         clockNow: data.clockNow,
         seed: data.seed,
         random: data.random === undefined ? undefined : JSON.stringify(data.random),
+        worldHeader: data.world?.header,
+        stepsOnDisk: data.world?.steps.length ?? 0,
         memberJson: new Map(),
         historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
         compactNext: false,
@@ -129,6 +136,14 @@ export class NordPassStore {
     this.#db.data.seed = seed;
     this.#positions = positions;
     return this.#db.data.random;
+  }
+
+  /**
+   * Serve mode's world goes with the data: its header now, its steps as they are added to `steps` (the array is
+   * kept, not copied; a line carries the new ones). A new header is written whole with all its steps.
+   */
+  keepWorld(header: Record<string, unknown>, steps: SavedStep[]): void {
+    this.#db.data.world = { header, steps };
   }
 
   get data(): NordPassData {
@@ -288,6 +303,8 @@ export class NordPassStore {
         disk.clockNow = line.clockNow;
         disk.seed = line.seed;
         disk.random = line.random;
+        disk.worldHeader = line.worldHeader;
+        disk.stepsOnDisk = line.stepsTo;
       }
       this.#writes++;
       batch.resolve();
@@ -314,6 +331,10 @@ export class NordPassStore {
     if (positions) data.random = positions;
     const random = positions ? JSON.stringify(positions) : disk.random;
     if (random !== disk.random) parts.push(`"random":${random}`);
+    const world = data.world;
+    if (world && world.header !== disk.worldHeader) parts.push(`"world":${JSON.stringify(world)}`);
+    else if (world && world.steps.length > disk.stepsOnDisk)
+      parts.push(`"stepsFrom":${disk.stepsOnDisk}`, `"steps":${JSON.stringify(world.steps.slice(disk.stepsOnDisk))}`);
     const members = [...disk.members];
     const historyLengths = members.map((m) => m.history.length);
     if (members.length > 0) {
@@ -356,6 +377,8 @@ export class NordPassStore {
       clockNow: data.clockNow,
       seed: data.seed,
       random,
+      worldHeader: world?.header,
+      stepsTo: world?.steps.length ?? 0,
     };
   }
 

@@ -19,6 +19,11 @@ export interface RecordedStep {
   args: unknown;
   /** Virtual time the step was taken, epoch ms. */
   at: number;
+  /**
+   * The Secret Token a `getCredentials` issued: kept with the data (Entra keeps the token it was given) so a
+   * restart rebuilds the same Entra; never shown by /_sim/record and never exported.
+   */
+  secret?: string;
 }
 
 export interface SkippedAction {
@@ -42,14 +47,16 @@ const USER_FIELDS = [
 ] as const;
 
 export class Recorder {
-  readonly steps: RecordedStep[] = [];
+  readonly steps: RecordedStep[];
   readonly skipped: SkippedAction[] = [];
   #lastAt: number;
   /** While a scenario's own step runs, what it does through the faces is that step, not another. */
   #muted = 0;
 
-  constructor(start: number) {
-    this.#lastAt = start;
+  /** `steps`: a record to go on from (a restarted world's); kept, not copied (a data file may hold it). */
+  constructor(start: number, steps: RecordedStep[] = []) {
+    this.steps = steps;
+    this.#lastAt = steps.at(-1)?.at ?? start;
   }
 
   /** Runs `work` without recording what it does through the faces (the caller records it as one step). */
@@ -63,12 +70,12 @@ export class Recorder {
   }
 
   /** A step at the world's present instant; when time moved since the last step, an `advanceTo` goes first. */
-  add(world: World, name: StepName, args: unknown = null): void {
+  add(world: World, name: StepName, args: unknown = null, secret?: string): void {
     if (this.#muted > 0) return;
     const now = world.clock.now();
     if (now > this.#lastAt && name !== 'advance' && name !== 'advanceTo')
       this.steps.push({ name: 'advanceTo', args: formatInstant(now), at: now });
-    this.steps.push({ name, args, at: now });
+    this.steps.push(secret === undefined ? { name, args, at: now } : { name, args, at: now, secret });
     this.#lastAt = now;
   }
 
@@ -87,7 +94,7 @@ export class Recorder {
       // As the step does: the credentials shown are what Entra's page then holds.
       world.issued = { tenantUrl: action.tenantUrl, secretToken: action.secretToken };
       world.entered = { ...world.issued };
-      this.add(world, 'getCredentials');
+      this.add(world, 'getCredentials', null, action.secretToken);
       return;
     }
     const member = world.nordpass.members.find(action.memberId);

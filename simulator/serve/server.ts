@@ -63,7 +63,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Serve mode's default start is the wall clock, rounded to the second: scenarios pin theirs.
     const wallNow = Math.floor(Date.now() / 1000) * 1000;
     const adminToken = options.adminToken ?? randomBytes(32).toString('base64url');
-    session = ServedSession.create(
+    session = await ServedSession.create(
       {
         adminToken,
         ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),

@@ -8,7 +8,9 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
 import { journalPath } from '../nordpass/journal.ts';
-import { emptyData } from '../nordpass/model.ts';
+import { createNordPass } from '../nordpass/app.ts';
+import { emptyData, type SavedWorld } from '../nordpass/model.ts';
+import { Random } from '../random.ts';
 import { NordPassStore } from '../nordpass/store.ts';
 import type { Scenario, ScenarioStep } from '../scenario/load.ts';
 import type { StepResult } from '../scenario/result.ts';
@@ -16,7 +18,7 @@ import { runStep, type StepProgress } from '../scenario/run.ts';
 import { buildWorld, type World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
 import type { ScimRoute } from '../world.ts';
-import { exportScenario, Recorder } from './recorder.ts';
+import { exportScenario, type RecordedStep, Recorder } from './recorder.ts';
 import { simRoutes } from './sim-api.ts';
 import { renderSimError } from './sim-errors.ts';
 import { SignIn } from './sign-in.ts';
@@ -61,11 +63,15 @@ export class ServedSession {
     this.#scimToken = options.scimToken;
   }
 
-  /** The first world: from the serve command's settings, on the data file's store when there is one. */
-  static create(options: SessionOptions, header: WorldHeader, store?: NordPassStore): ServedSession {
+  /**
+   * The first world: the one the data file holds (rebuilt from its record), else one from the serve command's
+   * settings, on the data file's store when there is one.
+   */
+  static async create(options: SessionOptions, header: WorldHeader, store?: NordPassStore): Promise<ServedSession> {
     const session = new ServedSession(options);
     session.#store = store;
-    session.#build(header, store);
+    if (store?.data.world) await session.#restore(store, store.data.world);
+    else session.#build(header, store);
     return session;
   }
 
@@ -157,7 +163,8 @@ export class ServedSession {
   async #runScriptStep(step: ScenarioStep, script: Script): Promise<StepResult> {
     // The step acts on the models directly or through the faces (Get Credentials); either way it is one step.
     const result = await this.recorder.muted(() => runStep(this.world, step, script.progress));
-    if (result.ok) this.recorder.add(this.world, step.name, step.args);
+    const issued = step.name === 'getCredentials' ? this.world.issued?.secretToken : undefined;
+    if (result.ok) this.recorder.add(this.world, step.name, step.args, issued);
     await this.world.nordpass.store.commit();
     return result;
   }
@@ -194,19 +201,83 @@ export class ServedSession {
       },
     });
     this.#scimToken ??= world.nordpass.initialScimToken;
-    if (store) {
-      // The next member id after a restart is the one that would have come without it (not the first again).
-      const random = world.nordpass.random;
-      const saved = store.keepRandom(header.seed, () => random.positions());
-      if (saved) random.restore(saved);
-    }
     if (store && store.allMembers().length > 0) {
       recorder.skipped.push({
         at: world.clock.now(),
         action: 'restart',
-        reason: 'the world was restored from a data file; what happened before the restart is not in this record',
+        reason:
+          'the world was restored from a data file written before worlds were recorded; what happened before is not in this record',
       });
     }
+    this.#keep(header, world, recorder, store);
+    this.#serve(header, world, recorder);
+  }
+
+  /**
+   * A restarted world: the mock Entra is rebuilt by replaying the record against a NordPass of its own (the same
+   * seed, so the same ids and answers, when nothing else changed NordPass meanwhile), then handed the NordPass the
+   * data file holds, random positions and all. The engine then reaches that NordPass in process whatever Tenant
+   * URL was saved (the server's port may have changed).
+   */
+  async #restore(store: NordPassStore, saved: SavedWorld): Promise<void> {
+    const header = saved.header as unknown as WorldHeader;
+    const recorder = new Recorder(Date.parse(header.start), saved.steps as RecordedStep[]);
+    const world = buildWorld(asScenario(header), {
+      scim: 'in-process',
+      nordpass: { adminToken: this.options.adminToken, newSecret: this.options.newSecret },
+    });
+    const progress: StepProgress = { exchangesAtLastExpect: 0 };
+    await recorder.muted(async () => {
+      for (const [index, step] of recorder.steps.entries()) {
+        if (step.name === 'expect') continue;
+        const result = await runStep(world, { index, line: 0, name: step.name, args: step.args as never }, progress);
+        // Get Credentials issued a token of its own (a secret is not drawn from the seed): the one given then.
+        if (step.secret !== undefined && world.issued) {
+          world.nordpass.credentials.rotate(step.secret);
+          world.issued = { tenantUrl: world.issued.tenantUrl, secretToken: step.secret };
+          world.entered = { ...world.issued };
+        }
+        if (!result.ok)
+          recorder.skipped.push({
+            at: step.at,
+            action: step.name,
+            reason: `replaying it after the restart failed: ${result.message}`,
+          });
+      }
+    });
+    if (store.data.clockNow > world.clock.now()) await world.clock.advanceTo(store.data.clockNow);
+    // The replay's own NordPass is done with: its timers must not fire beside the real one's.
+    world.nordpass.members.cancelTimers();
+    const live = createNordPass({
+      clock: world.clock,
+      random: new Random(header.seed).fork('nordpass'),
+      settings: header.nordpass ?? {},
+      store,
+      adminToken: this.options.adminToken,
+      newSecret: this.options.newSecret,
+      ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
+      onAdminAction: (action) => recorder.fromAdmin(world, action),
+      adminGate: this.signIn.gate,
+    });
+    world.useNordPass(live);
+    world.nordpass = live;
+    this.#scimToken ??= live.initialScimToken;
+    this.#keep(header, world, recorder, store);
+    this.#serve(header, world, recorder);
+  }
+
+  /** With a data file: the world's record and where NordPass's random sources stand go with the data. */
+  #keep(header: WorldHeader, world: World, recorder: Recorder, store: NordPassStore | undefined): void {
+    if (!store) return;
+    // The next member id after a restart is the one that would have come without it (not the first again).
+    const random = world.nordpass.random;
+    const saved = store.keepRandom(header.seed, () => random.positions());
+    if (saved) random.restore(saved);
+    store.keepWorld(header as unknown as Record<string, unknown>, recorder.steps);
+  }
+
+  /** The world's four faces on its NordPass app, and the world made current. */
+  #serve(header: WorldHeader, world: World, recorder: Recorder): void {
     if (this.#origin) world.setOrigin(this.#origin);
     this.events.watch(world);
     const { nordpass, azure, clock } = world;
@@ -220,6 +291,7 @@ export class ServedSession {
         clock,
         onAction: (action) => recorder.fromAzure(world, action),
         gate: this.signIn.gate,
+        afterChange: () => world.nordpass.store.commit(),
       }),
       graphErrorRenderer(clock),
     );

@@ -90,8 +90,8 @@ export function simRoutes(deps: SimApiDeps): Hono {
     }
     const { world } = session;
     const result = by !== undefined ? await world.clock.advance(by) : await world.clock.advanceTo(to as string);
-    await world.nordpass.store.commit();
     session.recorder.add(world, by !== undefined ? 'advance' : 'advanceTo', by ?? to);
+    await world.nordpass.store.commit();
     session.events.emit({ type: 'clock', at: result.now, fired: result.fired });
     return c.json(result);
   });
@@ -121,21 +121,24 @@ export function simRoutes(deps: SimApiDeps): Hono {
     const fault = faultFrom(spec, session.world.clock.now(), () => session.world.nextId('fault'));
     session.world.azure.faults.inject(fault);
     session.recorder.add(session.world, 'fault', { ...spec, id: fault.id });
+    await session.world.nordpass.store.commit();
     return c.json(renderFault(fault), 201);
   });
 
-  sim.delete('/faults', (c) => {
+  sim.delete('/faults', async (c) => {
     session.world.azure.faults.clear();
     session.recorder.add(session.world, 'clearFault');
+    await session.world.nordpass.store.commit();
     return c.body(null, 204);
   });
 
-  sim.delete('/faults/:id', (c) => {
+  sim.delete('/faults/:id', async (c) => {
     const id = c.req.param('id');
     if (!session.world.azure.faults.active().some((f) => f.id === id))
       throw new SimError(404, 'notFound', `no fault with id ${id}`);
     session.world.azure.faults.clear(id);
     session.recorder.add(session.world, 'clearFault', id);
+    await session.world.nordpass.store.commit();
     return c.body(null, 204);
   });
 

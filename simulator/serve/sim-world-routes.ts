@@ -94,6 +94,7 @@ export function worldRoutes(session: ServedSession): Hono {
         409,
       );
     session.recorder.add(world, 'expect', expectation);
+    await world.nordpass.store.commit();
     return c.json({ recorded: true, at: world.clock.nowIso() }, 201);
   });
 

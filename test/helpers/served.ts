@@ -14,13 +14,15 @@ export interface Served {
   exit: Promise<number | null>;
 }
 
-/** Starts `scimsim serve --port 0` with fixed tokens; resolves once it prints its banner. */
-export async function serve(args: string[]): Promise<Served> {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--port', '0', '--token', TOKEN, '--admin-token', ADMIN, ...args],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
+/**
+ * Starts `scimsim serve --port 0` with fixed tokens (the SCIM token left out with `scimToken: false`, as a restart
+ * that keeps the data file's token does); resolves once it prints its banner.
+ */
+export async function serve(args: string[], options: { scimToken?: boolean } = {}): Promise<Served> {
+  const token = options.scimToken === false ? [] : ['--token', TOKEN];
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...token, '--admin-token', ADMIN, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));

@@ -1,7 +1,7 @@
 /**
- * Crashes (issue #6): `scimsim serve --data FILE` on loopback under a bounded write load, killed with SIGKILL at
- * random moments and restarted. After every kill the file parses; after every restart each acknowledged write is
- * there, the clock is no earlier than any acknowledged advance, and every purge fired exactly at its deadline.
+ * Crashes (issue #6): `scimsim serve --data FILE` on loopback under a bounded write load on both sides (SCIM to
+ * NordPass, Graph to the mock Entra), killed with SIGKILL at random moments and restarted. After every kill the
+ * file parses; after every restart each acknowledged write is there (NordPass members and Entra users), the clock is no earlier than any acknowledged advance, and every purge fired exactly at its deadline.
  *
  * Not part of `npm test` (it takes about a minute): `npm run test:crash` sets SCIMSIM_CRASH=1.
  * SCIMSIM_CRASH_KILLS (default 25) and SCIMSIM_CRASH_SEED change the run.
@@ -34,6 +34,8 @@ interface Acked {
   created: Map<string, string>; // id -> userName
   softDeleted: Set<string>;
   deleted: Set<string>;
+  /** Users created in the mock Entra over Graph: id -> userPrincipalName (the other side of the world). */
+  entra: Map<string, string>;
   /** The latest virtual time an acknowledged advance reached. */
   clock: number;
 }
@@ -56,6 +58,7 @@ describe.skipIf(!process.env.SCIMSIM_CRASH)('serve --data survives SIGKILL under
       created: new Map(),
       softDeleted: new Set(),
       deleted: new Set(),
+      entra: new Map(),
       clock: Date.parse('2026-01-01T00:00:00Z'),
     };
     let counter = 0;
@@ -101,7 +104,7 @@ describe.skipIf(!process.env.SCIMSIM_CRASH)('serve --data survives SIGKILL under
     expect(survived).toBe(KILLS);
     expect(acked.created.size).toBeGreaterThan(KILLS);
     console.log(
-      `crash test: ${survived} kills survived, ${acked.created.size} acknowledged creates, ${acked.softDeleted.size} soft deletes, ${acked.deleted.size} deletes (seed ${SEED})`,
+      `crash test: ${survived} kills survived, ${acked.created.size} acknowledged creates, ${acked.softDeleted.size} soft deletes, ${acked.deleted.size} deletes, ${acked.entra.size} Entra users (seed ${SEED})`,
     );
   }, 600_000);
 });
@@ -127,10 +130,18 @@ async function step(origin: string, acked: Acked, random: () => number, nextName
         Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
       });
       if (res.status === 200) acked.softDeleted.add(id);
-    } else if (roll < 0.9) {
+    } else if (roll < 0.85) {
       const id = pick();
       const res = await call(origin, 'DELETE', `/scim/v2/Users/${id}`, TOKEN);
       if (res.status === 204) acked.deleted.add(id);
+    } else if (roll < 0.93) {
+      const upn = `e-${nextName()}`;
+      const res = await fetch(`${origin}/azure/v1.0/users`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userPrincipalName: upn, displayName: upn }),
+      });
+      if (res.status === 201) acked.entra.set(((await res.json()) as { id: string }).id, upn);
     } else {
       const by = `${1 + Math.floor(random() * 10)}d`;
       const res = await call(origin, 'POST', '/_sim/clock/advance', ADMIN, { by });
@@ -150,6 +161,18 @@ async function verify(s: Served, acked: Acked, when: string): Promise<void> {
     members: AdminMember[];
   };
   const byId = new Map(members.map((m) => [m.id, m]));
+  // The mock Entra side: every acknowledged Graph create is there, with the same id, after any kill.
+  const entra = new Map<string, string>();
+  for (let url: string | undefined = `${s.origin}/azure/v1.0/users?$top=999`; url; ) {
+    const page = (await (await fetch(url, { headers: { Authorization: `Bearer ${ADMIN}` } })).json()) as {
+      value: Array<{ id: string; userPrincipalName: string }>;
+      '@odata.nextLink'?: string;
+    };
+    for (const u of page.value) entra.set(u.id, u.userPrincipalName);
+    url = page['@odata.nextLink'];
+  }
+  for (const [id, upn] of acked.entra)
+    expect(entra.get(id), `${when}: acknowledged Entra user ${upn} is missing`).toBe(upn);
   for (const [id, userName] of acked.created) {
     const m = byId.get(id);
     expect(m, `${when}: acknowledged create of ${userName} is missing`).toBeDefined();
