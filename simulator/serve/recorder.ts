@@ -53,8 +53,15 @@ export class Recorder {
   /** While a scenario's own step runs, what it does through the faces is that step, not another. */
   #muted = 0;
 
-  /** `steps`: a record to go on from (a restarted world's); kept, not copied (a data file may hold it). */
-  constructor(start: number, steps: RecordedStep[] = []) {
+  /**
+   * `steps`: a record to go on from (a restarted world's); kept, not copied (a data file may hold it).
+   * `onStep`: told each step as it is added (the event stream).
+   */
+  constructor(
+    start: number,
+    steps: RecordedStep[] = [],
+    private readonly onStep?: (step: RecordedStep) => void,
+  ) {
     this.steps = steps;
     this.#lastAt = steps.at(-1)?.at ?? start;
   }
@@ -74,9 +81,14 @@ export class Recorder {
     if (this.#muted > 0) return;
     const now = world.clock.now();
     if (now > this.#lastAt && name !== 'advance' && name !== 'advanceTo')
-      this.steps.push({ name: 'advanceTo', args: formatInstant(now), at: now });
-    this.steps.push(secret === undefined ? { name, args, at: now } : { name, args, at: now, secret });
+      this.#push({ name: 'advanceTo', args: formatInstant(now), at: now });
+    this.#push(secret === undefined ? { name, args, at: now } : { name, args, at: now, secret });
     this.#lastAt = now;
+  }
+
+  #push(step: RecordedStep): void {
+    this.steps.push(step);
+    this.onStep?.(step);
   }
 
   /** A Graph client's change, as the steps that make it (or a note of why none can). */

@@ -188,7 +188,7 @@ export class ServedSession {
   }
 
   #build(header: WorldHeader, store: NordPassStore | undefined, scim: ScimRoute = 'own-origin'): void {
-    const recorder = new Recorder(Date.parse(header.start));
+    const recorder = new Recorder(Date.parse(header.start), [], this.#tellStep);
     const world: World = buildWorld(asScenario(header), {
       scim,
       nordpass: {
@@ -221,7 +221,7 @@ export class ServedSession {
    */
   async #restore(store: NordPassStore, saved: SavedWorld): Promise<void> {
     const header = saved.header as unknown as WorldHeader;
-    const recorder = new Recorder(Date.parse(header.start), saved.steps as RecordedStep[]);
+    const recorder = new Recorder(Date.parse(header.start), saved.steps as RecordedStep[], this.#tellStep);
     const world = buildWorld(asScenario(header), {
       scim: 'in-process',
       nordpass: { adminToken: this.options.adminToken, newSecret: this.options.newSecret },
@@ -265,6 +265,10 @@ export class ServedSession {
     this.#keep(header, world, recorder, store);
     this.#serve(header, world, recorder);
   }
+
+  // The record's new steps, on the event stream, as a scenario writes them (never with a secret).
+  readonly #tellStep = (s: RecordedStep) =>
+    this.events.emit({ type: 'step', at: formatInstant(s.at), step: s.args === null ? s.name : { [s.name]: s.args } });
 
   /** With a data file: the world's record and where NordPass's random sources stand go with the data. */
   #keep(header: WorldHeader, world: World, recorder: Recorder, store: NordPassStore | undefined): void {

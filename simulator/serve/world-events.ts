@@ -1,6 +1,6 @@
 /**
  * What happens in a served world, as a stream for `GET /_sim/events`: member transitions, provisioning cycles,
- * provisioning log entries, clock moves. Listeners are called synchronously; a slow reader is the stream's
+ * provisioning log entries, clock moves, and the steps the record gains. Listeners are called synchronously; a slow reader is the stream's
  * problem (it keeps a bounded queue), never the simulation's.
  */
 import { formatInstant } from '../time.ts';
@@ -20,7 +20,8 @@ export type WorldEvent =
       error?: string;
     }
   | { type: 'log'; at: string; cycleId: string; action: string; status: string; user: string; errorCode?: string }
-  | { type: 'clock'; at: string; fired: number };
+  | { type: 'clock'; at: string; fired: number }
+  | { type: 'step'; at: string; step: unknown };
 
 export class WorldEvents {
   readonly #listeners = new Set<(event: WorldEvent) => void>();

@@ -220,6 +220,7 @@ describe('POST /_sim/reset', () => {
       now: '2027-01-01T00:00:00.000Z',
     });
     expect(reset.tenantUrl).toBe(`${s.origin}/scim/v2`);
+    expect(await ok(call('GET', '/_sim/world'))).toEqual(reset);
     expect(reset.secretToken).toBe(TOKEN);
     expect([...s.azure.directory.users()].map((u) => u.userPrincipalName)).toEqual([
       'ada@contoso.com',
