@@ -22,6 +22,8 @@ export interface GraphDeps {
   gate?: SessionGate;
   /** Runs after a request that may have changed something, before it is answered (serve mode: write it down). */
   afterChange?: () => Promise<void>;
+  /** Runs a request that may change something in its turn (serve mode: one change at a time). */
+  inTurn?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** What the Graph face keeps that the models do not: attributes Graph requires but the directory has no field for. */

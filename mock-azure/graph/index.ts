@@ -56,8 +56,16 @@ export function graphRoutes(deps: GraphDeps): Hono {
       const url = new URL(c.req.url);
       const segments = split(c.req.path.slice(mount.length));
       const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
-      response = await dispatch(router, req, segments);
-      if (req.method !== 'GET' && req.method !== 'HEAD') await deps.afterChange?.();
+      if (req.method === 'GET' || req.method === 'HEAD' || !deps.inTurn) {
+        response = await dispatch(router, req, segments);
+        if (req.method !== 'GET' && req.method !== 'HEAD') await deps.afterChange?.();
+      } else {
+        response = await deps.inTurn(async () => {
+          const answer = await dispatch(router, req, segments);
+          await deps.afterChange?.();
+          return answer;
+        });
+      }
     } catch (error) {
       return renderGraphError(error, deps.clock.now(), requestId, clientRequestId);
     }

@@ -19,6 +19,8 @@ export interface AdminDeps {
   onAction?: (action: AdminAction) => void;
   /** Serve mode's console sessions: consulted when a request has no Authorization header. */
   gate?: AdminGate;
+  /** Runs a request that may change something in its turn (serve mode: one change at a time). */
+  inTurn?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** A request's session cookie: allowed ('session'), refused, or none (undefined: the bearer token decides). */
@@ -49,6 +51,12 @@ export function adminRoutes(deps: AdminDeps): Hono {
     }
     await next();
   });
+
+  // A change waits for the one before it (serve mode records them in the order they happened).
+  if (deps.inTurn) {
+    const inTurn = deps.inTurn;
+    admin.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : inTurn(next)));
+  }
 
   // Settings > User provisioning > Get Credentials: a new token each time; the previous one stops working at once.
   admin.post('/provisioning/credentials', async (c) => {

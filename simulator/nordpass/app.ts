@@ -30,6 +30,8 @@ export interface NordPassOptions {
   onAdminAction?: (action: AdminAction) => void;
   /** Serve mode's console sessions, for the Admin Panel face. */
   adminGate?: AdminGate;
+  /** Serve mode: Admin Panel changes one at a time, with the other faces'. */
+  inTurn?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface NordPass {
@@ -91,6 +93,7 @@ export function createNordPass(options: NordPassOptions): NordPass {
       tenantUrl,
       ...(options.onAdminAction ? { onAction: options.onAdminAction } : {}),
       ...(options.adminGate ? { gate: options.adminGate } : {}),
+      ...(options.inTurn ? { inTurn: options.inTurn } : {}),
     }),
     renderAdminError,
   );

@@ -97,7 +97,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       realtime = setInterval(() => {
         const world = served.world;
         if (anchor.world !== world) anchor = { world, wall: Date.now(), virtual: world.clock.now() };
-        void world.clock.advanceTo(anchor.virtual + (Date.now() - anchor.wall)).then(async (moved) => {
+        void served.inTurn(async () => {
+          const moved = await world.clock.advanceTo(anchor.virtual + (Date.now() - anchor.wall));
           await world.nordpass.store.commit();
           served.events.emit({ type: 'clock', at: moved.now, fired: moved.fired });
         });

@@ -22,6 +22,7 @@ import { exportScenario, type RecordedStep, Recorder } from './recorder.ts';
 import { simRoutes } from './sim-api.ts';
 import { renderSimError } from './sim-errors.ts';
 import { SignIn } from './sign-in.ts';
+import { OneAtATime } from './one-at-a-time.ts';
 import { WorldEvents } from './world-events.ts';
 
 /** What a served world is built from: a scenario's header (no steps). */
@@ -50,6 +51,9 @@ export class ServedSession {
   readonly events = new WorldEvents();
   /** The console's one-time sign-in links and sessions (they outlive resets). */
   readonly signIn = new SignIn();
+  readonly #turns = new OneAtATime();
+  /** Runs a change in its turn: changes through any face happen, and are recorded, one at a time. */
+  readonly inTurn = <T>(work: () => Promise<T>): Promise<T> => this.#turns.run(work);
   world!: World;
   app!: Hono;
   header!: WorldHeader;
@@ -198,6 +202,7 @@ export class ServedSession {
         ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
         onAdminAction: (action) => recorder.fromAdmin(world, action),
         adminGate: this.signIn.gate,
+        inTurn: this.inTurn,
       },
     });
     this.#scimToken ??= world.nordpass.initialScimToken;
@@ -258,6 +263,7 @@ export class ServedSession {
       ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
       onAdminAction: (action) => recorder.fromAdmin(world, action),
       adminGate: this.signIn.gate,
+      inTurn: this.inTurn,
     });
     world.useNordPass(live);
     world.nordpass = live;
@@ -296,6 +302,7 @@ export class ServedSession {
         onAction: (action) => recorder.fromAzure(world, action),
         gate: this.signIn.gate,
         afterChange: () => world.nordpass.store.commit(),
+        inTurn: this.inTurn,
       }),
       graphErrorRenderer(clock),
     );

@@ -12,6 +12,7 @@ import { STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
 import { worldRoutes } from './sim-world-routes.ts';
+import { READS } from './one-at-a-time.ts';
 import { SimError } from './sim-errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from './sign-in.ts';
 import type { WorldEvent } from './world-events.ts';
@@ -66,6 +67,9 @@ export function simRoutes(deps: SimApiDeps): Hono {
     }
     await next();
   });
+
+  // A change waits for the one before it, through whichever face it came (the record keeps their order).
+  sim.use('*', (c, next) => (READS.has(c.req.method) ? next() : session.inTurn(next)));
 
   // Another one-time link (the one printed at start works once).
   sim.post('/sign-in-links', (c) => c.json({ link: session.signIn.newLink(new URL(c.req.url).origin) }, 201));

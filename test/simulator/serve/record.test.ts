@@ -2,6 +2,9 @@
  * A served world records what is done to it through its faces, and exports it as a scenario that `scimsim run`
  * replays to the same states: the seed guide walked over HTTP (Graph, Admin Panel, /_sim), exported, replayed.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../simulator/scenario/load.ts';
 import { runScenario } from '../../../simulator/scenario/run.ts';
@@ -198,6 +201,59 @@ describe('the record of a served world', () => {
     const yaml = (await call('GET', '/_sim/record/export')).text;
     expect(yaml).toContain('# Not in the steps (no step can say them):');
     expect(yaml).toContain('deleteMember: member zed@x.com is no tenant user the scenario names');
+  });
+});
+
+describe('changes arriving together', () => {
+  it('happen and are recorded one at a time, in the order they arrived, so the export replays them as they were', async () => {
+    // With a data file every NordPass change waits for the disk, so a cycle spans many turns of the event loop
+    // and a request arriving meanwhile would run in the middle of it.
+    await s.close();
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-together-'));
+    s = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      scimToken: TOKEN,
+      adminToken: ADMIN,
+      seed: 'walk',
+      start: '2026-03-02T08:00:00Z',
+      dataFile: join(dir, 'w.json'),
+    });
+    const ada = await ok(graph('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }), 201);
+    const bob = await ok(graph('POST', '/users', { userPrincipalName: 'bob@contoso.com', displayName: 'Bob' }), 201);
+    const sp = (await ok(graph('GET', '/servicePrincipals'))).value[0].id as string;
+    await ok(graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: ada.id, resourceId: sp }), 201);
+    const credentials = await ok(call('POST', '/admin/provisioning/credentials'));
+    await ok(
+      graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, {
+        value: [
+          { key: 'BaseAddress', value: credentials.tenantUrl },
+          { key: 'SecretToken', value: credentials.secretToken },
+        ],
+      }),
+      204,
+    );
+    const job = (await ok(graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`))).value[0].id as string;
+    // Start runs a whole cycle before it answers; Bob's assignment arrives while it runs.
+    const start = graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/${job}/start`);
+    const assign = graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: bob.id, resourceId: sp });
+    await ok(start, 204);
+    await ok(assign, 201);
+    const steps = (await ok(call('GET', '/_sim/record'))).steps.map((x: Body) =>
+      typeof x.step === 'string' ? x.step : JSON.stringify(x.step),
+    );
+    expect(steps.slice(-2)).toEqual(['start', '{"assign":"bob"}']);
+    // Bob waits for the next cycle, in the world and in the replay.
+    expect(s.nordpass.store.allMembers().map((m) => m.userName)).toEqual(['ada@contoso.com']);
+    await ok(call('POST', '/_sim/clock/advance', { by: '40m' }));
+    const replay = await runScenario(parseScenario((await call('GET', '/_sim/record/export')).text, 'together.yaml'));
+    expect(replay.failure).toBeUndefined();
+    expect(replay.members.map((m) => [m.userName, m.status])).toEqual(
+      s.nordpass.store.allMembers().map((m) => [m.userName, m.status]),
+    );
+    await s.close();
+    await rm(dir, { recursive: true, force: true });
+    s = await startServer({ host: '127.0.0.1', port: 0, scimToken: TOKEN, adminToken: ADMIN, seed: 'walk' });
   });
 });
 
