@@ -14,6 +14,7 @@ Usage:
   scimsim run [PATHS...] [options]       run scenarios (default: scenarios/) and write reports
   scimsim validate [PATHS...]            check scenario files without running them
   scimsim serve [options]                serve NordPass's SCIM API and Admin Panel, the mock Entra (Graph routes) and the clock over HTTP
+  scimsim console [options]              the same, and the browser console at http://127.0.0.1:PORT/ (prints its sign-in link)
   scimsim schema                         print the scenario JSON Schema
   scimsim help                           this text
 
@@ -44,6 +45,7 @@ serve options:
   --invitation-delay DUR      delay before the invitation email (default 2m)
   --seat-limit N              licence seats; pending members over it cannot join (default unlimited)
   --no-owner-protection       let SCIM suspend or delete the Owner
+  --users N                   a new world starts with N generated tenant users (serve and console)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -51,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'serve':
-        return await serveCommand(rest);
+        return await serveCommand(rest, 'serve');
+      case 'console':
+        return await serveCommand(rest, 'console');
       case undefined:
       case 'help':
       case '--help':
@@ -88,8 +92,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function serveCommand(argv: string[]): Promise<number> {
+async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<number> {
   const { values } = parseOrExplain(argv, {
+    users: { type: 'string' },
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '8080' },
     token: { type: 'string' },
@@ -130,6 +135,13 @@ async function serveCommand(argv: string[]): Promise<number> {
     settings.seatLimit = seats;
   }
 
+  let users: number | undefined;
+  if (values.users !== undefined) {
+    users = Number(values.users);
+    if (!Number.isInteger(users) || users < 0 || users > 200_000)
+      throw new UsageError('--users must be a whole number from 0 to 200000');
+  }
+
   const host = values.host as string;
   const running = await startServer({
     host,
@@ -140,6 +152,7 @@ async function serveCommand(argv: string[]): Promise<number> {
     ...(values.start !== undefined ? { start: values.start as string } : {}),
     ...(values.seed !== undefined ? { seed: values.seed as string } : {}),
     realtime: values.realtime as boolean,
+    ...(users !== undefined ? { users } : {}),
     settings,
   });
   const { nordpass, clock, origin } = running;
@@ -155,7 +168,11 @@ async function serveCommand(argv: string[]): Promise<number> {
   out.write(
     `  Admin token:     ${nordpass.adminToken}   (Admin Panel API ${origin}/admin, simulation ${origin}/_sim)\n`,
   );
-  out.write(`  Sign-in link:    ${running.signInLink}   (once, for a browser)\n`);
+  out.write(
+    as === 'console'
+      ? `\n  Console:         ${running.signInLink}\n                   (open it in a browser: it signs you in, once)\n\n`
+      : `  Sign-in link:    ${running.signInLink}   (once, for a browser: the console)\n`,
+  );
   out.write(`  Mock Entra ID:   ${origin}/azure/v1.0   (Microsoft Graph routes, same admin token)\n`);
   out.write(
     `  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`,

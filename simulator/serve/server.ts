@@ -28,6 +28,8 @@ export interface ServeOptions {
   realtime?: boolean;
   seed?: string;
   settings?: NordPassSettingsInput;
+  /** A new world's tenant: this many generated users (a world restored from a data file keeps its own). */
+  users?: number;
 }
 
 export interface RunningServer {
@@ -75,6 +77,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         seed: options.seed ?? store?.data.seed ?? randomBytes(8).toString('hex'),
         start: formatInstant(saved ?? start ?? wallNow),
         ...(options.settings ? { nordpass: scenarioSettings(options.settings) } : {}),
+        ...(options.users ? { tenant: { generate: options.users } } : {}),
       },
       store,
     );

@@ -22,6 +22,7 @@ import { exportScenario, type RecordedStep, Recorder } from './recorder.ts';
 import { simRoutes } from './sim-api.ts';
 import { renderSimError } from './sim-errors.ts';
 import { SignIn } from './sign-in.ts';
+import { consoleRoutes } from './console/routes.ts';
 import { OneAtATime } from './one-at-a-time.ts';
 import { WorldEvents } from './world-events.ts';
 
@@ -152,6 +153,8 @@ export class ServedSession {
       now: this.world.clock.nowIso(),
       tenantUrl: this.world.nordpass.tenantUrl(),
       ...(this.#scimToken ? { secretToken: this.#scimToken } : {}),
+      /** Whether a scenario is open (GET /_sim/scenario shows it). */
+      scenarioOpen: this.#script !== undefined,
     };
   }
 
@@ -307,7 +310,9 @@ export class ServedSession {
       graphErrorRenderer(clock),
     );
     nordpass.mount('/_sim', simRoutes({ session: this, adminToken: nordpass.adminToken }), renderSimError);
-    nordpass.app.get('/', (c) => c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock.nowIso() }));
+    consoleRoutes(nordpass.app, (c) =>
+      c.json({ service: 'scimsim', tenantUrl: nordpass.tenantUrl(), now: clock.nowIso() }),
+    );
     this.header = header;
     this.recorder = recorder;
     this.world = world;

@@ -3,7 +3,7 @@
  * on the way), and open a scenario in it to run step by step, run to step N or go back to step N.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ScenarioFileError } from '../scenario/errors.ts';
@@ -62,6 +62,22 @@ export function worldRoutes(session: ServedSession): Hono {
   });
 
   routes.get('/world', (c) => c.json(session.summary()));
+
+  // The bundled scenarios, for a picker: file and name.
+  routes.get('/bundled', async (c) => {
+    const dir = SCENARIO_DIRS.find((d) => existsSync(d));
+    const files = dir ? (await readdir(dir)).filter((f) => /^[\w.-]+\.ya?ml$/.test(f)).sort() : [];
+    const scenarios = await Promise.all(
+      files.map(async (file) => {
+        try {
+          return { file, name: parseScenario(await readFile(new URL(file, dir), 'utf8'), file).name };
+        } catch {
+          return { file, name: '(does not load)' };
+        }
+      }),
+    );
+    return c.json({ scenarios });
+  });
 
   routes.get('/record', (c) =>
     c.json({

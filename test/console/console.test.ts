@@ -1,0 +1,161 @@
+/**
+ * The console in a real browser (headless Debian chromium through playwright-core): sign-in, the clock, what
+ * happens next, scenarios opened and stepped, the record, the live activity; user text shown as text; a change
+ * without the CSRF token refused; no console errors; no request leaves loopback. With CI=true a missing browser
+ * fails the run instead of skipping it.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../simulator/serve/server.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true';
+const SHOTS = new URL('../../reports/', import.meta.url).pathname;
+
+it('a browser is there when CI runs the console tests', () => {
+  if (IN_CI) expect(HAS_CHROMIUM, `${CHROMIUM} is missing: .ci/run installs Debian's chromium`).toBe(true);
+  else expect(typeof HAS_CHROMIUM).toBe('boolean');
+});
+
+describe.skipIf(!HAS_CHROMIUM)('the console in a browser', () => {
+  let browser: Browser;
+  let s: RunningServer;
+  let page: Page;
+  const errors: string[] = [];
+  const offLoopback: string[] = [];
+  /** Answers the page got that no test provoked: a 404 or a 5xx is a broken page. */
+  const broken: string[] = [];
+
+  beforeAll(async () => {
+    s = await startServer({ host: '127.0.0.1', port: 0, seed: 'console', start: '2026-01-05T09:00:00Z' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The refusals the tests provoke (401 signed out, 400 a bad file, 403 no CSRF token) are logged by the browser
+    // as failed loads; any other console error is the page's fault.
+    page.on('console', (m) => {
+      if (
+        m.type() === 'error' &&
+        !/^Failed to load resource: the server responded with a status of 40[013]/.test(m.text())
+      )
+        errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() === 404 || r.status() >= 500) broken.push(`${r.status()} ${r.url()}`);
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (new URL(r.url()).hostname !== '127.0.0.1') offLoopback.push(r.url());
+    });
+    // The dialog of Reset is answered yes.
+    page.on('dialog', (d) => void d.accept());
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('without a session the page says how to sign in; a JSON client still gets JSON at /', async () => {
+    const json = await fetch(`${s.origin}/`, { headers: { Accept: 'application/json' } });
+    expect(await json.json()).toMatchObject({ service: 'scimsim', tenantUrl: `${s.origin}/scim/v2` });
+    const response = await page.goto(`${s.origin}/`);
+    expect(response!.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('#signed-out').waitFor({ state: 'visible' });
+    expect(await page.locator('#signed-out').textContent()).toContain('Not signed in');
+  });
+
+  it('the sign-in link opens the console on the world; the clock buttons move virtual time', async () => {
+    await page.goto(s.signInLink);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect.poll(() => page.locator('#world-name').textContent()).toBe('A served world');
+    expect(await page.locator('#now').getAttribute('datetime')).toBe('2026-01-05T09:00:00.000Z');
+    await page.getByRole('button', { name: '+1 day' }).click();
+    await expect.poll(() => page.locator('#now').getAttribute('datetime')).toBe('2026-01-06T09:00:00.000Z');
+    await page.getByLabel('Any duration').fill('2h');
+    await page.getByRole('button', { name: 'Advance' }).click();
+    await expect.poll(() => page.locator('#now').getAttribute('datetime')).toBe('2026-01-06T11:00:00.000Z');
+    await expect.poll(() => page.locator('#record-count').textContent()).toBe('2 steps so far.');
+    await expect.poll(() => page.locator('#activity li').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#activity').textContent()).toContain('recorded: advance: 1d');
+  });
+
+  it('opens a bundled scenario and runs it to the end, every step ok, and lists what happens next', async () => {
+    await page.getByLabel('Open scenario').selectOption('02-unassign-active-member.yaml');
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect.poll(() => page.locator('#script-name').textContent()).toMatch(/^Removing an active member/);
+    await page.getByRole('button', { name: 'Next step' }).click();
+    await expect.poll(() => page.locator('#script-progress').textContent()).toMatch(/^1 of \d+ steps run/);
+    await page.getByRole('button', { name: 'Run to the end' }).click();
+    await expect.poll(() => page.locator('#script-steps .result.failed').count()).toBe(0);
+    const total = await page.locator('#script-steps li').count();
+    await expect.poll(() => page.locator('#script-steps .result.ok').count()).toBe(total);
+    await expect.poll(() => page.locator('#timers tr').count()).toBeGreaterThan(0);
+    await mkdir(SHOTS, { recursive: true });
+    await page.screenshot({ path: `${SHOTS}console.png`, fullPage: true });
+    // Usable at 1280x800 and in a narrow window: nothing (a long scenario name) widens the page.
+    const overflow = () => page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(await overflow()).toBe(0);
+    await page.setViewportSize({ width: 420, height: 800 });
+    expect(await overflow()).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('shows a failing expectation at its step with expected and actual, and a bad file with its line', async () => {
+    const text = `name: fails on purpose
+tenant:
+  users:
+    ada: {}
+steps:
+  - assign: ada
+  - getCredentials
+  - save
+  - start
+  - expect: { members: { ada: active } }
+`;
+    await page.getByLabel('Or paste a scenario (YAML)').fill(text);
+    await page.getByRole('button', { name: 'Open pasted scenario' }).click();
+    await page.getByRole('button', { name: 'Run to the end' }).click();
+    await expect
+      .poll(() => page.locator('#script-steps .mismatch').first().textContent())
+      .toMatch(/^members\.ada: expected active, got pending/);
+    await page.getByLabel('Or paste a scenario (YAML)').fill('name: x\nsteps:\n  - asign: ada\n');
+    await page.getByRole('button', { name: 'Open pasted scenario' }).click();
+    await expect.poll(() => page.locator('#problem').textContent()).toMatch(/line 3: steps\[0\]\.asign/);
+  });
+
+  it('shows text from users as text: a scenario named like markup stays a name', async () => {
+    const evil = '<img src=x onerror="window.__xss=1">';
+    await page.getByLabel('Or paste a scenario (YAML)').fill(`name: '${evil}'\nsteps:\n  - advance: 1m\n`);
+    await page.getByRole('button', { name: 'Open pasted scenario' }).click();
+    await expect.poll(() => page.locator('#script-name').textContent()).toBe(evil);
+    expect(await page.locator('#script-name img').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+  });
+
+  it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {
+    const refused = await page.evaluate(async () => {
+      const r = await fetch('/_sim/clock/advance', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ by: '1d' }),
+      });
+      return r.status;
+    });
+    expect(refused).toBe(403);
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+    await expect.poll(() => page.locator('#script').isHidden()).toBe(true);
+  });
+
+  it('made no console errors and no request beyond loopback', () => {
+    expect(errors).toEqual([]);
+    expect(broken).toEqual([]);
+    expect(offLoopback).toEqual([]);
+  });
+});
