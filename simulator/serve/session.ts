@@ -63,6 +63,7 @@ export class ServedSession {
   #origin: string | undefined;
   #script: Script | undefined;
   #scimToken: string | undefined;
+  #generation = 0;
 
   private constructor(private readonly options: SessionOptions) {
     this.#scimToken = options.scimToken;
@@ -155,6 +156,8 @@ export class ServedSession {
       ...(this.#scimToken ? { secretToken: this.#scimToken } : {}),
       /** Whether a scenario is open (GET /_sim/scenario shows it). */
       scenarioOpen: this.#script !== undefined,
+      /** Which world this is: a new number after each reset, open or back-to (a page drops what it showed). */
+      generation: this.#generation,
     };
   }
 
@@ -317,6 +320,7 @@ export class ServedSession {
     this.recorder = recorder;
     this.world = world;
     this.app = nordpass.app;
+    this.#generation++;
   }
 }
 

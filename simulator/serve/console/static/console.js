@@ -72,6 +72,13 @@ async function refreshWorld() {
   $('world-name').textContent = world.name;
   $('now').textContent = when(world.now);
   $('now').setAttribute('datetime', world.now);
+  if (world.generation !== generation) {
+    // Another world (reset, a scenario opened): what the page showed of the last one goes.
+    generation = world.generation;
+    shownMember = undefined;
+    $('member').hidden = true;
+    $('credentials').hidden = true;
+  }
   if (world.scenarioOpen) renderScript(await api('GET', '/_sim/scenario'));
   else $('script').hidden = true;
 }
@@ -119,9 +126,133 @@ function renderScript(view) {
   );
 }
 
+// NordPass's Members tabs. INFERRED: NordPass does not say where a member removed before accepting (the seed's
+// "forbidden") is listed; the console shows it under Suspended, labelled "forbidden to accept the invitation".
+const TABS = { active: ['active'], pending: ['pending'], suspended: ['suspended', 'forbidden'], deleted: ['deleted'] };
+const STATE_LABEL = { forbidden: 'forbidden to accept the invitation' };
+let tab = 'active';
+let shownMember;
+let generation;
+
+/** "12 days 3 h" from milliseconds (the time left before a purge). */
+function span(ms) {
+  const days = Math.floor(ms / 86_400_000);
+  const hours = Math.floor((ms % 86_400_000) / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const parts = [];
+  if (days) parts.push(`${days} day${days === 1 ? '' : 's'}`);
+  if (hours) parts.push(`${hours} h`);
+  if (!days && minutes) parts.push(`${minutes} min`);
+  return parts.join(' ') || 'less than a minute';
+}
+
+function memberActions(m) {
+  const act = (label, run) => {
+    const button = el('button', { type: 'button' }, label);
+    button.setAttribute('aria-label', `${label}: ${m.userName}`);
+    button.addEventListener('click', () => run().catch(() => {}));
+    return button;
+  };
+  const path = `/admin/members/${encodeURIComponent(m.id)}`;
+  const then = async (request) => {
+    show('');
+    await request;
+    await refresh();
+  };
+  const actions = [];
+  if (m.status === 'pending')
+    actions.push(act('Accept the invitation', () => then(api('POST', `${path}/accept-invitation`))));
+  if (m.status === 'suspended' || m.status === 'forbidden')
+    actions.push(act('Restore', () => then(api('POST', `${path}/restore`))));
+  if (m.status !== 'deleted') {
+    for (const role of ['user', 'admin', 'owner'])
+      if (m.role !== role)
+        actions.push(
+          act(`Make ${role[0].toUpperCase()}${role.slice(1)}`, () => then(api('PUT', `${path}/role`, { role }))),
+        );
+    actions.push(act('Delete', () => then(api('DELETE', path))));
+  }
+  return el('div', { class: 'buttons' }, ...actions);
+}
+
+async function refreshMembers() {
+  const { members } = await api('GET', '/admin/members');
+  for (const button of document.querySelectorAll('#member-tabs [data-tab]')) {
+    const count = members.filter((m) => TABS[button.dataset.tab].includes(m.status)).length;
+    button.textContent = `${button.dataset.tab[0].toUpperCase()}${button.dataset.tab.slice(1)} (${count})`;
+    button.setAttribute('aria-selected', String(button.dataset.tab === tab));
+  }
+  const now = Date.parse($('now').getAttribute('datetime') ?? '');
+  const rows = members
+    .filter((m) => TABS[tab].includes(m.status))
+    .map((m) => {
+      const open = el('button', { type: 'button', class: 'link' }, m.userName);
+      open.addEventListener('click', () => {
+        shownMember = m.id;
+        refreshMember().catch(() => {});
+      });
+      const state = [STATE_LABEL[m.status] ?? m.status];
+      if (m.purgeAt) state.push(` · purge ${when(m.purgeAt)} (${span(Date.parse(m.purgeAt) - now)} left)`);
+      return el(
+        'tr',
+        {},
+        el('td', {}, open),
+        el('td', {}, m.role),
+        el('td', {}, ...state),
+        el('td', {}, memberActions(m)),
+      );
+    });
+  $('members').replaceChildren(
+    ...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '4' }, 'No members in this tab.'))]),
+  );
+  const { emails } = await api('GET', '/admin/outbox');
+  $('outbox').replaceChildren(
+    ...emails.map((e) => el('li', {}, el('time', { datetime: e.sentAt }, when(e.sentAt)), ` to ${e.to}: ${e.subject}`)),
+  );
+}
+
+/** A member's page: attributes, role, history with virtual times, the purge deadline. */
+async function refreshMember() {
+  if (!shownMember) return;
+  const m = await api('GET', `/admin/members/${encodeURIComponent(shownMember)}`);
+  const history = el(
+    'ol',
+    { class: 'steps' },
+    ...m.history.map((h) =>
+      el(
+        'li',
+        {},
+        el('time', { datetime: h.at }, when(h.at)),
+        ` ${h.type} by ${h.by}`,
+        h.from !== h.to ? ` (${h.from ?? 'none'} → ${h.to})` : '',
+        h.detail ? `: ${h.detail}` : '',
+      ),
+    ),
+  );
+  const close = el('button', { type: 'button' }, 'Close');
+  close.addEventListener('click', () => {
+    shownMember = undefined;
+    $('member').hidden = true;
+  });
+  $('member').replaceChildren(
+    el('h4', {}, m.userName),
+    el(
+      'p',
+      {},
+      `${STATE_LABEL[m.status] ?? m.status} · ${m.role}${m.purgeAt ? ` · purge due ${when(m.purgeAt)}` : ''}`,
+    ),
+    el('pre', {}, JSON.stringify(m.attributes, null, 2)),
+    history,
+    close,
+  );
+  $('member').hidden = false;
+}
+
 async function refresh() {
   try {
-    await Promise.all([refreshWorld(), refreshTimers(), refreshRecord()]);
+    await refreshWorld();
+    await Promise.all([refreshTimers(), refreshRecord()]);
+    await Promise.all([refreshMembers(), refreshMember()]);
   } catch {
     // Shown already (signed out, or a refusal).
   }
@@ -162,6 +293,21 @@ async function advance(body) {
 }
 
 function wire() {
+  for (const button of document.querySelectorAll('#member-tabs [data-tab]')) {
+    button.addEventListener('click', () => {
+      tab = button.dataset.tab;
+      refreshMembers().catch(() => {});
+    });
+  }
+  $('get-credentials').addEventListener('click', async () => {
+    try {
+      const { tenantUrl, secretToken } = await api('POST', '/admin/provisioning/credentials');
+      $('tenant-url').textContent = tenantUrl;
+      $('secret-token').textContent = secretToken;
+      $('credentials').hidden = false;
+      await refresh();
+    } catch {}
+  });
   for (const button of document.querySelectorAll('[data-by]'))
     button.addEventListener('click', () => advance({ by: button.dataset.by }).catch(() => {}));
   for (const button of document.querySelectorAll('[data-to]')) {
