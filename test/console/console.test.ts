@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseScenario } from '../../simulator/scenario/load.ts';
+import { runScenario } from '../../simulator/scenario/run.ts';
 import { type RunningServer, startServer } from '../../simulator/serve/server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -192,6 +194,69 @@ steps:
     expect(await page.evaluate('window.__xss2')).toBeUndefined();
     // What was done on the page is in the record, in the scenario's words.
     expect(await page.locator('#record-steps').textContent()).toContain('acceptInvitation: ada');
+  });
+
+  it('the seed guide, clicked through: user, assignment, credentials, Test Connection, Save, Start, accept, remove, 30 days; the export replays it', async () => {
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+    // Users > New user; Enterprise applications > NordPass > Users and groups > Add user/group.
+    await page.getByLabel('User principal name').fill('ada@contoso.com');
+    await page.getByLabel('Display name').fill('Ada Lovelace');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.locator('#users').textContent()).toContain('ada@contoso.com');
+    await page.getByLabel('Add user/group').fill('ada@contoso.com');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await expect.poll(() => page.locator('#assignments').textContent()).toContain('Ada Lovelace');
+    // NordPass Admin Panel > Get credentials, typed into Entra's Provisioning page.
+    await expect.poll(() => page.locator('#credentials').isHidden()).toBe(true);
+    await page.getByRole('button', { name: 'Get credentials' }).click();
+    await page.locator('#credentials').waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('#secret-token').textContent()).toMatch(/^\S{20,}$/);
+    await page.getByLabel('Tenant URL').fill((await page.locator('#tenant-url').textContent())!);
+    await page.getByLabel('Secret Token').fill((await page.locator('#secret-token').textContent())!);
+    await page.getByRole('button', { name: 'Test Connection' }).click();
+    await expect
+      .poll(() => page.locator('#test-result').textContent())
+      .toMatch(/^Test Connection: the supplied credentials are authorized/);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('#test-result').textContent()).toBe('Saved.');
+    await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
+    await expect.poll(() => page.locator('#job-status').textContent()).toContain('Active');
+    await expect.poll(() => page.locator('#logs').textContent()).toContain('create');
+    // The invitation email goes out; Ada registers.
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await expect.poll(() => page.locator('#outbox li').count()).toBe(1);
+    await page.getByRole('tab', { name: /^Pending/ }).click();
+    await page.getByRole('button', { name: 'Accept the invitation: ada@contoso.com' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (1)');
+    // Users and groups > Remove; the next cycle disables her: suspended, and purged 30 days later.
+    await page.getByRole('button', { name: 'Remove: Ada Lovelace' }).click();
+    await page.getByRole('button', { name: 'Next provisioning cycle' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Suspended/ }).textContent()).toBe('Suspended (1)');
+    await page.getByRole('button', { name: '+30 days' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Deleted/ }).textContent()).toBe('Deleted (1)');
+    // Export scenario: what was clicked, as a scenario that scimsim run replays to the same states.
+    const yaml = (await page.evaluate(
+      "fetch('/_sim/record/export', { credentials: 'same-origin' }).then((r) => r.text())",
+    )) as string;
+    const replay = await runScenario(parseScenario(yaml, 'clicked.yaml'));
+    expect(replay.failure).toBeUndefined();
+    expect(replay.members.map((m) => [m.userName, m.status])).toEqual([['ada@contoso.com', 'deleted']]);
+  });
+
+  it('Delete user puts a user in Deleted users with the days left; Restore user brings them back', async () => {
+    await page.getByLabel('User principal name').fill('bob@contoso.com');
+    await page.getByLabel('Display name').fill('Bob');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Delete user: bob@contoso.com' }).click();
+    await expect
+      .poll(() => page.locator('#deleted-users').textContent())
+      .toContain('30 days left before automatic deletion');
+    await page.getByRole('button', { name: '+1 day' }).click();
+    await expect.poll(() => page.locator('#deleted-users').textContent()).toContain('29 days left');
+    await page.getByRole('button', { name: 'Restore user: bob@contoso.com' }).click();
+    await expect.poll(() => page.locator('#users').textContent()).toContain('bob@contoso.com');
+    expect(await page.locator('#deleted-users').textContent()).toContain('No deleted users.');
   });
 
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {

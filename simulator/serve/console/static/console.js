@@ -75,9 +75,12 @@ async function refreshWorld() {
   if (world.generation !== generation) {
     // Another world (reset, a scenario opened): what the page showed of the last one goes.
     generation = world.generation;
+    servicePrincipal = undefined;
     shownMember = undefined;
     $('member').hidden = true;
     $('credentials').hidden = true;
+    $('tenant-url').textContent = '';
+    $('secret-token').textContent = '';
   }
   if (world.scenarioOpen) renderScript(await api('GET', '/_sim/scenario'));
   else $('script').hidden = true;
@@ -150,14 +153,14 @@ function memberActions(m) {
   const act = (label, run) => {
     const button = el('button', { type: 'button' }, label);
     button.setAttribute('aria-label', `${label}: ${m.userName}`);
-    button.addEventListener('click', () => run().catch(() => {}));
+    on(button, 'click', () => run().catch(() => {}));
     return button;
   };
   const path = `/admin/members/${encodeURIComponent(m.id)}`;
   const then = async (request) => {
     show('');
     await request;
-    await refresh();
+    await refreshNow();
   };
   const actions = [];
   if (m.status === 'pending')
@@ -187,7 +190,7 @@ async function refreshMembers() {
     .filter((m) => TABS[tab].includes(m.status))
     .map((m) => {
       const open = el('button', { type: 'button', class: 'link' }, m.userName);
-      open.addEventListener('click', () => {
+      on(open, 'click', () => {
         shownMember = m.id;
         refreshMember().catch(() => {});
       });
@@ -230,7 +233,7 @@ async function refreshMember() {
     ),
   );
   const close = el('button', { type: 'button' }, 'Close');
-  close.addEventListener('click', () => {
+  on(close, 'click', () => {
     shownMember = undefined;
     $('member').hidden = true;
   });
@@ -248,14 +251,285 @@ async function refreshMember() {
   $('member').hidden = false;
 }
 
-async function refresh() {
+// ---- Entra admin center, through the Graph routes ----
+const GRAPH = '/azure/v1.0';
+const RECYCLE_BIN_DAYS = 30;
+let usersQuery = '';
+let usersShown = 25;
+let servicePrincipal;
+let job;
+
+const graph = (method, path, body) => api(method, `${GRAPH}${path}`, body);
+const button = (label, name, run) => {
+  const b = el('button', { type: 'button' }, label);
+  b.setAttribute('aria-label', `${label}: ${name}`);
+  on(b, 'click', async () => {
+    show('');
+    try {
+      await run();
+      await refreshNow();
+    } catch {}
+  });
+  return b;
+};
+
+async function nordpassApp() {
+  if (servicePrincipal) return servicePrincipal;
+  const filter = encodeURIComponent("displayName eq 'NordPass'");
+  const { value } = await graph('GET', `/servicePrincipals?$filter=${filter}`);
+  servicePrincipal = value[0].id;
+  return servicePrincipal;
+}
+
+async function refreshUsers() {
+  const filter = usersQuery
+    ? `&$filter=${encodeURIComponent(`startswith(userPrincipalName,'${usersQuery.replace(/'/g, "''")}')`)}`
+    : '';
+  const page = await graph(
+    'GET',
+    `/users?$top=${usersShown}&$select=id,displayName,userPrincipalName,accountEnabled${filter}`,
+  );
+  $('users').replaceChildren(
+    ...(page.value.length
+      ? page.value.map((u) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, u.displayName),
+            el('td', {}, u.userPrincipalName),
+            el('td', {}, u.accountEnabled ? 'Allowed' : 'Blocked'),
+            el(
+              'td',
+              {},
+              el(
+                'div',
+                { class: 'buttons' },
+                u.accountEnabled
+                  ? button('Block sign-in', u.userPrincipalName, () =>
+                      graph('PATCH', `/users/${u.id}`, { accountEnabled: false }),
+                    )
+                  : button('Allow sign-in', u.userPrincipalName, () =>
+                      graph('PATCH', `/users/${u.id}`, { accountEnabled: true }),
+                    ),
+                button('Delete user', u.userPrincipalName, () => graph('DELETE', `/users/${u.id}`)),
+              ),
+            ),
+          ),
+        )
+      : [el('tr', {}, el('td', { colspan: '4' }, 'No users.'))]),
+  );
+  $('users-more').hidden = !page['@odata.nextLink'];
+}
+
+async function refreshDeleted() {
+  const { value } = await graph('GET', '/directory/deletedItems/microsoft.graph.user');
+  const now = Date.parse($('now').getAttribute('datetime') ?? '');
+  $('deleted-users').replaceChildren(
+    ...(value.length
+      ? value.map((u) => {
+          const left = Date.parse(u.deletedDateTime) + RECYCLE_BIN_DAYS * 86_400_000 - now;
+          return el(
+            'tr',
+            {},
+            el('td', {}, u.userPrincipalName),
+            el('td', {}, `${when(u.deletedDateTime)} · ${span(left)} left before automatic deletion`),
+            el(
+              'td',
+              {},
+              el(
+                'div',
+                { class: 'buttons' },
+                button('Restore user', u.userPrincipalName, () =>
+                  graph('POST', `/directory/deletedItems/${u.id}/restore`),
+                ),
+                button('Delete permanently', u.userPrincipalName, () =>
+                  graph('DELETE', `/directory/deletedItems/${u.id}`),
+                ),
+              ),
+            ),
+          );
+        })
+      : [el('tr', {}, el('td', { colspan: '3' }, 'No deleted users.'))]),
+  );
+}
+
+async function refreshApp() {
+  const sp = await nordpassApp();
+  const { value } = await graph('GET', `/servicePrincipals/${sp}/appRoleAssignedTo`);
+  $('assignments').replaceChildren(
+    ...(value.length
+      ? value.map((a) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, a.principalDisplayName),
+            el('td', {}, a.principalType),
+            el(
+              'td',
+              {},
+              button('Remove', a.principalDisplayName, () =>
+                graph('DELETE', `/servicePrincipals/${sp}/appRoleAssignedTo/${a.id}`),
+              ),
+            ),
+          ),
+        )
+      : [el('tr', {}, el('td', { colspan: '3' }, 'Nobody is assigned.'))]),
+  );
+  const jobs = await graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`);
+  job = jobs.value[0];
+  const status = job.status;
+  const last = status.lastExecution;
+  const { timers } = await api('GET', '/_sim/timers?limit=1000');
+  const nextCycle = timers.find((t) => t.kind === 'cycle');
+  const pairs = [
+    ['Status', status.code],
+    ['Last cycle', last ? `${when(last.timeBegan)}: ${last.state}, ${last.countExported} exported` : 'none yet'],
+    ['Next cycle', nextCycle ? when(nextCycle.at) : 'none scheduled'],
+    ...(status.quarantine ? [['Quarantine', `${status.quarantine.reason}: ${status.quarantine.error.message}`]] : []),
+  ];
+  $('job-status').replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+async function refreshLogs() {
+  const { value } = await graph('GET', '/auditLogs/provisioning?$top=20');
+  $('logs').replaceChildren(
+    ...(value.length
+      ? value.map((r) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, when(r.activityDateTime)),
+            el('td', {}, r.provisioningAction),
+            el('td', {}, r.sourceIdentity.details?.UserPrincipalName ?? r.sourceIdentity.displayName),
+            el(
+              'td',
+              {},
+              `${r.provisioningStatusInfo.status}${r.provisioningStatusInfo.errorInformation ? `: ${r.provisioningStatusInfo.errorInformation.errorCode}` : ''}`,
+            ),
+          ),
+        )
+      : [el('tr', {}, el('td', { colspan: '4' }, 'No entries yet.'))]),
+  );
+}
+
+function credentialsTyped() {
+  return {
+    credentials: [
+      { key: 'BaseAddress', value: $('tenant-url-in').value.trim() },
+      { key: 'SecretToken', value: $('secret-token-in').value },
+    ],
+  };
+}
+
+function wireEntra() {
+  on($('user-search'), 'submit', (e) => {
+    e.preventDefault();
+    usersQuery = $('user-query').value.trim();
+    usersShown = 25;
+    refreshUsers().catch(() => {});
+  });
+  on($('users-more'), 'click', () => {
+    usersShown += 25;
+    refreshUsers().catch(() => {});
+  });
+  on($('new-user'), 'submit', async (e) => {
+    e.preventDefault();
+    show('');
+    try {
+      await graph('POST', '/users', {
+        userPrincipalName: $('new-upn').value.trim(),
+        displayName: $('new-name').value.trim(),
+      });
+      $('new-upn').value = '';
+      $('new-name').value = '';
+      await refreshNow();
+    } catch {}
+  });
+  on($('add-assignment'), 'submit', async (e) => {
+    e.preventDefault();
+    show('');
+    const name = $('assign-upn').value.trim();
+    try {
+      const sp = await nordpassApp();
+      const quoted = `'${name.replace(/'/g, "''")}'`;
+      const users = await graph('GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq ${quoted}`)}`);
+      const groups = users.value.length
+        ? { value: [] }
+        : await graph('GET', `/groups?$filter=${encodeURIComponent(`displayName eq ${quoted}`)}`);
+      const principalId = users.value[0]?.id ?? groups.value[0]?.id;
+      if (!principalId) return show(`No user or group "${name}".`);
+      await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp });
+      $('assign-upn').value = '';
+      await refreshNow();
+    } catch {}
+  });
+  on($('test-connection'), 'click', async () => {
+    show('');
+    const sp = await nordpassApp().catch(() => undefined);
+    try {
+      await graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/validateCredentials`, credentialsTyped());
+      $('test-result').textContent = 'Test Connection: the supplied credentials are authorized to enable provisioning.';
+    } catch (error) {
+      $('test-result').textContent = `Test Connection failed: ${error.message}`;
+    }
+  });
+  on($('provisioning'), 'submit', async (e) => {
+    e.preventDefault();
+    show('');
+    try {
+      const sp = await nordpassApp();
+      await graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, { value: credentialsTyped().credentials });
+      $('test-result').textContent = 'Saved.';
+      await refreshNow();
+    } catch {}
+  });
+  const jobAction = (id, verb, body) =>
+    on($(id), 'click', async () => {
+      show('');
+      try {
+        const sp = await nordpassApp();
+        await graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/${job.id}/${verb}`, body);
+        await refreshNow();
+      } catch {}
+    });
+  jobAction('job-start', 'start');
+  jobAction('job-stop', 'pause');
+  jobAction('job-restart', 'restart', { criteria: { resetScope: 'Watermark, Escrows, QuarantineState' } });
+}
+
+async function refreshNow() {
   try {
     await refreshWorld();
     await Promise.all([refreshTimers(), refreshRecord()]);
-    await Promise.all([refreshMembers(), refreshMember()]);
+    await Promise.all([
+      refreshMembers(),
+      refreshMember(),
+      refreshUsers(),
+      refreshDeleted(),
+      refreshApp(),
+      refreshLogs(),
+    ]);
   } catch {
     // Shown already (signed out, or a refusal).
   }
+}
+
+// One thing at a time: an action, then the page drawn again, then the next. A redraw that began before a reset
+// must not go on asking the new world about the old one's objects.
+let queue = Promise.resolve();
+function serially(work) {
+  const turn = queue.then(work, work);
+  queue = turn.catch(() => {});
+  return turn;
+}
+const refresh = () => serially(refreshNow);
+
+/** A listener whose work waits its turn (submits are kept from reloading the page at once). */
+function on(target, type, handler) {
+  target.addEventListener(type, (event) => {
+    if (type === 'submit') event.preventDefault();
+    serially(() => handler(event)).catch(() => {});
+  });
 }
 
 // Many events come at once (a cycle); the page is drawn again once they have settled.
@@ -289,29 +563,30 @@ function activity(event) {
 async function advance(body) {
   show('');
   await api('POST', '/_sim/clock/advance', body);
-  await refresh();
+  await refreshNow();
 }
 
 function wire() {
+  wireEntra();
   for (const button of document.querySelectorAll('#member-tabs [data-tab]')) {
-    button.addEventListener('click', () => {
+    on(button, 'click', () => {
       tab = button.dataset.tab;
       refreshMembers().catch(() => {});
     });
   }
-  $('get-credentials').addEventListener('click', async () => {
+  on($('get-credentials'), 'click', async () => {
     try {
       const { tenantUrl, secretToken } = await api('POST', '/admin/provisioning/credentials');
       $('tenant-url').textContent = tenantUrl;
       $('secret-token').textContent = secretToken;
       $('credentials').hidden = false;
-      await refresh();
+      await refreshNow();
     } catch {}
   });
   for (const button of document.querySelectorAll('[data-by]'))
-    button.addEventListener('click', () => advance({ by: button.dataset.by }).catch(() => {}));
+    on(button, 'click', () => advance({ by: button.dataset.by }).catch(() => {}));
   for (const button of document.querySelectorAll('[data-to]')) {
-    button.addEventListener('click', async () => {
+    on(button, 'click', async () => {
       try {
         const { timers } = await api('GET', '/_sim/timers?limit=1000');
         const next = button.dataset.to === 'cycle' ? timers.find((t) => t.kind === 'cycle') : timers[0];
@@ -325,45 +600,45 @@ function wire() {
       } catch {}
     });
   }
-  $('advance-form').addEventListener('submit', (e) => {
+  on($('advance-form'), 'submit', (e) => {
     e.preventDefault();
     advance({ by: $('advance-by').value.trim() }).catch(() => {});
   });
-  $('open-bundled').addEventListener('submit', async (e) => {
+  on($('open-bundled'), 'submit', async (e) => {
     e.preventDefault();
     show('');
     try {
       renderScript(await api('POST', '/_sim/scenario', { bundled: $('bundled').value }));
-      await refresh();
+      await refreshNow();
     } catch {}
   });
-  $('open-text').addEventListener('submit', async (e) => {
+  on($('open-text'), 'submit', async (e) => {
     e.preventDefault();
     show('');
     try {
       renderScript(await api('POST', '/_sim/scenario', { text: $('scenario-text').value, file: 'pasted.yaml' }));
-      await refresh();
+      await refreshNow();
     } catch {}
   });
-  $('step-next').addEventListener('click', async () => {
+  on($('step-next'), 'click', async () => {
     try {
       renderScript(await api('POST', '/_sim/scenario/next'));
-      await refresh();
+      await refreshNow();
     } catch {}
   });
-  $('step-end').addEventListener('click', async () => {
+  on($('step-end'), 'click', async () => {
     try {
       const view = await api('GET', '/_sim/scenario');
       renderScript(await api('POST', '/_sim/scenario/run-to', { step: view.total }));
-      await refresh();
+      await refreshNow();
     } catch {}
   });
-  $('reset').addEventListener('click', async () => {
+  on($('reset'), 'click', async () => {
     if (!window.confirm('Reset: a new, empty world (the record starts again)?')) return;
     try {
       await api('POST', '/_sim/reset', {});
       $('activity').replaceChildren();
-      await refresh();
+      await refreshNow();
     } catch {}
   });
 }
@@ -376,7 +651,7 @@ async function start() {
   } catch {
     return;
   }
-  await refresh();
+  await refreshNow();
   const events = new EventSource('/_sim/events');
   for (const type of ['member', 'cycle', 'log', 'clock', 'step'])
     events.addEventListener(type, (message) => {
