@@ -259,6 +259,17 @@ steps:
     expect(await page.locator('#deleted-users').textContent()).toContain('No deleted users.');
   });
 
+  it('Faults: NordPass down for a day from the page, listed until cleared', async () => {
+    await page.getByRole('button', { name: 'Down for 1 day' }).click();
+    await expect
+      .poll(() => page.locator('#faults').textContent())
+      .toMatch(/fault\d+: NordPass is down to every request until .* \(used 0\)/);
+    expect(s.azure.faults.active()).toHaveLength(1);
+    await page.getByRole('button', { name: /^Clear fault fault\d+$/ }).click();
+    await expect.poll(() => page.locator('#faults li').count()).toBe(0);
+    expect(s.azure.faults.active()).toHaveLength(0);
+  });
+
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {
     const refused = await page.evaluate(async () => {
       const r = await fetch('/_sim/clock/advance', {

@@ -86,6 +86,34 @@ async function refreshWorld() {
   else $('script').hidden = true;
 }
 
+async function refreshFaults() {
+  const { faults } = await api('GET', '/_sim/faults');
+  $('faults').replaceChildren(
+    ...faults.map((f) => {
+      const what = f.effect.status
+        ? `answers ${f.effect.status}`
+        : f.effect.timeout
+          ? 'times out'
+          : f.effect.unavailable
+            ? 'is down'
+            : 'answers garbage';
+      const scope = [f.match?.method, f.match?.path].filter(Boolean).join(' ') || 'every request';
+      const until = f.until
+        ? ` until ${when(f.until)}`
+        : f.count
+          ? ` for ${f.count} request${f.count === 1 ? '' : 's'}`
+          : '';
+      const clear = el('button', { type: 'button' }, 'Clear');
+      clear.setAttribute('aria-label', `Clear fault ${f.id}`);
+      on(clear, 'click', async () => {
+        await api('DELETE', `/_sim/faults/${encodeURIComponent(f.id)}`);
+        await refreshNow();
+      });
+      return el('li', {}, `${f.id}: NordPass ${what} to ${scope}${until} (used ${f.used}) `, clear);
+    }),
+  );
+}
+
 async function refreshTimers() {
   const { timers, total } = await api('GET', '/_sim/timers?limit=10');
   const rows = timers.map((t) => el('tr', {}, el('td', {}, when(t.at)), el('td', {}, t.kind), el('td', {}, t.label)));
@@ -500,7 +528,7 @@ function wireEntra() {
 async function refreshNow() {
   try {
     await refreshWorld();
-    await Promise.all([refreshTimers(), refreshRecord()]);
+    await Promise.all([refreshTimers(), refreshRecord(), refreshFaults()]);
     await Promise.all([
       refreshMembers(),
       refreshMember(),
@@ -567,6 +595,12 @@ async function advance(body) {
 }
 
 function wire() {
+  for (const b of document.querySelectorAll('[data-fault]'))
+    on(b, 'click', async () => {
+      show('');
+      await api('POST', '/_sim/faults', JSON.parse(b.dataset.fault));
+      await refreshNow();
+    });
   wireEntra();
   for (const button of document.querySelectorAll('#member-tabs [data-tab]')) {
     on(button, 'click', () => {
