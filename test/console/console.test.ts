@@ -223,6 +223,10 @@ steps:
     await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
     await expect.poll(() => page.locator('#job-status').textContent()).toContain('Active');
     await expect.poll(() => page.locator('#logs').textContent()).toContain('create');
+    await page.getByRole('button', { name: 'Open the log entry: create Ada Lovelace' }).click();
+    await expect
+      .poll(() => page.locator('#log-entry').textContent())
+      .toContain("EntryExport (success): User 'ada@contoso.com' was created in NordPass");
     // The invitation email goes out; Ada registers.
     await page.getByRole('button', { name: '+1 hour' }).click();
     await expect.poll(() => page.locator('#outbox li').count()).toBe(1);

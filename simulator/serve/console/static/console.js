@@ -418,15 +418,58 @@ async function refreshApp() {
   $('job-status').replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
+/** A log entry opened: its steps, the properties it changed, its error. */
+function showLogEntry(r) {
+  const close = el('button', { type: 'button' }, 'Close');
+  on(close, 'click', async () => {
+    $('log-entry').hidden = true;
+  });
+  const error = r.provisioningStatusInfo.errorInformation;
+  $('log-entry').replaceChildren(
+    el(
+      'h4',
+      {},
+      `${r.provisioningAction} · ${r.sourceIdentity.details?.UserPrincipalName ?? r.sourceIdentity.displayName}`,
+    ),
+    el('p', { class: 'note' }, `${when(r.activityDateTime)} · cycle ${r.cycleId} · ${r.provisioningStatusInfo.status}`),
+    el(
+      'ol',
+      { class: 'steps' },
+      ...r.provisioningSteps.map((step) => el('li', {}, `${step.name} (${step.status}): ${step.description}`)),
+    ),
+    ...(r.modifiedProperties.length
+      ? [
+          el('h4', {}, 'Modified properties'),
+          el(
+            'ul',
+            { class: 'steps' },
+            ...r.modifiedProperties.map((m) =>
+              el('li', {}, `${m.displayName}: ${m.oldValue ?? '(none)'} → ${m.newValue ?? '(none)'}`),
+            ),
+          ),
+        ]
+      : []),
+    ...(error ? [el('p', { class: 'mismatch' }, `${error.errorCode}: ${error.reason}`)] : []),
+    close,
+  );
+  $('log-entry').hidden = false;
+}
+
 async function refreshLogs() {
   const { value } = await graph('GET', '/auditLogs/provisioning?$top=20');
   $('logs').replaceChildren(
     ...(value.length
-      ? value.map((r) =>
-          el(
+      ? value.map((r) => {
+          const open = el('button', { type: 'button', class: 'link' }, when(r.activityDateTime));
+          open.setAttribute(
+            'aria-label',
+            `Open the log entry: ${r.provisioningAction} ${r.sourceIdentity.displayName}`,
+          );
+          on(open, 'click', async () => showLogEntry(r));
+          return el(
             'tr',
             {},
-            el('td', {}, when(r.activityDateTime)),
+            el('td', {}, open),
             el('td', {}, r.provisioningAction),
             el('td', {}, r.sourceIdentity.details?.UserPrincipalName ?? r.sourceIdentity.displayName),
             el(
@@ -434,8 +477,8 @@ async function refreshLogs() {
               {},
               `${r.provisioningStatusInfo.status}${r.provisioningStatusInfo.errorInformation ? `: ${r.provisioningStatusInfo.errorInformation.errorCode}` : ''}`,
             ),
-          ),
-        )
+          );
+        })
       : [el('tr', {}, el('td', { colspan: '4' }, 'No entries yet.'))]),
   );
 }
