@@ -202,7 +202,7 @@ steps:
     // Users > New user; Enterprise applications > NordPass > Users and groups > Add user/group.
     await page.getByLabel('User principal name').fill('ada@contoso.com');
     await page.getByLabel('Display name').fill('Ada Lovelace');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await expect.poll(() => page.locator('#users').textContent()).toContain('ada@contoso.com');
     await page.getByLabel('Add user/group').fill('ada@contoso.com');
     await page.getByRole('button', { name: 'Assign', exact: true }).click();
@@ -251,7 +251,7 @@ steps:
   it('Delete user puts a user in Deleted users with the days left; Restore user brings them back', async () => {
     await page.getByLabel('User principal name').fill('bob@contoso.com');
     await page.getByLabel('Display name').fill('Bob');
-    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByRole('button', { name: 'Delete user: bob@contoso.com' }).click();
     await expect
       .poll(() => page.locator('#deleted-users').textContent())
@@ -272,6 +272,19 @@ steps:
     await page.getByRole('button', { name: /^Clear fault fault\d+$/ }).click();
     await expect.poll(() => page.locator('#faults li').count()).toBe(0);
     expect(s.azure.faults.active()).toHaveLength(0);
+  });
+
+  it('New tenant: a world of N generated users from a seed; the Users list is paged', async () => {
+    await page.getByLabel('Generated users').fill('30');
+    await page.getByLabel('seed', { exact: true }).fill('tenant-7');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await expect.poll(() => page.locator('#users tr').count()).toBe(25);
+    expect(await page.getByRole('button', { name: 'Next page' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.locator('#users tr').count()).toBe(30);
+    expect(await page.getByRole('button', { name: 'Next page' }).isHidden()).toBe(true);
+    expect([...s.azure.directory.users()]).toHaveLength(30);
+    expect(s.session.header.seed).toBe('tenant-7');
   });
 
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {

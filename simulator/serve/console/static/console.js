@@ -638,6 +638,14 @@ async function advance(body) {
 }
 
 function wire() {
+  on($('new-tenant'), 'submit', async () => {
+    if (!window.confirm('New tenant: a new world of generated users (the record starts again)?')) return;
+    show('');
+    const count = Number($('tenant-users').value);
+    await api('POST', '/_sim/reset', { seed: $('tenant-seed').value.trim(), tenant: { generate: count } });
+    $('activity').replaceChildren();
+    await refreshNow();
+  });
   for (const b of document.querySelectorAll('[data-fault]'))
     on(b, 'click', async () => {
       show('');
