@@ -37,7 +37,8 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // One context, like one browser profile: a second tab shares the session cookie.
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     // The refusals the tests provoke (401 signed out, 400 a bad file, 403 no CSRF token) are logged by the browser
     // as failed loads; any other console error is the page's fault.
     page.on('console', (m) => {
@@ -62,6 +63,14 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser', () => {
     await browser?.close();
     await s?.close();
   });
+
+  /** Reset from the page, and wait until the world really is a new one (and the page has drawn it). */
+  async function resetFromPage(): Promise<void> {
+    const before = s.session.summary().generation;
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => s.session.summary().generation).toBeGreaterThan(before);
+    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+  }
 
   it('without a session the page says how to sign in; a JSON client still gets JSON at /', async () => {
     const json = await fetch(`${s.origin}/`, { headers: { Accept: 'application/json' } });
@@ -142,8 +151,7 @@ steps:
 
   it('NordPass Admin Panel: Get credentials, members by tab with counts, accept, a member page, delete', async () => {
     // The Entra side is driven over Graph (its console views are not built yet); NordPass from the page.
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+    await resetFromPage();
     const admin = { Authorization: `Bearer ${s.nordpass.adminToken}`, 'Content-Type': 'application/json' };
     const graph = (method: string, path: string, body?: unknown) =>
       fetch(`${s.origin}/azure/v1.0${path}`, {
@@ -197,8 +205,7 @@ steps:
   });
 
   it('the seed guide, clicked through: user, assignment, credentials, Test Connection, Save, Start, accept, remove, 30 days; the export replays it', async () => {
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+    await resetFromPage();
     // Users > New user; Enterprise applications > NordPass > Users and groups > Add user/group.
     await page.getByLabel('User principal name').fill('ada@contoso.com');
     await page.getByLabel('Display name').fill('Ada Lovelace');
@@ -287,6 +294,25 @@ steps:
     expect(s.session.header.seed).toBe('tenant-7');
   });
 
+  it('two tabs stay in step: a change made in one shows in the other, live', async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`${s.origin}/`);
+      await other.locator('#live[data-live="yes"]').waitFor();
+      const before = await other.locator('#now').getAttribute('datetime');
+      await page.getByRole('button', { name: '+1 day' }).click();
+      await expect
+        .poll(() => other.locator('#now').getAttribute('datetime'))
+        .toBe(new Date(Date.parse(before!) + 86_400_000).toISOString());
+      await page.getByLabel('User principal name').fill('tab@contoso.com');
+      await page.getByLabel('Display name').fill('Tab');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await expect.poll(() => other.locator('#record-steps').textContent()).toContain('createUser');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {
     const refused = await page.evaluate(async () => {
       const r = await fetch('/_sim/clock/advance', {
@@ -297,8 +323,7 @@ steps:
       return r.status;
     });
     expect(refused).toBe(403);
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
+    await resetFromPage();
     await expect.poll(() => page.locator('#script').isHidden()).toBe(true);
   });
 

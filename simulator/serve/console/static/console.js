@@ -738,6 +738,15 @@ async function start() {
   }
   await refreshNow();
   const events = new EventSource('/_sim/events');
+  // Whether this tab hears what happens (a state said in words, not only by colour).
+  events.addEventListener('hello', () => {
+    $('live').textContent = 'live';
+    $('live').dataset.live = 'yes';
+  });
+  events.addEventListener('error', () => {
+    $('live').textContent = 'reconnecting…';
+    $('live').dataset.live = 'no';
+  });
   for (const type of ['member', 'cycle', 'log', 'clock', 'step'])
     events.addEventListener(type, (message) => {
       activity(JSON.parse(message.data));
