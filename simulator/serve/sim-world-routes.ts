@@ -63,6 +63,15 @@ export function worldRoutes(session: ServedSession): Hono {
 
   routes.get('/world', (c) => c.json(session.summary()));
 
+  // The names the world's record knows tenant objects by (what an expectation names them by).
+  routes.get('/names', (c) => {
+    const { world } = session;
+    return c.json({
+      users: [...world.users.keys()].map((name) => ({ name, userPrincipalName: world.upns.get(name) })),
+      groups: [...world.groups.keys()].map((name) => ({ name })),
+    });
+  });
+
   // The bundled scenarios, for a picker: file and name.
   routes.get('/bundled', async (c) => {
     const dir = SCENARIO_DIRS.find((d) => existsSync(d));

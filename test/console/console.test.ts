@@ -240,6 +240,13 @@ steps:
     await page.getByRole('tab', { name: /^Pending/ }).click();
     await page.getByRole('button', { name: 'Accept the invitation: ada@contoso.com' }).click();
     await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (1)');
+    // Check this: her state goes into the record as an expectation, which the replay below checks.
+    await page.getByRole('tab', { name: /^Active/ }).click();
+    await page.getByRole('button', { name: 'ada@contoso.com', exact: true }).click();
+    await page.getByRole('button', { name: 'Check this: ada is active' }).click();
+    await expect
+      .poll(() => page.locator('#record-steps').textContent())
+      .toContain('expect: {"members":{"ada":"active"}}');
     // Users and groups > Remove; the next cycle disables her: suspended, and purged 30 days later.
     await page.getByRole('button', { name: 'Remove: Ada Lovelace' }).click();
     await page.getByRole('button', { name: 'Next provisioning cycle' }).click();

@@ -277,6 +277,13 @@ describe('POST /_sim/reset', () => {
     });
     expect(reset.tenantUrl).toBe(`${s.origin}/scim/v2`);
     expect(await ok(call('GET', '/_sim/world'))).toEqual(reset);
+    expect(await ok(call('GET', '/_sim/names'))).toEqual({
+      users: [
+        { name: 'ada', userPrincipalName: 'ada@contoso.com' },
+        { name: 'bob', userPrincipalName: 'bob@contoso.com' },
+      ],
+      groups: [{ name: 'sales' }],
+    });
     expect(reset.secretToken).toBe(TOKEN);
     expect([...s.azure.directory.users()].map((u) => u.userPrincipalName)).toEqual([
       'ada@contoso.com',

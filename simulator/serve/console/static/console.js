@@ -265,6 +265,22 @@ async function refreshMember() {
     shownMember = undefined;
     $('member').hidden = true;
   });
+  // "Check this": the member's state, pinned in the record as an expectation on the user the scenario names.
+  const { users } = await api('GET', '/_sim/names');
+  const named = users.find((u) => (u.userPrincipalName ?? '').toLowerCase() === m.userName.toLowerCase());
+  const check = named
+    ? el('button', { type: 'button' }, `Check this: ${named.name} is ${m.status}`)
+    : el(
+        'span',
+        { class: 'note' },
+        'No tenant user the scenario names stands for this member, so it cannot be checked.',
+      );
+  if (named)
+    on(check, 'click', async () => {
+      show('');
+      await api('POST', '/_sim/record/expect', { members: { [named.name]: m.status } });
+      await refreshNow();
+    });
   $('member').replaceChildren(
     el('h4', {}, m.userName),
     el(
@@ -274,7 +290,7 @@ async function refreshMember() {
     ),
     el('pre', {}, JSON.stringify(m.attributes, null, 2)),
     history,
-    close,
+    el('div', { class: 'buttons' }, check, close),
   );
   $('member').hidden = false;
 }
