@@ -275,6 +275,10 @@ steps:
     await page.getByRole('button', { name: 'Restore user: bob@contoso.com' }).click();
     await expect.poll(() => page.locator('#users').textContent()).toContain('bob@contoso.com');
     expect(await page.locator('#deleted-users').textContent()).toContain('No deleted users.');
+    // Provision on demand for Bob, who is not assigned: the steps say why nothing was done.
+    await page.getByRole('button', { name: 'Provision on demand: bob@contoso.com' }).click();
+    await expect.poll(() => page.locator('#on-demand').textContent()).toContain('Skipped (NotEffectivelyEntitled');
+    expect(await page.locator('#on-demand li').count()).toBeGreaterThan(1);
   });
 
   it('Faults: NordPass down for a day from the page, listed until cleared', async () => {

@@ -356,6 +356,7 @@ async function refreshUsers() {
                       graph('PATCH', `/users/${u.id}`, { accountEnabled: true }),
                     ),
                 button('Delete user', u.userPrincipalName, () => graph('DELETE', `/users/${u.id}`)),
+                button('Provision on demand', u.userPrincipalName, () => provisionOnDemand(u)),
               ),
             ),
           ),
@@ -363,6 +364,34 @@ async function refreshUsers() {
       : [el('tr', {}, el('td', { colspan: '4' }, 'No users.'))]),
   );
   $('users-more').hidden = !page['@odata.nextLink'];
+}
+
+/** Provision on demand: one user, now; the page shows each step of what Entra did, as the portal does. */
+async function provisionOnDemand(user) {
+  const sp = await nordpassApp();
+  const answer = await graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/${job.id}/provisionOnDemand`, {
+    parameters: [{ subjects: [{ objectId: user.id, objectTypeName: 'User' }], ruleId: 'scim' }],
+  });
+  const report = JSON.parse(answer.value);
+  const close = el('button', { type: 'button' }, 'Close');
+  on(close, 'click', async () => {
+    $('on-demand').hidden = true;
+  });
+  $('on-demand').replaceChildren(
+    el('h4', {}, `Provision on demand: ${user.userPrincipalName}`),
+    el(
+      'p',
+      {},
+      `${report.statusInfo.status}${report.statusInfo.errorCode ? ` (${report.statusInfo.errorCode}: ${report.statusInfo.reason})` : ''}`,
+    ),
+    el(
+      'ol',
+      { class: 'steps' },
+      ...report.provisioningSteps.map((s) => el('li', {}, `${s.type} (${s.status}): ${s.description}`)),
+    ),
+    close,
+  );
+  $('on-demand').hidden = false;
 }
 
 async function refreshDeleted() {
