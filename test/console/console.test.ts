@@ -324,6 +324,39 @@ steps:
     }
   });
 
+  it('too many deletes: the job is quarantined, and Allow deletes lets the staged deletions through', async () => {
+    // A world with a deletion threshold of 1 (a setting the page does not offer yet: set with /_sim/reset).
+    const admin = { Authorization: `Bearer ${s.nordpass.adminToken}`, 'Content-Type': 'application/json' };
+    const reset = await fetch(`${s.origin}/_sim/reset`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ provisioning: { deletionThreshold: 1 }, tenant: { users: { ann: {}, ben: {} } } }),
+    });
+    expect(reset.status).toBe(200);
+    await page.reload();
+    for (const upn of ['ann@contoso.com', 'ben@contoso.com']) {
+      await page.getByLabel('Add user/group').fill(upn);
+      await page.getByRole('button', { name: 'Assign', exact: true }).click();
+      await expect.poll(() => page.locator('#assignments').textContent()).toContain(upn.split('@')[0]!);
+    }
+    await page.getByRole('button', { name: 'Get credentials' }).click();
+    await page.locator('#credentials').waitFor({ state: 'visible' });
+    await expect.poll(() => page.locator('#secret-token').textContent()).toMatch(/^\S{20,}$/);
+    await page.getByLabel('Tenant URL').fill((await page.locator('#tenant-url').textContent())!);
+    await page.getByLabel('Secret Token').fill((await page.locator('#secret-token').textContent())!);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Pending/ }).textContent()).toBe('Pending (2)');
+    await page.getByRole('button', { name: 'Remove: ann' }).click();
+    await page.getByRole('button', { name: 'Remove: ben' }).click();
+    await page.getByRole('button', { name: 'Next provisioning cycle' }).click();
+    await expect.poll(() => page.locator('#job-status').textContent()).toContain('TooManyDeletes');
+    expect(await page.getByRole('tab', { name: /^Pending/ }).textContent()).toBe('Pending (2)');
+    await page.getByRole('button', { name: 'Allow deletes' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Suspended/ }).textContent()).toBe('Suspended (2)');
+    expect(await page.getByRole('button', { name: 'Allow deletes' }).isHidden()).toBe(true);
+  });
+
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {
     const refused = await page.evaluate(async () => {
       const r = await fetch('/_sim/clock/advance', {

@@ -461,6 +461,8 @@ async function refreshApp() {
     ...(status.quarantine ? [['Quarantine', `${status.quarantine.reason}: ${status.quarantine.error.message}`]] : []),
   ];
   $('job-status').replaceChildren(...pairs.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  // Quarantined for too many deletes: the deletions wait until someone allows them (or fixes the cause).
+  $('allow-deletes').hidden = status.quarantine?.reason !== 'TooManyDeletes';
 }
 
 /** A log entry opened: its steps, the properties it changed, its error. */
@@ -611,6 +613,15 @@ function wireEntra() {
   jobAction('job-start', 'start');
   jobAction('job-stop', 'pause');
   jobAction('job-restart', 'restart', { criteria: { resetScope: 'Watermark, Escrows, QuarantineState' } });
+  on($('allow-deletes'), 'click', async () => {
+    if (!window.confirm('Allow deletes: the staged deletions go through now?')) return;
+    show('');
+    const sp = await nordpassApp();
+    await graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/${job.id}/restart`, {
+      criteria: { resetScope: 'ForceDeletes' },
+    });
+    await refreshNow();
+  });
 }
 
 async function refreshNow() {
