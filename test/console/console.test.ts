@@ -358,6 +358,37 @@ steps:
     await expect.poll(() => page.getByRole('button', { name: 'Allow deletes' }).isHidden()).toBe(true);
   });
 
+  it('Groups: a new group, a member added and removed, a nested group; assigning the group provisions its members', async () => {
+    await resetFromPage();
+    await page.getByLabel('User principal name').fill('gus@contoso.com');
+    await page.getByLabel('Display name').fill('Gus');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByLabel('New group').fill('Sales');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByLabel('New group').fill('EMEA');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expect.poll(() => page.locator('#groups').textContent()).toContain('EMEA');
+    await page.getByLabel('Group', { exact: true }).fill('Sales');
+    await page.getByLabel('Member', { exact: true }).fill('gus@contoso.com');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => page.locator('#groups').textContent()).toContain('gus@contoso.com');
+    await page.getByLabel('Group', { exact: true }).fill('EMEA');
+    await page.getByLabel('Member', { exact: true }).fill('Sales');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await expect.poll(() => page.locator('#groups').textContent()).toContain('gus@contoso.com');
+    await expect.poll(() => page.getByRole('button', { name: 'Remove: Sales from EMEA' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Remove: Sales from EMEA' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Remove: Sales from EMEA' }).count()).toBe(0);
+    await page.getByLabel('Add user/group').fill('Sales');
+    await page.getByRole('button', { name: 'Assign', exact: true }).click();
+    await expect.poll(() => page.locator('#assignments').textContent()).toContain('Group');
+    // The record names them as the scenario will: Gus, and the group Sales with Gus in it.
+    await expect
+      .poll(() => page.locator('#record-steps').textContent())
+      .toContain('addToGroup: {"group":"Sales","members":"gus"}');
+    expect(await page.locator('#record-steps').textContent()).toContain('assign: Sales');
+  });
+
   it('a change without the CSRF token is refused; with it, made; Reset starts a new world', async () => {
     const refused = await page.evaluate(async () => {
       const r = await fetch('/_sim/clock/advance', {

@@ -394,6 +394,51 @@ async function provisionOnDemand(user) {
   $('on-demand').hidden = false;
 }
 
+/** Groups with their direct members (nested groups among them); members are added by user principal name or group name. */
+async function refreshGroups() {
+  const { value } = await graph('GET', '/groups?$top=50');
+  const rows = await Promise.all(
+    value.map(async (g) => {
+      const members = (await graph('GET', `/groups/${g.id}/members`)).value;
+      const list = el(
+        'ul',
+        { class: 'steps' },
+        ...members.map((m) =>
+          el(
+            'li',
+            {},
+            `${m.userPrincipalName ?? m.displayName} `,
+            button('Remove', `${m.userPrincipalName ?? m.displayName} from ${g.displayName}`, () =>
+              graph('DELETE', `/groups/${g.id}/members/${m.id}/$ref`),
+            ),
+          ),
+        ),
+      );
+      return el(
+        'tr',
+        {},
+        el('td', {}, g.displayName),
+        el('td', {}, list),
+        el(
+          'td',
+          {},
+          button('Delete group', g.displayName, () => graph('DELETE', `/groups/${g.id}`)),
+        ),
+      );
+    }),
+  );
+  $('groups').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: '3' }, 'No groups.'))]));
+}
+
+/** A user (by user principal name) or a group (by display name): its object id, or undefined. */
+async function principalId(name) {
+  const quoted = `'${name.replace(/'/g, "''")}'`;
+  const users = await graph('GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq ${quoted}`)}`);
+  if (users.value.length) return users.value[0].id;
+  const groups = await graph('GET', `/groups?$filter=${encodeURIComponent(`displayName eq ${quoted}`)}`);
+  return groups.value[0]?.id;
+}
+
 async function refreshDeleted() {
   const { value } = await graph('GET', '/directory/deletedItems/microsoft.graph.user');
   const now = Date.parse($('now').getAttribute('datetime') ?? '');
@@ -550,6 +595,24 @@ function wireEntra() {
     usersShown += 25;
     refreshUsers().catch(() => {});
   });
+  // A form of its own, not in the table: a redraw of the table must not take away what someone is typing.
+  on($('group-member'), 'submit', async () => {
+    show('');
+    const group = await principalId($('member-group').value.trim());
+    const member = await principalId($('member-name').value.trim());
+    if (!group || !member) return show('No such group, or no such user or group to add.');
+    await graph('POST', `/groups/${group}/members/$ref`, {
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${member}`,
+    });
+    $('member-name').value = '';
+    await refreshNow();
+  });
+  on($('new-group'), 'submit', async () => {
+    show('');
+    await graph('POST', '/groups', { displayName: $('new-group-name').value.trim() });
+    $('new-group-name').value = '';
+    await refreshNow();
+  });
   on($('new-user'), 'submit', async (e) => {
     e.preventDefault();
     show('');
@@ -569,14 +632,9 @@ function wireEntra() {
     const name = $('assign-upn').value.trim();
     try {
       const sp = await nordpassApp();
-      const quoted = `'${name.replace(/'/g, "''")}'`;
-      const users = await graph('GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq ${quoted}`)}`);
-      const groups = users.value.length
-        ? { value: [] }
-        : await graph('GET', `/groups?$filter=${encodeURIComponent(`displayName eq ${quoted}`)}`);
-      const principalId = users.value[0]?.id ?? groups.value[0]?.id;
-      if (!principalId) return show(`No user or group "${name}".`);
-      await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId, resourceId: sp });
+      const id = await principalId(name);
+      if (!id) return show(`No user or group "${name}".`);
+      await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: id, resourceId: sp });
       $('assign-upn').value = '';
       await refreshNow();
     } catch {}
@@ -632,6 +690,7 @@ async function refreshNow() {
       refreshMembers(),
       refreshMember(),
       refreshUsers(),
+      refreshGroups(),
       refreshDeleted(),
       refreshApp(),
       refreshLogs(),
