@@ -158,6 +158,26 @@ export class EnterpriseApplication {
     return false;
   }
 
+  /**
+   * What puts a user in scope: "Sync all", a direct assignment, or the assigned groups they are a direct member
+   * of. Empty when out of scope. `nestedIn` names assigned groups reached only through a nested group, which do
+   * not count (Entra does not expand nested groups): "Why?" says so.
+   */
+  scopeOf(user: DirectoryUser): { through: AppRoleAssignment[]; all: boolean; nestedIn: AppRoleAssignment[] } {
+    const direct = this.#byPrincipal.get(user.id);
+    const through = direct ? [direct] : [];
+    const nestedIn: AppRoleAssignment[] = [];
+    for (const group of this.directory.groupsOfMember(user.id)) {
+      const assigned = this.#byPrincipal.get(group.id);
+      if (assigned) through.push(assigned);
+      for (const parent of this.directory.groupsOfMember(group.id)) {
+        const nested = this.#byPrincipal.get(parent.id);
+        if (nested && !nestedIn.includes(nested)) nestedIn.push(nested);
+      }
+    }
+    return { through, all: this.settings.scope === 'all', nestedIn };
+  }
+
   /** The users an initial cycle evaluates: every assigned user and direct member of an assigned group, once, in a stable order. */
   *scopedUserIds(): Generator<string> {
     if (this.settings.scope === 'all') {

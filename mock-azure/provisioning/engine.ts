@@ -16,6 +16,7 @@ import {
   type EngineSettings,
   type JobStatus,
   type JobStatusCode,
+  type NextCycleFacts,
   type Quarantine,
   type QuarantineReason,
   type TestConnectionResult,
@@ -32,6 +33,7 @@ export type {
   EngineSettingsInput,
   JobStatus,
   JobStatusCode,
+  NextCycleFacts,
   Quarantine,
   QuarantineReason,
   TestConnectionResult,
@@ -210,6 +212,25 @@ export class ProvisioningJob {
       escrows: this.escrows.size,
       links: this.links.size,
       stagedDeletes: this.#staged.size,
+    };
+  }
+
+  /** What the next cycle will read and do for one user: the facts "Why?" puts in words (why.ts). */
+  nextCycleFacts(userId: string): NextCycleFacts {
+    const { directory, app } = this.deps;
+    const status = this.status();
+    const escrow = this.escrows.get(userId);
+    const escrowDue = escrow && status.nextCycleAt !== null && escrow.nextAttemptAt <= status.nextCycleAt;
+    // The same reading of the change feed the cycle does, so "read at the next cycle" cannot disagree with it.
+    const work = collectWork(directory, app, this.links, this.#watermark, escrowDue ? [userId] : [], this.#staged);
+    return {
+      status,
+      initial: this.#watermark === undefined,
+      read: work.has(userId),
+      plan: planFor(userId, directory, app, this.links),
+      ...(this.links.get(userId) ? { link: this.links.get(userId) } : {}),
+      ...(escrow ? { escrow } : {}),
+      staged: this.#staged.has(userId),
     };
   }
 

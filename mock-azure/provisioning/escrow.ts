@@ -61,6 +61,11 @@ export class Escrows {
     this.#entries.delete(userId);
   }
 
+  /** Every entry, in the order they first failed. */
+  entries(): IterableIterator<EscrowEntry> {
+    return this.#entries.values();
+  }
+
   /** Entries due for another attempt at `now`, in the order they failed. */
   due(now: number): string[] {
     const out: string[] = [];

@@ -3,9 +3,10 @@ import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import type { EnterpriseApplication } from '../app/application.ts';
 import type { Directory } from '../directory/directory.ts';
-import { DEFAULT_ESCROW, type EscrowSettings } from './escrow.ts';
+import { DEFAULT_ESCROW, type EscrowEntry, type EscrowSettings } from './escrow.ts';
 import type { ExchangeLog } from '../scim-client/exchanges.ts';
 import type { ProvisioningLogs } from './logs.ts';
+import type { Link, Plan } from './plan.ts';
 import { ScimCallError, statusName } from '../scim-client/client.ts';
 import type { Transport } from '../scim-client/transport.ts';
 
@@ -108,6 +109,20 @@ export interface JobStatus {
   links: number;
   /** Deletions held back by the accidental-deletions threshold until "Allow deletes". */
   stagedDeletes: number;
+}
+
+/** What the job knows of one user before its next cycle (ProvisioningJob.nextCycleFacts). */
+export interface NextCycleFacts {
+  status: JobStatus;
+  /** No cycle has completed yet: the next one is initial and reads everyone in scope. */
+  initial: boolean;
+  /** The next cycle reads this user (initial, changed since the watermark, escrow due, or staged). */
+  read: boolean;
+  /** What a cycle that reads the user would do; undefined: nothing. */
+  plan: Plan | undefined;
+  link?: Link;
+  escrow?: EscrowEntry;
+  staged: boolean;
 }
 
 /** A request the job cannot do in its current state (e.g. Start before credentials are saved). */

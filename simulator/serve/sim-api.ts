@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { Exchange } from '../../mock-azure/scim-client/exchanges.ts';
 import type { Fault } from '../../mock-azure/scim-client/transport.ts';
 import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
 import { faultFrom } from '../scenario/faults.ts';
@@ -12,6 +13,7 @@ import { STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
 import { worldRoutes } from './sim-world-routes.ts';
+import { whyRoutes } from './why-routes.ts';
 import { READS } from './one-at-a-time.ts';
 import { SimError } from './sim-errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from './sign-in.ts';
@@ -170,17 +172,21 @@ export function simRoutes(deps: SimApiDeps): Hono {
       total: session.world.azure.exchanges.total,
       kept: all.length,
       matching: matching.length,
-      exchanges: page.map((x) => ({
-        seq: x.seq,
-        at: formatInstant(x.at),
-        method: x.method,
-        path: x.path,
-        ...(x.status !== undefined ? { status: x.status } : {}),
-        ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
-        ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
-        ...(x.error ? { error: x.error } : {}),
-      })),
+      exchanges: page.map(renderExchange),
     });
+  });
+
+  // One exchange by its sequence number: what a provisioning log entry's `exchanges` name.
+  sim.get('/requests/:seq', (c) => {
+    const seq = c.req.param('seq');
+    const exchange = /^\d{1,15}$/.test(seq) ? session.world.azure.exchanges.bySeq(Number(seq)) : undefined;
+    if (!exchange)
+      throw new SimError(
+        404,
+        'notFound',
+        `no exchange ${seq} is kept (the newest ${session.world.azure.exchanges.limit.toLocaleString('en-US')} are)`,
+      );
+    return c.json(renderExchange(exchange));
   });
 
   // Server-sent events: one `event: <type>` message per thing that happens, as it happens.
@@ -226,11 +232,25 @@ export function simRoutes(deps: SimApiDeps): Hono {
   );
 
   sim.route('/', worldRoutes(session));
+  sim.route('/', whyRoutes(session));
 
   sim.all('*', (c) => {
     throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);
   });
   return sim;
+}
+
+function renderExchange(x: Exchange) {
+  return {
+    seq: x.seq,
+    at: formatInstant(x.at),
+    method: x.method,
+    path: x.path,
+    ...(x.status !== undefined ? { status: x.status } : {}),
+    ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
+    ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
+    ...(x.error ? { error: x.error } : {}),
+  };
 }
 
 function renderFault(f: Fault & { used?: number }) {
