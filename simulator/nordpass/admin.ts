@@ -4,7 +4,7 @@ import { formatInstant } from '../time.ts';
 import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
 import { AdminError } from './admin-errors.ts';
 import type { Members } from './members.ts';
-import { isMemberStatus, MEMBER_STATUSES } from './member-states.ts';
+import { isMemberStatus, MEMBER_STATUSES, type MemberStatus } from './member-states.ts';
 import { type Member, type MemberRole, memberEventStates } from './model.ts';
 import { isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
@@ -66,13 +66,38 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.json({ tenantUrl: deps.tenantUrl(), secretToken });
   });
 
+  // Members, optionally of some states (`status=suspended,forbidden`), with a userName search (`search`, a part
+  // of it), a page (`top`, `skip`), the number that match (`total`) and how many are in each state (`counts`,
+  // what the tabs show). Without `top`, every match is listed.
   admin.get('/members', (c) => {
-    const status = c.req.query('status');
-    if (status !== undefined && !isMemberStatus(status)) {
-      throw new AdminError(400, 'invalidStatus', `status must be one of ${MEMBER_STATUSES.join(', ')}`);
+    const statuses = c.req.query('status')?.split(',');
+    for (const status of statuses ?? [])
+      if (!isMemberStatus(status))
+        throw new AdminError(400, 'invalidStatus', `status must be one of ${MEMBER_STATUSES.join(', ')}`);
+    const top = pageParam(c.req.query('top'), 'top');
+    const skip = pageParam(c.req.query('skip'), 'skip') ?? 0;
+    const search = c.req.query('search')?.toLowerCase();
+    const counts = { ...store.counts };
+    const list: Member[] = [];
+    let total = 0;
+    if (statuses && search === undefined) {
+      // The counts say how many match: the page alone is looked for, and the scan stops once it is full.
+      for (const s of statuses) total += counts[s as MemberStatus];
+      if (top !== undefined && skip >= total) return c.json({ members: [], total, counts });
+      let seen = 0;
+      for (const m of store.allMembers()) {
+        if (!statuses.includes(m.status)) continue;
+        if (seen++ >= skip) list.push(m);
+        if (top !== undefined && list.length >= top) break;
+      }
+      return c.json({ members: list.map(summary), total, counts });
     }
-    const list = store.allMembers().filter((m) => status === undefined || m.status === status);
-    return c.json({ members: list.map(summary) });
+    for (const m of store.allMembers()) {
+      if (statuses && !statuses.includes(m.status)) continue;
+      if (search !== undefined && !m.userName.toLowerCase().includes(search)) continue;
+      if (total++ >= skip && (top === undefined || list.length < top)) list.push(m);
+    }
+    return c.json({ members: list.map(summary), total, counts });
   });
 
   admin.get('/members/:id', (c) => c.json(detail(find(deps, c))));
@@ -123,9 +148,13 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.json(summary(member));
   });
 
-  admin.get('/outbox', (c) =>
-    c.json({ emails: store.data.outbox.map((e) => ({ ...e, sentAt: formatInstant(e.sentAt) })) }),
-  );
+  // Invitations sent, oldest first; `top=N` lists only the newest N (`total` says how many there are).
+  admin.get('/outbox', (c) => {
+    const top = pageParam(c.req.query('top'), 'top');
+    const { outbox } = store.data;
+    const emails = top === undefined ? outbox : outbox.slice(-top);
+    return c.json({ emails: emails.map((e) => ({ ...e, sentAt: formatInstant(e.sentAt) })), total: outbox.length });
+  });
 
   admin.all('*', (c) => {
     throw new AdminError(404, 'notFound', `no Admin Panel endpoint at ${c.req.method} ${c.req.path}`);
@@ -142,6 +171,20 @@ function find(deps: AdminDeps, c: Context): Member {
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : formatInstant(ms));
 
 /** The member as the Admin Panel lists it. */
+/** A whole number for paging (`top` 1 to 1,000, `skip` from 0), or undefined when not given. */
+function pageParam(text: string | undefined, name: 'top' | 'skip'): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  const ok = /^\d{1,9}$/.test(text) && (name === 'skip' || (n >= 1 && n <= 1000));
+  if (!ok)
+    throw new AdminError(
+      400,
+      'invalidRequest',
+      `${name} is a whole number${name === 'top' ? ' from 1 to 1000' : ' from 0'}`,
+    );
+  return n;
+}
+
 export function summary(m: Member) {
   return {
     id: m.id,

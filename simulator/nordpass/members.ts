@@ -263,6 +263,7 @@ export class Members {
   ): void {
     const from = member.status;
     member.status = to;
+    this.store.statusMoved(from, to);
     this.#record(member, type, by, detail, from, to, window);
   }
 

@@ -8,6 +8,7 @@ import { TextFile } from 'lowdb/node';
 import { Journal, journalPath, readDataFile } from './journal.ts';
 import type { GroupRecord, Member, NordPassData, SavedStep } from './model.ts';
 import { emptyData, isLive } from './model.ts';
+import { MEMBER_STATUSES, type MemberStatus } from './member-states.ts';
 
 export { DataFileError } from './model.ts';
 export { readDataFile } from './journal.ts';
@@ -68,6 +69,7 @@ export class NordPassStore {
   readonly #now: () => number;
   #positions: (() => Record<string, [number, number, number, number]>) | undefined;
   readonly #byId = new Map<string, Member>();
+  readonly #counts = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
   readonly #liveByUserName = new Map<string, Member>();
   readonly #groupsById = new Map<string, GroupRecord>();
   readonly #disk: Disk | undefined;
@@ -173,6 +175,17 @@ export class NordPassStore {
     this.#db.data.members.push(member);
     this.#index(member);
     this.#disk?.members.add(member);
+  }
+
+  /** How many members are in each state (the Admin Panel's tabs), kept as members move: no scan. */
+  get counts(): Readonly<Record<MemberStatus, number>> {
+    return this.#counts;
+  }
+
+  /** Says a member moved from one state to another (Members calls this on every transition). */
+  statusMoved(from: MemberStatus, to: MemberStatus): void {
+    this.#counts[from]--;
+    this.#counts[to]++;
   }
 
   /** Says a member changed, so the next journal line holds it (Members calls this on every change). */
@@ -414,6 +427,7 @@ export class NordPassStore {
   }
 
   #index(member: Member): void {
+    this.#counts[member.status]++;
     this.#byId.set(member.id, member);
     if (isLive(member)) this.#liveByUserName.set(member.userName.toLowerCase(), member);
   }
