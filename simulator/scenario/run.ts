@@ -53,19 +53,51 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     }
   }
   return {
-    file: scenario.file,
-    name: scenario.name,
-    ...(scenario.description ? { description: scenario.description } : {}),
-    seed: scenario.seed,
-    start: formatInstant(Date.parse(scenario.start)),
+    ...worldResult(world, {
+      file: scenario.file,
+      name: scenario.name,
+      ...(scenario.description ? { description: scenario.description } : {}),
+      seed: scenario.seed,
+      start: scenario.start,
+      steps,
+      actions: markers,
+      ...(failure ? { failure } : {}),
+    }),
+    wallMs: Math.round(performance.now() - began),
+  };
+}
+
+/** What a result says besides the world: the scenario's header, its steps, and the actions taken, as markers. */
+export interface ResultHeader {
+  file: string;
+  name: string;
+  description?: string;
+  seed: string | number;
+  start: string;
+  steps: StepResult[];
+  actions: ScenarioResult['markers'];
+  failure?: ScenarioResult['failure'];
+}
+
+/**
+ * A world as a result: its members' timelines, cycles, logs, exchanges and job, with the header given. What a
+ * scenario run returns, and what the served world's live timeline draws (serve/timeline-route.ts).
+ */
+export function worldResult(world: World, header: ResultHeader): Omit<ScenarioResult, 'wallMs'> {
+  return {
+    file: header.file,
+    name: header.name,
+    ...(header.description ? { description: header.description } : {}),
+    seed: header.seed,
+    start: formatInstant(Date.parse(header.start)),
     end: world.clock.nowIso(),
-    passed: failure === undefined,
-    ...(failure ? { failure } : {}),
-    reproduce: `npx scimsim run ${scenario.file} --seed ${JSON.stringify(String(scenario.seed))}`,
-    steps,
+    passed: header.failure === undefined,
+    ...(header.failure ? { failure: header.failure } : {}),
+    reproduce: `npx scimsim run ${header.file} --seed ${JSON.stringify(String(header.seed))}`,
+    steps: header.steps,
     ...timelines(world),
     markers: [
-      ...markers,
+      ...header.actions,
       ...world.azure.job.cycles.map((c) => ({
         at: formatInstant(c.began),
         kind: 'cycle' as const,
@@ -79,7 +111,6 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
     exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
     exchangesTotal: world.azure.exchanges.total,
     job: world.azure.job.status(),
-    wallMs: Math.round(performance.now() - began),
   };
 }
 
@@ -207,7 +238,7 @@ function redact(args: unknown): unknown {
 }
 
 /** Arguments already redacted, in one line. */
-function describeArgs(args: unknown): string {
+export function describeArgs(args: unknown): string {
   if (args === null || args === undefined) return '';
   if (typeof args === 'string') return args;
   if (Array.isArray(args)) return args.join(', ');

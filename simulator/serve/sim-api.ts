@@ -13,6 +13,7 @@ import { STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
 import { worldRoutes } from './sim-world-routes.ts';
+import { timelineRoutes } from './timeline-route.ts';
 import { whyRoutes } from './why-routes.ts';
 import { READS } from './one-at-a-time.ts';
 import { SimError } from './sim-errors.ts';
@@ -233,6 +234,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
 
   sim.route('/', worldRoutes(session));
   sim.route('/', whyRoutes(session));
+  sim.route('/', timelineRoutes(session));
 
   sim.all('*', (c) => {
     throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);

@@ -29,7 +29,12 @@ export interface Timeline {
 }
 
 /** Renders the chart, its legend, and the line about members not drawn. */
-export function renderTimeline(s: ScenarioResult, prefix: string, cycles: CycleLink[]): Timeline {
+export function renderTimeline(
+  s: ScenarioResult,
+  prefix: string,
+  cycles: CycleLink[],
+  hint = 'Virtual time, UTC. Click a member lane, a blue cycle tick or an admin action for its details; hover for a summary.',
+): Timeline {
   const start = Date.parse(s.start);
   let end = Date.parse(s.end);
   for (const m of s.markers) end = Math.max(end, Date.parse(m.at));
@@ -79,7 +84,7 @@ export function renderTimeline(s: ScenarioResult, prefix: string, cycles: CycleL
     '</svg>',
   ];
   return {
-    html: `<figure class="timeline">${legend()}${out.join('')}${othersLine(s)}<p class="hint">Virtual time, UTC. Click a member lane, a blue cycle tick or an admin action for its details; hover for a summary.</p></figure>`,
+    html: `<figure class="timeline">${legend()}${out.join('')}${othersLine(s)}<p class="hint">${e(hint)}</p></figure>`,
     actionClusters: clusters,
     cycleGroups: cycleLane.groups,
   };
