@@ -182,12 +182,12 @@ steps:
     await page.getByRole('button', { name: 'Accept the invitation: ada@contoso.com' }).click();
     await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (1)');
     await page.getByRole('tab', { name: /^Active/ }).click();
-    await page.getByRole('button', { name: 'ada@contoso.com', exact: true }).click();
+    await page.getByRole('link', { name: 'ada@contoso.com', exact: true }).click();
     await expect
       .poll(() => page.locator('#member').textContent())
       .toContain('invitationAccepted by invitee (pending → active)');
     await expect.poll(() => page.locator('#outbox li').count()).toBe(1);
-    await page.getByRole('button', { name: 'Delete: ada@contoso.com' }).click();
+    await page.locator('#members').getByRole('button', { name: 'Delete: ada@contoso.com' }).click();
     await expect.poll(() => page.getByRole('tab', { name: /^Deleted/ }).textContent()).toBe('Deleted (1)');
     // A member another SCIM client made, named like markup: a name in the list, never an element.
     await fetch(`${s.origin}/scim/v2/Users`, {
@@ -230,7 +230,7 @@ steps:
     await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
     await expect.poll(() => page.locator('#job-status').textContent()).toContain('Active');
     await expect.poll(() => page.locator('#logs').textContent()).toContain('create');
-    await page.getByRole('button', { name: 'Open the log entry: create Ada Lovelace' }).click();
+    await page.getByRole('link', { name: 'Open the log entry: create ada@contoso.com' }).click();
     await expect
       .poll(() => page.locator('#log-entry').textContent())
       .toContain("EntryExport (success): User 'ada@contoso.com' was created in NordPass");
@@ -242,7 +242,7 @@ steps:
     await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (1)');
     // Check this: her state goes into the record as an expectation, which the replay below checks.
     await page.getByRole('tab', { name: /^Active/ }).click();
-    await page.getByRole('button', { name: 'ada@contoso.com', exact: true }).click();
+    await page.getByRole('link', { name: 'ada@contoso.com', exact: true }).click();
     await page.getByRole('button', { name: 'Check this: ada is active' }).click();
     await expect
       .poll(() => page.locator('#record-steps').textContent())
@@ -297,10 +297,11 @@ steps:
     await page.getByLabel('seed', { exact: true }).fill('tenant-7');
     await page.getByRole('button', { name: 'Create tenant' }).click();
     await expect.poll(() => page.locator('#users tr').count()).toBe(25);
-    expect(await page.getByRole('button', { name: 'Next page' }).isVisible()).toBe(true);
-    await page.getByRole('button', { name: 'Next page' }).click();
+    expect(await page.getByRole('button', { name: 'Show 25 more' }).isVisible()).toBe(true);
+    expect(await page.locator('#users-count').textContent()).toBe('25 users shown; there are more.');
+    await page.getByRole('button', { name: 'Show 25 more' }).click();
     await expect.poll(() => page.locator('#users tr').count()).toBe(30);
-    expect(await page.getByRole('button', { name: 'Next page' }).isHidden()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Show 25 more' }).isHidden()).toBe(true);
     expect([...s.azure.directory.users()]).toHaveLength(30);
     expect(s.session.header.seed).toBe('tenant-7');
   });
