@@ -178,10 +178,10 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser: Why?, links, logs, che
     let reached = false;
     for (let i = 0; i < 80 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = (await page.evaluate(() => document.activeElement?.textContent)) === '+1 hour';
+      reached = (await page.evaluate('document.activeElement?.textContent')) === '+1 hour';
     }
     expect(reached).toBe(true);
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).not.toBe('none');
     const before = Date.parse((await page.locator('#now').getAttribute('datetime'))!);
     await page.keyboard.press('Enter');
@@ -189,16 +189,15 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser: Why?, links, logs, che
       .poll(async () => Date.parse((await page.locator('#now').getAttribute('datetime'))!))
       .toBe(before + 3_600_000);
     // Every button, link, field and tab has a name a screen reader can say.
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('button, a, input, select, textarea, iframe')]
-        .filter((e) => (e as HTMLElement).offsetParent !== null)
-        .filter((e) => {
-          const id = e.getAttribute('id');
-          const label = id ? document.querySelector(`label[for="${id}"]`) : null;
-          return !(e.getAttribute('aria-label') || e.getAttribute('title') || label || e.textContent?.trim());
-        })
-        .map((e) => e.outerHTML.slice(0, 80)),
-    );
+    // (A string, run in the page: these tests are compiled without the DOM's types.)
+    const unnamed = await page.evaluate(`[...document.querySelectorAll('button, a, input, select, textarea, iframe')]
+      .filter((e) => e.offsetParent !== null)
+      .filter((e) => {
+        const id = e.getAttribute('id');
+        const label = id ? document.querySelector('label[for="' + id + '"]') : null;
+        return !(e.getAttribute('aria-label') || e.getAttribute('title') || label || e.textContent.trim());
+      })
+      .map((e) => e.outerHTML.slice(0, 80))`);
     expect(unnamed).toEqual([]);
   });
 

@@ -279,6 +279,22 @@ describe('exchanges and logs', () => {
     ...over,
   });
 
+  it('finds an entry by id, before and after the index is built, and forgets pruned ones', () => {
+    const logs = new ProvisioningLogs(DAY);
+    const t0 = Date.parse('2026-01-05T09:00:00Z');
+    logs.add(record({ id: 'a', at: t0 }));
+    logs.add(record({ id: 'b', at: t0 + DAY / 2 }));
+    expect(logs.byId('a')?.at).toBe(t0);
+    logs.add(record({ id: 'c', at: t0 + DAY }));
+    expect(logs.byId('c')?.at).toBe(t0 + DAY);
+    expect(logs.byId('nope')).toBeUndefined();
+    logs.prune(t0 + DAY + 1);
+    expect(logs.byId('a')).toBeUndefined();
+    expect(logs.byId('b')?.id).toBe('b');
+    logs.prune(t0 + 3 * DAY);
+    expect([logs.byId('b'), logs.byId('c')]).toEqual([undefined, undefined]);
+  });
+
   it("errorText appends Entra's retry sentence", () => {
     expect(errorText(record())).toBe(
       'StatusCode: InternalServerError This operation was retried 2 times. It will be retried again after this date: 2026-01-05T11:40:00.000Z UTC',
