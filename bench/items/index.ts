@@ -1,4 +1,5 @@
 /** Every item, in the order the table shows them (the order). A new item: a file here, a line below. */
+import consoleItems from './console.ts';
 import httpLoad from './http-load.ts';
 import massPurge from './mass-purge.ts';
 import persistence from './persistence.ts';
@@ -16,4 +17,5 @@ export const ITEMS: BenchItem[] = [
   ...httpLoad,
   ...persistence,
   ...scenarios,
+  ...consoleItems,
 ];
