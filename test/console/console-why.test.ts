@@ -120,8 +120,10 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser: Why?, links, logs, che
     await provisioned([], 0);
     const timeline = page.frameLocator('#timeline');
     await expect.poll(() => timeline.locator('svg.chart').getAttribute('aria-label')).toContain('Timeline');
-    await expect.poll(() => timeline.locator('body').textContent()).toContain('ada@contoso.com');
-    expect(await timeline.locator('.seg.st-pending').count()).toBe(1);
+    // Ada's lane: one segment, pending, named in it (drawn once the frame has reloaded after the cycle).
+    await expect.poll(() => timeline.locator('.seg.st-pending').count()).toBe(1);
+    expect(await timeline.locator('.lane .lane-mail').allTextContents()).toEqual(['ada@contoso.com']);
+    expect(await timeline.locator('.seg-label').allTextContents()).toEqual(['pending']);
   });
 
   it('restore on day 29 keeps the member; Delete permanently empties Deleted users', async () => {

@@ -68,7 +68,7 @@ async function refreshApp() {
         'tr',
         {},
         el('td', {}, link(hashFor('why', 'user', e.userId), e.userPrincipalName, `Why?: ${e.userPrincipalName}`)),
-        el('td', {}, `${e.errorCode}: ${e.reason}`),
+        el('td', { class: 'wrap' }, `${e.errorCode}: ${e.reason}`),
         el('td', {}, String(e.attempts)),
         el('td', {}, when(e.nextAttemptAt)),
       ),
