@@ -216,7 +216,8 @@ function logEntry(r: ReturnType<World['azure']['logs']['all']>[number]): LogEntr
   };
 }
 
-function exchange(x: ReturnType<World['azure']['exchanges']['all']>[number]): ExchangeResult {
+/** An exchange as the run record holds it (and /_sim/requests shows it). */
+export function exchange(x: ReturnType<World['azure']['exchanges']['all']>[number]): ExchangeResult {
   return {
     seq: x.seq,
     at: formatInstant(x.at),

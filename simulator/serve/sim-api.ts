@@ -5,10 +5,10 @@
  */
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Exchange } from '../../mock-azure/scim-client/exchanges.ts';
 import type { Fault } from '../../mock-azure/scim-client/transport.ts';
 import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
 import { faultFrom } from '../scenario/faults.ts';
+import { exchange } from '../scenario/run.ts';
 import { STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
@@ -173,21 +173,21 @@ export function simRoutes(deps: SimApiDeps): Hono {
       total: session.world.azure.exchanges.total,
       kept: all.length,
       matching: matching.length,
-      exchanges: page.map(renderExchange),
+      exchanges: page.map(exchange),
     });
   });
 
   // One exchange by its sequence number: what a provisioning log entry's `exchanges` name.
   sim.get('/requests/:seq', (c) => {
     const seq = c.req.param('seq');
-    const exchange = /^\d{1,15}$/.test(seq) ? session.world.azure.exchanges.bySeq(Number(seq)) : undefined;
-    if (!exchange)
+    const found = /^\d{1,15}$/.test(seq) ? session.world.azure.exchanges.bySeq(Number(seq)) : undefined;
+    if (!found)
       throw new SimError(
         404,
         'notFound',
         `no exchange ${seq} is kept (the newest ${session.world.azure.exchanges.limit.toLocaleString('en-US')} are)`,
       );
-    return c.json(renderExchange(exchange));
+    return c.json(exchange(found));
   });
 
   // Server-sent events: one `event: <type>` message per thing that happens, as it happens.
@@ -240,19 +240,6 @@ export function simRoutes(deps: SimApiDeps): Hono {
     throw new SimError(404, 'notFound', `no endpoint at ${c.req.method} ${c.req.path}`);
   });
   return sim;
-}
-
-function renderExchange(x: Exchange) {
-  return {
-    seq: x.seq,
-    at: formatInstant(x.at),
-    method: x.method,
-    path: x.path,
-    ...(x.status !== undefined ? { status: x.status } : {}),
-    ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
-    ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
-    ...(x.error ? { error: x.error } : {}),
-  };
 }
 
 function renderFault(f: Fault & { used?: number }) {

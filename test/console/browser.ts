@@ -25,7 +25,11 @@ export interface ConsoleInBrowser {
   close(): Promise<void>;
 }
 
-export async function openConsole(seed: string, start = '2026-01-05T09:00:00Z'): Promise<ConsoleInBrowser> {
+/** A world from `seed` at `start`, and a page: signed in (the default), or not yet (`signIn: false`). */
+export async function openConsole(
+  seed: string,
+  { start = '2026-01-05T09:00:00Z', signIn = true }: { start?: string; signIn?: boolean } = {},
+): Promise<ConsoleInBrowser> {
   const s = await startServer({ host: '127.0.0.1', port: 0, seed, start });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -50,8 +54,10 @@ export async function openConsole(seed: string, start = '2026-01-05T09:00:00Z'):
     if (new URL(r.url()).hostname !== '127.0.0.1') offLoopback.push(r.url());
   });
   page.on('dialog', (d) => void d.accept());
-  await page.goto(s.session.signIn.newLink(s.origin));
-  await page.locator('#live[data-live="yes"]').waitFor();
+  if (signIn) {
+    await page.goto(s.session.signIn.newLink(s.origin));
+    await page.locator('#live[data-live="yes"]').waitFor();
+  }
   const headers = { Authorization: `Bearer ${s.nordpass.adminToken}`, 'Content-Type': 'application/json' };
   return {
     s,

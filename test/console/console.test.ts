@@ -4,16 +4,14 @@
  * without the CSRF token refused; no console errors; no request leaves loopback. With CI=true a missing browser
  * fails the run instead of skipping it.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../simulator/scenario/load.ts';
 import { runScenario } from '../../simulator/scenario/run.ts';
-import { type RunningServer, startServer } from '../../simulator/serve/server.ts';
+import type { RunningServer } from '../../simulator/serve/server.ts';
+import { CHROMIUM, type ConsoleInBrowser, HAS_CHROMIUM, openConsole } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = process.env.CI === 'true';
 const SHOTS = new URL('../../reports/', import.meta.url).pathname;
 
@@ -23,54 +21,21 @@ it('a browser is there when CI runs the console tests', () => {
 });
 
 describe.skipIf(!HAS_CHROMIUM)('the console in a browser', () => {
-  let browser: Browser;
+  let c: ConsoleInBrowser;
   let s: RunningServer;
   let page: Page;
-  const errors: string[] = [];
-  const offLoopback: string[] = [];
-  /** Answers the page got that no test provoked: a 404 or a 5xx is a broken page. */
-  const broken: string[] = [];
 
   beforeAll(async () => {
-    s = await startServer({ host: '127.0.0.1', port: 0, seed: 'console', start: '2026-01-05T09:00:00Z' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-    });
-    // One context, like one browser profile: a second tab shares the session cookie.
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    // The refusals the tests provoke (401 signed out, 400 a bad file, 403 no CSRF token) are logged by the browser
-    // as failed loads; any other console error is the page's fault.
-    page.on('console', (m) => {
-      if (
-        m.type() === 'error' &&
-        !/^Failed to load resource: the server responded with a status of 40[013]/.test(m.text())
-      )
-        errors.push(m.text());
-    });
-    page.on('response', (r) => {
-      if (r.status() === 404 || r.status() >= 500) broken.push(`${r.status()} ${r.url()}`);
-    });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('request', (r) => {
-      if (new URL(r.url()).hostname !== '127.0.0.1') offLoopback.push(r.url());
-    });
-    // The dialog of Reset is answered yes.
-    page.on('dialog', (d) => void d.accept());
+    // Not signed in yet: the first test looks at the page without a session.
+    c = await openConsole('console', { signIn: false });
+    ({ s, page } = c);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await s?.close();
+    await c?.close();
   });
 
-  /** Reset from the page, and wait until the world really is a new one (and the page has drawn it). */
-  async function resetFromPage(): Promise<void> {
-    const before = s.session.summary().generation;
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await expect.poll(() => s.session.summary().generation).toBeGreaterThan(before);
-    await expect.poll(() => page.locator('#record-count').textContent()).toBe('0 steps so far.');
-  }
+  const resetFromPage = () => c.resetFromPage();
 
   it('without a session the page says how to sign in; a JSON client still gets JSON at /', async () => {
     const json = await fetch(`${s.origin}/`, { headers: { Accept: 'application/json' } });
@@ -405,8 +370,8 @@ steps:
   });
 
   it('made no console errors and no request beyond loopback', () => {
-    expect(broken, JSON.stringify(broken)).toEqual([]);
-    expect(errors, JSON.stringify(errors)).toEqual([]);
-    expect(offLoopback).toEqual([]);
+    expect(c.broken, JSON.stringify(c.broken)).toEqual([]);
+    expect(c.errors, JSON.stringify(c.errors)).toEqual([]);
+    expect(c.offLoopback).toEqual([]);
   });
 });
