@@ -77,11 +77,12 @@ export function createNordPass(options: NordPassOptions): NordPass {
   const tenantUrl = () => `${origin}${SCIM_BASE_PATH}`;
 
   const app = new Hono({ getPath: canonicalPath });
-  const faces = new Faces(app, renderUnknown);
+  const faces = new Faces(app, renderUnknown, () => settings.maxBodyBytes);
   faces.mount(
     SCIM_BASE_PATH,
     scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials),
     renderScimError,
+    { ownBodyLimit: true },
   );
   faces.mount(
     '/admin',

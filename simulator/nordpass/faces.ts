@@ -4,10 +4,21 @@
  * handlers in another compose per request), so the root's handler finds the face a failed request belongs to
  * and lets that face's renderer answer: each face registers its renderer where it is mounted.
  */
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 
 /** Turns any error thrown while serving a face into that face's error response. */
 export type ErrorRenderer = (error: Error, c: Context) => Response | Promise<Response>;
+
+/**
+ * A request body over the limit every face shares (NordPass's `maxBodyBytes`), refused before any route reads
+ * it; each face's renderer answers it with 413 in its own shape.
+ */
+export class BodyTooLarge extends Error {
+  override name = 'BodyTooLarge';
+  constructor(readonly limit: number) {
+    super(`the request body is larger than the limit of ${limit} bytes`);
+  }
+}
 
 export class Faces {
   readonly #faces: Array<{ prefix: string; render: ErrorRenderer }> = [];
@@ -16,13 +27,20 @@ export class Faces {
     private readonly app: Hono,
     /** For a request under no face's prefix. */
     fallback: ErrorRenderer,
+    /** The largest request body any face accepts, in bytes. */
+    private readonly maxBodyBytes: () => number,
   ) {
     app.onError((error, c) => (this.#faceOf(c.req.path)?.render ?? fallback)(error, c));
   }
 
-  /** Mounts `routes` at `prefix`; errors under it are rendered by `render`. The first matching prefix wins. */
-  mount(prefix: string, routes: Hono, render: ErrorRenderer): void {
+  /**
+   * Mounts `routes` at `prefix`; errors under it are rendered by `render`. The first matching prefix wins. Bodies
+   * over the limit are refused before the routes see them, unless the face reads its bodies itself within the
+   * same limit (`ownBodyLimit`: SCIM streams its bodies and counts as it reads).
+   */
+  mount(prefix: string, routes: Hono, render: ErrorRenderer, options: { ownBodyLimit?: boolean } = {}): void {
     this.#faces.push({ prefix: prefix.toLowerCase(), render });
+    if (!options.ownBodyLimit) this.app.use(`${prefix}/*`, limitBody(this.maxBodyBytes));
     this.app.route(prefix, routes);
   }
 
@@ -30,5 +48,58 @@ export class Faces {
   #faceOf(path: string) {
     const lower = path.toLowerCase();
     return this.#faces.find((f) => lower === f.prefix || lower.startsWith(`${f.prefix}/`));
+  }
+}
+
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses a body over the limit: by its Content-Length before reading, or, sent without one (chunked), while
+ * reading it, so it is never held whole. A body read here is handed on to the route as it came.
+ */
+function limitBody(maxBytes: () => number): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (NO_BODY.has(raw.method) || !raw.body) return next();
+    const limit = maxBytes();
+    const declared = c.req.header('content-length');
+    if (declared !== undefined) {
+      if (Number(declared) <= limit) return next();
+      // Read and dropped, so the connection is clean for the client's next request (a body much larger is not).
+      if (Number(declared) <= limit * DRAIN_FACTOR) await drain(raw.body.getReader(), limit * DRAIN_FACTOR);
+      throw new BodyTooLarge(limit);
+    }
+    const reader = raw.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await drain(reader, limit * DRAIN_FACTOR);
+        throw new BodyTooLarge(limit);
+      }
+      chunks.push(value);
+    }
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: Buffer.concat(chunks) });
+    return next();
+  };
+}
+
+/**
+ * How much of a body over the limit is read (and dropped, never held) before the 413, so the connection can
+ * carry the client's next request: left unread, it was closed under the next request ("other side closed"). A
+ * body longer still is cut off, and its connection with it.
+ */
+const DRAIN_FACTOR = 16;
+
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<void> {
+  let read = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    read += value.byteLength;
+    if (read > budget) return void (await reader.cancel());
   }
 }

@@ -6,7 +6,9 @@
  */
 import { rename, writeFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
+import { GraphError } from '../../mock-azure/graph/errors.ts';
 import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
+import { BodyTooLarge } from '../nordpass/faces.ts';
 import { journalPath } from '../nordpass/journal.ts';
 import { createNordPass } from '../nordpass/app.ts';
 import { emptyData, type SavedWorld } from '../nordpass/model.ts';
@@ -310,7 +312,7 @@ export class ServedSession {
         afterChange: () => world.nordpass.store.commit(),
         inTurn: this.inTurn,
       }),
-      graphErrorRenderer(clock),
+      graphFaceErrors(graphErrorRenderer(clock)),
     );
     nordpass.mount('/_sim', simRoutes({ session: this, adminToken: nordpass.adminToken }), renderSimError);
     consoleRoutes(nordpass.app, (c) =>
@@ -322,6 +324,16 @@ export class ServedSession {
     this.app = nordpass.app;
     this.#generation++;
   }
+}
+
+/**
+ * The Graph face's renderer, also for the refusals every face shares (a body over the one limit).
+ * fidelity: Graph's own limit is 4 MB a request and the code it answers with is not documented (INFERRED);
+ * scimsim refuses a body over the limit of every face (`maxBodyBytes`, 1 MiB) with 413 RequestEntityTooLarge.
+ */
+function graphFaceErrors(render: ReturnType<typeof graphErrorRenderer>): ReturnType<typeof graphErrorRenderer> {
+  return (error, c) =>
+    render(error instanceof BodyTooLarge ? new GraphError(413, 'RequestEntityTooLarge', error.message) : error, c);
 }
 
 /** A header as the scenario that has no steps yet. */

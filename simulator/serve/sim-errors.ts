@@ -1,9 +1,10 @@
 /** The /_sim face's errors: one typed error, what the simulation's own refusals map to, one renderer. */
 import type { Context } from 'hono';
 import { ClockError } from '../clock.ts';
+import { BodyTooLarge } from '../nordpass/faces.ts';
 import { TimeFormatError } from '../time.ts';
 
-export type SimStatus = 400 | 401 | 403 | 404 | 409 | 500;
+export type SimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500;
 
 /** A /_sim request that cannot be done; rendered as {"error": {code, message}}, like the Admin Panel's. */
 export class SimError extends Error {
@@ -20,6 +21,7 @@ export class SimError extends Error {
 /** The clock's refusals (going back, past its limits) and unreadable instants or durations are the client's: 400. */
 export function toSimError(error: Error): SimError {
   if (error instanceof SimError) return error;
+  if (error instanceof BodyTooLarge) return new SimError(413, 'tooLarge', error.message);
   if (error instanceof ClockError || error instanceof TimeFormatError)
     return new SimError(400, 'invalidRequest', error.message);
   return new SimError(500, 'internal', 'internal server error');

@@ -1,6 +1,7 @@
 /** SCIM errors (RFC 7644 §3.12): thrown anywhere in the SCIM face, rendered once by its renderer (scim/index.ts). */
 import { HTTPException } from 'hono/http-exception';
 import { LifecycleError, type LifecycleErrorCode } from '../members.ts';
+import { BodyTooLarge } from '../faces.ts';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -59,6 +60,7 @@ export const LIFECYCLE_TO_SCIM: Record<LifecycleErrorCode, { status: number; sci
 /** Any error as the SCIM error it is answered with; an unexpected one is a 500 that shows no internals. */
 export function toScimError(error: Error): ScimError {
   if (error instanceof ScimError) return error;
+  if (error instanceof BodyTooLarge) return new ScimError(413, undefined, error.message);
   if (error instanceof LifecycleError) {
     const { status, scimType } = LIFECYCLE_TO_SCIM[error.code];
     return new ScimError(status, scimType, error.message);

@@ -25,7 +25,11 @@ describe('lifecycle refusals', () => {
 
   it('are rendered in each face its own shape, with that status', async () => {
     const app = new Hono();
-    const faces = new Faces(app, () => new Response('fallback', { status: 599 }));
+    const faces = new Faces(
+      app,
+      () => new Response('fallback', { status: 599 }),
+      () => 1_048_576,
+    );
     const refuse = (code: LifecycleErrorCode) => {
       const routes = new Hono();
       routes.all('*', () => {
@@ -51,7 +55,11 @@ describe('lifecycle refusals', () => {
 
 describe('Faces: the root error handler lets the face a request belongs to render its error', () => {
   const app = new Hono();
-  const faces = new Faces(app, (e) => Response.json({ face: 'none', message: e.message }, { status: 500 }));
+  const faces = new Faces(
+    app,
+    (e) => Response.json({ face: 'none', message: e.message }, { status: 500 }),
+    () => 1_048_576,
+  );
   const throwing = (message: string) => {
     const routes = new Hono();
     routes.all('*', () => {
