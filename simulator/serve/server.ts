@@ -176,6 +176,10 @@ function listen(
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: answersPerTurn(fetch), hostname, port }, () => resolve(server));
+    // An idle keep-alive connection is kept 30 s (Node's 5 s raced clients that paused a moment longer: a request
+    // written as the server closed the socket met ECONNRESET). A request's headers must arrive within 35 s and
+    // the whole request within 60 s, so a slow or stalled client cannot hold a connection (and its memory).
+    Object.assign(server, { keepAliveTimeout: 30_000, headersTimeout: 35_000, requestTimeout: 60_000 });
     server.once('error', reject);
   });
 }

@@ -50,6 +50,8 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser', () => {
     await page.goto(s.signInLink);
     expect(new URL(page.url()).pathname).toBe('/');
     await expect.poll(() => page.locator('#world-name').textContent()).toBe('A served world');
+    // Live: from now on the activity hears every step (the events before the stream opened are not replayed).
+    await page.locator('#live[data-live="yes"]').waitFor();
     expect(await page.locator('#now').getAttribute('datetime')).toBe('2026-01-05T09:00:00.000Z');
     await page.getByRole('button', { name: '+1 day' }).click();
     await expect.poll(() => page.locator('#now').getAttribute('datetime')).toBe('2026-01-06T09:00:00.000Z');

@@ -24,10 +24,11 @@ async function start() {
   } catch {
     return; // Not signed in: the page says how.
   }
+  // Listening first: what happens while the page draws itself is heard, not missed.
+  listenToEvents();
   await loadBundled();
   await refreshNow();
   await apply().catch(() => {});
-  listenToEvents();
 }
 
 start();
