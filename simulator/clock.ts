@@ -3,7 +3,7 @@
  * jumps from timer to timer, so 10 years of empty time cost nothing. Each timer runs with now() equal
  * to its own due time; timers due at the same instant run in the order they were scheduled.
  */
-import { formatInstant, parseDuration, parseInstant } from './time.ts';
+import { formatInstant, MAX_INSTANT, parseDuration, parseInstant } from './time.ts';
 
 export type Task = () => void | Promise<void>;
 
@@ -56,7 +56,7 @@ class Timer implements TimerHandle {
   }
 }
 
-/** A time a caller asked for that lies in the clock's past. */
+/** A time a caller asked for that lies in the clock's past, or beyond the range it keeps. */
 export class ClockError extends Error {
   override name = 'ClockError';
 }
@@ -118,7 +118,8 @@ export class Clock {
     label: string | ((arg: A) => string),
     arg?: A,
   ): TimerHandle {
-    const due = Math.max(parseInstant(at), this.#now);
+    // An epoch-ms instant is taken as it is, even past the clock's range (a purge due after its end never fires).
+    const due = Math.max(typeof at === 'number' && Number.isSafeInteger(at) ? at : parseInstant(at), this.#now);
     const timer = new Timer(
       this.#nextId++,
       due,
@@ -174,6 +175,11 @@ export class Clock {
   }
 
   async #runTo(target: number): Promise<AdvanceResult> {
+    // Checked before anything fires: a refused advance changes nothing.
+    if (!(target <= MAX_INSTANT))
+      throw new ClockError(
+        `cannot move the clock past ${formatInstant(MAX_INSTANT)}, the end of the range it keeps (now ${this.nowIso()})`,
+      );
     let fired = 0;
     for (let next = this.#popDue(target); next; next = this.#popDue(target)) {
       await this.#fire(next);

@@ -79,21 +79,58 @@ export function formatDuration(ms: number): string {
 }
 
 // Dates must carry a zone: a local time would make a scenario's result depend on the machine's time zone.
-const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2})))?$/i;
 
-/** Parses an ISO 8601 instant with a zone (or a bare date, taken as midnight UTC) into epoch milliseconds. */
+/**
+ * The instants the virtual clock can hold, and any instant read: 1970-01-01 to the end of 9999, UTC (a four-digit
+ * year, as ISO 8601 writes it). Beyond it a date no longer prints as ISO 8601; a clock moved there once made
+ * every later answer fail.
+ */
+export const MIN_INSTANT = 0;
+export const MAX_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/**
+ * Parses an ISO 8601 instant with a zone (or a bare date, taken as midnight UTC) into epoch milliseconds. A date
+ * or time that names no real day or time (February 30, April 31, 24:30, 23:60) is refused rather than moved to
+ * another day, as JavaScript's Date does; so is 24:00 (write 00:00 of the next day).
+ */
 export function parseInstant(input: string | number | Date): number {
   if (typeof input === 'number') {
     if (!Number.isSafeInteger(input)) throw new TimeFormatError(`invalid instant ${input}`);
-    return input;
+    return inRange(input, String(input));
   }
-  if (input instanceof Date) return input.getTime();
+  if (input instanceof Date) return inRange(input.getTime(), String(input));
   const text = String(input).trim();
-  if (!INSTANT.test(text)) {
+  const m = INSTANT.exec(text);
+  if (!m) {
     throw new TimeFormatError(`invalid instant "${text}": expected ISO 8601 UTC such as 2026-01-01T09:00:00Z`);
   }
+  const [, year, month, day, hour = '0', minute = '0', second = '0', offsetHours = '0', offsetMinutes = '0'] = m;
+  const problem =
+    Number(month) < 1 || Number(month) > 12
+      ? `there is no month ${month}`
+      : Number(day) < 1 || Number(day) > daysIn(Number(year), Number(month))
+        ? `${year}-${month} has no day ${day}`
+        : Number(hour) > 23
+          ? `there is no hour ${hour}${hour === '24' ? ' (write 00:00 of the next day)' : ''}`
+          : Number(minute) > 59 || Number(second) > 59
+            ? 'minutes and seconds go up to 59'
+            : Number(offsetHours) > 23 || Number(offsetMinutes) > 59
+              ? 'not a real time zone offset'
+              : undefined;
+  if (problem) throw new TimeFormatError(`invalid instant "${text}": not a real date or time: ${problem}`);
   const ms = Date.parse(/T/i.test(text) ? text : `${text}T00:00:00Z`);
   if (Number.isNaN(ms)) throw new TimeFormatError(`invalid instant "${text}": not a real date`);
+  return inRange(ms, text);
+}
+
+function inRange(ms: number, text: string): number {
+  if (ms < MIN_INSTANT || ms > MAX_INSTANT)
+    throw new TimeFormatError(
+      `invalid instant "${text}": outside the range the virtual clock keeps, 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z`,
+    );
   return ms;
 }
 

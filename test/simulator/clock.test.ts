@@ -189,3 +189,20 @@ describe('Clock', () => {
     await expect(clock.advance('5m')).resolves.toMatchObject({ fired: 0 });
   });
 });
+
+describe('the clock at the end of its range', () => {
+  it('refuses an advance past 9999-12-31, changes nothing, and still answers afterwards', async () => {
+    const clock = new Clock('9999-12-01T00:00:00Z');
+    let fired = 0;
+    clock.schedule('9999-12-20T00:00:00Z', () => void fired++, 'a timer before the end');
+    // A timer past the end may wait (it never fires): scheduling it must not fail.
+    clock.schedule(Date.UTC(9999, 11, 31) + 40 * 86_400_000, () => void fired++, 'a purge after the end');
+    await expect(clock.advance('60d')).rejects.toThrow(ClockError);
+    await expect(clock.advance('3000000d')).rejects.toThrow('past 9999-12-31T23:59:59.999Z');
+    await expect(clock.advance('999999999d')).rejects.toThrow('too long');
+    expect([clock.nowIso(), fired, clock.pending]).toEqual(['9999-12-01T00:00:00.000Z', 0, 2]);
+    await clock.advanceTo('9999-12-31T23:59:59.999Z');
+    expect([clock.nowIso(), fired]).toEqual(['9999-12-31T23:59:59.999Z', 1]);
+    expect(clock.upcoming(5).map((t) => t.label)).toEqual(['a purge after the end']);
+  });
+});

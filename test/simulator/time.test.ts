@@ -72,3 +72,31 @@ describe('instants', () => {
     },
   );
 });
+
+describe('instants that name no real day or time, and the range the clock keeps', () => {
+  it.each([
+    ['2026-02-30T00:00:00Z', 'has no day 30'],
+    ['2026-04-31', 'has no day 31'],
+    ['2026-02-29', 'has no day 29'],
+    ['2026-13-01', 'no month 13'],
+    ['2026-00-10', 'no month 00'],
+    ['2026-01-00', 'has no day 00'],
+    ['2026-01-01T24:00:00Z', 'write 00:00 of the next day'],
+    ['2026-01-01T24:30:00Z', 'no hour 24'],
+    ['2026-01-01T23:60:00Z', 'up to 59'],
+    ['2026-01-01T23:59:60Z', 'up to 59'],
+    ['2026-01-01T09:00:00+24:00', 'time zone offset'],
+    ['1969-12-31T23:59:59Z', 'outside the range'],
+  ])('%s is refused (%s), not moved to another day', (text, why) => {
+    expect(() => parseInstant(text)).toThrow(TimeFormatError);
+    expect(() => parseInstant(text)).toThrow(why);
+  });
+
+  it('reads leap days, offsets and the ends of the range', () => {
+    expect(formatInstant(parseInstant('2028-02-29'))).toBe('2028-02-29T00:00:00.000Z');
+    expect(formatInstant(parseInstant('2026-01-01T01:30:00+02:30'))).toBe('2025-12-31T23:00:00.000Z');
+    expect(parseInstant('1970-01-01T00:00:00Z')).toBe(0);
+    expect(formatInstant(parseInstant('9999-12-31T23:59:59.999Z'))).toBe('9999-12-31T23:59:59.999Z');
+    expect(() => parseInstant(Date.UTC(10000, 0, 1))).toThrow('outside the range');
+  });
+});
