@@ -13,6 +13,7 @@ import type { NordPassSettingsInput } from '../nordpass/config.ts';
 import { DataFileError, NordPassStore } from '../nordpass/store.ts';
 import { formatInstant, parseInstant } from '../time.ts';
 import { answersPerTurn } from './answers-per-turn.ts';
+import { onePerConnection } from './one-per-connection.ts';
 import { ServedSession, type WorldHeader } from './session.ts';
 import type { WorldEvents } from './world-events.ts';
 
@@ -175,11 +176,23 @@ function listen(
   port: number,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: answersPerTurn(fetch), hostname, port }, () => resolve(server));
+    const server = serve(
+      {
+        fetch: onePerConnection(answersPerTurn(fetch)),
+        hostname,
+        port,
+        // A request must arrive whole within 10 s (headers and body; looked at every second), so a slow or
+        // stalled client cannot hold a connection and the memory of its half-read body (Node's 60 s and 300 s,
+        // checked every 30 s, let 100 stalled 1 MiB uploads hold 90 MB for five minutes).
+        serverOptions: { headersTimeout: 10_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+      },
+      () => resolve(server),
+    );
     // An idle keep-alive connection is kept 30 s (Node's 5 s raced clients that paused a moment longer: a request
-    // written as the server closed the socket met ECONNRESET). A request's headers must arrive within 35 s and
-    // the whole request within 60 s, so a slow or stalled client cannot hold a connection (and its memory).
-    Object.assign(server, { keepAliveTimeout: 30_000, headersTimeout: 35_000, requestTimeout: 60_000 });
+    // written as the server closed the socket met ECONNRESET). A client that half-closes its side after a
+    // complete request still gets its answer (Node ended the connection at once, dropping an answer that waited
+    // for the data file).
+    Object.assign(server, { keepAliveTimeout: 30_000, httpAllowHalfOpen: true });
     server.once('error', reject);
   });
 }
