@@ -47,8 +47,13 @@ describe('dependency rules (DESIGN.md)', () => {
     expect(broken).toEqual([]);
   });
 
-  it('mock-azure/ may use the shared clock, time and random source from simulator/, nothing else', () => {
-    const allowed = new Set(['simulator/clock.ts', 'simulator/time.ts', 'simulator/random.ts']);
+  it('mock-azure/ may use the shared clock, time, random source and JSON body reader from simulator/, nothing else', () => {
+    const allowed = new Set([
+      'simulator/clock.ts',
+      'simulator/time.ts',
+      'simulator/random.ts',
+      'simulator/json-body.ts',
+    ]);
     const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) =>
       importsOf(f)
         .filter((i) => i.target.startsWith('simulator/') && !allowed.has(i.target))

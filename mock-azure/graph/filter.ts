@@ -4,6 +4,7 @@
  * (`provisioningStatusInfo/status`). Strings compare case-insensitively, as Graph's directory does.
  * Parsed once, then evaluated against rendered Graph objects, so a filter sees exactly what a GET shows.
  */
+import { parseInstant } from '../../simulator/time.ts';
 import { GraphError, unsupportedQuery } from './errors.ts';
 
 type Literal = string | number | boolean | null;
@@ -24,6 +25,20 @@ const COMPARE_OPS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const MAX_FILTER_LENGTH = 4_096;
 
 const invalid = (detail: string) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${detail}`);
+
+/**
+ * A value that is written as a date (quoted or not) must be a real one: 2026-02-30 is refused, not compared as
+ * March 2 (what Date.parse makes of it). Other strings pass as they are.
+ */
+function realInstant(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}(T|$)/i.test(value)) return value;
+  try {
+    parseInstant(/T/i.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? `${value}Z` : value);
+  } catch (error) {
+    throw invalid((error as Error).message);
+  }
+  return value;
+}
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -86,17 +101,14 @@ export function parseFilter(text: string, properties: ReadonlySet<string>, resou
   const literal = (): Literal => {
     const t = tokens[pos++];
     if (!t || t.type === 'punct') throw invalid('expected a value');
-    if (t.type === 'string') return t.value;
+    if (t.type === 'string') return realInstant(t.value);
     const word = t.value.toLowerCase();
     if (word === 'true' || word === 'false') return word === 'true';
     if (word === 'null') return null;
     if (/^-?\d+(\.\d+)?$/.test(t.value)) return Number(t.value);
     // Unquoted DateTimeOffset and Guid literals, as Graph writes them: activityDateTime ge 2026-01-05T09:00:00Z.
-    if (
-      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/i.test(t.value) ||
-      /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(t.value)
-    )
-      return t.value;
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/i.test(t.value)) return realInstant(t.value);
+    if (/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(t.value)) return t.value;
     throw invalid(`'${t.value}' is not a value; quote strings as 'text'`);
   };
   const primary = (): FilterNode => {

@@ -1,6 +1,7 @@
 /** /groups and their direct members (`members/$ref`): a thin face over Directory. */
 import type { DirectoryGroup, GroupChanges } from '../directory/directory.ts';
 import { badRequest, notFound } from './errors.ts';
+import { checkLength, idFromReference } from './limits.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';
 import { directoryObject, fullGroup, GROUP_PROPERTIES } from './render.ts';
@@ -28,6 +29,7 @@ function groupChanges(body: Record<string, unknown>): { changes: GroupChanges; m
   for (const [key, value] of Object.entries(body)) {
     if (IGNORED.has(key)) continue;
     if (key === 'displayName' || key === 'description') {
+      checkLength('Group', key, value);
       changes[key] = value === null ? undefined : value;
     } else if ((BOOLEAN_FIELDS as readonly string[]).includes(key)) {
       if (typeof value !== 'boolean')
@@ -36,6 +38,7 @@ function groupChanges(body: Record<string, unknown>): { changes: GroupChanges; m
     } else if (key === 'mailNickname') {
       if (typeof value !== 'string' || value.trim() === '')
         throw badRequest(`Invalid value specified for property 'mailNickname' of resource 'Group'.`);
+      checkLength('Group', key, value);
       mailNickname = value;
     } else if (key === 'groupTypes') {
       if (!Array.isArray(value) || value.length > 0) {
@@ -50,17 +53,8 @@ function groupChanges(body: Record<string, unknown>): { changes: GroupChanges; m
   return { changes: changes as GroupChanges, ...(mailNickname === undefined ? {} : { mailNickname }) };
 }
 
-/** The member id in `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}`: any URL ending in it. */
-function memberIdFrom(body: Record<string, unknown>): string {
-  const ref = body['@odata.id'];
-  if (typeof ref !== 'string' || ref.trim() === '') {
-    throw badRequest(`Send {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}.`);
-  }
-  const last = ref.trim().replace(/\/+$/, '').split('/').at(-1)!;
-  // Also the key form directoryObjects('{id}').
-  const keyed = /\('?([^')]+)'?\)$/.exec(last);
-  return decodeURIComponent(keyed ? keyed[1]! : last);
-}
+/** The member id in `{"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}"}`. */
+const memberIdFrom = (body: Record<string, unknown>): string => idFromReference(body['@odata.id']);
 
 // Through the member's own groups (a handful), not the group's member list (possibly 100,000).
 function isDirectMember(req: GraphRequest, groupId: string, memberId: string): boolean {

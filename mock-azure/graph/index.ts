@@ -4,10 +4,11 @@
  * Mounted by the server at `/azure/v1.0`; every request needs `Authorization: Bearer <admin token>`.
  */
 import { randomUUID } from 'node:crypto';
+import { readJson } from '../../simulator/json-body.ts';
 import { Hono } from 'hono';
 import { auditLogRoutes } from './audit-logs.ts';
 import { checkAdmin } from './auth.ts';
-import { GraphError, badRequest, renderGraphError } from './errors.ts';
+import { GraphError, badRequest, renderGraphError, unsupportedQuery } from './errors.ts';
 import { groupRoutes } from './groups.ts';
 import { json, methodNotAllowed, Router, split, type GraphDeps, type GraphRequest, type GraphState } from './http.ts';
 import { onDemandRoutes } from './on-demand.ts';
@@ -77,7 +78,16 @@ export function graphRoutes(deps: GraphDeps): Hono {
   return graph;
 }
 
+// fidelity: Graph supports $orderby, $expand, $search and $count on some collections; this face does not, and says
+// so rather than answering as if the option had been applied.
+const UNSUPPORTED_OPTIONS = ['orderby', 'expand', 'search', 'count', 'format', 'apply', 'compute'];
+
 async function dispatch(router: Router, req: GraphRequest, segments: string[]): Promise<Response> {
+  for (const name of UNSUPPORTED_OPTIONS)
+    if (req.url.searchParams.has(`$${name}`))
+      throw unsupportedQuery(
+        `The query option '$${name}' is not supported by this simulator (it serves $filter, $select, $top and $skiptoken).`,
+      );
   if (segments.length === 0) {
     if (req.method !== 'GET') throw methodNotAllowed(['GET']);
     return json({
@@ -109,15 +119,11 @@ function graphRequest(raw: Request, url: URL, base: string, deps: GraphDeps, sta
     base,
     option: (name) => url.searchParams.get(`$${name}`) ?? url.searchParams.get(name) ?? undefined,
     json: () =>
-      (body ??= raw.text().then((text) => {
-        if (text.trim() === '') return undefined;
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          throw badRequest(
-            'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
-          );
-        }
+      (body ??= readJson(raw).then((read) => {
+        if (read.ok) return read.value;
+        throw badRequest(
+          `Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format (${read.problem}).`,
+        );
       })),
     deps,
     state,

@@ -279,7 +279,10 @@ export function synchronizationRoutes(): Route[] {
 
     route('POST', `${base}/jobs/:jobId/restart`, async (req) => {
       const { job } = jobFor(req);
+      // No body is a restart of everything the default scope names; a body must be an object.
       const body = await req.json();
+      if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+        throw badRequest('The request body must be a JSON object: {"criteria": {"resetScope": "..."}}.');
       const criteria = (body as { criteria?: { resetScope?: unknown } } | undefined)?.criteria;
       const text = criteria?.resetScope ?? '';
       if (typeof text !== 'string')

@@ -4,6 +4,7 @@
  */
 import type { DirectoryUser, UserChanges } from '../directory/directory.ts';
 import { badRequest, notFound } from './errors.ts';
+import { checkLength } from './limits.ts';
 import { equalityOn } from './filter.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';
@@ -77,6 +78,7 @@ function userChanges(body: Record<string, unknown>): UserChanges {
       }
       changes.telephoneNumber = (value as string[] | null)?.[0];
     } else if (SAME_NAME.has(key)) {
+      checkLength('User', key, value);
       changes[key] = value === null ? undefined : value;
     } else {
       throw badRequest(`Property '${key}' does not exist as a declared property or extension property.`);
