@@ -1,5 +1,6 @@
 /** The NordPass Admin Panel as JSON over HTTP (/admin): credentials, members, restore, delete, invitations, outbox. */
 import { type Context, Hono } from 'hono';
+import { readJson } from '../json-body.ts';
 import { formatInstant } from '../time.ts';
 import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
 import { AdminError } from './admin-errors.ts';
@@ -137,9 +138,14 @@ export function adminRoutes(deps: AdminDeps): Hono {
   });
 
   admin.put('/members/:id/role', async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as { role?: unknown } | undefined;
-    if (!body || !ROLES.includes(body.role as MemberRole))
-      throw new AdminError(400, 'invalidRole', `send {"role": one of ${ROLES.join(', ')}}`);
+    const read = await readJson(c.req.raw);
+    if (!read.ok) throw new AdminError(400, 'invalidRequest', read.problem);
+    const body = read.value as { role?: unknown } | undefined;
+    const hint = `send {"role": one of ${ROLES.join(', ')}}`;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || !ROLES.includes(body.role as MemberRole))
+      throw new AdminError(400, 'invalidRole', hint);
+    const extra = Object.keys(body).find((key) => key !== 'role');
+    if (extra !== undefined) throw new AdminError(400, 'invalidRequest', `unknown field ${extra}: ${hint}`);
     const member = find(deps, c);
     if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
     members.setRole(member, body.role as MemberRole, 'admin');

@@ -20,6 +20,11 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** A path that is not a valid URL path (bad percent-encoding): 400 in the face's own shape, never a 500. */
+export class MalformedPath extends Error {
+  override name = 'MalformedPath';
+}
+
 export class Faces {
   readonly #faces: Array<{ prefix: string; render: ErrorRenderer }> = [];
 
@@ -34,13 +39,13 @@ export class Faces {
   }
 
   /**
-   * Mounts `routes` at `prefix`; errors under it are rendered by `render`. The first matching prefix wins. Bodies
-   * over the limit are refused before the routes see them, unless the face reads its bodies itself within the
-   * same limit (`ownBodyLimit`: SCIM streams its bodies and counts as it reads).
+   * Mounts `routes` at `prefix`; errors under it are rendered by `render`. The first matching prefix wins. A path
+   * that does not decode and a body over the limit are refused before the routes see them, unless the face does
+   * both itself (`ownBodyLimit`: SCIM streams its bodies and counts as it reads, and has its own path rules).
    */
   mount(prefix: string, routes: Hono, render: ErrorRenderer, options: { ownBodyLimit?: boolean } = {}): void {
     this.#faces.push({ prefix: prefix.toLowerCase(), render });
-    if (!options.ownBodyLimit) this.app.use(`${prefix}/*`, limitBody(this.maxBodyBytes));
+    if (!options.ownBodyLimit) this.app.use(`${prefix}/*`, checkPath, limitBody(this.maxBodyBytes));
     this.app.route(prefix, routes);
   }
 
@@ -52,6 +57,16 @@ export class Faces {
 }
 
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Every segment of the path must decode: `%ZZ` or a cut UTF-8 sequence is refused before a route reads it. */
+const checkPath: MiddlewareHandler = async (c, next) => {
+  try {
+    decodeURIComponent(new URL(c.req.url).pathname);
+  } catch {
+    throw new MalformedPath(`the path ${new URL(c.req.url).pathname} is not valid percent-encoded UTF-8`);
+  }
+  return next();
+};
 
 /**
  * Refuses a body over the limit: by its Content-Length before reading, or, sent without one (chunked), while

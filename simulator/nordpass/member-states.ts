@@ -15,6 +15,7 @@ export const MEMBER_EVENT_TYPES = [
   'created',
   'invitationSent',
   'invitationAccepted',
+  // No longer recorded (a refused acceptance changes nothing); kept so data files written before still read.
   'invitationRefused',
   'updated',
   'suspended',

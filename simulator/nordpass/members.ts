@@ -101,9 +101,12 @@ export class Members {
   /** The invitee completes registration: pending -> active. A forbidden member may not. */
   acceptInvitation(id: string): Member {
     const member = this.get(id);
+    // A refused acceptance changes nothing, not even the member's history or version (issue #15).
     if (member.status === 'forbidden') {
-      this.#record(member, 'invitationRefused', 'invitee', 'the member was removed before accepting (forbidden)');
-      throw new LifecycleError('forbidden', `member ${member.userName} is forbidden to accept the invitation`);
+      throw new LifecycleError(
+        'forbidden',
+        `member ${member.userName} is forbidden to accept the invitation (removed before accepting)`,
+      );
     }
     if (member.status !== 'pending') {
       throw new LifecycleError('invalidTransition', `member ${member.userName} is ${member.status}, not pending`);
@@ -117,8 +120,7 @@ export class Members {
       );
     }
     const seats = this.settings.seatLimit;
-    if (seats !== undefined && this.countByStatus('active') >= seats) {
-      this.#record(member, 'invitationRefused', 'invitee', `licence limit of ${seats} seats reached`);
+    if (seats !== undefined && this.store.counts.active >= seats) {
       throw new LifecycleError(
         'seatLimit',
         `all ${seats} seats are taken: ${member.userName} stays pending and cannot join`,
@@ -183,10 +185,9 @@ export class Members {
     this.#invitations.clear();
   }
 
+  /** How many members are in a state (kept by the store as members move). */
   countByStatus(status: MemberStatus): number {
-    let n = 0;
-    for (const m of this.store.allMembers()) if (m.status === status) n++;
-    return n;
+    return this.store.counts[status];
   }
 
   #finish(member: Member, type: 'deleted' | 'purged', by: Actor): void {

@@ -1,6 +1,6 @@
 /** A fault as scenarios (the `fault` step) and serve mode (`POST /_sim/faults`) write it, made into the injector's Fault. */
 import type { Fault } from '../../mock-azure/scim-client/transport.ts';
-import { parseDuration } from '../time.ts';
+import { formatInstant, MAX_INSTANT, parseDuration, TimeFormatError } from '../time.ts';
 import type { StepArgs } from './schema.ts';
 
 export type FaultSpec = StepArgs['fault'];
@@ -19,11 +19,17 @@ export function faultFrom(spec: FaultSpec, now: number, newId: () => string): Fa
               ? { retryAfterSeconds: Math.ceil(parseDuration(spec.retryAfter) / 1000) }
               : {}),
           };
+  const until = spec.for !== undefined ? now + parseDuration(spec.for) : undefined;
+  if (until !== undefined && until > MAX_INSTANT)
+    throw new TimeFormatError(
+      `"for": ${spec.for} would last past ${formatInstant(MAX_INSTANT)}, the end of the clock's range`,
+    );
+  // Named last: a fault refused above uses up no id.
   return {
     id: spec.id ?? newId(),
     effect,
     from: now,
-    ...(spec.for !== undefined ? { until: now + parseDuration(spec.for) } : {}),
+    ...(until !== undefined ? { until } : {}),
     ...(spec.count !== undefined ? { count: spec.count } : {}),
     ...(spec.method || spec.path
       ? { match: { ...(spec.method ? { method: spec.method } : {}), ...(spec.path ? { path: spec.path } : {}) } }

@@ -8,7 +8,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Hono } from 'hono';
 import { GraphError } from '../../mock-azure/graph/errors.ts';
 import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts';
-import { BodyTooLarge } from '../nordpass/faces.ts';
+import { BodyTooLarge, MalformedPath } from '../nordpass/faces.ts';
 import { journalPath } from '../nordpass/journal.ts';
 import { createNordPass } from '../nordpass/app.ts';
 import { emptyData, type SavedWorld } from '../nordpass/model.ts';
@@ -333,7 +333,14 @@ export class ServedSession {
  */
 function graphFaceErrors(render: ReturnType<typeof graphErrorRenderer>): ReturnType<typeof graphErrorRenderer> {
   return (error, c) =>
-    render(error instanceof BodyTooLarge ? new GraphError(413, 'RequestEntityTooLarge', error.message) : error, c);
+    render(
+      error instanceof BodyTooLarge
+        ? new GraphError(413, 'RequestEntityTooLarge', error.message)
+        : error instanceof MalformedPath
+          ? new GraphError(400, 'Request_BadRequest', error.message)
+          : error,
+      c,
+    );
 }
 
 /** A header as the scenario that has no steps yet. */

@@ -16,6 +16,7 @@ import { worldRoutes } from './sim-world-routes.ts';
 import { timelineRoutes } from './timeline-route.ts';
 import { whyRoutes } from './why-routes.ts';
 import { READS } from './one-at-a-time.ts';
+import { simObject } from './sim-body.ts';
 import { SimError } from './sim-errors.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from './sign-in.ts';
 import type { WorldEvent } from './world-events.ts';
@@ -80,8 +81,10 @@ export function simRoutes(deps: SimApiDeps): Hono {
   sim.get('/clock', (c) => c.json({ now: session.world.clock.nowIso(), pendingTimers: session.world.clock.pending }));
 
   sim.post('/clock/advance', async (c) => {
-    const body = await jsonObject(c.req.raw);
-    const { by, to } = body;
+    const body = await simObject(c.req.raw);
+    const { by, to, ...other } = body;
+    if (Object.keys(other).length > 0)
+      throw new SimError(400, 'invalidRequest', `unknown field ${Object.keys(other)[0]}: send {"by"} or {"to"}`);
     if ((by === undefined) === (to === undefined)) {
       throw new SimError(400, 'invalidRequest', 'send {"by": "30d"} or {"to": "2026-01-31T00:00:00Z"} (one of them)');
     }
@@ -117,7 +120,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
   sim.get('/faults', (c) => c.json({ faults: session.world.azure.faults.active().map(renderFault) }));
 
   sim.post('/faults', async (c) => {
-    const parsed = STEPS.fault.safeParse(await jsonObject(c.req.raw));
+    const parsed = STEPS.fault.safeParse(await simObject(c.req.raw));
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
       throw new SimError(400, 'invalidRequest', `not a fault: ${problems.join('; ')}`);
@@ -259,12 +262,4 @@ function limitParam(text: string | undefined): number {
   if (!/^\d{1,6}$/.test(text) || Number(text) < 1 || Number(text) > MAX_LIMIT)
     throw new SimError(400, 'invalidRequest', `"limit" is a whole number from 1 to ${MAX_LIMIT}`);
   return Number(text);
-}
-
-/** The request's JSON body, which must be an object. */
-async function jsonObject(request: Request): Promise<Record<string, unknown>> {
-  const body = (await request.json().catch(() => undefined)) as unknown;
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    throw new SimError(400, 'invalidRequest', 'send a JSON object');
-  return body as Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 /** The /_sim face's errors: one typed error, what the simulation's own refusals map to, one renderer. */
 import type { Context } from 'hono';
 import { ClockError } from '../clock.ts';
-import { BodyTooLarge } from '../nordpass/faces.ts';
+import { BodyTooLarge, MalformedPath } from '../nordpass/faces.ts';
 import { TimeFormatError } from '../time.ts';
 
 export type SimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500;
@@ -22,6 +22,7 @@ export class SimError extends Error {
 export function toSimError(error: Error): SimError {
   if (error instanceof SimError) return error;
   if (error instanceof BodyTooLarge) return new SimError(413, 'tooLarge', error.message);
+  if (error instanceof MalformedPath) return new SimError(400, 'invalidRequest', error.message);
   if (error instanceof ClockError || error instanceof TimeFormatError)
     return new SimError(400, 'invalidRequest', error.message);
   return new SimError(500, 'internal', 'internal server error');

@@ -14,6 +14,7 @@ import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession, WorldHeader } from './session.ts';
 import { SessionError } from './session.ts';
+import { simJson } from './sim-body.ts';
 import { SimError } from './sim-errors.ts';
 
 /** What `POST /_sim/reset` takes: a scenario's header, every field optional (no steps). */
@@ -34,7 +35,7 @@ export function worldRoutes(session: ServedSession): Hono {
   const routes = new Hono();
 
   routes.post('/reset', async (c) => {
-    const body = parse(ResetBody, await jsonBody(c.req.raw), 'not a world');
+    const body = parse(ResetBody, await simJson(c.req.raw), 'not a world');
     const groups = body.tenant?.groups ?? {};
     const names = new Set([...Object.keys(body.tenant?.users ?? {}), ...Object.keys(groups)]);
     for (const [name, group] of Object.entries(groups))
@@ -106,7 +107,7 @@ export function worldRoutes(session: ServedSession): Hono {
 
   // "Check this": an expectation that holds now goes into the record as an `expect` step.
   routes.post('/record/expect', async (c) => {
-    const expectation = parse(STEPS.expect, await jsonBody(c.req.raw), 'not an expectation');
+    const expectation = parse(STEPS.expect, await simJson(c.req.raw), 'not an expectation');
     const { world } = session;
     for (const name of [...Object.keys(expectation.members ?? {}), ...refs(expectation.directory)]) {
       if (!world.users.has(name) && !world.groups.has(name))
@@ -124,7 +125,7 @@ export function worldRoutes(session: ServedSession): Hono {
   });
 
   routes.post('/scenario', async (c) => {
-    const body = parse(OpenBody, await jsonBody(c.req.raw), 'send {"text": "<YAML>"} or {"bundled": "<file name>"}');
+    const body = parse(OpenBody, await simJson(c.req.raw), 'send {"text": "<YAML>"} or {"bundled": "<file name>"}');
     let text: string;
     let file: string;
     if ('bundled' in body) {
@@ -156,7 +157,7 @@ export function worldRoutes(session: ServedSession): Hono {
   });
 
   routes.post('/scenario/run-to', async (c) => {
-    const { step } = parse(StepNumber, await jsonBody(c.req.raw), 'send {"step": N}');
+    const { step } = parse(StepNumber, await simJson(c.req.raw), 'send {"step": N}');
     const script = requireScript(session);
     if (step > script.scenario.steps.length)
       throw new SimError(400, 'invalidRequest', `the scenario has ${script.scenario.steps.length} steps`);
@@ -167,7 +168,7 @@ export function worldRoutes(session: ServedSession): Hono {
   });
 
   routes.post('/scenario/back-to', async (c) => {
-    const { step } = parse(StepNumber, await jsonBody(c.req.raw), 'send {"step": N}');
+    const { step } = parse(StepNumber, await simJson(c.req.raw), 'send {"step": N}');
     const script = requireScript(session);
     if (step < 1 || step > script.scenario.steps.length + 1)
       throw new SimError(400, 'invalidRequest', `"step" is from 1 to ${script.scenario.steps.length + 1}`);
@@ -181,7 +182,7 @@ export function worldRoutes(session: ServedSession): Hono {
 
 /** The opened scenario: its steps (numbered from 1, as reports number them), how far it has run, the results. */
 function scriptView(session: ServedSession) {
-  const script = requireScript(session);
+  const script = requireScript(session, 404);
   return {
     name: script.scenario.name,
     file: script.scenario.file,
@@ -208,9 +209,10 @@ function summary(r: StepResult) {
   };
 }
 
-function requireScript(session: ServedSession) {
+/** The open scenario; none is a 404 to read it (GET) and a 409 to step it (the world is not in that state). */
+function requireScript(session: ServedSession, status: 404 | 409 = 409) {
   const script = session.script;
-  if (!script) throw new SimError(404, 'noScenario', 'no scenario is open: POST /_sim/scenario first');
+  if (!script) throw new SimError(status, 'noScenario', 'no scenario is open: POST /_sim/scenario first');
   return script;
 }
 
@@ -218,7 +220,7 @@ async function scripted<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof SessionError) throw new SimError(404, 'noScenario', error.message);
+    if (error instanceof SessionError) throw new SimError(409, 'noScenario', error.message);
     throw error;
   }
 }
@@ -239,14 +241,4 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
   throw new SimError(400, 'invalidRequest', `${what}: ${problems.join('; ')}`);
-}
-
-async function jsonBody(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.trim() === '') return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new SimError(400, 'invalidRequest', 'the body is not JSON');
-  }
 }

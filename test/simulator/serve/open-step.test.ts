@@ -116,7 +116,9 @@ steps:
 
   it('without an open scenario, the step routes say so', async () => {
     await sim('POST', '/reset', {});
-    expect((await sim('GET', '/scenario')).body.error.code).toBe('noScenario');
-    expect((await sim('POST', '/scenario/next')).status).toBe(404);
+    const read = await sim('GET', '/scenario');
+    expect([read.status, read.body.error.code]).toEqual([404, 'noScenario']);
+    const next = await sim('POST', '/scenario/next');
+    expect([next.status, next.body.error.code]).toEqual([409, 'noScenario']);
   });
 });
