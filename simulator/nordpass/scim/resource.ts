@@ -146,21 +146,25 @@ export function toBoolean(value: unknown): boolean | undefined {
  * complex value with nothing left). Unknown and readOnly sub-attributes are dropped (RFC 7643 §2.2 lets a
  * server ignore what the client may not set). Throws 400 invalidValue naming `label`.
  */
-export function coerceValue(def: AttributeDef, value: unknown, label: string): unknown {
+export function coerceValue(def: AttributeDef, value: unknown, label: string, strict = false): unknown {
   if (value === null || value === undefined) return null;
   if (def.multiValued) {
+    // A whole resource (POST, PUT) must say a multi-valued attribute as a list: `"emails": "a@b.c"` was stored.
+    if (strict && !Array.isArray(value))
+      throw badRequest('invalidValue', `${label} is multi-valued and must be an array`);
     const items = Array.isArray(value) ? value : [value];
-    return items.map((v, i) => coerceSingle(def, v, `${label}[${i}]`)).filter((v) => v !== null);
+    return items.map((v, i) => coerceSingle(def, v, `${label}[${i}]`, strict)).filter((v) => v !== null);
   }
   if (Array.isArray(value)) {
     // An older Entra sample sends manager as a one-element list: take the element.
-    if (def.type === 'complex' && value.length <= 1) return value.length ? coerceSingle(def, value[0], label) : null;
+    if (def.type === 'complex' && value.length <= 1)
+      return value.length ? coerceSingle(def, value[0], label, strict) : null;
     throw badRequest('invalidValue', `${label} is single-valued and must not be an array`);
   }
-  return coerceSingle(def, value, label);
+  return coerceSingle(def, value, label, strict);
 }
 
-function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown {
+function coerceSingle(def: AttributeDef, value: unknown, label: string, strict = false): unknown {
   if (value === null || value === undefined) return null;
   switch (def.type) {
     case 'string':
@@ -187,23 +191,23 @@ function coerceSingle(def: AttributeDef, value: unknown, label: string): unknown
       }
       return value;
     case 'complex':
-      return coerceComplex(def, value, label);
+      return coerceComplex(def, value, label, strict);
   }
 }
 
-function coerceComplex(def: AttributeDef, value: unknown, label: string): JsonObject | null {
+function coerceComplex(def: AttributeDef, value: unknown, label: string, strict: boolean): JsonObject | null {
   const valueSub = findAttribute(def.subAttributes, 'value');
-  // A bare string for a complex attribute with a `value` sub-attribute (members "string id 1", Entra's
-  // manager id) means that value.
-  if (value === '') return null; // "replace with empty" clears, as Entra's manager removal does
-  if (typeof value === 'string' && valueSub) return { [valueSub.name]: value };
+  // In a PATCH, a bare string for a complex attribute with a `value` sub-attribute (members "string id 1",
+  // Entra's manager id) means that value; a whole resource says the object.
+  if (value === '' && !strict) return null; // "replace with empty" clears, as Entra's manager removal does
+  if (typeof value === 'string' && valueSub && !strict) return { [valueSub.name]: value };
   if (!isPlainObject(value)) throw badRequest('invalidValue', `${label} must be an object`);
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) {
     if (isForbiddenKey(key)) throw badRequest('invalidValue', `${label}: attribute name "${key}" is not allowed`);
     const sub = findAttribute(def.subAttributes, key) ?? displayAlias(def, value, key);
     if (!sub || sub.mutability === 'readOnly') continue;
-    const coerced = coerceValue(sub, v, `${label}.${sub.name}`);
+    const coerced = coerceValue(sub, v, `${label}.${sub.name}`, strict);
     if (coerced !== null) out[sub.name] = coerced;
   }
   for (const sub of def.subAttributes ?? []) {
@@ -246,7 +250,7 @@ export function normalizeResource(body: unknown, type: ResourceType): JsonObject
     if (ext) {
       if (raw === null) continue;
       if (!isPlainObject(raw)) throw badRequest('invalidValue', `${ext.id} must be an object`);
-      const value = coerceValue(extensionAsAttribute(ext), raw, ext.id);
+      const value = coerceValue(extensionAsAttribute(ext), raw, ext.id, true);
       if (!isUnassigned(value)) {
         out[ext.id] = value;
         if (!schemas.includes(ext.id)) schemas.push(ext.id);
@@ -256,7 +260,7 @@ export function normalizeResource(body: unknown, type: ResourceType): JsonObject
     const def = findAttribute(COMMON_ATTRIBUTES, key) ?? findAttribute(core.attributes, key);
     // Unknown, readOnly (id, meta, groups) and writeOnly (password: never stored) attributes are ignored.
     if (!def || def.mutability === 'readOnly' || def.mutability === 'writeOnly') continue;
-    const value = coerceValue(def, raw, def.name);
+    const value = coerceValue(def, raw, def.name, true);
     if (!isUnassigned(value)) out[def.name] = value;
   }
   assertRequiredName(out, type);

@@ -117,15 +117,41 @@ describe('normalizeResource: the IdP bodies', () => {
       {
         schemas: [GROUP_SCHEMA],
         DisplayName: 'G',
-        members: [{ Value: 'u1', Display: 'VP', displayName: 'junk' }, 'u2'],
+        members: [{ Value: 'u1', Display: 'VP', displayName: 'junk' }],
       },
       'Group',
     );
     expect(out).toEqual({
       schemas: [GROUP_SCHEMA],
       displayName: 'G',
-      members: [{ value: 'u1', display: 'VP' }, { value: 'u2' }],
+      members: [{ value: 'u1', display: 'VP' }],
     });
+  });
+
+  // A bare id for a member is PATCH's shorthand (the Microsoft collection's "string id 1"); a whole resource
+  // (POST, PUT) says each value as the schema has it: lists as arrays, complex values as objects.
+  it.each([
+    ['a lone email', { schemas: [USER_SCHEMA], userName: 'a', emails: 'a@b.c' }, 'User', 'emails is multi-valued'],
+    [
+      'a lone email object',
+      { schemas: [USER_SCHEMA], userName: 'a', emails: { value: 'a@b.c' } },
+      'User',
+      'emails is multi-valued',
+    ],
+    [
+      'a bare member id',
+      { schemas: [GROUP_SCHEMA], displayName: 'G', members: ['u2'] },
+      'Group',
+      'members[0] must be an object',
+    ],
+    [
+      'a string manager',
+      { schemas: [USER_SCHEMA, ENTERPRISE_USER_SCHEMA], userName: 'a', [ENTERPRISE_USER_SCHEMA]: { manager: 'm1' } },
+      'User',
+      'manager must be an object',
+    ],
+  ] as const)('refuses %s in a whole resource with invalidValue naming the attribute', (_, body, type, message) => {
+    expect(() => normalizeResource(body, type)).toThrow(message);
   });
 });
 
