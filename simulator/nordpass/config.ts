@@ -43,7 +43,19 @@ export const DEFAULT_SETTINGS: NordPassSettings = {
   maxFilterLength: 10_000,
 };
 
+/**
+ * The longest string a SCIM attribute may hold, in characters (400 invalidValue above). Limits agree with each
+ * other: whatever a POST accepts can be looked up the way every IdP looks first, `userName eq "<value>"`, so the
+ * shortest filter limit a world may have is that lookup with every character escaped.
+ */
+export const MAX_VALUE_LENGTH = 4_096;
+export const MIN_FILTER_LENGTH = 2 * MAX_VALUE_LENGTH + 64;
+
 export function resolveSettings(input: NordPassSettingsInput = {}): NordPassSettings {
+  if (input.maxFilterLength !== undefined && input.maxFilterLength < MIN_FILTER_LENGTH)
+    throw new RangeError(
+      `maxFilterLength ${input.maxFilterLength} is below ${MIN_FILTER_LENGTH}: a userName of ${MAX_VALUE_LENGTH} characters (the longest a SCIM value may be) could be created but not found with userName eq`,
+    );
   const { softDeleteWindow, invitationDelay, ...rest } = input;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   return {

@@ -169,17 +169,37 @@ describe('limits', () => {
   });
 
   it('filter length and nesting: at the limit accepted, past it 400 invalidFilter', async () => {
-    const h = harness({ maxFilterLength: 200 });
-    const at = `userName eq "${'a'.repeat(200 - 'userName eq ""'.length)}"`;
-    expect(at.length).toBe(200);
+    const h = harness({ maxFilterLength: 9_000 });
+    const at = `userName eq "${'a'.repeat(9_000 - 'userName eq ""'.length)}"`;
+    expect(at.length).toBe(9_000);
     expect((await h.scim('GET', `/Users?filter=${encodeURIComponent(at)}`)).status).toBe(200);
-    const past = `userName eq "${'a'.repeat(201 - 'userName eq ""'.length)}"`;
+    const past = `userName eq "${'a'.repeat(9_001 - 'userName eq ""'.length)}"`;
     const res = await h.scim('GET', `/Users?filter=${encodeURIComponent(past)}`);
     expect(res.status).toBe(400);
     expect((await res.json()).scimType).toBe('invalidFilter');
     const nest = (n: number) => `${'('.repeat(n)}userName eq "a"${')'.repeat(n)}`;
     expect((await harness().scim('GET', `/Users?filter=${encodeURIComponent(nest(50))}`)).status).toBe(200);
     expect((await harness().scim('GET', `/Users?filter=${encodeURIComponent(nest(51))}`)).status).toBe(400);
+  });
+
+  it('limits agree: the longest userName POST accepts is found with userName eq, even with every character escaped', async () => {
+    const h = harness();
+    // 4,096 characters (MAX_VALUE_LENGTH), quotes and backslashes that the filter must escape.
+    const longest = `${'"\\'.repeat(1_000)}${'x'.repeat(4_096 - 2_000 - '@example.com'.length)}@example.com`;
+    expect(longest.length).toBe(4_096);
+    const created = await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: longest });
+    expect(created.status).toBe(201);
+    const escaped = longest.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    const found = await h.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${escaped}"`)}`);
+    expect(found.status).toBe(200);
+    expect((await found.json()).totalResults).toBe(1);
+    const tooLong = await h.scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: `${'y'.repeat(4_097)}` });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({
+      scimType: 'invalidValue',
+      detail: 'userName is longer than 4096 characters',
+    });
+    expect(() => harness({ maxFilterLength: 8_000 })).toThrow('below 8256');
   });
 
   it('count is capped at the maxResults ServiceProviderConfig advertises', async () => {

@@ -120,6 +120,13 @@ function applyOperation(work: JsonObject, raw: JsonObject, type: ResourceType): 
   }
   if (typeof pathText === 'string' && pathText.trim() !== '') {
     const target = resolvePathText(type, pathText.trim());
+    // RFC 7644 §3.5.2.2 would leave active unassigned; a member is always active or not, so removing it is
+    // refused, with what to send instead (it used to answer 200 and change nothing).
+    if (op === 'remove' && type === 'User' && target.def.name === 'active' && !target.sub)
+      throw badRequest(
+        'invalidValue',
+        'active cannot be removed: a member is active or not. To suspend, send {"op": "replace", "path": "active", "value": false}',
+      );
     if (op === 'remove') remove(work, target, value);
     else write(op, work, target, value);
     return;

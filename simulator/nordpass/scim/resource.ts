@@ -2,6 +2,7 @@
  * POST/PUT bodies into stored resources, plus the JSON-value helpers every expression module shares:
  * case-insensitive keys, schema-typed coercion, ISO 8601 instants, deep copy and deep equality.
  */
+import { MAX_VALUE_LENGTH } from '../config.ts';
 import { badRequest } from './errors.ts';
 import {
   COMMON_ATTRIBUTES,
@@ -171,6 +172,8 @@ function coerceSingle(def: AttributeDef, value: unknown, label: string, strict =
     case 'reference':
     case 'binary':
       if (typeof value !== 'string') throw badRequest('invalidValue', `${label} must be a string`);
+      if (value.length > MAX_VALUE_LENGTH)
+        throw badRequest('invalidValue', `${label} is longer than ${MAX_VALUE_LENGTH} characters`);
       return value;
     case 'boolean': {
       const b = toBoolean(value);

@@ -337,3 +337,22 @@ describe('credentials', () => {
     expect((await h.scim('GET', '/Users', undefined, { token: ADMIN_TOKEN })).status).toBe(401);
   });
 });
+
+describe('PATCH remove of active', () => {
+  it('is refused with a hint (a member is active or not), and changes nothing', async () => {
+    const h = harness();
+    const user = await h.createUser('ada@example.com');
+    const before = await h.member(user.id);
+    for (const op of ['remove', 'Remove']) {
+      const res = await h.patch(user.id, [{ op, path: 'active' }]);
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.scimType).toBe('invalidValue');
+      expect(body.detail).toContain('"op": "replace", "path": "active", "value": false');
+    }
+    const after = await h.member(user.id);
+    expect([after.status, after.history.length]).toEqual([before.status, before.history.length]);
+    const scim = await (await h.scim('GET', `/Users/${user.id}`)).json();
+    expect([scim.active, scim.meta.version]).toEqual([true, user.meta.version]);
+  });
+});
