@@ -1,9 +1,10 @@
 /** The Admin Panel face's errors: one typed error, the lifecycle's refusals as statuses, one renderer. */
 import type { Context } from 'hono';
 import { BodyTooLarge, MalformedPath } from './faces.ts';
+import { DataWriteFailed } from './model.ts';
 import { LifecycleError, type LifecycleErrorCode } from './members.ts';
 
-export type AdminStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500;
+export type AdminStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503;
 
 /** An Admin Panel request that cannot be done; rendered as {"error": {code, message}}. */
 export class AdminError extends Error {
@@ -33,6 +34,7 @@ export function toAdminError(error: Error): AdminError {
   if (error instanceof AdminError) return error;
   if (error instanceof BodyTooLarge) return new AdminError(413, 'tooLarge', error.message);
   if (error instanceof MalformedPath) return new AdminError(400, 'invalidRequest', error.message);
+  if (error instanceof DataWriteFailed) return new AdminError(503, 'notWritten', error.message);
   if (error instanceof LifecycleError) return new AdminError(LIFECYCLE_TO_ADMIN[error.code], error.code, error.message);
   return new AdminError(500, 'internal', 'internal server error');
 }

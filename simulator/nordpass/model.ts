@@ -114,6 +114,19 @@ export class DataFileError extends Error {
   override name = 'DataFileError';
 }
 
+/**
+ * A change that could not be written to the data file (a full disk, an I/O error): every face answers 503 in its
+ * own shape, and no 2xx goes out for it. It stays in memory and goes to disk with the next write that succeeds.
+ */
+export class DataWriteFailed extends Error {
+  override name = 'DataWriteFailed';
+  constructor(cause: unknown) {
+    super(
+      `the change could not be written to the data file (${(cause as Error)?.message ?? String(cause)}); try again once the disk has room`,
+    );
+  }
+}
+
 const OPTIONAL_TIMES = ['invitationDueAt', 'invitedAt', 'acceptedAt', 'softDeletedAt', 'purgeAt', 'deletedAt'] as const;
 
 /** What is wrong with one stored member, if anything: a restart must not schedule a purge from a broken record. */

@@ -5,9 +5,10 @@
  */
 import { Low, Memory } from 'lowdb';
 import { TextFile } from 'lowdb/node';
+import { takeLock } from './data-file-lock.ts';
 import { Journal, journalPath, readDataFile } from './journal.ts';
 import type { GroupRecord, Member, NordPassData, SavedStep } from './model.ts';
-import { emptyData, isLive } from './model.ts';
+import { DataWriteFailed, emptyData, isLive } from './model.ts';
 import { MEMBER_STATUSES, type MemberStatus } from './member-states.ts';
 
 export { DataFileError } from './model.ts';
@@ -37,6 +38,8 @@ interface Disk {
   historyOnDisk: Map<Member, number>;
   /** Set by flush(): compact after the next line whatever the journal's size. */
   compactNext: boolean;
+  /** Lets go of the data file's lock (one writer per file). */
+  release: () => Promise<void>;
 }
 
 type Batch = { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void };
@@ -95,9 +98,11 @@ export class NordPassStore {
    * empty. Anything unreadable is an error before a byte is written, never silently replaced by an empty store.
    */
   static async openFile(file: string, now: () => number): Promise<NordPassStore> {
-    const { data, snapshotBytes, replayed } = await readDataFile(file, now);
-    const journal = await Journal.open(journalPath(file));
+    const release = await takeLock(file);
+    let journal: Journal | undefined;
     try {
+      const { data, snapshotBytes, replayed } = await readDataFile(file, now);
+      journal = await Journal.open(journalPath(file));
       const disk: Disk = {
         snapshot: new TextFile(file),
         journal,
@@ -115,14 +120,17 @@ export class NordPassStore {
         memberJson: new Map(),
         historyOnDisk: new Map(data.members.map((m) => [m, m.history.length])),
         compactNext: false,
+        release,
       };
       const store = new NordPassStore(new Low(new Memory<NordPassData>(), data), now, disk);
       // Snapshot first, truncate second: a kill in between replays lines the snapshot already holds.
       if (snapshotBytes === 0 || replayed || journal.size > 0) await store.#compact(store.#snapshot(disk));
       return store;
     } catch (e) {
-      // No store to close comes back (say the snapshot could not be written): the journal's handle goes here.
-      await journal.close().catch(() => undefined);
+      // No store to close comes back (say the snapshot could not be written): the journal's handle and the lock
+      // go here.
+      await journal?.close().catch(() => undefined);
+      await release();
       throw e;
     }
   }
@@ -267,6 +275,7 @@ export class NordPassStore {
     } finally {
       await this.#settled(true);
       await this.#disk?.journal.close();
+      await this.#disk?.release();
     }
   }
 
@@ -325,7 +334,7 @@ export class NordPassStore {
       // A failed compaction loses nothing (the journal still holds it all) and is tried again later.
       if (snapshot !== undefined) await this.#compact(snapshot).catch(() => undefined);
     } catch (e) {
-      batch.reject(e);
+      batch.reject(new DataWriteFailed(e));
     }
   }
 

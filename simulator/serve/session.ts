@@ -11,7 +11,7 @@ import { graphErrorRenderer, graphRoutes } from '../../mock-azure/graph/index.ts
 import { BodyTooLarge, MalformedPath } from '../nordpass/faces.ts';
 import { journalPath } from '../nordpass/journal.ts';
 import { createNordPass } from '../nordpass/app.ts';
-import { emptyData, type SavedWorld } from '../nordpass/model.ts';
+import { DataWriteFailed, emptyData, type SavedWorld } from '../nordpass/model.ts';
 import { Random } from '../random.ts';
 import { NordPassStore } from '../nordpass/store.ts';
 import type { Scenario, ScenarioStep } from '../scenario/load.ts';
@@ -309,7 +309,11 @@ export class ServedSession {
         clock,
         onAction: (action) => recorder.fromAzure(world, action),
         gate: this.signIn.gate,
-        afterChange: () => world.nordpass.store.commit(),
+        // The Graph face renders its own errors: a change not written is its 503 here.
+        afterChange: () =>
+          world.nordpass.store.commit().catch((error: unknown) => {
+            throw error instanceof DataWriteFailed ? new GraphError(503, 'ServiceNotAvailable', error.message) : error;
+          }),
         inTurn: this.inTurn,
       }),
       graphFaceErrors(graphErrorRenderer(clock)),
@@ -338,7 +342,9 @@ function graphFaceErrors(render: ReturnType<typeof graphErrorRenderer>): ReturnT
         ? new GraphError(413, 'RequestEntityTooLarge', error.message)
         : error instanceof MalformedPath
           ? new GraphError(400, 'Request_BadRequest', error.message)
-          : error,
+          : error instanceof DataWriteFailed
+            ? new GraphError(503, 'ServiceNotAvailable', error.message)
+            : error,
       c,
     );
 }

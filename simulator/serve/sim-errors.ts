@@ -2,9 +2,10 @@
 import type { Context } from 'hono';
 import { ClockError } from '../clock.ts';
 import { BodyTooLarge, MalformedPath } from '../nordpass/faces.ts';
+import { DataWriteFailed } from '../nordpass/model.ts';
 import { TimeFormatError } from '../time.ts';
 
-export type SimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500;
+export type SimStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503;
 
 /** A /_sim request that cannot be done; rendered as {"error": {code, message}}, like the Admin Panel's. */
 export class SimError extends Error {
@@ -23,6 +24,7 @@ export function toSimError(error: Error): SimError {
   if (error instanceof SimError) return error;
   if (error instanceof BodyTooLarge) return new SimError(413, 'tooLarge', error.message);
   if (error instanceof MalformedPath) return new SimError(400, 'invalidRequest', error.message);
+  if (error instanceof DataWriteFailed) return new SimError(503, 'notWritten', error.message);
   if (error instanceof ClockError || error instanceof TimeFormatError)
     return new SimError(400, 'invalidRequest', error.message);
   return new SimError(500, 'internal', 'internal server error');

@@ -2,6 +2,7 @@
 import { HTTPException } from 'hono/http-exception';
 import { LifecycleError, type LifecycleErrorCode } from '../members.ts';
 import { BodyTooLarge } from '../faces.ts';
+import { DataWriteFailed } from '../model.ts';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -61,6 +62,7 @@ export const LIFECYCLE_TO_SCIM: Record<LifecycleErrorCode, { status: number; sci
 export function toScimError(error: Error): ScimError {
   if (error instanceof ScimError) return error;
   if (error instanceof BodyTooLarge) return new ScimError(413, undefined, error.message);
+  if (error instanceof DataWriteFailed) return new ScimError(503, undefined, error.message);
   if (error instanceof LifecycleError) {
     const { status, scimType } = LIFECYCLE_TO_SCIM[error.code];
     return new ScimError(status, scimType, error.message);
