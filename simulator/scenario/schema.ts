@@ -37,9 +37,21 @@ export const Duration = z
   .union([z.string(), z.number().int().nonnegative()])
   .refine(isDuration, { message: 'expected a duration such as 40m, 2h, 30d, 29d23h59m59s or P30D' })
   .describe('A duration: 40m, 2h, 30d, 29d23h59m59s, 500ms, or ISO 8601 (P30D, PT40M)');
+// The parser's own words when the text is an instant in form but names no real day or time (2026-02-30).
+const instantProblem = (v: string) => {
+  try {
+    parseInstant(v);
+    return 'expected an ISO 8601 instant with a zone, such as 2026-01-05T09:00:00Z';
+  } catch (error) {
+    const message = (error as Error).message;
+    return /not a real date|outside the range/.test(message)
+      ? message.replace(/^invalid instant "[^"]*": /, '')
+      : 'expected an ISO 8601 instant with a zone, such as 2026-01-05T09:00:00Z';
+  }
+};
 export const Instant = z
   .string()
-  .refine(isInstant, { message: 'expected an ISO 8601 instant with a zone, such as 2026-01-05T09:00:00Z' })
+  .refine(isInstant, { error: (issue) => instantProblem(String(issue.input)) })
   .describe('An ISO 8601 instant with a zone, e.g. 2026-01-05T09:00:00Z');
 /** A name given under `tenant.users` or `tenant.groups`. */
 export const Ref = z
