@@ -51,7 +51,16 @@ export const DEFAULT_SETTINGS: NordPassSettings = {
 export const MAX_VALUE_LENGTH = 4_096;
 export const MIN_FILTER_LENGTH = 2 * MAX_VALUE_LENGTH + 64;
 
+/** The longest soft-delete window or invitation delay a world may have: ten years (longer would let a deadline fall past the clock's range). */
+export const MAX_SETTING_DURATION_MS = 3_650 * 86_400_000;
+
 export function resolveSettings(input: NordPassSettingsInput = {}): NordPassSettings {
+  for (const [name, value] of [
+    ['softDeleteWindow', input.softDeleteWindow],
+    ['invitationDelay', input.invitationDelay],
+  ] as const)
+    if (value !== undefined && parseDuration(value) > MAX_SETTING_DURATION_MS)
+      throw new RangeError(`${name} ${value} is longer than ten years (3650d), the longest a world may have`);
   if (input.maxFilterLength !== undefined && input.maxFilterLength < MIN_FILTER_LENGTH)
     throw new RangeError(
       `maxFilterLength ${input.maxFilterLength} is below ${MIN_FILTER_LENGTH}: a userName of ${MAX_VALUE_LENGTH} characters (the longest a SCIM value may be) could be created but not found with userName eq`,

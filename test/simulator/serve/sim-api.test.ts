@@ -214,3 +214,16 @@ describe('/_sim/events', () => {
     });
   });
 });
+
+describe('a world whose deadlines would fall past the clock', () => {
+  it('is not built: a soft-delete window over ten years is a 400, and the world stays as it was', async () => {
+    const before = s.session.summary();
+    for (const nordpass of [{ softDeleteWindow: '99999999d' }, { invitationDelay: '3651d' }]) {
+      const { status, body } = await sim('POST', '/reset', { nordpass });
+      expect(status).toBe(400);
+      expect(body.error.message).toMatch(/longer than ten years/);
+    }
+    expect(s.session.summary().generation).toBe(before.generation);
+    expect((await sim('POST', '/reset', { nordpass: { softDeleteWindow: '3650d' } })).status).toBe(200);
+  });
+});
