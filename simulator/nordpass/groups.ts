@@ -24,6 +24,7 @@ export class Groups {
 
   // fidelity: member ids are kept as sent; NordPass only lists users it already has, which is not checked here.
   create(attributes: Record<string, unknown>): GroupRecord {
+    this.#assertNameFree(String(attributes.displayName));
     const now = this.clock.now();
     const group: GroupRecord = {
       id: this.random.uuid(),
@@ -38,11 +39,21 @@ export class Groups {
   }
 
   replace(group: GroupRecord, attributes: Record<string, unknown>): void {
+    this.#assertNameFree(String(attributes.displayName), group.id);
     group.attributes = withUniqueMembers(attributes);
     group.displayName = String(attributes.displayName);
     group.updatedAt = this.clock.now();
     group.version++;
     this.store.groupChanged(group);
+  }
+  /**
+   * "Groups must have uniqueness on the 'displayName' value" (Entra's SCIM-TUT; Entra looks groups up by it).
+   * fidelity: whether NordPass refuses a second group of one name is not public (INFERRED): 409 uniqueness.
+   */
+  #assertNameFree(displayName: string, exceptId?: string): void {
+    const lower = displayName.toLowerCase();
+    const taken = this.store.allGroups().find((g) => g.id !== exceptId && g.displayName.toLowerCase() === lower);
+    if (taken) throw new LifecycleError('conflict', `a group named "${displayName}" exists already (${taken.id})`);
   }
 
   delete(group: GroupRecord): void {
