@@ -14,3 +14,6 @@ export function parseOrExplain(argv: string[], options: Options, positionals = f
     throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
   }
 }
+
+/** Whether a host name or address is this machine (serve warns on any other; check asks for --yes). */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');

@@ -1,5 +1,8 @@
 /** The `scimsim` command: run and validate scenarios, serve the simulator, print the scenario JSON Schema. */
-import { UsageError, parseOrExplain } from './args.ts';
+import { isLoopback, UsageError, parseOrExplain } from './args.ts';
+import { checkCommand } from '../check/command.ts';
+
+export { isLoopback } from './args.ts';
 import { runCommand, validateCommand } from './run-command.ts';
 import { scenarioJsonSchema } from '../scenario/json-schema.ts';
 import type { NordPassSettingsInput } from '../nordpass/config.ts';
@@ -15,6 +18,7 @@ Usage:
   scimsim validate [PATHS...]            check scenario files without running them
   scimsim serve [options]                serve NordPass's SCIM API and Admin Panel, the mock Entra (Graph routes) and the clock over HTTP
   scimsim console [options]              the same, and the browser console at http://127.0.0.1:PORT/ (prints its sign-in link)
+  scimsim check URL --token SECRET       run Entra's request sequences against any SCIM endpoint, a verdict per test
   scimsim schema                         print the scenario JSON Schema
   scimsim help                           this text
 
@@ -29,6 +33,19 @@ run options:
   --quiet                     only the summary line
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 a file or an argument is invalid.
+
+check options:
+  --token SECRET              the Secret Token Entra would send (required)
+  --profile NAME              entra (default dialect: "Replace", "False"), entra-aadoptscim062020, or okta (PUT to deactivate)
+  --groups                    run the group tests too (when the endpoint's /ResourceTypes lists Group)
+  --only LIST                 test ids or names, comma-separated (--plan lists them)
+  --domain DOMAIN             domain of the userNames it makes (default example.com, reserved: nobody is emailed)
+  --keep                      leave what it made (default: deleted at the end)
+  --plan                      print the tests and the requests each sends; send nothing
+  --yes                       needed for a URL that is not this machine
+  --report LIST --out DIR     json,junit,md reports (default DIR reports/check)
+  --timeout MS                wait this long for one answer (default 10000)
+Exit codes: 0 every required test passed, 1 a required test failed, 2 bad arguments or the endpoint does not answer.
 
 serve options:
   --host HOST                 address to listen on (default 127.0.0.1; anything else is reachable by others)
@@ -66,6 +83,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'validate':
         return await validateCommand(rest);
+      case 'check':
+        return await checkCommand(rest);
       case 'schema':
         process.stdout.write(scenarioJsonSchema());
         return 0;
@@ -193,7 +212,6 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
 }
 
 // Exported for the reliability tests: a host that is not loopback gets the warning.
-export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === code;

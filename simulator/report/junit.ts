@@ -1,7 +1,7 @@
 /** junit.xml: a testcase per scenario; a failure carries the expected and actual, for CI dashboards. */
 import type { Reporter } from './reporter.ts';
 
-const escapeXml = (s: string) =>
+export const escapeXml = (s: string) =>
   s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
