@@ -1,4 +1,5 @@
 /** Every item, in the order the table shows them (the order). A new item: a file here, a line below. */
+import checkItems from './check.ts';
 import consoleItems from './console.ts';
 import httpLoad from './http-load.ts';
 import massPurge from './mass-purge.ts';
@@ -18,4 +19,5 @@ export const ITEMS: BenchItem[] = [
   ...persistence,
   ...scenarios,
   ...consoleItems,
+  ...checkItems,
 ];
