@@ -29,7 +29,9 @@ run options:
   --seed SEED                 override every scenario's seed
   --report LIST               json,junit,md,html (default: all four)
   --out DIR                   where reports go (default: reports/latest)
-  --http URL --token SECRET   send the engine's SCIM requests over real HTTP to URL (e.g. a scimsim serve)
+  --http URL --token SECRET   send the engine's SCIM requests over real HTTP to URL (e.g. a scimsim serve); steps and
+                              checks that look inside NordPass are skipped with the reason (scim: checks still run)
+  --strict                    with --http: fail those steps instead of skipping them
   --quiet                     only the summary line
 
 Exit codes: 0 all passed, 1 a scenario failed, 2 a file or an argument is invalid.

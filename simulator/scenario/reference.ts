@@ -46,6 +46,7 @@ export const EXPECT_EXAMPLES: Record<string, string> = {
   memberCounts: 'memberCounts: { pending: 5000, deleted: 0 }',
   timing: 'timing: [{ user: ada, event: purged, after: suspended, by: 30d }]',
   outbox: 'outbox: [{ to: ada, count: 1 }]',
+  scim: 'scim: { ada: { exists: true, active: false } }',
   logs: 'logs: [{ user: ada, action: Disable, status: success, count: 1 }]',
   job: 'job: { status: Quarantine, quarantineReason: TooManyDeletes }',
   requests: 'requests: [{ method: PATCH, body: \'"value":"False"\', count: 1 }]',

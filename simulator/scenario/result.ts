@@ -23,6 +23,8 @@ export interface StepResult {
   /** For a failed step: what went wrong. */
   message?: string;
   mismatches?: Array<{ what: string; expected: string; actual: string }>;
+  /** With --http (not --strict): what the step did not do or check because it looks inside NordPass, and why. */
+  skipped?: string;
 }
 
 export interface MemberTimeline {

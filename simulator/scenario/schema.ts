@@ -210,8 +210,24 @@ const Fault = z.strictObject({
   count: z.number().int().min(1).optional().describe('Only the next N matching requests'),
 });
 
+const ScimValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
 const Expectation = z.strictObject({
   members: z.record(Ref, MemberState).optional().describe('The NordPass state of named users (their latest member)'),
+  scim: z
+    .record(
+      Ref,
+      z.strictObject({
+        exists: z.boolean().optional().describe('Whether userName eq "<the user\'s UPN>" finds the user'),
+        active: z.boolean().optional().describe("The user's active value"),
+        attributes: z
+          .record(z.string(), ScimValue)
+          .optional()
+          .describe('Attribute values by path: displayName, name.familyName, emails[type eq "work"].value'),
+      }),
+    )
+    .optional()
+    .describe('What anyone sees over SCIM: named users looked up with the GET an IdP sends (works with --http)'),
   memberCounts: z
     .partialRecord(z.enum(MEMBER_STATUSES), Count)
     .optional()

@@ -172,11 +172,19 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   clearFault: (w, id) => w.azure.faults.clear(id ?? undefined),
 };
 
+/**
+ * A step or check that looks inside NordPass, with --http: the runner reports the step as skipped with this
+ * reason (or, with --strict, as failed). What anyone can see over SCIM is checked with `scim:` instead.
+ */
+export class NeedsNordPassInside extends StepFailure {
+  override name = 'NeedsNordPassInside';
+}
+
 /** Steps and checks that look inside NordPass need the simulator in this process. */
 export function requireLocalNordPass(w: World, what: string): void {
   if (w.httpTarget)
-    throw new StepFailure(
-      `${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); run without --http, or check the engine's requests and logs instead`,
+    throw new NeedsNordPassInside(
+      `${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); \`scim:\` checks what anyone can see over SCIM`,
     );
 }
 

@@ -83,6 +83,7 @@ async function runOnWorkers(
   const runOptions: RunOptions = {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
+    ...(options.strict ? { strict: true } : {}),
   };
   const pool = Array.from(
     { length: count },

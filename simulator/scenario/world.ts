@@ -24,6 +24,8 @@ export interface World extends SimulatedWorld {
   aadOptscim062020: boolean;
   /** With --http, the SCIM app is elsewhere: its credentials, and no NordPass state to look into. */
   httpTarget?: { tenantUrl: string; secretToken: string };
+  /** With --http: steps and checks that look inside NordPass fail (--strict) instead of being skipped. */
+  strict: boolean;
   /** The domain of the user principal names the scenario makes (tenant.domain, default contoso.com). */
   domain: string;
   /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
@@ -33,6 +35,8 @@ export interface World extends SimulatedWorld {
 export interface WorldOptions {
   /** Drive a SCIM server over real HTTP instead of the in-process NordPass (`--http URL`). */
   httpTarget?: { tenantUrl: string; secretToken: string };
+  /** With httpTarget: what needs NordPass's inside fails rather than being skipped (`--strict`). */
+  strict?: boolean;
   /** Serve mode: how NordPass is kept and reached (its store, tokens, secrets, the Admin Panel's listener). */
   nordpass?: Omit<NordPassOptions, 'clock' | 'random' | 'settings'>;
   scim?: ScimRoute;
@@ -74,6 +78,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     aadOptscim062020: p.aadOptscim062020 === true,
     domain: scenario.tenant?.domain ?? 'contoso.com',
     virtualTimeLimit,
+    strict: options.strict === true,
   };
   if (options.httpTarget) {
     world.httpTarget = options.httpTarget;

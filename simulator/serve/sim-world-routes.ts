@@ -113,7 +113,7 @@ export function worldRoutes(session: ServedSession): Hono {
       if (!world.users.has(name) && !world.groups.has(name))
         throw new SimError(400, 'invalidRequest', `"${name}" is no user or group of this world`);
     }
-    const mismatches = checkExpectation(world, expectation, 0);
+    const { mismatches } = await checkExpectation(world, expectation, 0);
     if (mismatches.length > 0)
       return c.json(
         { error: { code: 'notSo', message: 'the world is not so now; nothing recorded' }, mismatches },

@@ -164,24 +164,46 @@ describe('scimsim run --http', () => {
       expect(members.members.map((m: { userName: string; status: string }) => [m.userName, m.status])).toEqual([
         ['ada@contoso.com', 'pending'],
       ]);
+      // A check of NordPass's inside cannot be made over HTTP: skipped with the reason, and said on the line; what
+      // anyone sees over SCIM (scim:) is checked with the GET an IdP sends.
+      const overHttp = (file: string, out: string, extra: string[] = []) =>
+        scimsim([
+          'run',
+          join(dir, file),
+          '--http',
+          `${origin}/scim/v2`,
+          '--token',
+          'http-mode-token-1',
+          '--workers',
+          '1',
+          '--out',
+          join(dir, out),
+          ...extra,
+        ]);
       writeFileSync(
         join(dir, 'nordpass-side.yaml'),
-        steps('      members: { ada: pending }').replace('ada: {}', 'ada: { userPrincipalName: ada2@contoso.com }'),
+        steps(
+          '      members: { ada: pending }\n      scim: { ada: { exists: true, active: true, attributes: { userName: ada2@contoso.com, externalId: ada } } }',
+        ).replace('ada: {}', 'ada: { userPrincipalName: ada2@contoso.com, displayName: Ada }'),
       );
-      const no = scimsim([
-        'run',
-        join(dir, 'nordpass-side.yaml'),
-        '--http',
-        `${origin}/scim/v2`,
-        '--token',
-        'http-mode-token-1',
-        '--workers',
-        '1',
-        '--out',
-        join(dir, 'r2'),
-      ]);
-      expect(no.status).toBe(1);
-      expect(no.stdout).toContain('looks inside NordPass, which is not possible with --http');
+      const skipped = overHttp('nordpass-side.yaml', 'r2');
+      expect(skipped.stdout).toContain('1 passed, 0 failed');
+      expect(skipped.stdout).toContain('1 step skipped: they look inside NordPass');
+      const report = JSON.parse(readFileSync(join(dir, 'r2', 'report.json'), 'utf8'));
+      expect(report.scenarios[0].steps.at(-1).skipped).toMatch(/^expect members: looks inside NordPass/);
+      const strict = overHttp('nordpass-side.yaml', 'r3', ['--strict']);
+      expect(strict.status).toBe(1);
+      expect(strict.stdout).toContain('looks inside NordPass, which is not possible with --http');
+      writeFileSync(
+        join(dir, 'scim-wrong.yaml'),
+        steps('      scim: { ada: { active: false } }').replace(
+          'ada: {}',
+          'ada: { userPrincipalName: ada3@contoso.com }',
+        ),
+      );
+      const wrong = overHttp('scim-wrong.yaml', 'r4');
+      expect(wrong.status).toBe(1);
+      expect(wrong.stdout).toMatch(/scim\.ada\.active\s+expected: false\s+actual:\s+true/);
     } finally {
       server.kill('SIGKILL');
     }
