@@ -284,8 +284,14 @@ export const USER_TESTS: CheckTest[] = [
       for (const startIndex of [1, 6]) {
         const answer = await ctx.send('GET', `/Users?startIndex=${startIndex}&count=5`);
         const page = ctx.expectList(answer, `page at startIndex ${startIndex}`);
-        ctx.expect(page.Resources.length > 0 && page.Resources.length <= 5, `page at ${startIndex}: 1 to 5 users`);
-        ctx.expect(answer.body.startIndex === startIndex, `page at ${startIndex}: startIndex ${startIndex} echoed`);
+        ctx.expect(
+          page.Resources.length > 0 && page.Resources.length <= 5,
+          `page at ${startIndex}: 1 to 5 users for count=5, got ${page.Resources.length}`,
+        );
+        ctx.expect(
+          answer.body.startIndex === startIndex,
+          `page at ${startIndex}: startIndex ${startIndex} echoed, got ${JSON.stringify(answer.body.startIndex)}`,
+        );
       }
     },
   },
