@@ -58,6 +58,8 @@ export interface CheckOptions {
 export class CheckContext {
   /** Every exchange of the test running now. */
   exchanges: CheckExchange[] = [];
+  /** The exchanges an engine-driven test's engine sent, read when the test ends (its tenant registers them). */
+  engineExchanges: Array<() => CheckExchange[]> = [];
   /** Everything this run made, to remove at the end (ids by resource). */
   readonly made: Array<{ resource: 'Users' | 'Groups'; id: string }> = [];
   readonly prefix: string;

@@ -11,11 +11,12 @@ import {
   NotApplicable,
   Unreachable,
 } from './context.ts';
+import { ENGINE_TESTS } from './engine-tests.ts';
 import { GROUP_TESTS } from './group-tests.ts';
 import type { CheckSource, CheckTest, Verdict } from './test.ts';
 import { USER_TESTS } from './user-tests.ts';
 
-export const CHECK_TESTS: CheckTest[] = [...USER_TESTS, ...GROUP_TESTS];
+export const CHECK_TESTS: CheckTest[] = [...USER_TESTS, ...GROUP_TESTS, ...ENGINE_TESTS];
 
 export interface CheckRunOptions extends CheckOptions {
   /** Test ids or names (any case) to run; all when empty. */
@@ -63,8 +64,11 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRun> {
   const results: CheckResult[] = [];
   for (const test of tests) {
     ctx.exchanges = [];
+    ctx.engineExchanges = [];
     const started = performance.now();
     const result = (verdict: Verdict, message?: string): CheckResult => ({
+      // An engine-driven test's own requests come first: they are what the test is about.
+      ...{ exchanges: [...ctx.engineExchanges.flatMap((read) => read()), ...ctx.exchanges] },
       id: test.id,
       name: test.name,
       source: test.source,
@@ -72,7 +76,6 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckRun> {
       sentence: test.sentence,
       verdict,
       ...(message ? { message } : {}),
-      exchanges: ctx.exchanges,
       ms: Math.round(performance.now() - started),
     });
     if (test.groups && !options.groups) {
@@ -120,7 +123,8 @@ async function listsGroups(ctx: CheckContext): Promise<boolean> {
 function contentTypes(results: CheckResult[]): CheckResult {
   const wrong = results
     .flatMap((r) => r.exchanges)
-    .filter((x) => x.responseBody && !/^application\/scim\+json/i.test(x.contentType ?? ''));
+    // The check's own answers (an engine's record keeps no headers).
+    .filter((x) => x.contentType !== undefined && x.responseBody && !/^application\/scim\+json/i.test(x.contentType));
   return {
     id: 'content-type',
     name: 'Responses are application/scim+json',

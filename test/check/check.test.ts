@@ -114,7 +114,15 @@ describe('scimsim check against a service that deviates', () => {
         'Patch User - Disable User',
         'Re-enable a disabled user',
         'Unassign, then re-assign',
+        // The engine itself meets it: Entra's Disable, sent by scimsim's engine, is refused.
+        'Disable_User_Test',
+        'Restore_User_Test',
       ].sort(),
+    );
+    const engine = entra.results.find((x) => x.id === 'engine-disable')!;
+    expect(engine.message).toMatch(/^provisioningAction=Disable and status=success, got Disable failure/);
+    expect(engine.exchanges.find((x) => x.method === 'PATCH' && x.status === 400)?.requestBody).toContain(
+      '"value":"False"',
     );
     expect(entra.results.find((x) => x.id === 'disable-user')!.message).toBe(
       'PATCH active false: expected 200 or 204, got 400 (active must be a boolean)',

@@ -1,0 +1,211 @@
+/**
+ * The gallery's Logic-App tests that drive Entra's provisioning engine (research/validator.md §3, tests 1-7):
+ * here scimsim's own engine plays Entra, in a tenant of its own on a virtual clock, and sends its requests over
+ * HTTP to the endpoint. Each test checks what the Logic App checks: the provisioning log's action and status,
+ * and the user as the endpoint then shows it. No Microsoft tool can run these without a real tenant.
+ */
+import { createWorld, type World } from '../world.ts';
+import { type CheckContext, NotApplicable } from './context.ts';
+import type { CheckTest } from './test.ts';
+
+/** A tenant user (the type through the world: only the composition roots import the mock Entra). */
+type DirectoryUser = ReturnType<World['azure']['directory']['addUser']>;
+
+/** A tenant whose NordPass app points at the endpoint, credentials saved (Test Connection passed). */
+async function tenant(ctx: CheckContext): Promise<World> {
+  if (ctx.options.profile === 'okta')
+    throw new NotApplicable("Entra's engine drives these tests; the okta profile sends Okta's requests");
+  const world = createWorld({
+    start: '2026-01-05T09:00:00Z',
+    seed: ctx.prefix,
+    scim: 'http',
+    // The non-gallery mappings: what a SCIM app added to Entra gets (userName, active, displayName, emails, name...).
+    azure: { provisioning: { mappings: 'nonGallery' } },
+  });
+  // What the engine sent is kept with the test's result (no Authorization header is in the engine's record).
+  ctx.engineExchanges.push(() =>
+    world.azure.exchanges.all().map((x) => ({
+      method: x.method,
+      path: `${x.path} (the engine)`,
+      ...(x.requestBody !== undefined ? { requestBody: x.requestBody } : {}),
+      ...(x.status !== undefined ? { status: x.status } : {}),
+      ...(x.responseBody !== undefined ? { responseBody: x.responseBody } : {}),
+      ...(x.error ? { error: x.error } : {}),
+    })),
+  );
+  const url = ctx.options.profile === 'entra-aadoptscim062020' ? `${ctx.base}?aadOptscim062020` : ctx.base;
+  await world.azure.job.saveCredentials(url, ctx.options.token);
+  return world;
+}
+
+/** A user in the tenant, named under the run's prefix, assigned to the app. */
+function assignedUser(ctx: CheckContext, world: World): DirectoryUser {
+  const userPrincipalName = ctx.userName();
+  const user = world.azure.directory.addUser({
+    userPrincipalName,
+    displayName: `Check ${userPrincipalName.split('@')[0]}`,
+  });
+  world.azure.app.assign(user.id);
+  return user;
+}
+
+/** The job's cycles so far; what it made on the endpoint is removed at the end of the run. */
+async function cycle(ctx: CheckContext, world: World, first = false): Promise<void> {
+  if (first) await world.azure.job.start();
+  else await world.clock.advance('40m');
+  for (const link of world.azure.job.links.values())
+    if (!ctx.made.some((m) => m.id === link.targetId)) ctx.made.push({ resource: 'Users', id: link.targetId });
+}
+
+/** The newest log entry for a user, checked for its action and status (the Logic App's audit-log check). */
+function expectLog(ctx: CheckContext, world: World, user: DirectoryUser, action: string): void {
+  const entry = world.azure.logs.query({ userId: user.id }).at(-1);
+  ctx.expect(entry !== undefined, `a provisioning log entry for ${user.userPrincipalName}`);
+  ctx.expect(
+    entry!.action === action && entry!.status === 'success',
+    `provisioningAction=${action} and status=success, got ${entry!.action} ${entry!.status}${entry!.errorCode ? ` (${entry!.errorCode}: ${entry!.reason})` : ''}`,
+  );
+}
+
+/** The user as the endpoint shows it to `userName eq`, or undefined. */
+async function onEndpoint(ctx: CheckContext, user: DirectoryUser) {
+  const list = ctx.expectList(await ctx.filter('Users', 'userName', user.userPrincipalName), 'GET by userName');
+  return list.totalResults > 0 ? list.Resources[0] : undefined;
+}
+
+const active = (value: unknown) => value === true || value === 'True' || value === 'true';
+
+export const ENGINE_TESTS: CheckTest[] = [
+  {
+    id: 'engine-create',
+    name: 'Create_User_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence:
+      '"Provisioning audit log with provisioningAction=Create and status=success found; user found on SCIM via GET /Users?filter=userName eq" (the engine, assign, a cycle).',
+    requests: ['the engine: Test Connection, GET by userName, POST /Users', 'GET /Users?filter=userName eq'],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      expectLog(ctx, world, user, 'Create');
+      ctx.expect((await onEndpoint(ctx, user)) !== undefined, 'the user is found on the endpoint');
+    },
+  },
+  {
+    id: 'engine-update',
+    name: 'Update_User_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence:
+      'A changed attribute in Entra: an Update log with success, and "all updated attribute values match on SCIM endpoint".',
+    requests: ['the engine: create, then PATCH the changed attributes', 'GET /Users?filter=userName eq'],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      world.azure.directory.updateUser(user.id, { displayName: 'Updated Check', jobTitle: 'Tester' });
+      await cycle(ctx, world);
+      expectLog(ctx, world, user, 'Update');
+      const shown = await onEndpoint(ctx, user);
+      ctx.expect(
+        shown?.displayName === 'Updated Check',
+        `displayName on the endpoint is Updated Check, got ${JSON.stringify(shown?.displayName)}`,
+      );
+      ctx.expect(shown?.title === 'Tester', `title on the endpoint is Tester, got ${JSON.stringify(shown?.title)}`);
+    },
+  },
+  {
+    id: 'engine-disable',
+    name: 'Disable_User_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence:
+      'Sign-in blocked in Entra: a Disable log with success, and the endpoint shows active false ("soft-delete support is required").',
+    requests: [
+      "the engine: create, then PATCH active false (in the profile's dialect)",
+      'GET /Users?filter=userName eq',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      world.azure.directory.updateUser(user.id, { accountEnabled: false });
+      await cycle(ctx, world);
+      expectLog(ctx, world, user, 'Disable');
+      const shown = await onEndpoint(ctx, user);
+      ctx.expect(shown !== undefined && !active(shown.active), 'the endpoint shows the user with active false');
+    },
+  },
+  {
+    id: 'engine-restore',
+    name: 'Restore_User_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence: 'Unassign (deprovision), then assign again: the same user comes back on the endpoint, active.',
+    requests: [
+      'the engine: create, unassign (PATCH active false), re-assign (PATCH active true)',
+      'GET /Users?filter=userName eq',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      const id = world.azure.job.links.get(user.id)?.targetId;
+      world.azure.app.unassign(user.id);
+      await cycle(ctx, world);
+      expectLog(ctx, world, user, 'Disable');
+      world.azure.app.assign(user.id);
+      await cycle(ctx, world);
+      const shown = await onEndpoint(ctx, user);
+      ctx.expect(shown !== undefined && active(shown.active), 'the endpoint shows the user active again');
+      ctx.expect(shown?.id === id, 'the same resource as before (matched by userName, not created again)');
+    },
+  },
+  {
+    id: 'engine-delete',
+    name: 'Delete_User_Test',
+    source: 'Logic-App validation',
+    required: false,
+    sentence:
+      'Deleted in the tenant and purged from the recycle bin: a Delete log with success, and "user no longer on SCIM (404 or totalResults=0)".',
+    requests: [
+      'the engine: create, disable (soft delete), DELETE (after the permanent delete)',
+      'GET /Users?filter=userName eq',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      world.azure.directory.deleteUser(user.id);
+      await cycle(ctx, world);
+      world.azure.directory.deleteUserPermanently(user.id);
+      await cycle(ctx, world);
+      expectLog(ctx, world, user, 'Delete');
+      ctx.expect((await onEndpoint(ctx, user)) === undefined, 'the user is no longer found on the endpoint');
+    },
+  },
+  {
+    id: 'engine-on-demand',
+    name: 'POD_User_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence: 'Provision on demand for one user: it succeeds, and the user is found on the endpoint.',
+    requests: [
+      'the engine (on demand): Test Connection, GET by userName, POST /Users',
+      'GET /Users?filter=userName eq',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const user = assignedUser(ctx, world);
+      const record = await world.azure.job.provisionOnDemand(user.id);
+      const link = world.azure.job.links.get(user.id);
+      if (link) ctx.made.push({ resource: 'Users', id: link.targetId });
+      ctx.expect(
+        record.action === 'Create' && record.status === 'success',
+        `on demand: Create and success, got ${record.action} ${record.status}${record.errorCode ? ` (${record.errorCode})` : ''}`,
+      );
+      ctx.expect((await onEndpoint(ctx, user)) !== undefined, 'the user is found on the endpoint');
+    },
+  },
+];
