@@ -24,6 +24,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       http: { type: 'string' },
       token: { type: 'string' },
       strict: { type: 'boolean', default: false },
+      dialects: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
     true,
@@ -42,6 +43,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (!REPORTERS[r]) throw new UsageError(`unknown report "${r}"; reports are ${Object.keys(REPORTERS).join(', ')}`);
   if ((values.http === undefined) !== (values.token === undefined))
     throw new UsageError('--http and --token go together');
+  if (values.dialects !== undefined && values.dialects !== 'both')
+    throw new UsageError('--dialects takes "both": each scenario with the default dialect and with aadOptscim062020');
   if (values.strict === true && values.http === undefined)
     throw new UsageError('--strict is for --http: in process every check can be made');
   if (values.grep !== undefined) {
@@ -65,6 +68,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       ? { httpTarget: { tenantUrl: String(values.http), secretToken: String(values.token) } }
       : {}),
     ...(values.strict === true ? { strict: true } : {}),
+    ...(values.dialects === 'both' ? { dialects: 'both' as const } : {}),
     onResult: quiet
       ? undefined
       : (result, done, total) => {

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { dialectVariants, withDialectCheck } from './dialects.ts';
 import { ScenarioFileError } from './errors.ts';
 import { loadScenarioFile, type Scenario } from './load.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport, type ScenarioResult } from './result.ts';
@@ -12,6 +13,8 @@ import { runScenario, type RunOptions } from './run.ts';
 
 export interface SuiteOptions extends RunOptions {
   workers?: number;
+  /** `both`: each scenario in Entra's default dialect and with aadOptscim062020, the answers compared. */
+  dialects?: 'both';
   grep?: string;
   bail?: boolean;
   /** Called as each scenario finishes (in finishing order), for progress output. */
@@ -42,13 +45,37 @@ export async function runSuite(files: string[], options: SuiteOptions = {}): Pro
   // The wall-clock start: the report says when the run began (it once said when it ended).
   const startedAt = new Date().toISOString();
   const began = performance.now();
-  const { scenarios, invalid } = await loadAll(files, options.grep);
+  const loaded = await loadAll(files, options.grep);
+  const { invalid } = loaded;
+  // With --dialects both, each scenario becomes two, and the second of each pair is compared with the first.
+  const partnerOf = new Map<number, number>();
+  const scenarios = options.dialects === 'both' ? loaded.scenarios.flatMap(dialectVariants) : loaded.scenarios;
+  if (options.dialects === 'both')
+    for (let i = 0; i + 1 < scenarios.length; i++)
+      if (scenarios[i]!.file === scenarios[i + 1]!.file && scenarios[i]!.provisioning?.aadOptscim062020 === false) {
+        partnerOf.set(i + 1, i);
+        partnerOf.set(i, i + 1);
+      }
   const workers = Math.max(1, Math.min(options.workers ?? availableParallelism(), scenarios.length));
   const results: ScenarioResult[] = new Array(scenarios.length);
+  const reported = new Set<number>();
   let done = 0;
+  const report = (index: number) => {
+    reported.add(index);
+    options.onResult?.(results[index]!, ++done, scenarios.length);
+  };
   const finish = (index: number, result: ScenarioResult) => {
     results[index] = result;
-    options.onResult?.(result, ++done, scenarios.length);
+    const partner = partnerOf.get(index);
+    if (partner === undefined) return report(index);
+    const flagged = Math.max(index, partner);
+    const plain = Math.min(index, partner);
+    if (index === plain) report(plain);
+    // The flagged run is told once both are in, compared with the plain one.
+    if (results[plain] && results[flagged] && !reported.has(flagged)) {
+      results[flagged] = withDialectCheck(results[plain]!, results[flagged]!);
+      report(flagged);
+    }
   };
   if (workers <= 1) {
     for (const [i, s] of scenarios.entries()) {

@@ -26,6 +26,8 @@ export interface World extends SimulatedWorld {
   httpTarget?: { tenantUrl: string; secretToken: string };
   /** With --http: steps and checks that look inside NordPass fail (--strict) instead of being skipped. */
   strict: boolean;
+  /** The aadOptscim062020 copy of `--dialects both`: checks of request bodies (default-dialect words) are skipped. */
+  dialectCopy: boolean;
   /** The domain of the user principal names the scenario makes (tenant.domain, default contoso.com). */
   domain: string;
   /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
@@ -79,6 +81,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     domain: scenario.tenant?.domain ?? 'contoso.com',
     virtualTimeLimit,
     strict: options.strict === true,
+    dialectCopy: scenario.dialectCopy === true,
   };
   if (options.httpTarget) {
     world.httpTarget = options.httpTarget;

@@ -278,6 +278,8 @@ steps:
     try {
       await other.goto(`${s.origin}/`);
       await other.locator('#live[data-live="yes"]').waitFor();
+      // Live comes first now (the tab listens before it draws): wait until it has drawn the clock too.
+      await expect.poll(() => other.locator('#now').getAttribute('datetime')).not.toBeNull();
       const before = await other.locator('#now').getAttribute('datetime');
       await page.getByRole('button', { name: '+1 day' }).click();
       await expect
