@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isLoopback, UsageError, parseOrExplain } from '../cli/args.ts';
 import { Unreachable, type Profile } from './context.ts';
-import { jsonReport, junitReport, markdownReport, requiredFailed, summaryText } from './report.ts';
+import { htmlReport, jsonReport, junitReport, markdownReport, requiredFailed, summaryText } from './report.ts';
 import { runCheck, selectTests } from './run.ts';
 
 const PROFILES: Profile[] = ['entra', 'entra-aadoptscim062020', 'okta'];
@@ -15,6 +15,7 @@ const REPORTS = {
   json: ['check.json', jsonReport],
   junit: ['check-junit.xml', junitReport],
   md: ['check.md', markdownReport],
+  html: ['check.html', htmlReport],
 } as const;
 /** A domain reserved for documentation (RFC 2606): a real service has no mailbox there to invite. */
 const DEFAULT_DOMAIN = 'example.com';

@@ -47,7 +47,7 @@ check options:
   --keep                      leave what it made (default: deleted at the end)
   --plan                      print the tests and the requests each sends; send nothing
   --yes                       needed for a URL that is not this machine
-  --report LIST --out DIR     json,junit,md reports (default DIR reports/check)
+  --report LIST --out DIR     json,junit,md,html reports (default DIR reports/check)
   --timeout MS                wait this long for one answer (default 10000)
 Exit codes: 0 every required test passed, 1 a required test failed, 2 bad arguments or the endpoint does not answer.
 

@@ -145,7 +145,7 @@ describe('the scimsim check command', () => {
       TOKEN,
       '--groups',
       '--report',
-      'json,junit,md',
+      'json,junit,md,html',
       '--out',
       out,
     ]);
@@ -155,7 +155,11 @@ describe('the scimsim check command', () => {
     expect(json.results.every((x) => x.verdict === 'passed')).toBe(true);
     expect(await readFile(join(out, 'check-junit.xml'), 'utf8')).toMatch(/<testsuite name="scimsim check/);
     expect(await readFile(join(out, 'check.md'), 'utf8')).toContain('| ✓ passed | Create a new User |');
-    for (const file of ['check.json', 'check-junit.xml', 'check.md'])
+    const html = await readFile(join(out, 'check.html'), 'utf8');
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toContain('<script');
+    expect(html).toMatch(/<summary>Create a new User<\/summary>/);
+    for (const file of ['check.json', 'check-junit.xml', 'check.md', 'check.html'])
       expect(await readFile(join(out, file), 'utf8')).not.toContain(TOKEN);
 
     const bad = await run(['check', deviatingUrl, '--token', TOKEN]);
