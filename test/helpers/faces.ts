@@ -118,3 +118,34 @@ export function streamed(totalBytes: number): ReadableStream<Uint8Array> {
     },
   });
 }
+
+/** The world's snapshot, or why it could not be taken (a world left in a state it cannot show). */
+export function snapshotOf(w: FacesWorld): string {
+  try {
+    return w.snapshot();
+  } catch (error) {
+    return JSON.stringify({ snapshot: `could not be taken: ${(error as Error).message}` });
+  }
+}
+
+/** The parts of two snapshots that differ (top-level keys), so a failure says what moved. */
+export function changedParts(before: string, after: string): string[] {
+  const a = JSON.parse(before) as Record<string, unknown>;
+  const b = JSON.parse(after) as Record<string, unknown>;
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]),
+  );
+}
+
+/** A member as SCIM shows it: the status, `meta.version`, `meta.lastModified` and the whole body. */
+export async function scimView(w: FacesWorld, memberId: string): Promise<Record<string, unknown>> {
+  const response = await w.send('GET', `/scim/v2/Users/${memberId}`, { token: w.scimToken });
+  const text = await response.text();
+  let meta: { version?: string; lastModified?: string } | undefined;
+  try {
+    meta = JSON.parse(text).meta;
+  } catch {
+    meta = undefined;
+  }
+  return { status: response.status, version: meta?.version, lastModified: meta?.lastModified, body: text };
+}

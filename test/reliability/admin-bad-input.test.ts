@@ -5,7 +5,16 @@
  * still serves afterwards (reads on every face, then a clock advance). Valid-but-odd inputs check the success.
  */
 import { describe, expect, it } from 'vitest';
-import { ADMIN, type FacesWorld, facesWorld, type RawBody, streamed } from '../helpers/faces.ts';
+import {
+  ADMIN,
+  changedParts,
+  type FacesWorld,
+  facesWorld,
+  type RawBody,
+  scimView,
+  snapshotOf,
+  streamed,
+} from '../helpers/faces.ts';
 
 /** The one body limit every face shares (README: limits on body size, 1 MiB). */
 const LIMIT = 1_048_576;
@@ -83,34 +92,6 @@ async function freshMember(x: Ctx): Promise<void> {
   });
   if (a.status !== 201) throw new Error(`setup create: ${a.status} ${a.text}`);
   x.member = JSON.parse(a.text).id;
-}
-
-/** The member as SCIM shows it: its status, `meta.version`, `meta.lastModified` and the whole body. */
-async function scimView(x: Ctx): Promise<Record<string, unknown>> {
-  const a = await scim(x, 'GET', `/Users/${x.member}`);
-  let meta: { version?: string; lastModified?: string } | undefined;
-  try {
-    meta = JSON.parse(a.text).meta;
-  } catch {
-    meta = undefined;
-  }
-  return { status: a.status, version: meta?.version, lastModified: meta?.lastModified, body: a.text };
-}
-
-/** The world's snapshot, or why it could not be taken (a world left in a state it cannot show). */
-function snapshotOf(w: FacesWorld): string {
-  try {
-    return w.snapshot();
-  } catch (error) {
-    return json({ snapshot: `could not be taken: ${(error as Error).message}` });
-  }
-}
-
-/** The parts of the snapshot that differ (top-level keys), so a failure says what moved. */
-function changed(before: string, after: string): string[] {
-  const a = JSON.parse(before) as Record<string, unknown>;
-  const b = JSON.parse(after) as Record<string, unknown>;
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => json(a[k]) !== json(b[k]));
 }
 
 /** Reads on each face, then a clock advance: the server still serves after the case. */
@@ -505,7 +486,7 @@ describe(`Admin Panel bad input (${ERROR_CASES.length} cases)`, () => {
       const x: Ctx = { w, member: w.ids.member };
       if (c.setup) await c.setup(x);
       const before = snapshotOf(w);
-      const member = await scimView(x);
+      const member = await scimView(x.w, x.member);
       const a = await c.request(x);
       expect.soft(statuses(c.status), `status ${a.status}: ${a.text.slice(0, 500)}`).toContain(a.status);
       expect.soft(a.headers.get('content-type') ?? '').toMatch(/^application\/json/);
@@ -523,8 +504,8 @@ describe(`Admin Panel bad input (${ERROR_CASES.length} cases)`, () => {
       expect.soft(a.text).not.toContain(ADMIN);
       expect.soft(a.text).not.toContain(w.scimToken);
       // Nothing changed: the whole world, and the member's SCIM version and lastModified.
-      expect.soft(changed(before, snapshotOf(w)), 'parts of the world that changed').toEqual([]);
-      expect.soft(await scimView(x), "the member's SCIM view").toEqual(member);
+      expect.soft(changedParts(before, snapshotOf(w)), 'parts of the world that changed').toEqual([]);
+      expect.soft(await scimView(x.w, x.member), "the member's SCIM view").toEqual(member);
       await stillServing(x);
     } finally {
       await w.close();
