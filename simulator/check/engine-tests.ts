@@ -12,7 +12,7 @@ import type { CheckTest } from './test.ts';
 type DirectoryUser = ReturnType<World['azure']['directory']['addUser']>;
 
 /** A tenant whose NordPass app points at the endpoint, credentials saved (Test Connection passed). */
-async function tenant(ctx: CheckContext): Promise<World> {
+async function tenant(ctx: CheckContext, options: { groups?: boolean } = {}): Promise<World> {
   if (ctx.options.profile === 'okta')
     throw new NotApplicable("Entra's engine drives these tests; the okta profile sends Okta's requests");
   const world = createWorld({
@@ -20,7 +20,7 @@ async function tenant(ctx: CheckContext): Promise<World> {
     seed: ctx.prefix,
     scim: 'http',
     // The non-gallery mappings: what a SCIM app added to Entra gets (userName, active, displayName, emails, name...).
-    azure: { provisioning: { mappings: 'nonGallery' } },
+    azure: { provisioning: { mappings: 'nonGallery', groupProvisioning: options.groups === true } },
   });
   // What the engine sent is kept with the test's result (no Authorization header is in the engine's record).
   ctx.engineExchanges.push(() =>
@@ -55,6 +55,38 @@ async function cycle(ctx: CheckContext, world: World, first = false): Promise<vo
   else await world.clock.advance('40m');
   for (const link of world.azure.job.links.values())
     if (!ctx.made.some((m) => m.id === link.targetId)) ctx.made.push({ resource: 'Users', id: link.targetId });
+  for (const link of world.azure.job.groupLinks.values())
+    if (!ctx.made.some((m) => m.id === link.targetId)) ctx.made.push({ resource: 'Groups', id: link.targetId });
+}
+
+/** A group in the tenant, named under the run's prefix, assigned to the app (group provisioning on). */
+function assignedGroup(ctx: CheckContext, world: World) {
+  const group = world.azure.directory.addGroup({ displayName: ctx.groupName() });
+  world.azure.app.assign(group.id);
+  return group;
+}
+
+/** The newest log entry for a group, checked for its action and status. */
+function expectGroupLog(ctx: CheckContext, world: World, groupId: string, action: string) {
+  const entry = world.azure.logs.query({ userId: groupId }).at(-1);
+  ctx.expect(
+    entry !== undefined && entry.action === action && entry.status === 'success',
+    `provisioningAction=${action} and status=success for the group, got ${entry ? `${entry.action} ${entry.status}${entry.errorCode ? ` (${entry.errorCode}: ${entry.reason})` : ''}` : 'no entry'}`,
+  );
+  return entry!;
+}
+
+/** The group as the endpoint shows it to `displayName eq`, or undefined. */
+async function groupOnEndpoint(ctx: CheckContext, displayName: string) {
+  const list = ctx.expectList(await ctx.filter('Groups', 'displayName', displayName), 'GET by displayName');
+  return list.totalResults > 0 ? list.Resources[0] : undefined;
+}
+
+/** The members the endpoint lists for a group (its GET by id). */
+async function membersOnEndpoint(ctx: CheckContext, id: string): Promise<string[]> {
+  const got = await ctx.send('GET', `/Groups/${encodeURIComponent(id)}`);
+  ctx.expectStatus(got, [200], 'GET /Groups/{id}');
+  return (got.body?.members ?? []).map((m: { value?: string }) => m.value);
 }
 
 /** The newest log entry for a user, checked for its action and status (the Logic App's audit-log check). */
@@ -206,6 +238,117 @@ export const ENGINE_TESTS: CheckTest[] = [
         `on demand: Create and success, got ${record.action} ${record.status}${record.errorCode ? ` (${record.errorCode})` : ''}`,
       );
       ctx.expect((await onEndpoint(ctx, user)) !== undefined, 'the user is found on the endpoint');
+    },
+  },
+  {
+    id: 'engine-create-group',
+    name: 'Create_Group_Test',
+    source: 'Logic-App validation',
+    required: true,
+    groups: true,
+    sentence:
+      'An assigned group: a Create log with success, and "group found on SCIM via GET /Groups?filter=displayName eq".',
+    requests: ['the engine: GET /Groups by displayName, POST /Groups', 'GET /Groups?filter=displayName eq'],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      await cycle(ctx, world, true);
+      expectGroupLog(ctx, world, group.id, 'Create');
+      ctx.expect((await groupOnEndpoint(ctx, group.displayName)) !== undefined, 'the group is found on the endpoint');
+    },
+  },
+  {
+    id: 'engine-update-group',
+    name: 'Update_Group_Test',
+    source: 'Logic-App validation',
+    required: true,
+    groups: true,
+    sentence: 'A group renamed in Entra: an Update log with success, and the new displayName on SCIM.',
+    requests: ['the engine: create, then PATCH displayName', 'GET /Groups?filter=displayName eq "<new name>"'],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      await cycle(ctx, world, true);
+      const renamed = ctx.groupName();
+      world.azure.directory.updateGroup(group.id, { displayName: renamed });
+      await cycle(ctx, world);
+      expectGroupLog(ctx, world, group.id, 'Update');
+      ctx.expect((await groupOnEndpoint(ctx, renamed)) !== undefined, `the group is found as ${renamed}`);
+    },
+  },
+  {
+    id: 'engine-add-member',
+    name: 'Group_Update_Add_Member_Test',
+    source: 'Logic-App validation',
+    required: true,
+    groups: true,
+    sentence:
+      "A member added in Entra: an Update log whose modifiedProperties contain members with the user's id as newValue, and the member on SCIM.",
+    requests: ['the engine: create the group, create the user, PATCH add member', 'GET /Groups/{id}'],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      await cycle(ctx, world, true);
+      const userPrincipalName = ctx.userName();
+      const user = world.azure.directory.addUser({ userPrincipalName, displayName: 'Check member' });
+      world.azure.directory.addMember(group.id, user.id);
+      await cycle(ctx, world);
+      const member = world.azure.job.links.get(user.id)?.targetId;
+      ctx.expect(member !== undefined, 'the member was provisioned');
+      const entry = expectGroupLog(ctx, world, group.id, 'Update');
+      ctx.expect(
+        entry.modified?.some((m) => m.displayName === 'members' && m.newValue === member && m.oldValue === null) ===
+          true,
+        'modifiedProperties: members, newValue the user, oldValue empty',
+      );
+      const id = world.azure.job.groupLinks.get(group.id)!.targetId;
+      ctx.expect((await membersOnEndpoint(ctx, id)).includes(member!), 'the endpoint lists the member');
+    },
+  },
+  {
+    id: 'engine-remove-member',
+    name: 'Group_Update_Remove_Member_Test',
+    source: 'Logic-App validation',
+    required: true,
+    groups: true,
+    sentence:
+      "A member removed in Entra: an Update log whose modifiedProperties contain members with the user's id as oldValue, and the member gone from SCIM.",
+    requests: ['the engine: group and member, then PATCH remove member', 'GET /Groups/{id}'],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      const user = world.azure.directory.addUser({ userPrincipalName: ctx.userName(), displayName: 'Check member' });
+      world.azure.directory.addMember(group.id, user.id);
+      await cycle(ctx, world, true);
+      const member = world.azure.job.links.get(user.id)?.targetId;
+      world.azure.directory.removeMember(group.id, user.id);
+      await cycle(ctx, world);
+      const entry = expectGroupLog(ctx, world, group.id, 'Update');
+      ctx.expect(
+        entry.modified?.some((m) => m.displayName === 'members' && m.oldValue === member && m.newValue === null) ===
+          true,
+        'modifiedProperties: members, oldValue the user, newValue empty',
+      );
+      const id = world.azure.job.groupLinks.get(group.id)!.targetId;
+      ctx.expect(!(await membersOnEndpoint(ctx, id)).includes(member!), 'the endpoint no longer lists the member');
+    },
+  },
+  {
+    id: 'engine-delete-group',
+    name: 'Delete_Group_Test',
+    source: 'Logic-App validation',
+    required: false,
+    groups: true,
+    sentence: 'A group that leaves scope: a Delete log with success, and "group returns totalResults=0 on SCIM".',
+    requests: ['the engine: create the group, then DELETE it', 'GET /Groups?filter=displayName eq'],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      await cycle(ctx, world, true);
+      world.azure.app.unassign(group.id);
+      await cycle(ctx, world);
+      expectGroupLog(ctx, world, group.id, 'Delete');
+      ctx.expect((await groupOnEndpoint(ctx, group.displayName)) === undefined, 'the group is gone from the endpoint');
     },
   },
 ];
