@@ -20,8 +20,10 @@ import { Random } from './random.ts';
  * - `http`: every request goes over real HTTP (`scimsim run --http URL`: the SCIM app is elsewhere).
  * - `own-origin`: requests to this NordPass's own origin are answered in process, any other Tenant URL over
  *   HTTP (`scimsim serve`, where an admin may point the engine at another server).
+ * - `self-http`: every request goes over real HTTP to this NordPass's own origin, whatever Tenant URL was typed
+ *   (`scimsim run --served`: a closed world whose engine traffic crosses a socket).
  */
-export type ScimRoute = 'in-process' | 'http' | 'own-origin';
+export type ScimRoute = 'in-process' | 'http' | 'own-origin' | 'self-http';
 
 export interface WorldOptions {
   /** The virtual start instant. */
@@ -102,5 +104,10 @@ function scimTransport(route: ScimRoute, nordpass: () => NordPass, ownOrigin: ()
   if (route === 'in-process') return (request) => nordpass().fetch(request);
   const overHttp = httpTransport();
   if (route === 'http') return overHttp;
+  if (route === 'self-http')
+    return (request) => {
+      const url = new URL(request.url);
+      return overHttp(new Request(`${ownOrigin()}${url.pathname}${url.search}`, request));
+    };
   return (request) => (new URL(request.url).origin === ownOrigin() ? nordpass().fetch(request) : overHttp(request));
 }

@@ -6,6 +6,7 @@ import { formatProblem, ScenarioFileError } from '../scenario/errors.ts';
 import { findScenarioFiles } from '../scenario/files.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
 import type { ScenarioResult } from '../scenario/result.ts';
+import { runServed } from '../serve/run-served.ts';
 import { runSuite } from '../scenario/suite.ts';
 
 const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR && !process.env.CI;
@@ -25,6 +26,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       token: { type: 'string' },
       strict: { type: 'boolean', default: false },
       dialects: { type: 'string' },
+      served: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
     true,
@@ -43,6 +45,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (!REPORTERS[r]) throw new UsageError(`unknown report "${r}"; reports are ${Object.keys(REPORTERS).join(', ')}`);
   if ((values.http === undefined) !== (values.token === undefined))
     throw new UsageError('--http and --token go together');
+  if (values.served === true && (values.http !== undefined || values.dialects !== undefined))
+    throw new UsageError('--served runs each scenario in a served world of its own: not with --http or --dialects');
   if (values.dialects !== undefined && values.dialects !== 'both')
     throw new UsageError('--dialects takes "both": each scenario with the default dialect and with aadOptscim062020');
   if (values.strict === true && values.http === undefined)
@@ -59,7 +63,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError(`no scenario files (*.yaml) in ${positionals.join(', ') || 'scenarios'}`);
   const quiet = values.quiet === true;
   const out = process.stdout;
-  const report = await runSuite(files, {
+  const report = await (values.served === true ? runServed : runSuite)(files, {
     workers,
     ...(values.grep !== undefined ? { grep: String(values.grep) } : {}),
     bail: values.bail === true,

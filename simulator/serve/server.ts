@@ -31,6 +31,8 @@ export interface ServeOptions {
   settings?: NordPassSettingsInput;
   /** A new world's tenant: this many generated users (a world restored from a data file keeps its own). */
   users?: number;
+  /** An opened scenario's engine reaches this server's SCIM face over HTTP (`scimsim run --served`). */
+  engineOverHttp?: boolean;
 }
 
 export interface RunningServer {
@@ -72,6 +74,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         ...(options.scimToken !== undefined ? { scimToken: options.scimToken } : {}),
         newSecret: () => randomBytes(32).toString('base64url'),
         ...(options.dataFile ? { dataFile: options.dataFile } : {}),
+        ...(options.engineOverHttp ? { engineOverHttp: true } : {}),
       },
       {
         name: 'A served world',

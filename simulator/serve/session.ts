@@ -38,6 +38,8 @@ export interface SessionOptions {
   newSecret: () => string;
   /** --data: every new world starts a fresh data file here. */
   dataFile?: string;
+  /** An opened scenario's engine sends its SCIM requests over HTTP to this server (`scimsim run --served`). */
+  engineOverHttp?: boolean;
 }
 
 /** A scenario opened in the served world, run step by step. */
@@ -108,7 +110,7 @@ export class ServedSession {
     const { steps: _steps, file: _file, userNames: _u, groupNames: _g, ...header } = scenario;
     // An opened scenario is a closed world, as in `scimsim run`: its engine reaches only its own NordPass,
     // whatever Tenant URL the scenario types (scenario 18 types http://127.0.0.1:8080/...).
-    await this.#rebuild(header, 'in-process');
+    await this.#rebuild(header, this.options.engineOverHttp ? 'self-http' : 'in-process');
     this.#script = { scenario, cursor: 0, results: [], progress: { exchangesAtLastExpect: 0 } };
   }
 
