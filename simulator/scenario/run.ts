@@ -33,24 +33,11 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
   const began = performance.now();
   const world = buildWorld(scenario, options);
   const steps: StepResult[] = [];
-  const markers: ScenarioResult['markers'] = [];
-  let failure: ScenarioResult['failure'];
   const progress: StepProgress = { exchangesAtLastExpect: 0 };
   for (const step of scenario.steps) {
     const result = await runStep(world, step, progress);
-    if (result.ok && !['advance', 'advanceTo', 'untilIdle', 'expect'].includes(step.name))
-      markers.push({ at: result.at, kind: 'action', label: step.name, detail: describeArgs(result.args) });
     steps.push(result);
-    if (!result.ok) {
-      failure = {
-        step: step.index,
-        line: step.line,
-        name: step.name,
-        message: result.message!,
-        ...(result.mismatches ? { mismatches: result.mismatches } : {}),
-      };
-      break;
-    }
+    if (!result.ok) break;
   }
   return {
     ...worldResult(world, {
@@ -60,14 +47,39 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
       seed: scenario.seed,
       start: scenario.start,
       steps,
-      actions: markers,
-      ...(failure ? { failure } : {}),
     }),
     wallMs: Math.round(performance.now() - began),
   };
 }
 
-/** What a result says besides the world: the scenario's header, its steps, and the actions taken, as markers. */
+/** Steps that move time or check are not actions: the timeline's lane of actions leaves them out. */
+const NOT_ACTIONS = new Set(['advance', 'advanceTo', 'untilIdle', 'expect']);
+export const isAction = (stepName: string) => !NOT_ACTIONS.has(stepName);
+
+/** The actions among the steps that ran (ok), as the timeline's markers. */
+function actionMarkers(steps: readonly StepResult[]): ScenarioResult['markers'] {
+  return steps
+    .filter((r) => r.ok && isAction(r.name))
+    .map((r) => ({ at: r.at, kind: 'action' as const, label: r.name, detail: describeArgs(r.args) }));
+}
+
+/** The first step that was not ok, as the result's failure. */
+function failureOf(steps: readonly StepResult[]): ScenarioResult['failure'] {
+  const failed = steps.find((r) => !r.ok);
+  if (!failed) return undefined;
+  return {
+    step: failed.index,
+    line: failed.line,
+    name: failed.name,
+    message: failed.message!,
+    ...(failed.mismatches ? { mismatches: failed.mismatches } : {}),
+  };
+}
+
+/**
+ * What a result says besides the world: the scenario's header and the steps that ran (its failure is the first
+ * that was not ok). `actions` replaces the markers made from the steps (the served world's timeline has a record).
+ */
 export interface ResultHeader {
   file: string;
   name: string;
@@ -75,8 +87,7 @@ export interface ResultHeader {
   seed: string | number;
   start: string;
   steps: StepResult[];
-  actions: ScenarioResult['markers'];
-  failure?: ScenarioResult['failure'];
+  actions?: ScenarioResult['markers'];
 }
 
 /**
@@ -84,6 +95,7 @@ export interface ResultHeader {
  * scenario run returns, and what the served world's live timeline draws (serve/timeline-route.ts).
  */
 export function worldResult(world: World, header: ResultHeader): Omit<ScenarioResult, 'wallMs'> {
+  const failure = failureOf(header.steps);
   return {
     file: header.file,
     name: header.name,
@@ -91,13 +103,13 @@ export function worldResult(world: World, header: ResultHeader): Omit<ScenarioRe
     seed: header.seed,
     start: formatInstant(Date.parse(header.start)),
     end: world.clock.nowIso(),
-    passed: header.failure === undefined,
-    ...(header.failure ? { failure: header.failure } : {}),
+    passed: failure === undefined,
+    ...(failure ? { failure } : {}),
     reproduce: `npx scimsim run ${header.file} --seed ${JSON.stringify(String(header.seed))}`,
     steps: header.steps,
     ...timelines(world),
     markers: [
-      ...header.actions,
+      ...(header.actions ?? actionMarkers(header.steps)),
       ...world.azure.job.cycles.map((c) => ({
         at: formatInstant(c.began),
         kind: 'cycle' as const,

@@ -85,6 +85,16 @@ export async function runSuite(files: string[], options: SuiteOptions = {}): Pro
   } else {
     await runOnWorkers(scenarios, workers, options, finish);
   }
+  return suiteReport(results, invalid, startedAt, began);
+}
+
+/** The run's report from the results of the scenarios that ran (in file order) and the files that were invalid. */
+export function suiteReport(
+  results: readonly ScenarioResult[],
+  invalid: RunReport['invalid'],
+  startedAt: string,
+  began: number,
+): RunReport {
   const finished = results.filter(Boolean);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

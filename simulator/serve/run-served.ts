@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { REPORT_SCHEMA_VERSION, type RunReport, type ScenarioResult } from '../scenario/result.ts';
-import { loadAll, type SuiteOptions } from '../scenario/suite.ts';
+import type { RunReport, ScenarioResult } from '../scenario/result.ts';
+import { loadAll, type SuiteOptions, suiteReport } from '../scenario/suite.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export async function runServed(files: string[], options: SuiteOptions = {}): Promise<RunReport> {
@@ -43,17 +43,7 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
   } finally {
     await Promise.all(servers.map((s) => s.close()));
   }
-  const finished = results.filter(Boolean);
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: 'scimsim',
-    startedAt,
-    wallMs: Math.round(performance.now() - began),
-    passed: finished.filter((r) => r.passed).length,
-    failed: finished.filter((r) => !r.passed).length,
-    invalid,
-    scenarios: finished,
-  };
+  return suiteReport(results, invalid, startedAt, began);
 }
 
 async function runOne(

@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ScenarioFileError } from '../scenario/errors.ts';
 import { checkExpectation } from '../scenario/expect.ts';
-import { describeArgs, worldResult } from '../scenario/run.ts';
+import { worldResult } from '../scenario/run.ts';
 import { DEFAULT_START, parseScenario } from '../scenario/load.ts';
 import type { StepResult } from '../scenario/result.ts';
 import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
@@ -153,10 +153,7 @@ export function worldRoutes(session: ServedSession): Hono {
 
   // The opened scenario's result as `scimsim run` makes it (report.json's shape): what `run --served` reports.
   routes.get('/scenario/result', (c) => {
-    const script = requireScript(session, 404);
-    const { scenario, results } = script;
-    const failed = results.find((r) => !r.ok);
-    const step = failed ? scenario.steps[failed.index] : undefined;
+    const { scenario, results } = requireScript(session, 404);
     return c.json({
       ...worldResult(session.world, {
         file: scenario.file,
@@ -165,20 +162,6 @@ export function worldRoutes(session: ServedSession): Hono {
         seed: scenario.seed,
         start: scenario.start,
         steps: results,
-        actions: results
-          .filter((r) => r.ok && !['advance', 'advanceTo', 'untilIdle', 'expect'].includes(r.name))
-          .map((r) => ({ at: r.at, kind: 'action' as const, label: r.name, detail: describeArgs(r.args) })),
-        ...(failed && step
-          ? {
-              failure: {
-                step: step.index,
-                line: step.line,
-                name: step.name,
-                message: failed.message!,
-                ...(failed.mismatches ? { mismatches: failed.mismatches } : {}),
-              },
-            }
-          : {}),
       }),
       wallMs: 0,
     });

@@ -8,16 +8,13 @@ import { linkCycles } from '../report/html/cycles.ts';
 import { CSS } from '../report/html/css.ts';
 import { escapeHtml as e } from '../report/html/text.ts';
 import { renderTimeline, SVG_DEFS } from '../report/html/timeline.ts';
-import { describeArgs, worldResult } from '../scenario/run.ts';
+import { describeArgs, isAction, worldResult } from '../scenario/run.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession } from './session.ts';
 
 /** Not the console's: this document has no script and may be framed by the console (same origin) only. */
 export const TIMELINE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
-
-/** The recorded steps that are actions (moving time or checking is not), as the report's action markers. */
-const NOT_ACTIONS = new Set(['advance', 'advanceTo', 'untilIdle', 'expect']);
 
 export function timelineRoutes(session: ServedSession): Hono {
   const routes = new Hono();
@@ -31,7 +28,7 @@ export function timelineRoutes(session: ServedSession): Hono {
         start: header.start,
         steps: [],
         actions: recorder.steps
-          .filter((s) => !NOT_ACTIONS.has(s.name))
+          .filter((s) => isAction(s.name))
           .map((s) => ({
             at: formatInstant(s.at),
             kind: 'action' as const,
