@@ -314,7 +314,7 @@ export class ServedSession {
         // The Graph face renders its own errors: a change not written is its 503 here.
         afterChange: () =>
           world.nordpass.store.commit().catch((error: unknown) => {
-            throw error instanceof DataWriteFailed ? new GraphError(503, 'ServiceNotAvailable', error.message) : error;
+            throw asGraphError(error);
           }),
         inTurn: this.inTurn,
       }),
@@ -333,22 +333,21 @@ export class ServedSession {
 }
 
 /**
- * The Graph face's renderer, also for the refusals every face shares (a body over the one limit).
- * fidelity: Graph's own limit is 4 MB a request and the code it answers with is not documented (INFERRED);
- * scimsim refuses a body over the limit of every face (`maxBodyBytes`, 1 MiB) with 413 RequestEntityTooLarge.
+ * The refusals every face shares, in Graph's words: a body over the one limit, a path that does not decode, a
+ * change not written. fidelity: Graph's own limit is 4 MB a request and the code it answers with is not
+ * documented (INFERRED); scimsim refuses a body over the limit of every face (`maxBodyBytes`, 1 MiB) with 413
+ * RequestEntityTooLarge.
  */
+function asGraphError(error: unknown): unknown {
+  if (error instanceof BodyTooLarge) return new GraphError(413, 'RequestEntityTooLarge', error.message);
+  if (error instanceof MalformedPath) return new GraphError(400, 'Request_BadRequest', error.message);
+  if (error instanceof DataWriteFailed) return new GraphError(503, 'ServiceNotAvailable', error.message);
+  return error;
+}
+
+/** The Graph face's renderer, for those shared refusals too (the Graph routes render their own errors). */
 function graphFaceErrors(render: ReturnType<typeof graphErrorRenderer>): ReturnType<typeof graphErrorRenderer> {
-  return (error, c) =>
-    render(
-      error instanceof BodyTooLarge
-        ? new GraphError(413, 'RequestEntityTooLarge', error.message)
-        : error instanceof MalformedPath
-          ? new GraphError(400, 'Request_BadRequest', error.message)
-          : error instanceof DataWriteFailed
-            ? new GraphError(503, 'ServiceNotAvailable', error.message)
-            : error,
-      c,
-    );
+  return (error, c) => render(asGraphError(error) as Error, c);
 }
 
 /** A header as the scenario that has no steps yet. */
