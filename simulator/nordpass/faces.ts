@@ -85,21 +85,33 @@ function limitBody(maxBytes: () => number): MiddlewareHandler {
       throw new BodyTooLarge(limit);
     }
     const reader = raw.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await drain(reader, limit * DRAIN_FACTOR);
-        throw new BodyTooLarge(limit);
-      }
-      chunks.push(value);
+    const body = await readWithin(reader, limit);
+    if (!body) {
+      await drain(reader, limit * DRAIN_FACTOR);
+      throw new BodyTooLarge(limit);
     }
-    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: Buffer.concat(chunks) });
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body });
     return next();
   };
+}
+
+/**
+ * A body read chunk by chunk, at most `limit` bytes: never held whole when it runs past the limit. Undefined when
+ * it does, with the reader left where it stopped (the caller drains or cancels it).
+ */
+export async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limit: number,
+): Promise<Buffer | undefined> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > limit) return undefined;
+    chunks.push(value);
+  }
 }
 
 /**

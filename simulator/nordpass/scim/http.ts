@@ -1,5 +1,6 @@
 /** Reading SCIM requests and writing SCIM responses: size and type limits, JSON, query parameters. */
 import type { Context } from 'hono';
+import { readWithin } from '../faces.ts';
 import { ScimError, badRequest } from './errors.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
@@ -54,19 +55,12 @@ export async function readJsonBody(c: Context, maxBytes: number): Promise<unknow
 async function readLimited(request: Request, maxBytes: number): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
+  const body = await readWithin(reader, maxBytes);
+  if (!body) {
+    await reader.cancel();
+    throw tooLarge(maxBytes);
   }
-  return decode(Buffer.concat(chunks), maxBytes);
+  return decode(body, maxBytes);
 }
 
 // Stateless between calls (no `stream` option), so one decoder serves every request.
