@@ -79,26 +79,21 @@ export function adminRoutes(deps: AdminDeps): Hono {
     const skip = pageParam(c.req.query('skip'), 'skip') ?? 0;
     const search = c.req.query('search')?.toLowerCase();
     const counts = { ...store.counts };
+    const matches = (m: Member) =>
+      (!statuses || statuses.includes(m.status)) && (search === undefined || m.userName.toLowerCase().includes(search));
+    // With states alone the counts say how many match, so the scan stops once the page is full (and is not made
+    // for a page past the end); with a search every member is looked at, to count the matches.
+    const counted =
+      statuses && search === undefined ? statuses.reduce((n, s) => n + counts[s as MemberStatus], 0) : undefined;
     const list: Member[] = [];
-    let total = 0;
-    if (statuses && search === undefined) {
-      // The counts say how many match: the page alone is looked for, and the scan stops once it is full.
-      for (const s of statuses) total += counts[s as MemberStatus];
-      if (top !== undefined && skip >= total) return c.json({ members: [], total, counts });
-      let seen = 0;
+    let seen = 0;
+    if (counted === undefined || skip < counted)
       for (const m of store.allMembers()) {
-        if (!statuses.includes(m.status)) continue;
-        if (seen++ >= skip) list.push(m);
-        if (top !== undefined && list.length >= top) break;
+        if (!matches(m)) continue;
+        if (seen++ >= skip && (top === undefined || list.length < top)) list.push(m);
+        else if (counted !== undefined && top !== undefined && list.length >= top) break;
       }
-      return c.json({ members: list.map(summary), total, counts });
-    }
-    for (const m of store.allMembers()) {
-      if (statuses && !statuses.includes(m.status)) continue;
-      if (search !== undefined && !m.userName.toLowerCase().includes(search)) continue;
-      if (total++ >= skip && (top === undefined || list.length < top)) list.push(m);
-    }
-    return c.json({ members: list.map(summary), total, counts });
+    return c.json({ members: list.map(summary), total: counted ?? seen, counts });
   });
 
   admin.get('/members/:id', (c) => c.json(detail(find(deps, c))));
