@@ -66,16 +66,6 @@ function assignedGroup(ctx: CheckContext, world: World) {
   return group;
 }
 
-/** The newest log entry for a group, checked for its action and status. */
-function expectGroupLog(ctx: CheckContext, world: World, groupId: string, action: string) {
-  const entry = world.azure.logs.query({ userId: groupId }).at(-1);
-  ctx.expect(
-    entry !== undefined && entry.action === action && entry.status === 'success',
-    `provisioningAction=${action} and status=success for the group, got ${entry ? `${entry.action} ${entry.status}${entry.errorCode ? ` (${entry.errorCode}: ${entry.reason})` : ''}` : 'no entry'}`,
-  );
-  return entry!;
-}
-
 /** The group as the endpoint shows it to `displayName eq`, or undefined. */
 async function groupOnEndpoint(ctx: CheckContext, displayName: string) {
   const list = ctx.expectList(await ctx.filter('Groups', 'displayName', displayName), 'GET by displayName');
@@ -89,14 +79,20 @@ async function membersOnEndpoint(ctx: CheckContext, id: string): Promise<string[
   return (got.body?.members ?? []).map((m: { value?: string }) => m.value);
 }
 
-/** The newest log entry for a user, checked for its action and status (the Logic App's audit-log check). */
-function expectLog(ctx: CheckContext, world: World, user: DirectoryUser, action: string): void {
-  const entry = world.azure.logs.query({ userId: user.id }).at(-1);
-  ctx.expect(entry !== undefined, `a provisioning log entry for ${user.userPrincipalName}`);
+/** The newest log entry for a user or a group (by its object id), checked for its action and status (the Logic App's audit-log check). */
+function expectLog(
+  ctx: CheckContext,
+  world: World,
+  object: { id: string; userPrincipalName?: string; displayName: string },
+  action: string,
+) {
+  const entry = world.azure.logs.query({ userId: object.id }).at(-1);
+  ctx.expect(entry !== undefined, `a provisioning log entry for ${object.userPrincipalName ?? object.displayName}`);
   ctx.expect(
     entry!.action === action && entry!.status === 'success',
     `provisioningAction=${action} and status=success, got ${entry!.action} ${entry!.status}${entry!.errorCode ? ` (${entry!.errorCode}: ${entry!.reason})` : ''}`,
   );
+  return entry!;
 }
 
 /** The user as the endpoint shows it to `userName eq`, or undefined. */
@@ -253,7 +249,7 @@ export const ENGINE_TESTS: CheckTest[] = [
       const world = await tenant(ctx, { groups: true });
       const group = assignedGroup(ctx, world);
       await cycle(ctx, world, true);
-      expectGroupLog(ctx, world, group.id, 'Create');
+      expectLog(ctx, world, group, 'Create');
       ctx.expect((await groupOnEndpoint(ctx, group.displayName)) !== undefined, 'the group is found on the endpoint');
     },
   },
@@ -272,7 +268,7 @@ export const ENGINE_TESTS: CheckTest[] = [
       const renamed = ctx.groupName();
       world.azure.directory.updateGroup(group.id, { displayName: renamed });
       await cycle(ctx, world);
-      expectGroupLog(ctx, world, group.id, 'Update');
+      expectLog(ctx, world, group, 'Update');
       ctx.expect((await groupOnEndpoint(ctx, renamed)) !== undefined, `the group is found as ${renamed}`);
     },
   },
@@ -295,7 +291,7 @@ export const ENGINE_TESTS: CheckTest[] = [
       await cycle(ctx, world);
       const member = world.azure.job.links.get(user.id)?.targetId;
       ctx.expect(member !== undefined, 'the member was provisioned');
-      const entry = expectGroupLog(ctx, world, group.id, 'Update');
+      const entry = expectLog(ctx, world, group, 'Update');
       ctx.expect(
         entry.modified?.some((m) => m.displayName === 'members' && m.newValue === member && m.oldValue === null) ===
           true,
@@ -323,7 +319,7 @@ export const ENGINE_TESTS: CheckTest[] = [
       const member = world.azure.job.links.get(user.id)?.targetId;
       world.azure.directory.removeMember(group.id, user.id);
       await cycle(ctx, world);
-      const entry = expectGroupLog(ctx, world, group.id, 'Update');
+      const entry = expectLog(ctx, world, group, 'Update');
       ctx.expect(
         entry.modified?.some((m) => m.displayName === 'members' && m.oldValue === member && m.newValue === null) ===
           true,
@@ -347,7 +343,7 @@ export const ENGINE_TESTS: CheckTest[] = [
       await cycle(ctx, world, true);
       world.azure.app.unassign(group.id);
       await cycle(ctx, world);
-      expectGroupLog(ctx, world, group.id, 'Delete');
+      expectLog(ctx, world, group, 'Delete');
       ctx.expect((await groupOnEndpoint(ctx, group.displayName)) === undefined, 'the group is gone from the endpoint');
     },
   },

@@ -1,18 +1,13 @@
 /** The group tests of `scimsim check` (with --groups, when the endpoint's discovery lists Groups). */
 import type { CheckContext } from './context.ts';
 import type { CheckTest } from './test.ts';
+import { madeUser } from './user-tests.ts';
 
 async function madeGroup(ctx: CheckContext, displayName = ctx.groupName()) {
   const created = await ctx.createGroup(displayName);
   ctx.expectStatus(created, [201], 'POST /Groups');
   ctx.expect(typeof created.body?.id === 'string' && created.body.id !== '', 'POST /Groups: a non-empty id');
   return { id: created.body.id as string, displayName };
-}
-
-async function madeUserId(ctx: CheckContext): Promise<string> {
-  const created = await ctx.createUser();
-  ctx.expectStatus(created, [201], 'POST /Users (a member to be)');
-  return created.body.id as string;
 }
 
 const memberIds = (group: { members?: Array<{ value?: string }> } | undefined) =>
@@ -76,7 +71,7 @@ export const GROUP_TESTS: CheckTest[] = [
     requests: ['POST /Groups', 'POST /Users', 'PATCH /Groups/{id} add member', 'GET /Groups/{id}'],
     async run(ctx) {
       const { id } = await madeGroup(ctx);
-      const user = await madeUserId(ctx);
+      const user = (await madeUser(ctx)).id;
       ctx.expectStatus(
         await ctx.patch('Groups', id, [{ op: ctx.op('add'), path: 'members', value: [{ value: user }] }]),
         [200, 204],
@@ -98,7 +93,7 @@ export const GROUP_TESTS: CheckTest[] = [
     requests: ['POST /Groups', 'POST /Users (two)', 'PATCH add both', 'PATCH remove one', 'GET /Groups/{id}'],
     async run(ctx) {
       const { id } = await madeGroup(ctx);
-      const [a, b] = [await madeUserId(ctx), await madeUserId(ctx)];
+      const [a, b] = [(await madeUser(ctx)).id, (await madeUser(ctx)).id];
       ctx.expectStatus(
         await ctx.patch('Groups', id, [{ op: ctx.op('add'), path: 'members', value: [{ value: a }, { value: b }] }]),
         [200, 204],

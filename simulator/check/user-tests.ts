@@ -9,8 +9,8 @@ import type { CheckTest } from './test.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-/** A user made for the test, found with the filter Entra sends first. */
-async function madeUser(ctx: CheckContext, userName = ctx.userName()) {
+/** A user made for the test (POST /Users as Entra sends it): its id and userName. */
+export async function madeUser(ctx: CheckContext, userName = ctx.userName()) {
   const created = await ctx.createUser(userName);
   ctx.expectStatus(created, [201], 'POST /Users');
   ctx.expect(typeof created.body?.id === 'string' && created.body.id !== '', 'POST /Users: a non-empty id');
