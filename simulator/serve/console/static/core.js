@@ -145,17 +145,23 @@ export const newWorld = () => {
   for (const listener of newWorldListeners) listener();
 };
 
+/**
+ * A control that makes one change: the problem line cleared, the change made, then the page drawn again. A
+ * refusal is shown by api() and stops there (on() swallows it).
+ */
+export function act(target, type, run) {
+  on(target, type, async () => {
+    show('');
+    await run();
+    await refreshNow();
+  });
+}
+
 /** A button that does one change, then redraws the page; `name` says what it acts on, for its label. */
 export function button(label, name, run) {
   const b = el('button', { type: 'button' }, label);
   b.setAttribute('aria-label', `${label}: ${name}`);
-  on(b, 'click', async () => {
-    show('');
-    try {
-      await run();
-      await refreshNow();
-    } catch {}
-  });
+  act(b, 'click', run);
   return b;
 }
 

@@ -1,6 +1,6 @@
 // The Entra admin center, through the Graph routes: Users (search, pages, new, edit, block sign-in, delete,
 // provision on demand), Groups (members, nested groups), Deleted users (restore, delete permanently).
-import { $, addView, button, el, graph, link, nowMs, on, refreshNow, rows, show, span, when } from './core.js';
+import { $, act, addView, button, el, graph, link, nowMs, on, rows, show, span, when } from './core.js';
 import { provisionOnDemand } from './provisioning.js';
 import { hashFor } from './router.js';
 
@@ -135,15 +135,8 @@ async function refreshDeleted() {
   );
 }
 
-/** Runs a form's change: the problem shown when refused, the page drawn again when done. */
-const submit = (id, run) =>
-  on($(id), 'submit', async () => {
-    show('');
-    try {
-      await run();
-      await refreshNow();
-    } catch {}
-  });
+/** A form that makes one change (see act). */
+const submit = (id, run) => act($(id), 'submit', run);
 
 export function wireEntra() {
   on($('user-search'), 'submit', () => {

@@ -1,7 +1,7 @@
 // Enterprise applications > NordPass: Users and groups (assignments), Provisioning (credentials, Test Connection,
 // Save, Start / Stop / Restart, the job's status with escrows and staged deletes, Allow deletes, Provision on
 // demand) and the Provisioning logs (filtered, paged; an entry opens its steps, changes, error and HTTP exchanges).
-import { $, addView, api, button, el, graph, link, on, onNewWorld, refreshNow, rows, show, when } from './core.js';
+import { $, act, addView, api, button, el, graph, link, on, onNewWorld, refreshNow, rows, show, when } from './core.js';
 import { principalId } from './entra.js';
 import { go, hashFor, place } from './router.js';
 
@@ -255,17 +255,13 @@ function credentialsTyped() {
 }
 
 export function wireProvisioning() {
-  on($('add-assignment'), 'submit', async () => {
-    show('');
+  act($('add-assignment'), 'submit', async () => {
     const name = $('assign-upn').value.trim();
-    try {
-      const sp = await nordpassApp();
-      const id = await principalId(name);
-      if (!id) return show(`No user or group "${name}".`);
-      await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: id, resourceId: sp });
-      $('assign-upn').value = '';
-      await refreshNow();
-    } catch {}
+    const sp = await nordpassApp();
+    const id = await principalId(name);
+    if (!id) return show(`No user or group "${name}".`);
+    await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: id, resourceId: sp });
+    $('assign-upn').value = '';
   });
   on($('test-connection'), 'click', async () => {
     show('');
@@ -279,23 +275,12 @@ export function wireProvisioning() {
       $('test-result').textContent = `Test Connection failed: ${error.message}`;
     }
   });
-  on($('provisioning'), 'submit', async () => {
-    show('');
-    try {
-      const sp = await nordpassApp();
-      await graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, { value: credentialsTyped() });
-      $('test-result').textContent = 'Saved.';
-      await refreshNow();
-    } catch {}
+  act($('provisioning'), 'submit', async () => {
+    const sp = await nordpassApp();
+    await graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, { value: credentialsTyped() });
+    $('test-result').textContent = 'Saved.';
   });
-  const jobAction = (id, verb, body) =>
-    on($(id), 'click', async () => {
-      show('');
-      try {
-        await graph('POST', await jobPath(verb), body);
-        await refreshNow();
-      } catch {}
-    });
+  const jobAction = (id, verb, body) => act($(id), 'click', async () => graph('POST', await jobPath(verb), body));
   jobAction('job-start', 'start');
   jobAction('job-stop', 'pause');
   jobAction('job-restart', 'restart', { criteria: { resetScope: 'Watermark, Escrows, QuarantineState' } });
