@@ -149,3 +149,15 @@ export async function scimView(w: FacesWorld, memberId: string): Promise<Record<
   }
   return { status: response.status, version: meta?.version, lastModified: meta?.lastModified, body: text };
 }
+
+/** An answer read whole: its status, headers and text. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export async function answer(pending: Promise<Response>): Promise<Answer> {
+  const res = await pending;
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}

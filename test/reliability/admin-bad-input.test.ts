@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  type Answer,
+  answer,
   changedParts,
   type FacesWorld,
   facesWorld,
@@ -25,12 +27,6 @@ interface Ctx {
   member: string;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
 interface ErrorCase {
   name: string;
   /** Runs before the world is snapshotted; may point `member` at another member. */
@@ -43,11 +39,6 @@ interface ErrorCase {
 
 const json = (v: unknown) => JSON.stringify(v);
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-
-async function answer(pending: Promise<Response>): Promise<Answer> {
-  const res = await pending;
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
 
 type Init = Parameters<FacesWorld['send']>[2];
 const send = (x: Ctx, method: string, path: string, init?: Init) => answer(x.w.send(method, path, init));

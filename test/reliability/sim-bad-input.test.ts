@@ -10,6 +10,8 @@ import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  type Answer,
+  answer,
   changedParts,
   type FacesWorld,
   facesWorld,
@@ -44,12 +46,6 @@ interface Ctx {
   link?: string;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
 /**
  * How the error body must look: `json` the Admin Panel's and /_sim's `{"error": {"code", "message"}}`, `graph`
  * Graph's (with `innerError`), `scim` RFC 7644's, `plain` a 404 outside every face (no face shape to keep, but
@@ -75,11 +71,6 @@ const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}
 const ymlPadding = (bytes: number) => `#${'x'.repeat(bytes)}\n`;
 /** `body` followed by spaces to exactly `bytes` bytes: still the same JSON, so only its size can refuse it. */
 const padded = (body: string, bytes: number) => body + ' '.repeat(bytes - Buffer.byteLength(body));
-
-async function answer(pending: Promise<Response>): Promise<Answer> {
-  const res = await pending;
-  return { status: res.status, headers: res.headers, text: await res.text() };
-}
 
 type Init = Parameters<FacesWorld['send']>[2];
 const send = (x: Ctx, method: string, path: string, init?: Init) => answer(x.w.send(method, path, init));
