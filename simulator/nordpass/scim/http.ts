@@ -1,12 +1,11 @@
 /** Reading SCIM requests and writing SCIM responses: size and type limits, JSON, query parameters. */
 import type { Context } from 'hono';
+import { MAX_JSON_DEPTH } from '../../json-body.ts';
 import { readWithin } from '../faces.ts';
 import { ScimError, badRequest } from './errors.ts';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json';
 const ACCEPTED_TYPES = new Set(['application/scim+json', 'application/json']);
-/** Deeper JSON than this is refused before it reaches any recursive code. */
-const MAX_JSON_DEPTH = 64;
 
 /** A JSON response with SCIM's media type. */
 export function scimJson(_c: Context, body: unknown, status = 200, headers?: Record<string, string>): Response {
