@@ -3,7 +3,15 @@ import { formatDuration, formatInstant, parseDuration } from '../time.ts';
 import type { Expectation } from './schema.ts';
 import { readScimUser, valueAt } from './scim-read.ts';
 import { requireLocalNordPass, StepFailure } from './steps.ts';
-import { idOf, memberOf, type World } from './world.ts';
+import type { DirectoryPlace } from './target.ts';
+import { idOf, memberOf, type ScenarioState } from './world.ts';
+
+/** Where a tenant user is, as a mismatch says it (an expected active user "is an active user"). */
+const PLACE_WORDS: Record<DirectoryPlace, string> = {
+  active: 'an active user',
+  deleted: 'in Deleted users',
+  permanentlyDeleted: 'deleted permanently',
+};
 
 export interface Mismatch {
   /** What was checked, in the scenario's words, e.g. `members.ada`. */
@@ -38,7 +46,7 @@ export interface ExpectationOutcome {
 
 /** Checks an expectation; with --http, the parts that look inside NordPass are skipped (failed with --strict). */
 export async function checkExpectation(
-  world: World,
+  world: ScenarioState,
   expectation: Expectation,
   sinceExchange: number,
 ): Promise<ExpectationOutcome> {
@@ -56,12 +64,12 @@ export async function checkExpectation(
     skipped = skipped ? `${skipped}; ${note}` : note;
     e = { ...e, requests: e.requests.filter((r) => r.body === undefined) };
   }
-  const mismatches = [...checkInside(world, e, sinceExchange), ...(await checkScim(world, e))];
+  const mismatches = [...(await checkInside(world, e, sinceExchange)), ...(await checkScim(world, e))];
   return { mismatches, ...(skipped ? { skipped } : {}) };
 }
 
 /** `scim:`: each named user looked up as an IdP does, over the same SCIM route the engine uses. */
-async function checkScim(world: World, e: Expectation): Promise<Mismatch[]> {
+async function checkScim(world: ScenarioState, e: Expectation): Promise<Mismatch[]> {
   const out: Mismatch[] = [];
   for (const [name, want] of Object.entries(e.scim ?? {})) {
     const userName = world.upns.get(name);
@@ -97,12 +105,12 @@ async function checkScim(world: World, e: Expectation): Promise<Mismatch[]> {
   return out;
 }
 
-function checkInside(world: World, e: Expectation, sinceExchange: number): Mismatch[] {
+async function checkInside(world: ScenarioState, e: Expectation, sinceExchange: number): Promise<Mismatch[]> {
   const out: Mismatch[] = [];
-  const { nordpass, azure } = world;
+  const { target } = world;
 
   for (const [name, state] of Object.entries(e.members ?? {})) {
-    const member = memberOf(world, name);
+    const member = await memberOf(world, name);
     const actual = member?.status ?? 'none';
     if (actual !== state) {
       const last = member?.history.at(-1);
@@ -115,12 +123,12 @@ function checkInside(world: World, e: Expectation, sinceExchange: number): Misma
   }
 
   for (const [state, spec] of Object.entries(e.memberCounts ?? {})) {
-    const n = nordpass.members.countByStatus(state as never);
+    const n = await target.memberCount(state as never);
     if (!countOk(spec, n, 0)) out.push({ what: `memberCounts.${state}`, expected: countText(spec), actual: String(n) });
   }
 
-  e.timing?.forEach((t, i) => {
-    const member = memberOf(world, t.user);
+  for (const [i, t] of (e.timing ?? []).entries()) {
+    const member = await memberOf(world, t.user);
     const what = `timing[${i}]: ${t.user} ${t.event} ${t.by !== undefined ? `exactly ${t.by}` : `within ${t.within}`} after ${t.after}`;
     const from = member?.history.find((h) => h.type === t.after);
     const to = from ? member!.history.find((h) => h.type === t.event && h.at >= from.at) : undefined;
@@ -130,7 +138,7 @@ function checkInside(world: World, e: Expectation, sinceExchange: number): Misma
         expected: `${t.event} after ${t.after}`,
         actual: !from ? `no ${t.after} event` : `no ${t.event} event after ${t.after} (${formatInstant(from.at)})`,
       });
-      return;
+      continue;
     }
     const gap = to.at - from.at;
     const limit = parseDuration(t.by ?? t.within!);
@@ -141,112 +149,90 @@ function checkInside(world: World, e: Expectation, sinceExchange: number): Misma
         expected: t.by !== undefined ? `exactly ${formatDuration(limit)}` : `at most ${formatDuration(limit)}`,
         actual: `${formatDuration(gap)} (${t.after} ${formatInstant(from.at)}, ${t.event} ${formatInstant(to.at)})`,
       });
-  });
+  }
 
-  e.outbox?.forEach((o, i) => {
-    const to = o.to ? world.upns.get(o.to)?.toLowerCase() : undefined;
-    const n = nordpass.store.data.outbox.filter((m) => to === undefined || m.to.toLowerCase() === to).length;
+  for (const [i, o] of (e.outbox ?? []).entries()) {
+    const n = await target.outboxCount(o.to ? (world.upns.get(o.to) ?? o.to) : undefined);
     if (!countOk(o.count, n))
       out.push({
         what: `outbox[${i}]${o.to ? ` to ${o.to}` : ''}`,
         expected: `${countText(o.count)} emails`,
         actual: String(n),
       });
-  });
+  }
 
-  e.logs?.forEach((l, i) => {
+  for (const [i, l] of (e.logs ?? []).entries()) {
     const userId = l.user ? idOf(world, l.user) : undefined;
-    const found = azure.logs.query({
+    const found = await target.logCount({
       userId,
       action: l.action,
       status: l.status,
       errorCode: l.errorCode,
       initiatedBy: l.initiatedBy,
     });
-    if (!countOk(l.count, found.length)) {
+    if (!countOk(l.count, found)) {
       const desc = [l.user, l.action, l.status, l.errorCode].filter(Boolean).join(' ');
-      const seen = azure.logs
-        .all()
-        .filter((r) => userId === undefined || r.source.id === userId)
-        .slice(-5)
-        .map((r) => `${r.action}/${r.status}${r.errorCode ? `/${r.errorCode}` : ''}`);
+      const seen = await target.latestLogs(userId, 5);
       out.push({
         what: `logs[${i}] ${desc}`,
         expected: `${countText(l.count)} entries`,
-        actual: `${found.length}${seen.length ? ` (latest: ${seen.join(', ')})` : ''}`,
+        actual: `${found}${seen.length ? ` (latest: ${seen.join(', ')})` : ''}`,
       });
     }
-  });
+  }
 
   if (e.job) {
-    const status = azure.job.status();
+    const status = await target.jobStatus();
     if (e.job.status && status.code !== e.job.status)
       out.push({
         what: 'job.status',
         expected: e.job.status,
-        actual: `${status.code}${status.quarantine ? ` (${status.quarantine.reason})` : ''}`,
+        actual: `${status.code}${status.quarantineReason ? ` (${status.quarantineReason})` : ''}`,
       });
-    if (e.job.quarantineReason !== undefined && (status.quarantine?.reason ?? null) !== e.job.quarantineReason) {
+    if (e.job.quarantineReason !== undefined && status.quarantineReason !== e.job.quarantineReason) {
       out.push({
         what: 'job.quarantineReason',
         expected: String(e.job.quarantineReason),
-        actual: String(status.quarantine?.reason ?? null),
+        actual: String(status.quarantineReason),
       });
     }
     if (e.job.escrows !== undefined && !countOk(e.job.escrows, status.escrows, 0))
       out.push({ what: 'job.escrows', expected: countText(e.job.escrows), actual: String(status.escrows) });
   }
 
-  // all() copies the record once it is full (up to 100,000 exchanges): read it once, not once per entry.
-  const exchanges = e.requests ? azure.exchanges.all() : [];
-  e.requests?.forEach((r, i) => {
-    const from = r.since === 'lastExpect' ? sinceExchange : 0;
-    const found = exchanges.filter(
-      (x) =>
-        x.seq > from &&
-        (r.method === undefined || x.method === r.method) &&
-        (r.path === undefined || x.path.includes(r.path)) &&
-        (r.body === undefined || (x.requestBody ?? '').includes(r.body)) &&
-        (r.status === undefined || x.status === r.status),
-    );
-    if (!countOk(r.count, found.length)) {
+  for (const [i, r] of (e.requests ?? []).entries()) {
+    const found = await target.exchangeCount({
+      since: r.since === 'lastExpect' ? sinceExchange : 0,
+      method: r.method,
+      path: r.path,
+      body: r.body,
+      status: r.status,
+    });
+    if (!countOk(r.count, found)) {
       const desc = [r.method, r.path, r.body ? `body containing ${r.body}` : '', r.status ? `answered ${r.status}` : '']
         .filter(Boolean)
         .join(' ');
       out.push({
         what: `requests[${i}] ${desc}`,
         expected: `${countText(r.count)} requests`,
-        actual: String(found.length),
+        actual: String(found),
       });
     }
-  });
+  }
 
   if (e.directory) {
-    const d = azure.directory;
-    for (const name of list(e.directory.active))
-      if (!d.user(idOf(world, name)))
-        out.push({
-          what: `directory.active ${name}`,
-          expected: 'an active user',
-          actual: d.deletedUser(idOf(world, name)) ? 'in Deleted users' : 'deleted permanently',
-        });
-    for (const name of list(e.directory.deleted))
-      if (!d.deletedUser(idOf(world, name)))
-        out.push({
-          what: `directory.deleted ${name}`,
-          expected: 'in Deleted users',
-          actual: d.user(idOf(world, name)) ? 'active' : 'deleted permanently',
-        });
-    for (const name of list(e.directory.permanentlyDeleted))
-      if (!d.isHardDeleted(idOf(world, name)))
-        out.push({
-          what: `directory.permanentlyDeleted ${name}`,
-          expected: 'deleted permanently',
-          actual: d.user(idOf(world, name)) ? 'active' : 'in Deleted users',
-        });
+    const expected = [
+      ...list(e.directory.active).map((name) => [name, 'active'] as const),
+      ...list(e.directory.deleted).map((name) => [name, 'deleted'] as const),
+      ...list(e.directory.permanentlyDeleted).map((name) => [name, 'permanentlyDeleted'] as const),
+    ];
+    for (const [name, place] of expected) {
+      const actual = await target.directoryPlace(idOf(world, name));
+      if (actual !== place)
+        out.push({ what: `directory.${place} ${name}`, expected: PLACE_WORDS[place], actual: PLACE_WORDS[actual] });
+    }
     if (e.directory.recycleBin !== undefined) {
-      let n = 0;
-      for (const _ of d.deletedUsers()) n++;
+      const n = await target.recycleBinCount();
       if (!countOk(e.directory.recycleBin, n, 0))
         out.push({ what: 'directory.recycleBin', expected: countText(e.directory.recycleBin), actual: String(n) });
     }

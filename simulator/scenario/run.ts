@@ -16,7 +16,7 @@ import type {
   StepResult,
 } from './result.ts';
 import { NeedsNordPassInside, StepFailure, STEP_HANDLERS } from './steps.ts';
-import { buildWorld, type World, type WorldOptions } from './world.ts';
+import { buildWorld, type ScenarioState, type World, type WorldOptions } from './world.ts';
 
 /** Lanes drawn per scenario; the rest of a large tenant is summarised by state. */
 const MAX_LANES = 60;
@@ -135,8 +135,8 @@ export interface StepProgress {
  * Runs one step in a world and says how it went: an action's failure or an expectation's mismatches, with
  * expected and actual values. The run (and serve mode's step-by-step) stops at a step that is not ok.
  */
-export async function runStep(world: World, step: ScenarioStep, progress: StepProgress): Promise<StepResult> {
-  const at = world.clock.nowIso();
+export async function runStep(world: ScenarioState, step: ScenarioStep, progress: StepProgress): Promise<StepResult> {
+  const at = formatInstant(await world.target.now());
   const result: StepResult = {
     index: step.index,
     line: step.line,
@@ -150,7 +150,7 @@ export async function runStep(world: World, step: ScenarioStep, progress: StepPr
   try {
     if (step.name === 'expect') {
       const { mismatches, skipped } = await checkExpectation(world, step.args as never, progress.exchangesAtLastExpect);
-      progress.exchangesAtLastExpect = world.azure.exchanges.total;
+      progress.exchangesAtLastExpect = await world.target.exchangesTotal();
       if (skipped) result.skipped = skipped;
       if (mismatches.length > 0) {
         result.ok = false;
@@ -158,7 +158,7 @@ export async function runStep(world: World, step: ScenarioStep, progress: StepPr
         result.message = mismatches.map((m) => `${m.what}: expected ${m.expected}, got ${m.actual}`).join('; ');
       }
     } else {
-      await (STEP_HANDLERS[step.name] as (w: World, a: unknown, s: unknown) => Promise<void> | void)(
+      await (STEP_HANDLERS[step.name] as (w: ScenarioState, a: unknown, s: unknown) => Promise<void> | void)(
         world,
         step.args,
         step,
@@ -168,7 +168,7 @@ export async function runStep(world: World, step: ScenarioStep, progress: StepPr
     if (error instanceof NeedsNordPassInside && !world.strict) {
       // Over --http, a step that needs NordPass's inside is reported as skipped, and the scenario goes on.
       result.skipped = error.message;
-      result.endedAt = world.clock.nowIso();
+      result.endedAt = formatInstant(await world.target.now());
       return result;
     }
     result.ok = false;
@@ -177,11 +177,12 @@ export async function runStep(world: World, step: ScenarioStep, progress: StepPr
       result.mismatches = [{ what: step.name, expected: error.expected, actual: error.actual ?? '' }];
   }
   // Every step, whatever moved the clock: a run never goes on past limits.maxVirtualTime.
-  if (result.ok && world.clock.now() > world.virtualTimeLimit.at) {
+  const now = await world.target.now();
+  if (result.ok && now > world.virtualTimeLimit.at) {
     result.ok = false;
     result.message = `${step.name}: the scenario ran past its virtual time limit of ${world.virtualTimeLimit.text} (limits.maxVirtualTime)`;
   }
-  result.endedAt = world.clock.nowIso();
+  result.endedAt = formatInstant(now);
   return result;
 }
 

@@ -3,7 +3,7 @@
  * (`GET /Users?filter=userName eq "<UPN>"`), from the NordPass in this process or, with --http, from the SCIM app
  * the engine talks to. The `scim:` expectation reads it; nothing here looks inside NordPass.
  */
-import type { World } from './world.ts';
+import type { ScenarioState } from './world.ts';
 
 export interface ScimRead {
   /** The user as the list answered it, when found. */
@@ -12,10 +12,11 @@ export interface ScimRead {
   problem?: string;
 }
 
-export async function readScimUser(world: World, userName: string): Promise<ScimRead> {
+export async function readScimUser(world: ScenarioState, userName: string): Promise<ScimRead> {
+  const endpoint = world.httpTarget ? undefined : world.target.scimEndpoint();
   const target = world.httpTarget ?? {
-    tenantUrl: world.nordpass.tenantUrl(),
-    secretToken: world.issued?.secretToken ?? world.nordpass.initialScimToken,
+    tenantUrl: endpoint!.tenantUrl,
+    secretToken: world.issued?.secretToken ?? endpoint!.initialToken,
   };
   if (!target.secretToken) return { problem: 'no Secret Token to read SCIM with (Get Credentials first)' };
   const quoted = userName.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
@@ -25,7 +26,7 @@ export async function readScimUser(world: World, userName: string): Promise<Scim
   });
   let response: Response;
   try {
-    response = world.httpTarget ? await fetch(request) : await world.nordpass.fetch(request);
+    response = world.httpTarget ? await fetch(request) : await world.target.scimFetch(request);
   } catch (error) {
     return { problem: `GET ${url}: ${(error as Error).message}` };
   }

@@ -1,9 +1,9 @@
 /** What each scenario step does to the world. Expectations live in expect.ts. */
 import { formatInstant } from '../time.ts';
-import { faultFrom } from './faults.ts';
 import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
-import { addNamedGroup, addNamedUser, idOf, memberOf, type World } from './world.ts';
+import type { MemberView } from './target.ts';
+import { idOf, memberOf, namedUserAttributes, type ScenarioState } from './world.ts';
 
 /** A step that did not do what the scenario said it would; the run stops with this message. */
 export class StepFailure extends Error {
@@ -18,16 +18,20 @@ export class StepFailure extends Error {
 }
 
 const list = (refs: string | string[]) => (Array.isArray(refs) ? refs : [refs]);
-/** Does `act` for each name of a one-or-many argument (`- deleteUser: ada` or `- deleteUser: [ada, bob]`). */
-function each(refs: string | string[], act: (name: string) => unknown): void {
-  for (const name of list(refs)) act(name);
+/** Does `act` for each name of a one-or-many argument (`- deleteUser: ada` or `- deleteUser: [ada, bob]`), in turn. */
+async function each(refs: string | string[], act: (name: string) => Promise<unknown>): Promise<void> {
+  for (const name of list(refs)) await act(name);
 }
 
-type Handler<N extends StepName> = (world: World, args: StepArgs[N], step: ScenarioStep<N>) => Promise<void> | void;
+type Handler<N extends StepName> = (
+  world: ScenarioState,
+  args: StepArgs[N],
+  step: ScenarioStep<N>,
+) => Promise<void> | void;
 
 export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } = {
-  assign: (w, refs) => each(refs, (r) => w.azure.app.assign(idOf(w, r))),
-  unassign: (w, refs) => each(refs, (r) => w.azure.app.unassign(idOf(w, r))),
+  assign: (w, refs) => each(refs, (r) => w.target.assign(idOf(w, r))),
+  unassign: (w, refs) => each(refs, (r) => w.target.unassign(idOf(w, r))),
 
   getCredentials: async (w) => {
     // With --http the app's credentials come from the command line; the NordPass in this process is not the target.
@@ -36,7 +40,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
       w.entered = { tenantUrl: withFlag(w, w.httpTarget.tenantUrl), secretToken: w.httpTarget.secretToken };
       return;
     }
-    w.issued = await w.getCredentials();
+    w.issued = await w.target.getCredentials();
     w.entered = { tenantUrl: withFlag(w, w.issued.tenantUrl), secretToken: w.issued.secretToken };
   },
   enterCredentials: (w, args) => {
@@ -48,7 +52,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   },
   testConnection: async (w, args) => {
     const { tenantUrl, secretToken } = requireEntered(w);
-    w.lastTestConnection = await w.azure.job.testConnection(tenantUrl, secretToken);
+    w.lastTestConnection = await w.target.testConnection(tenantUrl, secretToken);
     if (args) {
       const got = w.lastTestConnection.ok ? 'success' : 'failure';
       if (got !== args.expect)
@@ -69,7 +73,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   save: async (w, args) => {
     const { tenantUrl, secretToken } = requireEntered(w);
     try {
-      await w.azure.job.saveCredentials(tenantUrl, secretToken);
+      await w.target.saveCredentials(tenantUrl, secretToken);
       if (args?.expect === 'refused')
         throw new StepFailure('Save: expected the credentials to be refused, but they were saved', 'refused', 'saved');
     } catch (error) {
@@ -78,15 +82,15 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         throw new StepFailure(`Save refused: ${(error as Error).message}`, 'saved', 'refused');
     }
   },
-  start: (w) => w.azure.job.start(),
-  stop: (w) => w.azure.job.stop(),
-  restart: (w, args) => w.azure.job.restart({ ...(args?.full ? { full: true } : {}) }),
-  allowDeletes: (w) => w.azure.job.allowDeletes(),
+  start: (w) => w.target.start(),
+  stop: (w) => w.target.stop(),
+  restart: (w, args) => w.target.restart({ ...(args?.full ? { full: true } : {}) }),
+  allowDeletes: (w) => w.target.allowDeletes(),
   provisionOnDemand: async (w, args) => {
     const name = typeof args === 'string' ? args : args.user;
     const expected = typeof args === 'string' ? 'done' : args.expect;
     try {
-      await w.azure.job.provisionOnDemand(idOf(w, name));
+      await w.target.provisionOnDemand(idOf(w, name));
       if (expected === 'refused')
         throw new StepFailure(`Provision on demand of ${name} was expected to be refused`, 'refused', 'done');
     } catch (error) {
@@ -97,41 +101,36 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
     }
   },
 
-  createUser: (w, { name, ...attributes }) => {
-    addNamedUser(w, name, attributes);
+  createUser: (w, { name, ...attributes }) => createNamedUser(w, name, attributes),
+  createGroup: async (w, { name, members, ...attributes }) => {
+    const group = await createNamedGroup(w, name, attributes);
+    await each(members ?? [], (member) => w.target.addMember(group.id, idOf(w, member)));
   },
-  createGroup: (w, { name, members, ...attributes }) => {
-    const group = addNamedGroup(w, name, attributes);
-    for (const member of members ?? []) w.azure.directory.addMember(group.id, idOf(w, member));
-  },
-  editGroup: (w, args) => {
-    w.azure.directory.updateGroup(idOf(w, args.group), args.set);
-  },
-  deleteGroup: (w, refs) => each(refs, (r) => w.azure.directory.deleteGroup(idOf(w, r))),
-  configureProvisioning: (w, args) => w.azure.app.configure(args),
-  deleteUser: (w, refs) => each(refs, (r) => w.azure.directory.deleteUser(idOf(w, r))),
-  restoreUser: (w, refs) => each(refs, (r) => w.azure.directory.restoreUser(idOf(w, r))),
-  deletePermanently: (w, refs) => each(refs, (r) => w.azure.directory.deleteUserPermanently(idOf(w, r))),
-  blockSignIn: (w, refs) => each(refs, (r) => w.azure.directory.blockSignIn(idOf(w, r))),
-  unblockSignIn: (w, refs) => each(refs, (r) => w.azure.directory.unblockSignIn(idOf(w, r))),
-  editUser: (w, args) => {
-    const user = w.azure.directory.updateUser(idOf(w, args.user), args.set);
+  editGroup: (w, args) => w.target.updateGroup(idOf(w, args.group), args.set),
+  deleteGroup: (w, refs) => each(refs, (r) => w.target.deleteGroup(idOf(w, r))),
+  configureProvisioning: (w, args) => w.target.configure(args),
+  deleteUser: (w, refs) => each(refs, (r) => w.target.deleteUser(idOf(w, r))),
+  restoreUser: (w, refs) => each(refs, (r) => w.target.restoreUser(idOf(w, r))),
+  deletePermanently: (w, refs) => each(refs, (r) => w.target.deleteUserPermanently(idOf(w, r))),
+  blockSignIn: (w, refs) => each(refs, (r) => w.target.blockSignIn(idOf(w, r))),
+  unblockSignIn: (w, refs) => each(refs, (r) => w.target.unblockSignIn(idOf(w, r))),
+  editUser: async (w, args) => {
+    const user = await w.target.updateUser(idOf(w, args.user), args.set);
     w.upns.set(args.user, user.userPrincipalName);
   },
-  addToGroup: (w, args) => each(args.members, (m) => w.azure.directory.addMember(idOf(w, args.group), idOf(w, m))),
-  removeFromGroup: (w, args) =>
-    each(args.members, (m) => w.azure.directory.removeMember(idOf(w, args.group), idOf(w, m))),
+  addToGroup: (w, args) => each(args.members, (m) => w.target.addMember(idOf(w, args.group), idOf(w, m))),
+  removeFromGroup: (w, args) => each(args.members, (m) => w.target.removeMember(idOf(w, args.group), idOf(w, m))),
 
-  acceptInvitation: (w, args) => {
+  acceptInvitation: async (w, args) => {
     const one = typeof args === 'object' && !Array.isArray(args);
     const names = one ? [args.user] : list(args as string | string[]);
     const expected = one ? args.expect : 'accepted';
     for (const name of names) {
-      const member = requireMember(w, name);
+      const member = await requireMember(w, name);
       let outcome = 'accepted';
       let reason = '';
       try {
-        w.nordpass.members.acceptInvitation(member.id);
+        await w.target.acceptInvitation(member.id);
       } catch (error) {
         outcome = 'refused';
         reason = (error as Error).message;
@@ -144,17 +143,17 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         );
     }
   },
-  restoreMember: (w, refs) => each(refs, (r) => w.nordpass.members.restore(requireMember(w, r), 'admin')),
-  deleteMember: (w, refs) => each(refs, (r) => w.nordpass.members.delete(requireMember(w, r), 'admin')),
-  setRole: (w, args) => w.nordpass.members.setRole(requireMember(w, args.user), args.role, 'admin'),
+  restoreMember: (w, refs) => each(refs, async (r) => w.target.restoreMember((await requireMember(w, r)).id)),
+  deleteMember: (w, refs) => each(refs, async (r) => w.target.deleteMember((await requireMember(w, r)).id)),
+  setRole: async (w, args) => w.target.setRole((await requireMember(w, args.user)).id, args.role),
 
-  advance: async (w, duration) => void (await w.clock.advance(duration)),
-  advanceTo: async (w, instant) => void (await w.clock.advanceTo(instant)),
+  advance: (w, duration) => w.target.advance(duration),
+  advanceTo: (w, instant) => w.target.advanceTo(instant),
   untilIdle: async (w, args) => {
     // Provisioning cycles repeat for ever, so "idle" means nothing else is scheduled.
     const limit = args?.limit ?? 100_000;
     for (let i = 0; ; i++) {
-      const next = w.clock.nextDueAt((label) => label !== 'provisioning cycle');
+      const next = await w.target.nextTimerBesidesCycles();
       if (next === undefined) return;
       if (i >= limit)
         throw new StepFailure(`untilIdle: still busy after ${limit} steps (next timer at ${formatInstant(next)})`);
@@ -164,12 +163,12 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
           `untilIdle: the next timer (${formatInstant(next)}) is past the scenario's virtual time limit of ${w.virtualTimeLimit.text} (limits.maxVirtualTime)`,
         );
       }
-      await w.clock.advanceTo(next);
+      await w.target.advanceTo(formatInstant(next));
     }
   },
 
-  fault: (w, f) => w.azure.faults.inject(faultFrom(f, w.clock.now(), () => w.nextId('fault'))),
-  clearFault: (w, id) => w.azure.faults.clear(id ?? undefined),
+  fault: (w, f) => w.target.injectFault(f),
+  clearFault: (w, id) => w.target.clearFault(id ?? undefined),
 };
 
 /**
@@ -181,25 +180,47 @@ export class NeedsNordPassInside extends StepFailure {
 }
 
 /** Steps and checks that look inside NordPass need the simulator in this process. */
-export function requireLocalNordPass(w: World, what: string): void {
+export function requireLocalNordPass(w: ScenarioState, what: string): void {
   if (w.httpTarget)
     throw new NeedsNordPassInside(
       `${what} looks inside NordPass, which is not possible with --http (the SCIM app is ${w.httpTarget.tenantUrl}); \`scim:\` checks what anyone can see over SCIM`,
     );
 }
 
-const withFlag = (w: World, url: string) => (w.aadOptscim062020 ? `${url}?aadOptscim062020` : url);
+const withFlag = (w: ScenarioState, url: string) => (w.aadOptscim062020 ? `${url}?aadOptscim062020` : url);
 
-function requireEntered(w: World): { tenantUrl: string; secretToken: string } {
+function requireEntered(w: ScenarioState): { tenantUrl: string; secretToken: string } {
   const { tenantUrl, secretToken } = w.entered;
   if (!tenantUrl || !secretToken)
     throw new StepFailure('no admin credentials entered: run "getCredentials" (NordPass) first, or "enterCredentials"');
   return { tenantUrl, secretToken };
 }
 
-function requireMember(w: World, name: string) {
+async function requireMember(w: ScenarioState, name: string): Promise<MemberView> {
   requireLocalNordPass(w, 'this step');
-  const member = memberOf(w, name);
+  const member = await memberOf(w, name);
   if (!member) throw new StepFailure(`${name} has no NordPass member yet (not provisioned)`);
   return member;
+}
+
+/** A tenant user the scenario calls `name`, made through the target, and known by that name from now on. */
+export async function createNamedUser(
+  w: ScenarioState,
+  name: string,
+  attributes: Parameters<typeof namedUserAttributes>[2],
+): Promise<void> {
+  const user = await w.target.addUser(namedUserAttributes(w, name, attributes));
+  w.users.set(name, user.id);
+  w.upns.set(name, user.userPrincipalName);
+}
+
+/** A security group the scenario calls `name` (its display name unless given), made through the target. */
+export async function createNamedGroup(
+  w: ScenarioState,
+  name: string,
+  attributes: { displayName?: string | undefined; description?: string | undefined },
+): Promise<{ id: string }> {
+  const group = await w.target.addGroup({ ...attributes, displayName: attributes.displayName ?? name });
+  w.groups.set(name, group.id);
+  return group;
 }

@@ -2,14 +2,20 @@
  * One scenario's world: the simulated world (simulator/world.ts) with its own clock, seed, NordPass and Entra
  * tenant, isolated from every other run, plus what the scenario names and what the portal's page holds.
  */
-import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
-import type { Member } from '../nordpass/model.ts';
 import { parseDuration } from '../time.ts';
 import type { NordPassOptions } from '../nordpass/app.ts';
 import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
+import { inProcessTarget } from './in-process-target.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
+import type { MemberView, ScenarioTarget, UserAttributes } from './target.ts';
 
-export interface World extends SimulatedWorld {
+/**
+ * What a scenario's steps and checks work with, wherever the world is: what the scenario names and what Entra's
+ * page holds, kept by the runner, and the target the steps act on (in this process, or a served world's faces).
+ */
+export interface ScenarioState {
+  /** What the steps act on and the checks read. */
+  target: ScenarioTarget;
   /** Tenant users and groups by the names the scenario gave them. */
   users: Map<string, string>;
   groups: Map<string, string>;
@@ -33,6 +39,9 @@ export interface World extends SimulatedWorld {
   /** limits.maxVirtualTime as an instant: untilIdle must not run past it (the loader can only check advance steps). */
   virtualTimeLimit: { at: number; text: string };
 }
+
+/** One scenario's world in this process: the simulated world and the scenario's state, its target the world. */
+export interface World extends SimulatedWorld, ScenarioState {}
 
 export interface WorldOptions {
   /** Drive a SCIM server over real HTTP instead of the in-process NordPass (`--http URL`). */
@@ -69,32 +78,38 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
       },
     },
   });
+  const world: World = { ...simulated, ...scenarioState(scenario, inProcessTarget(simulated), options) };
+  populateTenant(scenario, world);
+  return world;
+}
+
+/** A scenario's state at its start, before any step: nothing named yet, nothing typed into Entra's page. */
+export function scenarioState(
+  scenario: Scenario,
+  target: ScenarioTarget,
+  options: Pick<WorldOptions, 'httpTarget' | 'strict'> = {},
+): ScenarioState {
   const limit = scenario.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
-  const virtualTimeLimit = { at: simulated.clock.now() + parseDuration(limit), text: String(limit) };
-  const world: World = {
-    ...simulated,
+  return {
+    target,
     users: new Map(),
     groups: new Map(),
     upns: new Map(),
-    entered: {},
-    aadOptscim062020: p.aadOptscim062020 === true,
+    entered: options.httpTarget ? { ...options.httpTarget } : {},
+    ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
+    aadOptscim062020: scenario.provisioning?.aadOptscim062020 === true,
     domain: scenario.tenant?.domain ?? 'contoso.com',
-    virtualTimeLimit,
+    virtualTimeLimit: { at: Date.parse(scenario.start) + parseDuration(limit), text: String(limit) },
     strict: options.strict === true,
     dialectCopy: scenario.dialectCopy === true,
   };
-  if (options.httpTarget) {
-    world.httpTarget = options.httpTarget;
-    world.entered = { ...options.httpTarget };
-  }
-  populateTenant(scenario, world);
-  return world;
 }
 
 function populateTenant(scenario: Scenario, world: World): void {
   const { directory } = world.azure;
   const tenant = scenario.tenant ?? {};
-  for (const [name, attributes] of Object.entries(tenant.users ?? {})) addNamedUser(world, name, attributes ?? {});
+  // Generated users come first, then the named ones: a served run makes the named ones over Graph after the reset
+  // has generated the rest (serve/run-served.ts), and the same order gives the same ids.
   const generate = typeof tenant.generate === 'number' ? { count: tenant.generate } : tenant.generate;
   if (generate && generate.count > 0) {
     const generated = directory.generateUsers(generate.count, { domain: world.domain });
@@ -104,6 +119,7 @@ function populateTenant(scenario: Scenario, world: World): void {
       for (const u of generated) directory.addMember(group.id, u.id);
     }
   }
+  for (const [name, attributes] of Object.entries(tenant.users ?? {})) addNamedUser(world, name, attributes ?? {});
   const groups = Object.entries(tenant.groups ?? {});
   for (const [name, g] of groups) addNamedGroup(world, name, { displayName: g.displayName ?? name });
   for (const [name, g] of groups) {
@@ -112,39 +128,30 @@ function populateTenant(scenario: Scenario, world: World): void {
 }
 
 /** A tenant user the scenario calls `name`: name@domain, display name and mail nickname `name`, unless given. */
-export function addNamedUser(world: World, name: string, attributes: Partial<DirectoryUser>): DirectoryUser {
-  const user = world.azure.directory.addUser({
-    userPrincipalName: `${name}@${world.domain}`,
-    displayName: name,
-    mailNickname: name,
-    ...attributes,
-  });
-  world.users.set(name, user.id);
-  world.upns.set(name, user.userPrincipalName);
-  return user;
+export function namedUserAttributes(state: ScenarioState, name: string, attributes: UserAttributes) {
+  return { userPrincipalName: `${name}@${state.domain}`, displayName: name, mailNickname: name, ...attributes };
 }
 
-/** A security group the scenario calls `name` (its display name unless given). */
-export function addNamedGroup(world: World, name: string, attributes: { displayName?: string; description?: string }) {
+function addNamedUser(world: World, name: string, attributes: UserAttributes): void {
+  const user = world.azure.directory.addUser(namedUserAttributes(world, name, attributes));
+  world.users.set(name, user.id);
+  world.upns.set(name, user.userPrincipalName);
+}
+
+function addNamedGroup(world: World, name: string, attributes: { displayName?: string; description?: string }) {
   const group = world.azure.directory.addGroup({ displayName: name, ...attributes });
   world.groups.set(name, group.id);
-  return group;
 }
 
 /** The directory id of a user or group name (names were checked when the file was loaded). */
-export function idOf(world: World, name: string): string {
+export function idOf(world: ScenarioState, name: string): string {
   const id = world.users.get(name) ?? world.groups.get(name);
   if (!id) throw new Error(`unknown name ${name}`);
   return id;
 }
 
 /** The NordPass member for a tenant user: the latest one whose userName is the user's UPN. */
-export function memberOf(world: World, name: string): Member | undefined {
-  const upn = world.upns.get(name)?.toLowerCase();
-  if (!upn) return undefined;
-  const live = world.nordpass.store.liveMemberByUserName(upn);
-  if (live) return live;
-  let found: Member | undefined;
-  for (const m of world.nordpass.store.allMembers()) if (m.userName.toLowerCase() === upn) found = m;
-  return found;
+export async function memberOf(state: ScenarioState, name: string): Promise<MemberView | undefined> {
+  const upn = state.upns.get(name);
+  return upn === undefined ? undefined : state.target.memberByUserName(upn);
 }

@@ -10,7 +10,8 @@ import type { AzureAction } from '../../mock-azure/graph/actions.ts';
 import type { AdminAction } from '../nordpass/admin.ts';
 import { STEPS, type StepArgs, type StepName } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/load.ts';
-import { memberOf, type World } from '../scenario/world.ts';
+import { memberByUserName } from '../scenario/in-process-target.ts';
+import type { World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
 
 export interface RecordedStep {
@@ -257,7 +258,8 @@ export function statesNow(world: World): StepArgs['expect'] {
   const gone: string[] = [];
   const { directory } = world.azure;
   for (const [name, id] of world.users) {
-    members[name] = world.httpTarget ? 'none' : (memberOf(world, name)?.status ?? 'none');
+    const upn = world.upns.get(name);
+    members[name] = world.httpTarget || !upn ? 'none' : (memberByUserName(world.nordpass, upn)?.status ?? 'none');
     if (directory.user(id)) active.push(name);
     else if (directory.deletedUser(id)) deleted.push(name);
     else gone.push(name);

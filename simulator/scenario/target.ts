@@ -1,0 +1,127 @@
+/**
+ * What a scenario's steps act on and its checks read: the Entra tenant (directory, app, provisioning job), NordPass
+ * (the Admin Panel's actions and what it shows), the clock and faults. A step says what to do in the scenario's
+ * words; a target does it. Two targets exist: the world in this process (in-process-target.ts, the models called
+ * directly), and a served world reached over its public faces only (serve/served-target.ts: Graph, the Admin
+ * Panel, `/_sim`, SCIM), which is how `scimsim run --served` runs every step over sockets.
+ */
+import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
+import type { LogQuery } from '../../mock-azure/provisioning/logs.ts';
+import type { MemberStatus } from '../nordpass/member-states.ts';
+import type { MemberEvent, MemberRole } from '../nordpass/model.ts';
+import type { FaultSpec } from './faults.ts';
+
+/** User attributes a scenario sets (tenant.users, createUser, editUser). */
+export type UserAttributes = Partial<Pick<DirectoryUser, UserField>>;
+type UserField =
+  | 'userPrincipalName'
+  | 'displayName'
+  | 'givenName'
+  | 'surname'
+  | 'mail'
+  | 'mailNickname'
+  | 'jobTitle'
+  | 'department'
+  | 'employeeId'
+  | 'accountEnabled';
+
+/** A NordPass member as a check reads it: its state and its events (instants in virtual milliseconds). */
+export interface MemberView {
+  id: string;
+  userName: string;
+  status: MemberStatus;
+  history: ReadonlyArray<Pick<MemberEvent, 'type' | 'at'>>;
+}
+
+/** Where a tenant user is: in Users, in Deleted users, or gone for good. */
+export type DirectoryPlace = 'active' | 'deleted' | 'permanentlyDeleted';
+
+/** Which engine exchanges a `requests` check counts. */
+export interface ExchangeQuery {
+  /** Only those after this sequence number. */
+  since: number;
+  method?: string | undefined;
+  /** A part of the path. */
+  path?: string | undefined;
+  /** A part of the request body. */
+  body?: string | undefined;
+  status?: number | undefined;
+}
+
+export interface TestConnectionResult {
+  ok: boolean;
+  errorCode?: string;
+  message?: string;
+}
+
+export interface ScenarioTarget {
+  // The clock.
+  now(): Promise<number>;
+  advance(duration: string | number): Promise<void>;
+  advanceTo(instant: string): Promise<void>;
+  /** When the next timer other than a provisioning cycle is due (what `untilIdle` waits for), if any. */
+  nextTimerBesidesCycles(): Promise<number | undefined>;
+
+  // Entra: the directory.
+  addUser(
+    attributes: UserAttributes & { userPrincipalName: string },
+  ): Promise<{ id: string; userPrincipalName: string }>;
+  /** Changes a user; answers the user principal name it has after the change. */
+  updateUser(id: string, set: UserAttributes): Promise<{ userPrincipalName: string }>;
+  deleteUser(id: string): Promise<void>;
+  restoreUser(id: string): Promise<void>;
+  deleteUserPermanently(id: string): Promise<void>;
+  blockSignIn(id: string): Promise<void>;
+  unblockSignIn(id: string): Promise<void>;
+  addGroup(attributes: { displayName: string; description?: string | undefined }): Promise<{ id: string }>;
+  updateGroup(id: string, set: { displayName?: string | undefined; description?: string | undefined }): Promise<void>;
+  deleteGroup(id: string): Promise<void>;
+  addMember(groupId: string, memberId: string): Promise<void>;
+  removeMember(groupId: string, memberId: string): Promise<void>;
+  directoryPlace(id: string): Promise<DirectoryPlace>;
+  recycleBinCount(): Promise<number>;
+
+  // Entra: the enterprise app and its provisioning job.
+  assign(principalId: string): Promise<void>;
+  unassign(principalId: string): Promise<void>;
+  configure(settings: {
+    scope?: 'assigned' | 'all' | undefined;
+    skipOutOfScopeDeletions?: boolean | undefined;
+  }): Promise<void>;
+  testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult>;
+  /** Save: refused (throws) when Test Connection fails, as the portal's Save is. */
+  saveCredentials(tenantUrl: string, secretToken: string): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  restart(options: { full?: boolean }): Promise<void>;
+  allowDeletes(): Promise<void>;
+  provisionOnDemand(userId: string): Promise<void>;
+  jobStatus(): Promise<{ code: string; quarantineReason: string | null; escrows: number }>;
+  /** How many provisioning log entries match. */
+  logCount(query: LogQuery): Promise<number>;
+  /** The newest `n` log entries (of one source object, when given), oldest first, as `Action/status[/code]`. */
+  latestLogs(sourceId: string | undefined, n: number): Promise<string[]>;
+  /** How many of the engine's exchanges with the SCIM app match; `exchangesTotal` how many there were in all. */
+  exchangeCount(query: ExchangeQuery): Promise<number>;
+  exchangesTotal(): Promise<number>;
+
+  // NordPass.
+  getCredentials(): Promise<{ tenantUrl: string; secretToken: string }>;
+  /** The member for a user name: the live one, else the newest (deleted) one. */
+  memberByUserName(userName: string): Promise<MemberView | undefined>;
+  memberCount(status: MemberStatus): Promise<number>;
+  /** Invitations sent (to one address, when given). */
+  outboxCount(to: string | undefined): Promise<number>;
+  acceptInvitation(memberId: string): Promise<void>;
+  restoreMember(memberId: string): Promise<void>;
+  deleteMember(memberId: string): Promise<void>;
+  setRole(memberId: string, role: MemberRole): Promise<void>;
+  /** Where this NordPass's SCIM service is, and the token it started with (before any Get Credentials). */
+  scimEndpoint(): { tenantUrl: string; initialToken: string | undefined };
+  /** Sends a SCIM request to this NordPass. */
+  scimFetch(request: Request): Promise<Response>;
+
+  // Faults on the way from Entra to the SCIM app.
+  injectFault(spec: FaultSpec): Promise<void>;
+  clearFault(id: string | undefined): Promise<void>;
+}
