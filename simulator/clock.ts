@@ -100,9 +100,11 @@ export class Clock {
     return best?.at;
   }
 
-  /** The next `limit` waiting timers in the order they will fire, with their instants and labels. */
-  upcoming(limit: number): Array<{ at: number; label: string }> {
-    const waiting = this.#heap.filter((t) => t.state === 'waiting').sort((a, b) => (before(a, b) ? -1 : 1));
+  /** The next `limit` waiting timers (whose labels pass `filter`) in the order they will fire, with instants and labels. */
+  upcoming(limit: number, filter?: (label: string) => boolean): Array<{ at: number; label: string }> {
+    const waiting = this.#heap
+      .filter((t) => t.state === 'waiting' && (!filter || filter(t.label)))
+      .sort((a, b) => (before(a, b) ? -1 : 1));
     return waiting.slice(0, Math.max(0, limit)).map((t) => ({ at: t.at, label: t.label }));
   }
 

@@ -7,6 +7,20 @@ import { formatInstant } from '../../simulator/time.ts';
 export type ProvisioningAction = 'Create' | 'Update' | 'Disable' | 'Delete' | 'StagedDelete' | 'Other';
 export type ProvisioningStatus = 'success' | 'failure' | 'skipped' | 'warning';
 
+export const PROVISIONING_ACTIONS: readonly ProvisioningAction[] = [
+  'Create',
+  'Update',
+  'Disable',
+  'Delete',
+  'StagedDelete',
+  'Other',
+];
+/** An action as Graph's provisioningObjectSummary names it (`provisioningAction`). */
+export const graphProvisioningAction = (action: ProvisioningAction): string =>
+  action === 'StagedDelete' ? 'stagedDelete' : action.toLowerCase();
+/** Who started an entry, as Graph's `initiatedBy.initiatorType` says: on demand is a user's doing. */
+export const INITIATOR_TYPES = { system: 'system', onDemand: 'user' } as const;
+
 export interface ModifiedProperty {
   displayName: string;
   oldValue: string | null;
@@ -216,7 +230,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
     changeId: r.changeId,
     jobId: r.jobId,
     durationInMilliseconds: 0,
-    provisioningAction: r.action === 'StagedDelete' ? 'stagedDelete' : r.action.toLowerCase(),
+    provisioningAction: graphProvisioningAction(r.action),
     provisioningStatusInfo: {
       status: r.status,
       ...(r.errorCode
@@ -256,7 +270,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
     initiatedBy: {
       id: null,
       displayName: r.initiatedBy === 'onDemand' ? 'Provision on demand' : 'Azure AD Provisioning Service',
-      initiatorType: r.initiatedBy === 'onDemand' ? 'user' : 'system',
+      initiatorType: INITIATOR_TYPES[r.initiatedBy],
     },
     servicePrincipal: { id: app.servicePrincipalId, displayName: app.displayName },
     exchanges: r.exchanges,

@@ -32,8 +32,9 @@ run options:
   --http URL --token SECRET   send the engine's SCIM requests over real HTTP to URL (e.g. a scimsim serve); steps and
                               checks that look inside NordPass are skipped with the reason (scim: checks still run)
   --strict                    with --http: fail those steps instead of skipping them
-  --served                    each scenario in a scimsim serve (one per worker), over sockets: the engine sends its SCIM
-                              requests over HTTP to the server's own tenant URL, on the server's clock
+  --served                    each scenario end to end over sockets, in a scimsim serve of its own (one per worker):
+                              every step and check through Graph, the Admin Panel, SCIM and /_sim; the engine sends
+                              its SCIM requests over HTTP to the server's own tenant URL, on the server's clock
   --dialects both             each scenario with Entra's default dialect and with aadOptscim062020; a scenario whose
                               answers differ in meaning between the two (ids and times aside) fails
   --quiet                     only the summary line

@@ -16,6 +16,7 @@ import type {
   StepResult,
 } from './result.ts';
 import { NeedsNordPassInside, StepFailure, STEP_HANDLERS } from './steps.ts';
+import type { World as SimulatedWorld } from '../world.ts';
 import { buildWorld, type ScenarioState, type World, type WorldOptions } from './world.ts';
 
 /** Lanes drawn per scenario; the rest of a large tenant is summarised by state. */
@@ -91,10 +92,35 @@ export interface ResultHeader {
 }
 
 /**
- * A world as a result: its members' timelines, cycles, logs, exchanges and job, with the header given. What a
- * scenario run returns, and what the served world's live timeline draws (serve/timeline-route.ts).
+ * What a world's record holds at the end of a run: its members' timelines (the lanes of the users `upns` names
+ * first, by those names), its cycles, logs, exchanges and job. The served world gives it over `/_sim/result`.
  */
-export function worldResult(world: World, header: ResultHeader): Omit<ScenarioResult, 'wallMs'> {
+export type WorldRecord = Pick<
+  ScenarioResult,
+  'end' | 'members' | 'otherMembers' | 'logs' | 'logsTotal' | 'exchanges' | 'exchangesTotal' | 'job'
+> & { cycles: ScenarioResult['markers'] };
+
+export function worldRecord(world: SimulatedWorld, upns: ReadonlyMap<string, string>): WorldRecord {
+  return {
+    end: world.clock.nowIso(),
+    ...timelines(world, upns),
+    cycles: world.azure.job.cycles.map((c) => ({
+      at: formatInstant(c.began),
+      kind: 'cycle' as const,
+      cycleId: c.cycleId,
+      label: `${c.kind} cycle`,
+      detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}`,
+    })),
+    logs: world.azure.logs.all().slice(-MAX_LOGS_IN_RESULT).map(logEntry),
+    logsTotal: world.azure.logs.all().length,
+    exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
+    exchangesTotal: world.azure.exchanges.total,
+    job: world.azure.job.status(),
+  };
+}
+
+/** A run's result: the scenario's header and steps, and the world's record at the end. */
+export function resultOf(header: ResultHeader, record: WorldRecord): Omit<ScenarioResult, 'wallMs'> {
   const failure = failureOf(header.steps);
   return {
     file: header.file,
@@ -102,28 +128,27 @@ export function worldResult(world: World, header: ResultHeader): Omit<ScenarioRe
     ...(header.description ? { description: header.description } : {}),
     seed: header.seed,
     start: formatInstant(Date.parse(header.start)),
-    end: world.clock.nowIso(),
+    end: record.end,
     passed: failure === undefined,
     ...(failure ? { failure } : {}),
     reproduce: `npx scimsim run ${header.file} --seed ${JSON.stringify(String(header.seed))}`,
     steps: header.steps,
-    ...timelines(world),
-    markers: [
-      ...(header.actions ?? actionMarkers(header.steps)),
-      ...world.azure.job.cycles.map((c) => ({
-        at: formatInstant(c.began),
-        kind: 'cycle' as const,
-        cycleId: c.cycleId,
-        label: `${c.kind} cycle`,
-        detail: `${c.state}: ${c.countExported} exported, ${c.countFailed} failed${c.error ? `; ${c.error}` : ''}`,
-      })),
-    ].sort((a, b) => a.at.localeCompare(b.at)),
-    logs: world.azure.logs.all().slice(-MAX_LOGS_IN_RESULT).map(logEntry),
-    logsTotal: world.azure.logs.all().length,
-    exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
-    exchangesTotal: world.azure.exchanges.total,
-    job: world.azure.job.status(),
+    members: record.members,
+    otherMembers: record.otherMembers,
+    markers: [...(header.actions ?? actionMarkers(header.steps)), ...record.cycles].sort((a, b) =>
+      a.at.localeCompare(b.at),
+    ),
+    logs: record.logs,
+    logsTotal: record.logsTotal,
+    exchanges: record.exchanges,
+    exchangesTotal: record.exchangesTotal,
+    job: record.job,
   };
+}
+
+/** A world in this process as a result: what a scenario run returns, and what the live timeline draws. */
+export function worldResult(world: World, header: ResultHeader): Omit<ScenarioResult, 'wallMs'> {
+  return resultOf(header, worldRecord(world, world.upns));
 }
 
 /** What a run carries from step to step: `requests` checks count the exchanges since the last `expect`. */
@@ -186,8 +211,11 @@ export async function runStep(world: ScenarioState, step: ScenarioStep, progress
   return result;
 }
 
-function timelines(world: World): Pick<ScenarioResult, 'members' | 'otherMembers'> {
-  const nameByUpn = new Map([...world.upns].map(([name, upn]) => [upn.toLowerCase(), name]));
+function timelines(
+  world: SimulatedWorld,
+  upns: ReadonlyMap<string, string>,
+): Pick<ScenarioResult, 'members' | 'otherMembers'> {
+  const nameByUpn = new Map([...upns].map(([name, upn]) => [upn.toLowerCase(), name]));
   const all = world.nordpass.store.allMembers();
   const named = all.filter((m) => nameByUpn.has(m.userName.toLowerCase()));
   const others = all.filter((m) => !nameByUpn.has(m.userName.toLowerCase()));

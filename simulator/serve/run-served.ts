@@ -1,16 +1,22 @@
 /**
- * `scimsim run --served`: each scenario runs in a served world, over sockets. Per worker a `scimsim serve` is
- * started on loopback; each scenario is opened in it (`POST /_sim/scenario`), run to its end (`run-to`) and its
- * result read back (`GET /_sim/scenario/result`), and the served engine sends every SCIM request over HTTP to the
- * server's own tenant URL, on the server's one clock. What it does not do yet: the steps run inside the server
- * (the scenario runner's step handlers), not translated into Graph and Admin Panel calls.
+ * `scimsim run --served`: each scenario runs end to end over sockets. Per worker a `scimsim serve` is started on
+ * loopback, its engine sending every SCIM request over HTTP to the server's own tenant URL, on the server's one
+ * clock. Each scenario then runs from outside the server, through its public faces only (serve/served-target.ts):
+ * `POST /_sim/reset` with the scenario's start instant, seed and settings (and its generated users, which only the
+ * simulator can make), Graph for the named tenant users and groups and for every Entra step and check, the Admin
+ * Panel for the NordPass ones, SCIM for `scim:` checks, `/_sim` for the clock, faults and the engine's exchanges.
+ * The report's timelines, logs and exchanges are read at the end from `POST /_sim/result`.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { RunReport, ScenarioResult } from '../scenario/result.ts';
+import type { Scenario } from '../scenario/load.ts';
+import type { RunReport, ScenarioResult, StepResult } from '../scenario/result.ts';
+import { resultOf, runStep, type StepProgress, type WorldRecord } from '../scenario/run.ts';
+import { createNamedGroup, createNamedUser } from '../scenario/steps.ts';
 import { loadAll, type SuiteOptions, suiteReport } from '../scenario/suite.ts';
+import { idOf, type ScenarioState, scenarioState } from '../scenario/world.ts';
+import { FaceError, servedTarget } from './served-target.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export async function runServed(files: string[], options: SuiteOptions = {}): Promise<RunReport> {
@@ -31,9 +37,9 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
         servers.push(server);
         while (!stop && next < scenarios.length) {
           const index = next++;
-          const scenario = scenarios[index]!;
-          const text = await readFile(scenario.file, 'utf8');
-          const result = await runOne(server.origin, adminToken, text, scenario.file, options.seed);
+          const loaded = scenarios[index]!;
+          const scenario = options.seed !== undefined ? { ...loaded, seed: options.seed } : loaded;
+          const result = await runOne(server.origin, adminToken, scenario);
           results[index] = result;
           options.onResult?.(result, ++done, scenarios.length);
           if (options.bail && !result.passed) stop = true;
@@ -46,37 +52,87 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
   return suiteReport(results, invalid, startedAt, began);
 }
 
-async function runOne(
-  origin: string,
-  adminToken: string,
-  text: string,
-  file: string,
-  seed: string | number | undefined,
-): Promise<ScenarioResult> {
+async function runOne(origin: string, adminToken: string, scenario: Scenario): Promise<ScenarioResult> {
   const began = performance.now();
-  const call = async (method: string, path: string, body?: unknown) => {
+  const sim = async (path: string, body: unknown) => {
     const response = await fetch(`${origin}/_sim${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${adminToken}`,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      method: 'POST',
+      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
     });
     const answer = (await response.json()) as Record<string, unknown>;
-    if (!response.ok)
-      throw new Error(`${method} /_sim${path}: ${response.status} ${(answer.error as { message?: string })?.message}`);
+    if (!response.ok) {
+      const error = answer.error as { code?: string; message?: string } | undefined;
+      throw new FaceError(response.status, error?.code ?? '', `POST /_sim${path}: ${error?.message}`);
+    }
     return answer;
   };
-  // --seed replaces the scenario's, as in process: the header line is rewritten before the file is opened.
-  const source = seed === undefined ? text : withSeed(text, seed);
-  const opened = await call('POST', '/scenario', { text: source, file });
-  await call('POST', '/scenario/run-to', { step: opened.total });
-  const result = (await call('GET', '/scenario/result')) as unknown as ScenarioResult;
-  return { ...result, wallMs: Math.round(performance.now() - began) };
+  const { name, description, seed, start, nordpass, provisioning, limits, tenant } = scenario;
+  const world = await sim('/reset', {
+    name,
+    ...(description !== undefined ? { description } : {}),
+    seed,
+    start,
+    ...(nordpass ? { nordpass } : {}),
+    ...(provisioning ? { provisioning } : {}),
+    ...(limits ? { limits } : {}),
+    // The generated users only: the named ones are made over Graph, as a script would make them.
+    ...(tenant
+      ? {
+          tenant: {
+            ...(tenant.domain ? { domain: tenant.domain } : {}),
+            ...(tenant.generate !== undefined ? { generate: tenant.generate } : {}),
+          },
+        }
+      : {}),
+  });
+  const target = await servedTarget({
+    origin,
+    adminToken,
+    tenantUrl: world.tenantUrl as string,
+    initialToken: world.secretToken as string | undefined,
+  });
+  const state = scenarioState(scenario, target);
+  const steps: StepResult[] = [];
+  await makeTenant(state, scenario, origin, adminToken);
+  const progress: StepProgress = { exchangesAtLastExpect: 0 };
+  for (const step of scenario.steps) {
+    const result = await runStep(state, step, progress);
+    steps.push(result);
+    if (!result.ok) break;
+  }
+  const record = (await sim('/result', { names: Object.fromEntries(state.upns) })) as unknown as WorldRecord;
+  const header = {
+    file: scenario.file,
+    name: scenario.name,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    seed: scenario.seed,
+    start: scenario.start,
+    steps,
+  };
+  return { ...resultOf(header, record), wallMs: Math.round(performance.now() - began) };
 }
 
-function withSeed(text: string, seed: string | number): string {
-  const line = `seed: ${JSON.stringify(String(seed))}`;
-  return /^seed:.*$/m.test(text) ? text.replace(/^seed:.*$/m, line) : `${line}\n${text}`;
+/**
+ * The scenario's tenant over Graph, in the order a world in process makes it: the generated group (made by the
+ * reset) found by its name, then the named users, the named groups, and their members.
+ */
+async function makeTenant(state: ScenarioState, scenario: Scenario, origin: string, adminToken: string) {
+  const tenant = scenario.tenant ?? {};
+  const generatedGroup = typeof tenant.generate === 'object' ? tenant.generate.group : undefined;
+  if (generatedGroup !== undefined) {
+    const filter = encodeURIComponent(`displayName eq '${generatedGroup.replace(/'/g, "''")}'`);
+    const response = await fetch(`${origin}/azure/v1.0/groups?$filter=${filter}&$select=id`, {
+      headers: { Authorization: `Bearer ${adminToken}` },
+    });
+    const found = ((await response.json()) as { value?: Array<{ id: string }> }).value?.[0];
+    if (!found) throw new Error(`the reset made no group named ${generatedGroup}`);
+    state.groups.set(generatedGroup, found.id);
+  }
+  for (const [name, attributes] of Object.entries(tenant.users ?? {}))
+    await createNamedUser(state, name, attributes ?? {});
+  const groups = Object.entries(tenant.groups ?? {});
+  for (const [name, g] of groups) await createNamedGroup(state, name, { displayName: g.displayName ?? name });
+  for (const [name, g] of groups)
+    for (const member of g.members ?? []) await state.target.addMember(idOf(state, name), idOf(state, member));
 }

@@ -102,7 +102,8 @@ export class ServedSession {
   /** A new world from a header; the record starts again and an opened scenario is closed. */
   async reset(header: WorldHeader): Promise<void> {
     this.#script = undefined;
-    await this.#rebuild(header);
+    // A server of `scimsim run --served` is a closed world: its engine reaches its own NordPass over a socket.
+    await this.#rebuild(header, this.options.engineOverHttp ? 'self-http' : 'own-origin');
   }
 
   /** Opens a scenario: a new world from its header, its steps ready to run one by one. */

@@ -109,7 +109,14 @@ export function simRoutes(deps: SimApiDeps): Hono {
   // What will happen next and when: cycles, purges, invitations, recycle-bin expiries, in firing order.
   sim.get('/timers', (c) => {
     const limit = limitParam(c.req.query('limit'));
-    const timers = session.world.clock.upcoming(limit).map((t) => ({
+    // `except=cycle` leaves out kinds of timer: what else is due besides the ever-repeating cycles (untilIdle).
+    const except = c.req.query('except')?.split(',');
+    const kinds = new Set(TIMER_KINDS.map(([, kind]) => kind).concat('other'));
+    const unknown = except?.find((k) => !kinds.has(k));
+    if (unknown !== undefined)
+      throw new SimError(400, 'invalidRequest', `"except" names kinds of timer: ${[...kinds].join(', ')}`);
+    const wanted = except && ((label: string) => !except.includes(timerKind(label)));
+    const timers = session.world.clock.upcoming(limit, wanted).map((t) => ({
       at: formatInstant(t.at),
       kind: timerKind(t.label),
       label: t.label,
@@ -158,6 +165,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
     const path = c.req.query('path');
     const status = c.req.query('status');
     const since = c.req.query('since');
+    const body = c.req.query('body');
     if (status !== undefined && !/^\d{3}$/.test(status))
       throw new SimError(400, 'invalidRequest', '"status" is an HTTP status such as 201');
     if (since !== undefined && !/^\d{1,15}$/.test(since))
@@ -169,6 +177,7 @@ export function simRoutes(deps: SimApiDeps): Hono {
         (method === undefined || x.method === method) &&
         (path === undefined || x.path.includes(path)) &&
         (status === undefined || x.status === Number(status)) &&
+        (body === undefined || (x.requestBody ?? '').includes(body)) &&
         (since === undefined || x.seq > Number(since)),
     );
     const page = matching.slice(-limit);

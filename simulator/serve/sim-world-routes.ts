@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ScenarioFileError } from '../scenario/errors.ts';
 import { checkExpectation } from '../scenario/expect.ts';
-import { worldResult } from '../scenario/run.ts';
+import { worldRecord, worldResult } from '../scenario/run.ts';
 import { DEFAULT_START, parseScenario } from '../scenario/load.ts';
 import type { StepResult } from '../scenario/result.ts';
 import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
@@ -28,6 +28,7 @@ const OpenBody = z.union([
   }),
 ]);
 const StepNumber = z.strictObject({ step: z.number().int().min(0) });
+const ResultBody = z.strictObject({ names: z.record(z.string().min(1), z.string().min(1)).optional() });
 
 /** The bundled scenarios: next to simulator/ in a clone, next to dist/ in an installed package. */
 const SCENARIO_DIRS = ['../../scenarios/', '../../../scenarios/'].map((p) => new URL(p, import.meta.url));
@@ -123,6 +124,15 @@ export function worldRoutes(session: ServedSession): Hono {
     session.recorder.add(world, 'expect', expectation);
     await world.nordpass.store.commit();
     return c.json({ recorded: true, at: world.clock.nowIso() }, 201);
+  });
+
+  // The world as a run's result ends (report.json's members, cycles, logs, exchanges and job): what `run --served`
+  // reports after driving a scenario through the faces. `names` ({"ada": "ada@contoso.com"}) are the users the
+  // run calls by name: their lanes come first and carry those names. Nothing is changed (POST for the body).
+  routes.post('/result', async (c) => {
+    const body = parse(ResultBody, await simJson(c.req.raw), 'send {"names": {"<name>": "<userPrincipalName>"}}');
+    const names = body.names ? new Map(Object.entries(body.names)) : session.world.upns;
+    return c.json(worldRecord(session.world, names));
   });
 
   routes.post('/scenario', async (c) => {

@@ -555,6 +555,16 @@ const SIM_CASES: ErrorCase[] = [
   { name: 'timers limit=10000000', request: (x) => send(x, 'GET', '/_sim/timers?limit=10000000'), ...bad400 },
   { name: 'timers limit=-1', request: (x) => send(x, 'GET', '/_sim/timers?limit=-1'), ...bad400 },
   { name: 'timers limit=1.5', request: (x) => send(x, 'GET', '/_sim/timers?limit=1.5'), ...bad400 },
+  { name: 'timers except=bogus', request: (x) => send(x, 'GET', '/_sim/timers?except=bogus'), ...bad400 },
+  { name: 'timers except=cycle,', request: (x) => send(x, 'GET', '/_sim/timers?except=cycle,'), ...bad400 },
+  { name: 'result with names as a list', request: (x) => post(x, '/_sim/result', { names: ['ada'] }), ...bad400 },
+  {
+    name: 'result with an empty userPrincipalName',
+    request: (x) => post(x, '/_sim/result', { names: { ada: '' } }),
+    ...bad400,
+  },
+  { name: 'result with an unknown field', request: (x) => post(x, '/_sim/result', { steps: [] }), ...bad400 },
+  { name: 'result with a body that is not JSON', request: (x) => post(x, '/_sim/result', '{'), ...bad400 },
   { name: 'requests limit=0', request: (x) => send(x, 'GET', '/_sim/requests?limit=0'), ...bad400 },
   { name: 'requests limit=10001', request: (x) => send(x, 'GET', '/_sim/requests?limit=10001'), ...bad400 },
   { name: 'requests status=abc', request: (x) => send(x, 'GET', '/_sim/requests?status=abc'), ...bad400 },
@@ -804,6 +814,46 @@ const SIM_ODD: OddCase[] = [
     request: (x) => send(x, 'GET', '/_sim/timers?limit=10000'),
     status: 200,
     check: (a) => expect(body(a).timers.length).toBe(body(a).total),
+  },
+  {
+    name: 'timers except=cycle: what else is due',
+    request: (x) => send(x, 'GET', '/_sim/timers?except=cycle&limit=10000'),
+    status: 200,
+    check: async (a, x) => {
+      const all = body(await send(x, 'GET', '/_sim/timers?limit=10000')).timers as Array<{ kind: string }>;
+      expect(all.some((t) => t.kind === 'cycle')).toBe(true);
+      expect(body(a).timers).toEqual(all.filter((t) => t.kind !== 'cycle'));
+    },
+  },
+  {
+    name: 'requests filtered by a part of the request body',
+    request: (x) => send(x, 'GET', '/_sim/requests?body=ada%40contoso.com&limit=10000'),
+    status: 200,
+    check: (a) => {
+      expect(body(a).matching).toBeGreaterThan(0);
+      expect(body(a).exchanges.every((e: { requestBody?: string }) => e.requestBody?.includes('ada@contoso.com'))).toBe(
+        true,
+      );
+    },
+  },
+  {
+    name: 'result with the names a run calls its users',
+    request: (x) => post(x, '/_sim/result', { names: { lovelace: 'ADA@contoso.com' } }),
+    status: 200,
+    check: (a) => {
+      expect(body(a).members[0]).toMatchObject({ name: 'lovelace', userName: 'ada@contoso.com' });
+      expect(Object.keys(body(a))).toEqual([
+        'end',
+        'members',
+        'otherMembers',
+        'cycles',
+        'logs',
+        'logsTotal',
+        'exchanges',
+        'exchangesTotal',
+        'job',
+      ]);
+    },
   },
   {
     name: 'requests filtered by a lower-case method, a status and limit=10000',

@@ -1,8 +1,12 @@
 /**
- * `scimsim run --served`: every bundled scenario in a served world, its engine's SCIM requests over sockets to
- * the server's own tenant URL, gives the same result as in process (report.json's content, the resource
- * locations' origin and wall times aside).
+ * `scimsim run --served`: every bundled scenario runs from outside a served world, through its public faces only
+ * (Graph, the Admin Panel, SCIM, and /_sim for the clock, faults and the engine's exchanges), while the served
+ * engine sends its SCIM requests over sockets to the server's own tenant URL; each gives the same result as in
+ * process (report.json's content, the resource locations' origin and wall times aside).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { findScenarioFiles } from '../../../simulator/scenario/files.ts';
 import type { ScenarioResult } from '../../../simulator/scenario/result.ts';
@@ -17,14 +21,20 @@ afterEach(() => {
 const comparable = (r: ScenarioResult) =>
   JSON.stringify({ ...r, wallMs: 0 }).replace(/http:\/\/127\.0\.0\.1:\d+\/scim\/v2/g, 'http://ORIGIN/scim/v2');
 
+/** A path segment that is an id (a directory object's, a job's, a member's): long, with a digit in it. */
+const ID_SEGMENT = /\/(?=[^/]*\d)[\w.-]{8,}(?=\/|$)/g;
+
+/** What a served run may call besides Graph, the Admin Panel and SCIM: the simulator's own routes. */
+const SIM_ROUTES = /^\/_sim\/(reset|result|clock(\/advance)?|timers|faults(\/[^/]+)?|requests|job\/waiting)$/;
+
 describe('scimsim run --served', () => {
-  it('runs every bundled scenario over sockets with the same results as in process', async () => {
+  it('runs every bundled scenario through the public faces with the same results as in process', async () => {
     const files = await findScenarioFiles(['scenarios']);
-    const scimOverHttp: string[] = [];
+    const calls: Array<{ method: string; url: URL }> = [];
     const realFetch = globalThis.fetch;
     vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (/\/scim\/v2\//.test(url)) scimOverHttp.push(url);
+      const request = input instanceof Request ? input : undefined;
+      calls.push({ method: init?.method ?? request?.method ?? 'GET', url: new URL(request?.url ?? String(input)) });
       return realFetch(input, init);
     });
     const served = await runServed(files, { workers: 2 });
@@ -32,11 +42,91 @@ describe('scimsim run --served', () => {
     const inProcess = await runSuite(files, { workers: 1 });
     expect([served.passed, served.failed, served.invalid]).toEqual([20, 0, []]);
     expect(served.scenarios.map(comparable)).toEqual(inProcess.scenarios.map(comparable));
-    // The engine's requests crossed a socket, every one to a loopback server: all of the scenarios' exchanges but
-    // the few an injected fault answers before anything is sent (NordPass down, a timeout).
+
+    // Every call went to a loopback server, and none asked the server to run a step: the scenario's own step
+    // runner (/_sim/scenario) was never used.
+    expect(calls.every((c) => c.url.hostname === '127.0.0.1')).toBe(true);
+    const face = (prefix: string) => calls.filter((c) => c.url.pathname.startsWith(prefix));
+    const others = calls.filter((c) => !/^\/(azure\/v1\.0|admin|scim\/v2)\//.test(c.url.pathname));
+    expect(others.filter((c) => !SIM_ROUTES.test(c.url.pathname)).map((c) => c.url.pathname)).toEqual([]);
+    // Each face was used for what it does: Graph for the tenant and the job, the Admin Panel for NordPass.
+    const paths = (prefix: string) =>
+      new Set(face(prefix).map((c) => `${c.method} ${c.url.pathname.replace(ID_SEGMENT, '/{id}')}`));
+    expect([...paths('/azure/v1.0/')]).toEqual(
+      expect.arrayContaining([
+        'POST /azure/v1.0/users',
+        'POST /azure/v1.0/servicePrincipals/{id}/appRoleAssignedTo',
+        'PUT /azure/v1.0/servicePrincipals/{id}/synchronization/secrets',
+        'POST /azure/v1.0/servicePrincipals/{id}/synchronization/jobs/{id}/start',
+        'POST /azure/v1.0/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials',
+        'DELETE /azure/v1.0/users/{id}',
+        'GET /azure/v1.0/auditLogs/provisioning',
+      ]),
+    );
+    expect([...paths('/admin/')]).toEqual(
+      expect.arrayContaining([
+        'POST /admin/provisioning/credentials',
+        'GET /admin/members',
+        'POST /admin/members/{id}/restore',
+      ]),
+    );
+
+    // The engine's requests crossed a socket: all of the scenarios' exchanges but the few an injected fault answers
+    // before anything is sent (NordPass down, a timeout), and besides them the `scim:` checks' reads.
     const exchanges = inProcess.scenarios.reduce((n, s) => n + s.exchangesTotal, 0);
-    expect(scimOverHttp.length).toBeLessThanOrEqual(exchanges);
-    expect(scimOverHttp.length).toBeGreaterThan(exchanges - 20);
-    expect(scimOverHttp.every((u) => u.startsWith('http://127.0.0.1:'))).toBe(true);
-  }, 120_000);
+    const scimReads = inProcess.scenarios
+      .flatMap((s) => s.steps)
+      .filter((s) => s.name === 'expect')
+      .reduce((n, s) => n + Object.keys((s.args as { scim?: object } | null)?.scim ?? {}).length, 0);
+    expect(scimReads).toBeGreaterThan(0);
+    const scim = face('/scim/v2/').length;
+    expect(scim).toBeLessThanOrEqual(exchanges + scimReads);
+    expect(scim).toBeGreaterThan(exchanges + scimReads - 20);
+  }, 180_000);
+
+  it('fails where the world is not as said with the same mismatches as in process, every kind of check read over the faces', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scimsim-served-'));
+    try {
+      const file = join(dir, 'wrong.yaml');
+      await writeFile(
+        file,
+        [
+          'name: Every check is wrong once',
+          'seed: 7',
+          'tenant:',
+          '  users:',
+          '    ada: {}',
+          '    bob: {}',
+          '  groups:',
+          '    sales: { members: [bob] }',
+          'steps:',
+          '  - assign: [ada, sales]',
+          '  - getCredentials',
+          '  - save',
+          '  - start',
+          '  - advance: 5m',
+          '  - acceptInvitation: ada',
+          '  - deleteUser: bob',
+          '  - advance: 40m',
+          '  - expect:',
+          '      members: { ada: suspended, bob: active }',
+          '      memberCounts: { active: 2 }',
+          '      scim: { ada: { active: false }, bob: { exists: false } }',
+          '      logs: [{ user: bob, action: Delete, count: 1 }, { action: Create, status: failure }]',
+          '      outbox: [{ to: ada, count: 2 }]',
+          '      timing: [{ user: bob, event: purged, after: suspended, within: 1d }]',
+          '      job: { status: Quarantine, escrows: 1 }',
+          '      requests: [{ method: PATCH, body: \'"value":"False"\', count: 0 }, { method: DELETE, count: 1 }]',
+          '      directory: { active: bob, deleted: ada, recycleBin: 0 }',
+          '      testConnection: { result: failure }',
+        ].join('\n'),
+      );
+      const served = await runServed([file], { workers: 1 });
+      const inProcess = await runSuite([file], { workers: 1 });
+      expect(inProcess.scenarios[0]!.failure?.mismatches?.length).toBeGreaterThanOrEqual(15);
+      expect(served.scenarios.map(comparable)).toEqual(inProcess.scenarios.map(comparable));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

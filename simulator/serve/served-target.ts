@@ -1,0 +1,285 @@
+/**
+ * A scenario's target in a served world, reached over its public faces only, as a script or an admin would:
+ * Microsoft Graph (`/azure/v1.0`) for the Entra steps and checks, the NordPass Admin Panel (`/admin`) for the NordPass
+ * ones, SCIM for `scim:` checks, and `/_sim` for what only a simulator has: the clock, faults, the engine's
+ * exchanges, the escrow count. `scimsim run --served` drives every step through it, so each one crosses a socket.
+ */
+import {
+  graphProvisioningAction,
+  INITIATOR_TYPES,
+  type LogQuery,
+  PROVISIONING_ACTIONS,
+} from '../../mock-azure/provisioning/logs.ts';
+import type { FaultSpec } from '../scenario/faults.ts';
+import type { MemberView, ScenarioTarget, TestConnectionResult } from '../scenario/target.ts';
+
+/** What a served world's faces answered that a step did not expect: the face's own status and message. */
+export class FaceError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FaceError';
+  }
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown> | undefined;
+}
+
+/** The largest page Graph gives (`$top`). */
+const GRAPH_PAGE = 999;
+
+export interface ServedTargetOptions {
+  /** The server's origin, e.g. http://127.0.0.1:43121. */
+  origin: string;
+  /** The admin token `scimsim serve` printed: Graph, the Admin Panel and /_sim all take it. */
+  adminToken: string;
+  /** The world's SCIM Tenant URL and first Secret Token, as `POST /_sim/reset` answered them. */
+  tenantUrl: string;
+  initialToken: string | undefined;
+}
+
+/** A served world's faces as a scenario target; it first reads the ids it needs (the service principal, the job). */
+export async function servedTarget(options: ServedTargetOptions): Promise<ScenarioTarget> {
+  const { origin, adminToken } = options;
+  const send = async (method: string, url: string, body?: unknown): Promise<Answer> => {
+    const response = await fetch(url.startsWith('http') ? url : `${origin}${url}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${adminToken}`,
+        Accept: 'application/json',
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+  /** A call that must succeed: anything else is the face's error, in its words. */
+  const call = async (method: string, url: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const answer = await send(method, url, body);
+    if (answer.status >= 400) {
+      const error = (answer.body?.error ?? {}) as { code?: string; message?: string };
+      throw new FaceError(
+        answer.status,
+        error.code ?? String(answer.status),
+        error.message ?? `${method} ${url} answered ${answer.status}`,
+      );
+    }
+    return answer.body ?? {};
+  };
+  const graph = (method: string, path: string, body?: unknown) => call(method, `/azure/v1.0${path}`, body);
+  /** Every item of a Graph collection, page after page. */
+  const graphAll = async (path: string): Promise<Array<Record<string, unknown>>> => {
+    const items: Array<Record<string, unknown>> = [];
+    let next: string | undefined = `/azure/v1.0${path}${path.includes('?') ? '&' : '?'}$top=${GRAPH_PAGE}`;
+    while (next !== undefined) {
+      const page = await call('GET', next);
+      items.push(...((page.value as Array<Record<string, unknown>>) ?? []));
+      next = page['@odata.nextLink'] as string | undefined;
+    }
+    return items;
+  };
+  const admin = (method: string, path: string, body?: unknown) => call(method, `/admin${path}`, body);
+  const sim = (method: string, path: string, body?: unknown) => call(method, `/_sim${path}`, body);
+
+  const servicePrincipal = ((await graph('GET', '/servicePrincipals')).value as Array<{ id: string }>)[0]!.id;
+  const sync = `/servicePrincipals/${servicePrincipal}/synchronization`;
+  const jobId = ((await graph('GET', `${sync}/jobs`)).value as Array<{ id: string }>)[0]!.id;
+  const job = `${sync}/jobs/${jobId}`;
+  const secrets = (pairs: Record<string, string>) =>
+    graph('PUT', `${sync}/secrets`, { value: Object.entries(pairs).map(([key, value]) => ({ key, value })) });
+  const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
+  const userPrincipalName = async (id: string) =>
+    (await graph('GET', `/users/${id}?$select=userPrincipalName`)).userPrincipalName as string;
+
+  return {
+    now: async () => Date.parse((await sim('GET', '/clock')).now as string),
+    advance: async (duration) => void (await sim('POST', '/clock/advance', { by: duration })),
+    advanceTo: async (instant) => void (await sim('POST', '/clock/advance', { to: instant })),
+    nextTimerBesidesCycles: async () => {
+      const { timers } = (await sim('GET', '/timers?except=cycle&limit=1')) as { timers: Array<{ at: string }> };
+      return timers[0] ? Date.parse(timers[0].at) : undefined;
+    },
+
+    addUser: async (attributes) => {
+      const user = await graph('POST', '/users', attributes);
+      return { id: user.id as string, userPrincipalName: user.userPrincipalName as string };
+    },
+    updateUser: async (id, set) => {
+      await graph('PATCH', `/users/${id}`, set);
+      return { userPrincipalName: await userPrincipalName(id) };
+    },
+    deleteUser: async (id) => void (await graph('DELETE', `/users/${id}`)),
+    restoreUser: async (id) => void (await graph('POST', `/directory/deletedItems/${id}/restore`)),
+    deleteUserPermanently: async (id) => void (await graph('DELETE', `/directory/deletedItems/${id}`)),
+    blockSignIn: async (id) => void (await graph('PATCH', `/users/${id}`, { accountEnabled: false })),
+    unblockSignIn: async (id) => void (await graph('PATCH', `/users/${id}`, { accountEnabled: true })),
+    addGroup: async (attributes) => ({ id: (await graph('POST', '/groups', attributes)).id as string }),
+    updateGroup: async (id, set) => void (await graph('PATCH', `/groups/${id}`, set)),
+    deleteGroup: async (id) => void (await graph('DELETE', `/groups/${id}`)),
+    addMember: async (groupId, memberId) =>
+      void (await graph('POST', `/groups/${groupId}/members/$ref`, {
+        '@odata.id': `${origin}/azure/v1.0/directoryObjects/${memberId}`,
+      })),
+    removeMember: async (groupId, memberId) =>
+      void (await graph('DELETE', `/groups/${groupId}/members/${memberId}/$ref`)),
+    directoryPlace: async (id) => {
+      if ((await send('GET', `/azure/v1.0/users/${id}?$select=id`)).status === 200) return 'active';
+      if ((await send('GET', `/azure/v1.0/directory/deletedItems/${id}`)).status === 200) return 'deleted';
+      return 'permanentlyDeleted';
+    },
+    recycleBinCount: async () => (await graphAll('/directory/deletedItems/microsoft.graph.user?$select=id')).length,
+
+    assign: async (principalId) =>
+      void (await graph('POST', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo`, {
+        principalId,
+        resourceId: servicePrincipal,
+      })),
+    unassign: async (principalId) => {
+      const found = (await graph(
+        'GET',
+        `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo?$filter=principalId eq ${quote(principalId)}`,
+      )) as { value: Array<{ id: string }> };
+      const assignment = found.value[0];
+      if (!assignment)
+        throw new FaceError(404, 'Request_ResourceNotFound', `${principalId} is not assigned to NordPass`);
+      await graph('DELETE', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo/${assignment.id}`);
+    },
+    // Provisioning > Settings: Graph keeps Scope and "Skip out of scope deletions" among the job's secrets.
+    configure: async (settings) =>
+      void (await secrets({
+        ...(settings.scope !== undefined ? { SyncAll: String(settings.scope === 'all') } : {}),
+        ...(settings.skipOutOfScopeDeletions !== undefined
+          ? { SkipOutOfScopeDeletions: String(settings.skipOutOfScopeDeletions) }
+          : {}),
+      })),
+    testConnection: async (tenantUrl, secretToken): Promise<TestConnectionResult> => {
+      const answer = await send('POST', `/azure/v1.0${job}/validateCredentials`, {
+        credentials: [
+          { key: 'BaseAddress', value: tenantUrl },
+          { key: 'SecretToken', value: secretToken },
+        ],
+      });
+      if (answer.status === 204) return { ok: true };
+      const error = (answer.body?.error ?? {}) as { code?: string; message?: string };
+      if (answer.status !== 400)
+        throw new FaceError(answer.status, error.code ?? '', error.message ?? 'validateCredentials failed');
+      return {
+        ok: false,
+        ...(error.code ? { errorCode: error.code } : {}),
+        ...(error.message ? { message: error.message } : {}),
+      };
+    },
+    saveCredentials: async (tenantUrl, secretToken) =>
+      void (await secrets({ BaseAddress: tenantUrl, SecretToken: secretToken })),
+    start: async () => void (await graph('POST', `${job}/start`)),
+    stop: async () => void (await graph('POST', `${job}/pause`)),
+    restart: async (options) =>
+      void (await graph('POST', `${job}/restart`, options.full ? { criteria: { resetScope: 'Full' } } : undefined)),
+    allowDeletes: async () =>
+      void (await graph('POST', `${job}/restart`, { criteria: { resetScope: 'ForceDeletes' } })),
+    provisionOnDemand: async (userId) =>
+      void (await graph('POST', `${job}/provisionOnDemand`, {
+        parameters: [{ subjects: [{ objectId: userId, objectTypeName: 'User' }] }],
+      })),
+    jobStatus: async () => {
+      const { status } = (await graph('GET', job)) as {
+        status: { code: string; quarantine: { error: { code: string } } | null };
+      };
+      const { escrowCount } = (await sim('GET', '/job/waiting')) as { escrowCount: number };
+      return { code: status.code, quarantineReason: status.quarantine?.error.code ?? null, escrows: escrowCount };
+    },
+    logCount: async (query) => (await graphAll(`/auditLogs/provisioning?$select=id${logFilter(query, quote)}`)).length,
+    latestLogs: async (sourceId, n) => {
+      const filter = sourceId === undefined ? '' : `&$filter=sourceIdentity/id eq ${quote(sourceId)}`;
+      const { value } = (await graph(
+        'GET',
+        `/auditLogs/provisioning?$top=${n}&$select=provisioningAction,provisioningStatusInfo${filter}`,
+      )) as { value: GraphLogEntry[] };
+      // Graph lists the newest first; a mismatch lists them in the order they happened.
+      return value.reverse().map((entry) => {
+        const info = entry.provisioningStatusInfo;
+        const code = info.errorInformation?.errorCode;
+        return `${actionOf(entry.provisioningAction)}/${info.status}${code ? `/${code}` : ''}`;
+      });
+    },
+    exchangeCount: async (q) => {
+      const params = new URLSearchParams({ since: String(q.since), limit: '1' });
+      if (q.method !== undefined) params.set('method', q.method);
+      if (q.path !== undefined) params.set('path', q.path);
+      if (q.body !== undefined) params.set('body', q.body);
+      if (q.status !== undefined) params.set('status', String(q.status));
+      return (await sim('GET', `/requests?${params}`)).matching as number;
+    },
+    exchangesTotal: async () => (await sim('GET', '/requests?limit=1')).total as number,
+
+    getCredentials: async () => {
+      const issued = await admin('POST', '/provisioning/credentials');
+      return { tenantUrl: issued.tenantUrl as string, secretToken: issued.secretToken as string };
+    },
+    memberByUserName: async (userName) => {
+      const lower = userName.toLowerCase();
+      const { members } = (await admin('GET', `/members?search=${encodeURIComponent(lower)}`)) as {
+        members: Array<{ id: string; userName: string; status: string }>;
+      };
+      const same = members.filter((m) => m.userName.toLowerCase() === lower);
+      const found = same.find((m) => m.status !== 'deleted') ?? same.at(-1);
+      if (!found) return undefined;
+      const detail = (await admin('GET', `/members/${found.id}`)) as unknown as Omit<MemberView, 'history'> & {
+        history: Array<{ type: MemberView['history'][number]['type']; at: string }>;
+      };
+      return {
+        id: detail.id,
+        userName: detail.userName,
+        status: detail.status,
+        history: detail.history.map((e) => ({ type: e.type, at: Date.parse(e.at) })),
+      };
+    },
+    memberCount: async (status) => ((await admin('GET', '/members?top=1')).counts as Record<string, number>)[status]!,
+    outboxCount: async (to) => {
+      const { emails } = (await admin('GET', '/outbox')) as { emails: Array<{ to: string }> };
+      const lower = to?.toLowerCase();
+      return emails.filter((e) => lower === undefined || e.to.toLowerCase() === lower).length;
+    },
+    acceptInvitation: async (id) => void (await admin('POST', `/members/${id}/accept-invitation`)),
+    restoreMember: async (id) => void (await admin('POST', `/members/${id}/restore`)),
+    deleteMember: async (id) => void (await admin('DELETE', `/members/${id}`)),
+    setRole: async (id, role) => void (await admin('PUT', `/members/${id}/role`, { role })),
+    scimEndpoint: () => ({ tenantUrl: options.tenantUrl, initialToken: options.initialToken }),
+    scimFetch: (request) => fetch(request),
+
+    injectFault: async (spec: FaultSpec) => void (await sim('POST', '/faults', spec)),
+    clearFault: async (id) =>
+      void (await sim('DELETE', id === undefined ? '/faults' : `/faults/${encodeURIComponent(id)}`)),
+  };
+}
+
+interface GraphLogEntry {
+  provisioningAction: string;
+  provisioningStatusInfo: { status: string; errorInformation?: { errorCode?: string } };
+}
+
+/** A provisioning log query as Graph's `$filter` (prefixed `&$filter=`), or nothing when it filters nothing. */
+function logFilter(query: LogQuery, quote: (value: string) => string): string {
+  if (query.userPrincipalName !== undefined || query.cycleId !== undefined)
+    throw new Error('a served run filters provisioning logs by user id, action, status, error code and initiator only');
+  const clauses = [
+    query.userId !== undefined ? `sourceIdentity/id eq ${quote(query.userId)}` : '',
+    query.action !== undefined ? `provisioningAction eq ${quote(graphProvisioningAction(query.action))}` : '',
+    query.status !== undefined ? `provisioningStatusInfo/status eq ${quote(query.status)}` : '',
+    query.errorCode !== undefined
+      ? `provisioningStatusInfo/errorInformation/errorCode eq ${quote(query.errorCode)}`
+      : '',
+    query.initiatedBy !== undefined ? `initiatedBy/initiatorType eq ${quote(INITIATOR_TYPES[query.initiatedBy])}` : '',
+  ].filter(Boolean);
+  return clauses.length ? `&$filter=${encodeURIComponent(clauses.join(' and '))}` : '';
+}
+
+/** Graph's provisioningAction back in the engine's words (`stagedDelete` is StagedDelete). */
+const actionOf = (graphAction: string) =>
+  PROVISIONING_ACTIONS.find((a) => graphProvisioningAction(a) === graphAction) ?? graphAction;
