@@ -45,11 +45,16 @@ function report(record: LogRecord, app: EnterpriseApplication) {
       errorCategory: error?.errorCategory ?? null,
       recommendedAction: null,
     },
-    sourceIdentity: { id: record.source.id, type: 'User', displayName: record.source.displayName, details: null },
+    sourceIdentity: {
+      id: record.source.id,
+      type: record.objectType ?? 'User',
+      displayName: record.source.displayName,
+      details: null,
+    },
     sourceSystem: { id: null, name: 'Azure Active Directory', details: null },
     targetIdentity: {
       id: record.targetId ?? null,
-      type: 'urn:ietf:params:scim:schemas:core:2.0:User',
+      type: `urn:ietf:params:scim:schemas:core:2.0:${record.objectType ?? 'User'}`,
       displayName: null,
       details: null,
     },
@@ -113,18 +118,21 @@ export function onDemandRoutes(): Route[] {
         if (userIds.length === 0)
           throw badRequest(`The group '${group.displayName}' has no user members to provision.`);
       }
-      const records: LogRecord[] = [];
-      for (const id of userIds) {
-        records.push(await job.provisionOnDemand(id));
-        req.deps.onAction?.({ kind: 'provisionOnDemand', userId: id });
-      }
-      // INFERRED: for a group, `value` lists one report per member (Graph documents only the one-user form).
+      // A group: its members, then (with group provisioning on) the group itself, as the engine does it.
+      const records =
+        type === 'user' ? [await job.provisionOnDemand(objectId)] : await job.provisionGroupOnDemand(objectId);
+      for (const id of userIds) req.deps.onAction?.({ kind: 'provisionOnDemand', userId: id });
+      const members = records.filter((r) => r.objectType !== 'Group');
+      const groupRecord = records.find((r) => r.objectType === 'Group');
+      // INFERRED: for a group, `value` lists one report per member and the group's own (Graph documents only the
+      // one-user form).
       const value =
         type === 'user'
           ? report(records[0]!, app)
           : {
               reportableIdentifier: directory.group(objectId)!.displayName,
-              members: records.map((r) => report(r, app)),
+              members: members.map((r) => report(r, app)),
+              ...(groupRecord ? { group: report(groupRecord, app) } : {}),
             };
       return json({
         '@odata.context': context(req, 'microsoft.graph.stringKeyStringValuePair'),

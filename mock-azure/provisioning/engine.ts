@@ -22,6 +22,7 @@ import {
   type TestConnectionResult,
 } from './job-types.ts';
 import type { LogRecord } from './logs.ts';
+import type { DirectoryUser } from '../directory/directory.ts';
 import { isDeprovisioning, planFor, type Link, type Plan } from './plan.ts';
 import { ScimCallError, ScimClient } from '../scim-client/client.ts';
 
@@ -144,42 +145,93 @@ export class ProvisioningJob {
   provisionOnDemand(userId: string): Promise<LogRecord> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
-      const { directory, app } = this.deps;
-      const user = directory.user(userId);
-      if (!user) {
-        throw new JobError(
-          'InvalidRequest',
-          directory.deletedUser(userId)
-            ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
-            : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`,
-        );
-      }
-      const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
-      try {
-        await this.#probe(client);
-      } catch (error) {
-        const result = testFailure(error);
-        throw new JobError(
-          'CredentialValidationFailed',
-          `Test connection failed: ${result.errorCode}: ${result.message}`,
-          result,
-        );
-      }
-      const plan = planFor(userId, directory, app, this.links) ?? {
-        kind: 'skipDisabled' as const,
-        userId,
-        user,
-        scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled },
-      };
-      const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
-      if (!plan.scope.inScope && plan.kind === 'skipDisabled')
-        Object.assign(record, {
-          errorCode: 'NotEffectivelyEntitled',
-          reason: 'The user is not assigned to the application.',
-        });
-      this.deps.logs.add(record);
-      return record;
+      this.#requireOnDemandUser(userId);
+      return this.#onDemand(await this.#onDemandClient(), userId);
     });
+  }
+
+  /**
+   * Provision on demand for a group: each direct user member (as for one user), then, with group provisioning on
+   * and the group assigned, the group itself with those members (research/entra.md §7). The members' records
+   * come first, the group's last.
+   */
+  provisionGroupOnDemand(groupId: string): Promise<LogRecord[]> {
+    return this.#exclusive(async () => {
+      this.#requireCredentials();
+      const { directory, app, clock, random, logs } = this.deps;
+      const group = directory.group(groupId);
+      if (!group) throw new JobError('InvalidRequest', `no group ${groupId} in the directory`);
+      const client = await this.#onDemandClient();
+      const records: LogRecord[] = [];
+      for (const id of group.memberIds) if (directory.user(id)) records.push(await this.#onDemand(client, id));
+      if (app.settings.groupProvisioning) {
+        const groupRecords = await syncGroups({
+          client,
+          directory,
+          app,
+          userLinks: this.links,
+          groupLinks: this.groupLinks,
+          random,
+          now: () => clock.now(),
+          jobId: this.id,
+          cycleId: random.uuid(),
+          exchangesTotal: () => this.deps.exchanges.total,
+          only: groupId,
+        });
+        for (const r of groupRecords) logs.add(r);
+        records.push(...groupRecords);
+      }
+      return records;
+    });
+  }
+
+  /** The SCIM client on demand uses, once Test Connection's probe passed (on demand runs it first). */
+  async #onDemandClient(): Promise<ScimClient> {
+    const { app } = this.deps;
+    const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+    try {
+      await this.#probe(client);
+    } catch (error) {
+      const result = testFailure(error);
+      throw new JobError(
+        'CredentialValidationFailed',
+        `Test connection failed: ${result.errorCode}: ${result.message}`,
+        result,
+      );
+    }
+    return client;
+  }
+
+  /** On demand sees live users only: a deleted or unknown user is refused before anything is sent. */
+  #requireOnDemandUser(userId: string): DirectoryUser {
+    const { directory } = this.deps;
+    const user = directory.user(userId);
+    if (user) return user;
+    throw new JobError(
+      'InvalidRequest',
+      directory.deletedUser(userId)
+        ? `${userId} is soft-deleted in the directory; provision on demand cannot restore deleted users`
+        : `no user ${userId} in the directory (on demand cannot see users deleted in the tenant)`,
+    );
+  }
+
+  async #onDemand(client: ScimClient, userId: string): Promise<LogRecord> {
+    const { directory, app } = this.deps;
+    const user = this.#requireOnDemandUser(userId);
+    const plan = planFor(userId, directory, app, this.links) ?? {
+      kind: 'skipDisabled' as const,
+      userId,
+      user,
+      scope: { inScope: app.inScope(user), softDeleted: false, accountEnabled: user.accountEnabled },
+    };
+    const { record } = await executePlan(plan, this.#context(client, 'onDemand', this.deps.random.uuid()));
+    if (!plan.scope.inScope && plan.kind === 'skipDisabled')
+      Object.assign(record, {
+        errorCode: 'NotEffectivelyEntitled',
+        reason: 'The user is not assigned to the application.',
+      });
+    this.deps.logs.add(record);
+    return record;
   }
 
   get quarantine(): Quarantine | undefined {

@@ -28,12 +28,16 @@ export interface GroupSyncContext {
   jobId: string;
   cycleId: string;
   exchangesTotal: () => number;
+  /** Provision on demand: only this group is brought in step (no other is looked at, none deleted). */
+  only?: string;
 }
 
 /** Brings every assigned group in step; returns one log record per group that needed work. */
 export async function syncGroups(ctx: GroupSyncContext): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
-  const assigned = ctx.app.assignments().filter((a) => a.principalType === 'Group');
+  const assigned = ctx.app
+    .assignments()
+    .filter((a) => a.principalType === 'Group' && (ctx.only === undefined || a.principalId === ctx.only));
   const inScope = new Set(assigned.map((a) => a.principalId));
   for (const a of assigned) {
     const group = ctx.directory.group(a.principalId);
@@ -82,7 +86,7 @@ export async function syncGroups(ctx: GroupSyncContext): Promise<LogRecord[]> {
     });
     if (record) records.push(record);
   }
-  for (const [groupId, link] of [...ctx.groupLinks]) {
+  for (const [groupId, link] of ctx.only === undefined ? [...ctx.groupLinks] : []) {
     if (inScope.has(groupId)) continue;
     const record = await step(ctx, groupId, link.displayName, async (r) => {
       r.action = 'Delete';
@@ -113,7 +117,7 @@ async function step(
     objectType: 'Group',
     action: 'Other',
     status: 'success',
-    initiatedBy: 'system',
+    initiatedBy: ctx.only === undefined ? 'system' : 'onDemand',
     source: { id: groupId, userPrincipalName: name, displayName: name },
     matching: 'linked',
     scope: { inScope: true, softDeleted: false, accountEnabled: true },

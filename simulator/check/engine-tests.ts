@@ -144,6 +144,21 @@ export const ENGINE_TESTS: CheckTest[] = [
     },
   },
   {
+    id: 'engine-manager',
+    name: 'User_Update_Manager_Test',
+    source: 'Logic-App validation',
+    required: true,
+    sentence:
+      'Assign a manager, change it, remove it: each a log whose modifiedProperties contain manager (skipped when manager is not mapped).',
+    requests: [],
+    async run() {
+      // The template maps manager in Entra; scimsim's engine does not map it yet (attribute mappings, issue #19).
+      throw new NotApplicable(
+        "scimsim's engine maps no manager yet (Microsoft skips this test when manager is not mapped)",
+      );
+    },
+  },
+  {
     id: 'engine-disable',
     name: 'Disable_User_Test',
     source: 'Logic-App validation',
@@ -345,6 +360,80 @@ export const ENGINE_TESTS: CheckTest[] = [
       await cycle(ctx, world);
       expectLog(ctx, world, group, 'Delete');
       ctx.expect((await groupOnEndpoint(ctx, group.displayName)) === undefined, 'the group is gone from the endpoint');
+    },
+  },
+  {
+    id: 'engine-on-demand-group',
+    name: 'POD_Group_Test',
+    source: 'Logic-App validation',
+    required: true,
+    groups: true,
+    sentence:
+      'Provision on demand for a group: it succeeds (its member, then the group), and the group is found on SCIM.',
+    requests: [
+      'the engine (on demand): Test Connection, the member (GET by userName, POST /Users), the group (GET by displayName, POST /Groups, PATCH add member)',
+      'GET /Groups?filter=displayName eq',
+      'GET /Groups/{id}',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      const user = world.azure.directory.addUser({ userPrincipalName: ctx.userName(), displayName: 'Check member' });
+      world.azure.directory.addMember(group.id, user.id);
+      const records = await world.azure.job.provisionGroupOnDemand(group.id);
+      const member = world.azure.job.links.get(user.id)?.targetId;
+      const groupLink = world.azure.job.groupLinks.get(group.id);
+      if (member) ctx.made.push({ resource: 'Users', id: member });
+      if (groupLink) ctx.made.push({ resource: 'Groups', id: groupLink.targetId });
+      const describe = (r: (typeof records)[number] | undefined) =>
+        r ? `${r.action} ${r.status}${r.errorCode ? ` (${r.errorCode}: ${r.reason})` : ''}` : 'no entry';
+      const userRecord = records.find((r) => r.source.id === user.id);
+      const groupRecord = records.find((r) => r.source.id === group.id);
+      ctx.expect(
+        userRecord?.action === 'Create' && userRecord.status === 'success',
+        `on demand, the member: Create and success, got ${describe(userRecord)}`,
+      );
+      ctx.expect(
+        groupRecord?.action === 'Create' && groupRecord.status === 'success',
+        `on demand, the group: Create and success, got ${describe(groupRecord)}`,
+      );
+      const shown = await groupOnEndpoint(ctx, group.displayName);
+      ctx.expect(shown !== undefined, 'the group is found on the endpoint');
+      ctx.expect(
+        (await membersOnEndpoint(ctx, String(shown!.id))).includes(member!),
+        'the endpoint lists the member in the group',
+      );
+    },
+  },
+  {
+    id: 'engine-restore-group',
+    name: 'Restore_Group_Test',
+    source: 'Logic-App validation',
+    required: false,
+    groups: true,
+    sentence:
+      'The unassign/reassign of Restore_User_Test for a group: Create and on SCIM, then Delete and gone, then Create again and back (UnassignReassign).',
+    requests: [
+      'the engine: create the group, DELETE it (unassigned), create it again (assigned again)',
+      'GET /Groups?filter=displayName eq (after each phase)',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx, { groups: true });
+      const group = assignedGroup(ctx, world);
+      await cycle(ctx, world, true);
+      expectLog(ctx, world, group, 'Create');
+      ctx.expect(
+        (await groupOnEndpoint(ctx, group.displayName)) !== undefined,
+        'phase 1: the group is on the endpoint',
+      );
+      world.azure.app.unassign(group.id);
+      await cycle(ctx, world);
+      expectLog(ctx, world, group, 'Delete');
+      ctx.expect((await groupOnEndpoint(ctx, group.displayName)) === undefined, 'phase 2: the group is gone');
+      world.azure.app.assign(group.id);
+      await cycle(ctx, world);
+      expectLog(ctx, world, group, 'Create');
+      ctx.expect((await groupOnEndpoint(ctx, group.displayName)) !== undefined, 'phase 3: the group is back');
     },
   },
 ];

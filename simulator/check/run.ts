@@ -11,12 +11,13 @@ import {
   NotApplicable,
   Unreachable,
 } from './context.ts';
+import { DIRECT_TESTS } from './direct-tests.ts';
 import { ENGINE_TESTS } from './engine-tests.ts';
 import { GROUP_TESTS } from './group-tests.ts';
 import type { CheckSource, CheckTest, Verdict } from './test.ts';
 import { USER_TESTS } from './user-tests.ts';
 
-export const CHECK_TESTS: CheckTest[] = [...USER_TESTS, ...GROUP_TESTS, ...ENGINE_TESTS];
+export const CHECK_TESTS: CheckTest[] = [...USER_TESTS, ...DIRECT_TESTS, ...GROUP_TESTS, ...ENGINE_TESTS];
 
 export interface CheckRunOptions extends CheckOptions {
   /** Test ids or names (any case) to run; all when empty. */

@@ -271,31 +271,6 @@ export const USER_TESTS: CheckTest[] = [
     },
   },
   {
-    id: 'paging',
-    name: 'SCIM_User_Pagination_Test',
-    source: 'Logic-App validation',
-    required: true,
-    sentence:
-      '"At least 2 pages traversed; all pages return HTTP 200; response startIndex matches expected value" with count 5 (RFC 7644 §3.4.2.4).',
-    requests: ['POST /Users (until 11 exist)', 'GET /Users?startIndex=1&count=5', 'GET /Users?startIndex=6&count=5'],
-    async run(ctx) {
-      const first = ctx.expectList(await ctx.send('GET', '/Users?startIndex=1&count=1'), 'the count of users');
-      for (let n = first.totalResults; n < 11; n++) await madeUser(ctx);
-      for (const startIndex of [1, 6]) {
-        const answer = await ctx.send('GET', `/Users?startIndex=${startIndex}&count=5`);
-        const page = ctx.expectList(answer, `page at startIndex ${startIndex}`);
-        ctx.expect(
-          page.Resources.length > 0 && page.Resources.length <= 5,
-          `page at ${startIndex}: 1 to 5 users for count=5, got ${page.Resources.length}`,
-        );
-        ctx.expect(
-          answer.body.startIndex === startIndex,
-          `page at ${startIndex}: startIndex ${startIndex} echoed, got ${JSON.stringify(answer.body.startIndex)}`,
-        );
-      }
-    },
-  },
-  {
     id: 'schema-discovery',
     name: 'Schema_Discoverability_Test',
     source: 'Logic-App validation',

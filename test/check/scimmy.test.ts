@@ -3,7 +3,8 @@
  * a child process; nothing of scimsim in it). The check finds SCIMMY's real deviations from what Entra sends and
  * expects, and passes what it does right: in Entra's default dialect the "False" strings are refused (so Disable,
  * re-enable and unassign/re-assign fail) and so is the manager as a bare id; userName eq matches only the exact
- * case; startIndex and count are not honoured. With aadOptscim062020 (real booleans) only the last two remain.
+ * case; startIndex and count are not honoured; a null PATCH after an empty-string one is refused. With
+ * aadOptscim062020 (real booleans) only the last three remain.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,9 @@ describe('scimsim check against SCIMMY, an independent SCIM server', () => {
         'Patch User - Disable User',
         'Re-enable a disabled user',
         'SCIM_User_Pagination_Test',
+        'SCIM_Group_Pagination_Test',
+        'SCIM_Null_Update_Test',
+        'SCIM_Update_Manager_Test',
         'Unassign, then re-assign',
         'Disable_User_Test',
         'Restore_User_Test',
@@ -72,7 +76,11 @@ describe('scimsim check against SCIMMY, an independent SCIM server', () => {
       /got 400 \(Attribute 'active' expected value type 'boolean' but found type 'string'/,
     );
     expect(disable.exchanges.find((x) => x.method === 'PATCH')!.requestBody).toContain('"value":"False"');
-    expect(run.results.find((x) => x.id === 'paging')!.message).toMatch(/1 to 5 users for count=5, got \d+/);
+    expect(run.results.find((x) => x.id === 'paging')!.message).toMatch(/1 to 5 resources for count=5, got \d+/);
+    // Clearing attributes with null after clearing them with "" is refused (the emptied extension cannot be read).
+    expect(run.results.find((x) => x.id === 'direct-null-update')!.message).toMatch(
+      /^phase 2: the PATCH with null values: expected 200 or 204, got 400/,
+    );
     // What it does right passes: creates, duplicates, deletes, groups, schema discovery, the Test Connection probe.
     for (const id of [
       'test-connection',
@@ -82,14 +90,25 @@ describe('scimsim check against SCIMMY, an independent SCIM server', () => {
       'schema-discovery',
       'add-member',
       'remove-member',
+      'direct-user-create',
+      'direct-user-update',
+      'direct-group-create',
+      'direct-group-update',
+      'engine-on-demand-group',
+      'engine-restore-group',
     ])
       expect(run.results.find((x) => x.id === id)!.verdict, id).toBe('passed');
     expect(run.left).toEqual([]);
   });
 
-  it('with aadOptscim062020 (real booleans, the manager as an object) only the lookup and the paging remain', async () => {
+  it('with aadOptscim062020 (real booleans, the manager as an object) only the lookup, the paging and the null update remain', async () => {
     expect(failed(await check('entra-aadoptscim062020'))).toEqual(
-      ['Filter for an existing user with a different case', 'SCIM_User_Pagination_Test'].sort(),
+      [
+        'Filter for an existing user with a different case',
+        'SCIM_User_Pagination_Test',
+        'SCIM_Group_Pagination_Test',
+        'SCIM_Null_Update_Test',
+      ].sort(),
     );
   });
 });

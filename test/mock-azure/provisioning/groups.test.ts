@@ -102,3 +102,58 @@ describe('group provisioning on', () => {
     expect(probe.message).toMatch(/NotImplemented/);
   });
 });
+
+describe('provision on demand for a group', () => {
+  /** Sales (Ada and Bob) assigned, credentials saved, the job never started. */
+  async function saved(groupProvisioning: boolean) {
+    const w = world({ nordpass: { groupProvisioning: true }, azure: { provisioning: { groupProvisioning } } });
+    const { directory, app, job } = w.azure;
+    const ada = directory.addUser({ userPrincipalName: 'ada@contoso.com' });
+    const bob = directory.addUser({ userPrincipalName: 'bob@contoso.com' });
+    const sales = directory.addGroup({ displayName: 'Sales' });
+    directory.addMember(sales.id, ada.id);
+    directory.addMember(sales.id, bob.id);
+    app.assign(sales.id);
+    const { tenantUrl, secretToken } = await w.credentials();
+    await job.saveCredentials(tenantUrl, secretToken);
+    return { w, ada, bob, sales };
+  }
+
+  it('provisions the members, then the group with them, each logged on demand; the job is not started', async () => {
+    const { w, ada, bob, sales } = await saved(true);
+    const after = w.azure.exchanges.total;
+    const records = await w.azure.job.provisionGroupOnDemand(sales.id);
+    expect(records.map((r) => [r.source.id, r.objectType ?? 'User', r.action, r.status, r.initiatedBy])).toEqual([
+      [ada.id, 'User', 'Create', 'success', 'onDemand'],
+      [bob.id, 'User', 'Create', 'success', 'onDemand'],
+      [sales.id, 'Group', 'Create', 'success', 'onDemand'],
+    ]);
+    expect(groupsOf(w)).toEqual([{ displayName: 'Sales', members: ['ada@contoso.com', 'bob@contoso.com'] }]);
+    expect(w.azure.logs.all()).toEqual(records);
+    expect(w.azure.job.status().code).toBe('NotRun');
+    // One probe for the whole group, as for one user.
+    const probes = w.azure.exchanges
+      .all()
+      .filter((x) => x.seq > after && /^\/Users\?filter=userName\+eq\+"[0-9a-f-]{36}"$/.test(x.path));
+    expect(probes).toHaveLength(1);
+  });
+
+  it('with group provisioning off, provisions the members only', async () => {
+    const { w, sales } = await saved(false);
+    const records = await w.azure.job.provisionGroupOnDemand(sales.id);
+    expect(records.map((r) => [r.objectType ?? 'User', r.action])).toEqual([
+      ['User', 'Create'],
+      ['User', 'Create'],
+    ]);
+    expect(groupsOf(w)).toEqual([]);
+  });
+
+  it('an unknown group is refused before anything is sent', async () => {
+    const { w } = await saved(true);
+    const before = w.azure.exchanges.total;
+    await expect(w.azure.job.provisionGroupOnDemand('00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({
+      code: 'InvalidRequest',
+    });
+    expect(w.azure.exchanges.total).toBe(before);
+  });
+});
