@@ -15,6 +15,7 @@ import { onDemandRoutes } from './on-demand.ts';
 import { servicePrincipalRoutes } from './service-principals.ts';
 import { synchronizationRoutes } from './synchronization.ts';
 import { userRoutes } from './users.ts';
+import { publicUrl } from './public-url.ts';
 
 export type { GraphDeps } from './http.ts';
 export { GraphError } from './errors.ts';
@@ -54,7 +55,7 @@ export function graphRoutes(deps: GraphDeps): Hono {
       checkAdmin(c.req.raw, deps.adminToken, deps.gate);
       // routePath is '<mount>/*'; what follows the mount is the Graph path (`/users/...`).
       const mount = c.req.routePath.replace(/\/?\*$/, '');
-      const url = new URL(c.req.url);
+      const url = publicUrl(c.req.raw);
       const segments = split(c.req.path.slice(mount.length));
       const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
       if (req.method === 'GET' || req.method === 'HEAD' || !deps.inTurn) {

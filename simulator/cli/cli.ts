@@ -9,6 +9,7 @@ import type { NordPassSettingsInput } from '../nordpass/config.ts';
 import { DataFileError } from '../nordpass/store.ts';
 import { ScenarioPathError } from '../scenario/files.ts';
 import { startServer } from '../serve/server.ts';
+import { TlsError, tlsFiles } from '../serve/tls.ts';
 import { TimeFormatError, parseDuration } from '../time.ts';
 
 const USAGE = `scimsim: a local simulator of NordPass user provisioning from Microsoft Entra ID
@@ -70,6 +71,9 @@ serve options:
   --seat-limit N              licence seats; pending members over it cannot join (default unlimited)
   --no-owner-protection       let SCIM suspend or delete the Owner
   --users N                   a new world starts with N generated tenant users (serve and console)
+  --tls                       serve HTTPS (what Microsoft's Graph SDK needs) with a certificate scimsim makes for
+                              127.0.0.1 and localhost, kept beside --data FILE; trust it with NODE_EXTRA_CA_CERTS
+  --cert FILE --key FILE      serve HTTPS with this certificate and key (PEM)
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -135,6 +139,9 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
     'invitation-delay': { type: 'string' },
     'seat-limit': { type: 'string' },
     'no-owner-protection': { type: 'boolean', default: false },
+    tls: { type: 'boolean', default: false },
+    cert: { type: 'string' },
+    key: { type: 'string' },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -168,8 +175,22 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
       throw new UsageError('--users must be a whole number from 0 to 200000');
   }
 
+  const wantsTls = values.tls === true || values.cert !== undefined || values.key !== undefined;
+  const tls = wantsTls
+    ? await tlsFiles(
+        {
+          ...(values.cert !== undefined ? { certFile: values.cert as string } : {}),
+          ...(values.key !== undefined ? { keyFile: values.key as string } : {}),
+          ...(values.data !== undefined ? { dataFile: values.data as string } : {}),
+        },
+        Date.now(),
+      ).catch((error) => {
+        throw error instanceof TlsError ? new UsageError(error.message) : error;
+      })
+    : undefined;
   const host = values.host as string;
   const running = await startServer({
+    ...(tls ? { tls } : {}),
     host,
     port,
     ...(values.token !== undefined ? { scimToken: values.token as string } : {}),
@@ -203,7 +224,12 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
   out.write(
     `  Virtual time:    ${clock.nowIso()} (${values.realtime ? 'follows the wall clock' : 'moves only with POST /_sim/clock/advance'})\n`,
   );
-  out.write(`  Data:            ${values.data ?? 'in memory (lost on exit; --data FILE to keep it)'}\n\n`);
+  out.write(`  Data:            ${values.data ?? 'in memory (lost on exit; --data FILE to keep it)'}\n`);
+  if (tls)
+    out.write(
+      `  TLS certificate: ${tls.certPath}${tls.made ? `   (made by scimsim; trust it with NODE_EXTRA_CA_CERTS=${tls.certPath})` : ''}\n`,
+    );
+  out.write('\n');
   out.write(`Press Ctrl+C to stop.\n`);
 
   await new Promise<void>((resolve) => {

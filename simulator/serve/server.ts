@@ -4,6 +4,7 @@
  * the session's (session.ts); this file listens (127.0.0.1 unless told otherwise) and stops gracefully.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Azure } from '../../mock-azure/tenant.ts';
@@ -33,6 +34,8 @@ export interface ServeOptions {
   users?: number;
   /** An opened scenario's engine reaches this server's SCIM face over HTTP (`scimsim run --served`). */
   engineOverHttp?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM; tls.ts makes or reads them). */
+  tls?: { cert: string; key: string };
 }
 
 export interface RunningServer {
@@ -91,10 +94,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     await served.world.nordpass.store.commit();
 
     // Always the current world's app: reset, open and "back to" replace it.
-    const server = await listen((request) => served.app.fetch(request), options.host, options.port);
+    const server = await listen((request) => served.app.fetch(request), options.host, options.port, options.tls);
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const origin = `http://${host}:${address.port}`;
+    const origin = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
     served.setOrigin(origin);
 
     let realtime: NodeJS.Timeout | undefined;
@@ -177,6 +180,7 @@ function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   hostname: string,
   port: number,
+  tls: { cert: string; key: string } | undefined,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve(
@@ -187,7 +191,13 @@ function listen(
         // A request must arrive whole within 10 s (headers and body; looked at every second), so a slow or
         // stalled client cannot hold a connection and the memory of its half-read body (Node's 60 s and 300 s,
         // checked every 30 s, let 100 stalled 1 MiB uploads hold 90 MB for five minutes).
-        serverOptions: { headersTimeout: 10_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+        serverOptions: {
+          headersTimeout: 10_000,
+          requestTimeout: 10_000,
+          connectionsCheckingInterval: 1_000,
+          ...(tls ? { cert: tls.cert, key: tls.key } : {}),
+        },
+        ...(tls ? { createServer: createHttpsServer } : {}),
       },
       () => resolve(server),
     );

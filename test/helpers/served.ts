@@ -30,7 +30,7 @@ export async function serve(args: string[], options: { scimToken?: boolean } = {
   const origin = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
     const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      const m = /listening on (https?:\/\/\S+)/.exec(out);
       if (m && out.includes('Press Ctrl+C to stop.')) {
         clearTimeout(timer);
         resolve(m[1]!);
