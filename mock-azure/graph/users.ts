@@ -87,6 +87,25 @@ function userChanges(body: Record<string, unknown>): UserChanges {
   return changes as UserChanges;
 }
 
+/**
+ * What Graph requires to create a user ("Create user", v1.0): accountEnabled, displayName, mailNickname,
+ * userPrincipalName and a passwordProfile with a password, in Graph's words when one is missing. The password is
+ * checked to be there, not kept (the simulation signs nobody in).
+ */
+function requireNewUser(body: Record<string, unknown>): void {
+  for (const key of ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName'])
+    if (body[key] === undefined || body[key] === null || body[key] === '')
+      throw badRequest(`Property ${key} value is required but is empty or missing.`);
+  for (const key of ['displayName', 'mailNickname', 'userPrincipalName'])
+    if (typeof body[key] !== 'string')
+      throw badRequest(`Invalid value specified for property '${key}' of resource 'User'.`);
+  const profile = body.passwordProfile as { password?: unknown } | undefined | null;
+  if (typeof profile !== 'object' || profile === null || Array.isArray(profile))
+    throw badRequest('A password must be specified to create a new user.');
+  if (typeof profile.password !== 'string' || profile.password === '')
+    throw badRequest('A password must be specified to create a new user.');
+}
+
 /** A user not in Deleted users, by object id or userPrincipalName, as /users/{id | userPrincipalName} takes. */
 function liveUser(req: GraphRequest, key: string): DirectoryUser {
   const { directory } = req.deps.azure;
@@ -146,12 +165,7 @@ export function userRoutes(): Route[] {
 
     route('POST', '/users', async (req) => {
       const body = await objectBody(req, 'user');
-      for (const key of ['userPrincipalName', 'displayName']) {
-        if (typeof body[key] !== 'string' || body[key] === '')
-          throw badRequest(`Invalid value specified for property '${key}' of resource 'User'.`);
-      }
-      // fidelity: Graph also requires accountEnabled, mailNickname and passwordProfile; here they default
-      // (enabled, the UPN's alias) so a short script can create users.
+      requireNewUser(body);
       const user = req.deps.azure.directory.addUser(userChanges(body) as UserChanges & { userPrincipalName: string });
       req.deps.onAction?.({ kind: 'createUser', userId: user.id });
       return entity(req, user, 201);

@@ -107,7 +107,13 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     },
 
     addUser: async (attributes) => {
-      const user = await graph('POST', '/users', attributes);
+      // What Graph requires to create a user; the password is required, then never used.
+      const user = await graph('POST', '/users', {
+        accountEnabled: true,
+        mailNickname: attributes.userPrincipalName.split('@')[0],
+        ...attributes,
+        passwordProfile: { forceChangePasswordNextSignIn: true, password: 'scimsim-Passw0rd!' },
+      });
       return { id: user.id as string, userPrincipalName: user.userPrincipalName as string };
     },
     updateUser: async (id, set) => {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleInBrowser, HAS_CHROMIUM, openConsole } from './browser.ts';
+import { newUser } from '../helpers/graph.ts';
 
 describe.skipIf(!HAS_CHROMIUM)('the console in a browser: Why?, links, logs, checklist, timeline', () => {
   let c: ConsoleInBrowser;
@@ -20,7 +21,7 @@ describe.skipIf(!HAS_CHROMIUM)('the console in a browser: Why?, links, logs, che
     const ids: Record<string, string> = {};
     for (const upn of upns)
       ids[upn] = (
-        await c.call('POST', '/azure/v1.0/users', { userPrincipalName: upn, displayName: upn.split('@')[0] })
+        await c.call('POST', '/azure/v1.0/users', newUser({ userPrincipalName: upn, displayName: upn.split('@')[0] }))
       ).id;
     const sp = c.s.azure.app.servicePrincipalId;
     for (const upn of upns.slice(0, assigned))

@@ -11,6 +11,7 @@ import { parseScenario } from '../../simulator/scenario/load.ts';
 import { runScenario } from '../../simulator/scenario/run.ts';
 import type { RunningServer } from '../../simulator/serve/server.ts';
 import { CHROMIUM, type ConsoleInBrowser, HAS_CHROMIUM, openConsole } from './browser.ts';
+import { newUser } from '../helpers/graph.ts';
 
 const IN_CI = process.env.CI === 'true';
 const SHOTS = new URL('../../reports/', import.meta.url).pathname;
@@ -128,7 +129,7 @@ steps:
       });
     const evil = '<img src=x onerror="window.__xss2=1">';
     const ada = (await (
-      await graph('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: evil })
+      await graph('POST', '/users', newUser({ userPrincipalName: 'ada@contoso.com', displayName: evil }))
     ).json()) as { id: string };
     const sp = s.azure.app.servicePrincipalId;
     await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: ada.id, resourceId: sp });

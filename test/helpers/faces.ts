@@ -4,6 +4,7 @@
  * refused request changed nothing.
  */
 import { type RunningServer, startServer } from '../../simulator/serve/server.ts';
+import { newUser } from './graph.ts';
 
 export const ADMIN = 'faces-admin-token';
 export const START = '2026-03-02T08:00:00Z';
@@ -50,8 +51,16 @@ export async function facesWorld(seed = 'faces'): Promise<FacesWorld> {
     return text ? JSON.parse(text) : undefined;
   };
   // A world with something in it: two users, a group, an assignment, a provisioned (pending) member.
-  const ada = await json('POST', '/azure/v1.0/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' });
-  const bob = await json('POST', '/azure/v1.0/users', { userPrincipalName: 'bob@contoso.com', displayName: 'Bob' });
+  const ada = await json(
+    'POST',
+    '/azure/v1.0/users',
+    newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }),
+  );
+  const bob = await json(
+    'POST',
+    '/azure/v1.0/users',
+    newUser({ userPrincipalName: 'bob@contoso.com', displayName: 'Bob' }),
+  );
   const group = await json('POST', '/azure/v1.0/groups', {
     displayName: 'Sales',
     mailEnabled: false,

@@ -44,3 +44,18 @@ export function graphWorld(options: Parameters<typeof world>[0] = {}) {
     });
   return { ...w, root, call, sp, assign };
 }
+
+/**
+ * A POST /users body with what Graph requires (accountEnabled, mailNickname from the UPN, a passwordProfile)
+ * around the fields a test is about; a field given wins.
+ */
+export function newUser(fields: Record<string, unknown>): Record<string, unknown> {
+  const upn = fields.userPrincipalName;
+  const alias = typeof upn === 'string' && upn.split('@')[0] ? upn.split('@')[0] : 'user';
+  return {
+    accountEnabled: true,
+    mailNickname: alias,
+    passwordProfile: { forceChangePasswordNextSignIn: true, password: 'Test-Passw0rd!' },
+    ...fields,
+  };
+}

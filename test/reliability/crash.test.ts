@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readDataFile } from '../../simulator/nordpass/store.ts';
 import { ADMIN, PATCH_SCHEMA, TOKEN, USER_SCHEMA, call, serve, type Served } from '../helpers/served.ts';
+import { newUser } from '../helpers/graph.ts';
 
 const KILLS = Number(process.env.SCIMSIM_CRASH_KILLS ?? 25);
 const SEED = Number(process.env.SCIMSIM_CRASH_SEED ?? Date.now() % 1_000_000);
@@ -139,7 +140,7 @@ async function step(origin: string, acked: Acked, random: () => number, nextName
       const res = await fetch(`${origin}/azure/v1.0/users`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${ADMIN}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ userPrincipalName: upn, displayName: upn }),
+        body: JSON.stringify(newUser({ userPrincipalName: upn, displayName: upn })),
       });
       if (res.status === 201) acked.entra.set(((await res.json()) as { id: string }).id, upn);
     } else {

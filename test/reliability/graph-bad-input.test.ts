@@ -20,6 +20,7 @@
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, type FacesWorld, facesWorld, streamed } from '../helpers/faces.ts';
+import { newUser } from '../helpers/graph.ts';
 
 const G = '/azure/v1.0';
 /** The one body limit every face shares (NordPass's maxBodyBytes). */
@@ -75,13 +76,14 @@ const ERROR_CASES: ErrorCase[] = [
   // 1. Body size: one limit (1,048,576 bytes) for every face, by Content-Length and while reading a chunked body.
   {
     name: 'POST /users over the limit (Content-Length)',
-    request: (w) => send(w, 'POST', `${G}/users`, padded({ userPrincipalName: 'big@contoso.com', displayName: 'Big' })),
+    request: (w) =>
+      send(w, 'POST', `${G}/users`, padded(newUser({ userPrincipalName: 'big@contoso.com', displayName: 'Big' }))),
     status: 413,
     code: 'RequestEntityTooLarge',
   },
   {
     name: 'POST /users over the limit (streamed)',
-    request: (w) => w.send('POST', `${G}/users`, { body: streamed(2_000_000) }),
+    request: (w) => w.send('POST', `${G}/users`, newUser({ body: streamed(2_000_000) })),
     status: 413,
     code: 'RequestEntityTooLarge',
   },
@@ -139,7 +141,7 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'user displayName of 257 characters',
     request: (w) =>
-      send(w, 'POST', `${G}/users`, { userPrincipalName: 'long@contoso.com', displayName: 'x'.repeat(257) }),
+      send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'long@contoso.com', displayName: 'x'.repeat(257) })),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -151,37 +153,39 @@ const ERROR_CASES: ErrorCase[] = [
   },
   {
     name: 'userPrincipalName without @',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: 'carol', displayName: 'Carol' }),
+    request: (w) => send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'carol', displayName: 'Carol' })),
     status: 400,
     code: 'Request_BadRequest',
   },
   {
     name: 'userPrincipalName empty',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: '', displayName: 'Carol' }),
+    request: (w) => send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: '', displayName: 'Carol' })),
     status: 400,
     code: 'Request_BadRequest',
   },
   {
     name: 'userPrincipalName with a space',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: 'carol smith@contoso.com', displayName: 'C' }),
+    request: (w) =>
+      send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'carol smith@contoso.com', displayName: 'C' })),
     status: 400,
     code: 'Request_BadRequest',
   },
   {
     name: 'userPrincipalName with the domain missing',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: 'carol@', displayName: 'Carol' }),
+    request: (w) => send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'carol@', displayName: 'Carol' })),
     status: 400,
     code: 'Request_BadRequest',
   },
   {
     name: 'userPrincipalName with the alias missing',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: '@contoso.com', displayName: 'Carol' }),
+    request: (w) => send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: '@contoso.com', displayName: 'Carol' })),
     status: 400,
     code: 'Request_BadRequest',
   },
   {
     name: 'userPrincipalName with two @',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: 'ca@rol@contoso.com', displayName: 'C' }),
+    request: (w) =>
+      send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'ca@rol@contoso.com', displayName: 'C' })),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -194,11 +198,16 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'user mailNickname of 65 characters',
     request: (w) =>
-      send(w, 'POST', `${G}/users`, {
-        userPrincipalName: 'nick@contoso.com',
-        displayName: 'Nick',
-        mailNickname: 'm'.repeat(65),
-      }),
+      send(
+        w,
+        'POST',
+        `${G}/users`,
+        newUser({
+          userPrincipalName: 'nick@contoso.com',
+          displayName: 'Nick',
+          mailNickname: 'm'.repeat(65),
+        }),
+      ),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -228,7 +237,7 @@ const ERROR_CASES: ErrorCase[] = [
   },
   {
     name: 'user displayName a number',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: 'carol@contoso.com', displayName: 5 }),
+    request: (w) => send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: 'carol@contoso.com', displayName: 5 })),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -241,11 +250,16 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'user accountEnabled "yes"',
     request: (w) =>
-      send(w, 'POST', `${G}/users`, {
-        userPrincipalName: 'carol@contoso.com',
-        displayName: 'C',
-        accountEnabled: 'yes',
-      }),
+      send(
+        w,
+        'POST',
+        `${G}/users`,
+        newUser({
+          userPrincipalName: 'carol@contoso.com',
+          displayName: 'C',
+          accountEnabled: 'yes',
+        }),
+      ),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -257,7 +271,8 @@ const ERROR_CASES: ErrorCase[] = [
   },
   {
     name: 'user userPrincipalName an array',
-    request: (w) => send(w, 'POST', `${G}/users`, { userPrincipalName: ['carol@contoso.com'], displayName: 'C' }),
+    request: (w) =>
+      send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: ['carol@contoso.com'], displayName: 'C' })),
     status: 400,
     code: 'Request_BadRequest',
   },
@@ -300,7 +315,12 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'user with an unknown property',
     request: (w) =>
-      send(w, 'POST', `${G}/users`, { userPrincipalName: 'carol@contoso.com', displayName: 'C', favouriteColour: 1 }),
+      send(
+        w,
+        'POST',
+        `${G}/users`,
+        newUser({ userPrincipalName: 'carol@contoso.com', displayName: 'C', favouriteColour: 1 }),
+      ),
     status: 400,
     code: 'Request_BadRequest',
     message: /'favouriteColour'/,
@@ -319,7 +339,7 @@ const ERROR_CASES: ErrorCase[] = [
         w,
         'POST',
         `${G}/users`,
-        '{"userPrincipalName":"carol@contoso.com","displayName":"C","__proto__":{"polluted":1}}',
+        '{"accountEnabled":true,"mailNickname":"carol","passwordProfile":{"password":"Test-Passw0rd!"},"userPrincipalName":"carol@contoso.com","displayName":"C","__proto__":{"polluted":1}}',
       ),
     status: 400,
     code: 'Request_BadRequest',
@@ -510,7 +530,7 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'POST /users as text/plain',
     request: (w) =>
-      send(w, 'POST', `${G}/users`, json({ userPrincipalName: 'carol@contoso.com', displayName: 'C' }), {
+      send(w, 'POST', `${G}/users`, json(newUser({ userPrincipalName: 'carol@contoso.com', displayName: 'C' })), {
         'Content-Type': 'text/plain',
       }),
     status: 400,
@@ -1000,34 +1020,38 @@ const ERROR_CASES: ErrorCase[] = [
   // 8. Auth: Graph's 401 InvalidAuthenticationToken with a Bearer challenge, checked before anything else.
   {
     name: 'no Authorization',
-    request: (w) => w.send('GET', `${G}/users`, { token: null }),
+    request: (w) => w.send('GET', `${G}/users`, newUser({ token: null })),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
   {
     name: 'wrong token',
-    request: (w) => w.send('GET', `${G}/users`, { token: 'wrong-token-0123456789' }),
+    request: (w) => w.send('GET', `${G}/users`, newUser({ token: 'wrong-token-0123456789' })),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
   {
     name: 'Bearer without a token',
-    request: (w) => w.send('GET', `${G}/users`, { headers: { Authorization: 'Bearer' } }),
+    request: (w) => w.send('GET', `${G}/users`, newUser({ headers: { Authorization: 'Bearer' } })),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
   {
     name: 'Basic scheme',
     request: (w) =>
-      w.send('GET', `${G}/users`, {
-        headers: { Authorization: `Basic ${Buffer.from(`x:${ADMIN}`).toString('base64')}` },
-      }),
+      w.send(
+        'GET',
+        `${G}/users`,
+        newUser({
+          headers: { Authorization: `Basic ${Buffer.from(`x:${ADMIN}`).toString('base64')}` },
+        }),
+      ),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
   {
     name: 'the SCIM token on Graph',
-    request: (w) => w.send('GET', `${G}/users`, { token: w.scimToken }),
+    request: (w) => w.send('GET', `${G}/users`, newUser({ token: w.scimToken })),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
@@ -1040,10 +1064,14 @@ const ERROR_CASES: ErrorCase[] = [
   {
     name: 'no token on a valid write',
     request: (w) =>
-      w.send('POST', `${G}/users`, {
-        token: null,
-        body: json({ userPrincipalName: 'carol@contoso.com', displayName: 'Carol' }),
-      }),
+      w.send(
+        'POST',
+        `${G}/users`,
+        newUser({
+          token: null,
+          body: json(newUser({ userPrincipalName: 'carol@contoso.com', displayName: 'Carol' })),
+        }),
+      ),
     status: 401,
     code: 'InvalidAuthenticationToken',
   },
@@ -1057,7 +1085,7 @@ const ERROR_CASES: ErrorCase[] = [
   // Other refusals: a method the path does not take, a route the face does not serve.
   {
     name: 'PUT /users',
-    request: (w) => send(w, 'PUT', `${G}/users`, {}),
+    request: (w) => send(w, 'PUT', `${G}/users`, newUser({})),
     status: 405,
     code: 'Request_BadRequest',
     allow: 'GET, POST',
@@ -1182,7 +1210,10 @@ describe('after a 413, the same (keep-alive) client goes on', () => {
   ] as const)('%s', async (_name, body) => {
     const w = await facesWorld();
     try {
-      const refused = await within(answer(w.send('POST', `${G}/users`, { body: body() })), 'the oversize POST');
+      const refused = await within(
+        answer(w.send('POST', `${G}/users`, newUser({ body: body() }))),
+        'the oversize POST',
+      );
       await refused.text();
       expect(refused.status).toBe(413);
       for (const path of ['/users', '/groups', '/users', '/servicePrincipals']) {
@@ -1209,11 +1240,16 @@ describe('valid but odd input succeeds and is stored as sent', () => {
       const displayName = `${'d'.repeat(250)}Zoë😀`.padEnd(256, 'x');
       expect(displayName).toHaveLength(256);
       const body = await created(
-        await send(w, 'POST', `${G}/users`, {
-          userPrincipalName: 'edge@contoso.com',
-          displayName,
-          mailNickname: 'n'.repeat(64),
-        }),
+        await send(
+          w,
+          'POST',
+          `${G}/users`,
+          newUser({
+            userPrincipalName: 'edge@contoso.com',
+            displayName,
+            mailNickname: 'n'.repeat(64),
+          }),
+        ),
       );
       expect(body.displayName).toBe(displayName);
       const stored = w.s.azure.directory.user(body.id as string)!;
@@ -1242,7 +1278,9 @@ describe('valid but odd input succeeds and is stored as sent', () => {
     const w = await facesWorld();
     try {
       const upn = "o'neil+a%41@contoso.com";
-      const body = await created(await send(w, 'POST', `${G}/users`, { userPrincipalName: upn, displayName: 'O' }));
+      const body = await created(
+        await send(w, 'POST', `${G}/users`, newUser({ userPrincipalName: upn, displayName: 'O' })),
+      );
       expect(w.s.azure.directory.user(body.id as string)!.userPrincipalName).toBe(upn);
       const byPath = await send(w, 'GET', `${G}/users/${encodeURIComponent(upn)}`);
       expect(byPath.status).toBe(200);
@@ -1281,9 +1319,15 @@ describe('valid but odd input succeeds and is stored as sent', () => {
     const w = await facesWorld();
     try {
       const body = await created(
-        await send(w, 'POST', `${G}/users`, json({ userPrincipalName: 'carol@contoso.com', displayName: 'Carol' }), {
-          'Content-Type': 'Application/JSON; charset=UTF-8',
-        }),
+        await send(
+          w,
+          'POST',
+          `${G}/users`,
+          json(newUser({ userPrincipalName: 'carol@contoso.com', displayName: 'Carol' })),
+          {
+            'Content-Type': 'Application/JSON; charset=UTF-8',
+          },
+        ),
       );
       expect(w.s.azure.directory.user(body.id as string)!.userPrincipalName).toBe('carol@contoso.com');
     } finally {
@@ -1300,13 +1344,18 @@ describe('valid but odd input succeeds and is stored as sent', () => {
       expect(stored.givenName).toBeUndefined();
       expect(stored.jobTitle).toBe('Engineer');
       const body = await created(
-        await send(w, 'POST', `${G}/users`, {
-          userPrincipalName: 'pw@contoso.com',
-          displayName: 'Pw',
-          accountEnabled: true,
-          passwordProfile: { password: 'xWwvJ]6NMw+bWH-d', forceChangePasswordNextSignIn: true },
-          usageLocation: 'GB',
-        }),
+        await send(
+          w,
+          'POST',
+          `${G}/users`,
+          newUser({
+            userPrincipalName: 'pw@contoso.com',
+            displayName: 'Pw',
+            accountEnabled: true,
+            passwordProfile: { password: 'xWwvJ]6NMw+bWH-d', forceChangePasswordNextSignIn: true },
+            usageLocation: 'GB',
+          }),
+        ),
       );
       const kept = w.s.azure.directory.user(body.id as string)! as unknown as Record<string, unknown>;
       expect(kept.passwordProfile).toBeUndefined();
@@ -1320,12 +1369,12 @@ describe('valid but odd input succeeds and is stored as sent', () => {
   it('a body of exactly 1,048,576 bytes is read; one byte more is 413', async () => {
     const w = await facesWorld();
     try {
-      const value = json({ userPrincipalName: 'edge@contoso.com', displayName: 'Edge' });
+      const value = json(newUser({ userPrincipalName: 'edge@contoso.com', displayName: 'Edge' }));
       const exact = value + ' '.repeat(LIMIT - value.length);
       expect(Buffer.byteLength(exact)).toBe(LIMIT);
       const body = await created(await send(w, 'POST', `${G}/users`, exact));
       expect(w.s.azure.directory.user(body.id as string)!.displayName).toBe('Edge');
-      const other = json({ userPrincipalName: 'over@contoso.com', displayName: 'Over' });
+      const other = json(newUser({ userPrincipalName: 'over@contoso.com', displayName: 'Over' }));
       const over = other + ' '.repeat(LIMIT + 1 - other.length);
       const before = w.snapshot();
       const res = await send(w, 'POST', `${G}/users`, over);

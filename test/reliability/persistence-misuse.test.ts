@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Journal } from '../../simulator/nordpass/journal.ts';
 import { startServer } from '../../simulator/serve/server.ts';
 import { ADMIN, TOKEN, USER_SCHEMA, call, run, serve, type Served } from '../helpers/served.ts';
+import { newUser } from '../helpers/graph.ts';
 
 const dirs: string[] = [];
 const children: Served[] = [];
@@ -126,10 +127,16 @@ describe('writes that fail (a full disk)', () => {
       503,
       'notWritten',
     ]);
-    const graph = await call(s.origin, 'POST', '/azure/v1.0/users', ADMIN, {
-      userPrincipalName: 'g@contoso.com',
-      displayName: 'G',
-    });
+    const graph = await call(
+      s.origin,
+      'POST',
+      '/azure/v1.0/users',
+      ADMIN,
+      newUser({
+        userPrincipalName: 'g@contoso.com',
+        displayName: 'G',
+      }),
+    );
     expect([graph.status, ((await graph.json()) as { error: { code: string } }).error.code]).toEqual([
       503,
       'ServiceNotAvailable',

@@ -20,6 +20,7 @@ import {
   snapshotOf,
   streamed,
 } from '../helpers/faces.ts';
+import { newUser } from '../helpers/graph.ts';
 
 /** The one body limit every face shares (README: limits on body size, 1 MiB). */
 const LIMIT = 1_048_576;
@@ -1133,7 +1134,7 @@ const CONSOLE_CASES: ErrorCase[] = [
     request: (x) =>
       browser(x, 'POST', '/azure/v1.0/users', {
         csrf: null,
-        body: json({ userPrincipalName: 'eve@contoso.com', displayName: 'Eve' }),
+        body: json(newUser({ userPrincipalName: 'eve@contoso.com', displayName: 'Eve' })),
       }),
     status: 403,
     code: 'Authorization_RequestDenied',

@@ -1,13 +1,14 @@
 /** /users, /groups and /servicePrincipals details over Graph: edits, members, group deletion, live names. */
 import { describe, expect, it } from 'vitest';
 import { BASE, DEFAULT_ROLE, graphWorld as baseWorld, type Body } from '../../helpers/graph.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 /** The Graph world with shortcuts for users, groups and members. */
 function graphWorld() {
   const g = baseWorld();
   const { call } = g;
   const user = async (upn: string, extra: Body = {}) =>
-    (await call('POST', '/users', { userPrincipalName: upn, displayName: upn.split('@')[0], ...extra })).body;
+    (await call('POST', '/users', newUser({ userPrincipalName: upn, displayName: upn.split('@')[0], ...extra }))).body;
   const group = async (displayName: string) =>
     (
       await call('POST', '/groups', {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { graphRoutes } from '../../../mock-azure/graph/index.ts';
 import { ADMIN, BASE, graphWorld, type Body } from '../../helpers/graph.ts';
 import { world } from '../../helpers/world.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING = '0b7a3f4e-1111-4222-8333-944445555666';
@@ -33,7 +34,9 @@ describe('Graph errors', () => {
       'InvalidAuthenticationToken',
     );
     // A wrong token changes nothing.
-    await g.call('POST', '/users', { userPrincipalName: 'x@contoso.com', displayName: 'X' }, { token: 'nope' });
+    await g.call('POST', '/users', newUser({ userPrincipalName: 'x@contoso.com', displayName: 'X' }), {
+      token: 'nope',
+    });
     expect(g.azure.directory.userCount()).toBe(0);
   });
 
@@ -105,25 +108,33 @@ describe('Graph errors', () => {
     ).toMatch(/valid JSON/);
     graphError(await g.call('POST', '/users'), 400, 'Request_BadRequest');
     graphError(await g.call('POST', '/users', [1, 2]), 400, 'Request_BadRequest');
-    graphError(await g.call('POST', '/users', { displayName: 'No UPN' }), 400, 'Request_BadRequest');
+    graphError(await g.call('POST', '/users', newUser({ displayName: 'No UPN' })), 400, 'Request_BadRequest');
     expect(
       graphError(
-        await g.call('POST', '/users', {
-          userPrincipalName: 'x@contoso.com',
-          displayName: 'X',
-          favouriteColour: 'blue',
-        }),
+        await g.call(
+          'POST',
+          '/users',
+          newUser({
+            userPrincipalName: 'x@contoso.com',
+            displayName: 'X',
+            favouriteColour: 'blue',
+          }),
+        ),
         400,
         'Request_BadRequest',
       ).message,
     ).toMatch(/favouriteColour/);
     graphError(
-      await g.call('POST', '/users', { userPrincipalName: 'x@contoso.com', displayName: 'X', accountEnabled: 'yes' }),
+      await g.call(
+        'POST',
+        '/users',
+        newUser({ userPrincipalName: 'x@contoso.com', displayName: 'X', accountEnabled: 'yes' }),
+      ),
       400,
       'Request_BadRequest',
     );
     graphError(
-      await g.call('POST', '/users', { userPrincipalName: 'not-an-upn', displayName: 'X' }),
+      await g.call('POST', '/users', newUser({ userPrincipalName: 'not-an-upn', displayName: 'X' })),
       400,
       'Request_BadRequest',
     );
@@ -161,8 +172,9 @@ describe('Graph errors', () => {
 
   it('a taken userPrincipalName is 400 with an ObjectConflict detail, as Graph answers it; duplicate member and assignment are 400', async () => {
     const g = graphWorld();
-    const ada = (await g.call('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' })).body;
-    const dup = await g.call('POST', '/users', { userPrincipalName: 'ADA@contoso.com', displayName: 'Ada 2' });
+    const ada = (await g.call('POST', '/users', newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' })))
+      .body;
+    const dup = await g.call('POST', '/users', newUser({ userPrincipalName: 'ADA@contoso.com', displayName: 'Ada 2' }));
     expect(graphError(dup, 400, 'Request_BadRequest').details).toEqual([
       expect.objectContaining({ code: 'ObjectConflict', target: 'userPrincipalName' }),
     ]);
@@ -229,7 +241,7 @@ describe('OData options', () => {
       ['ken@contoso.com', 'Ken Thompson'],
       ['barbara@contoso.com', 'Barbara Liskov'],
     ]) {
-      expect((await g.call('POST', '/users', { userPrincipalName: upn, displayName: name })).status).toBe(201);
+      expect((await g.call('POST', '/users', newUser({ userPrincipalName: upn, displayName: name }))).status).toBe(201);
     }
   }
   const names = (res: { body: Body }) => res.body.value.map((u: Body) => u.displayName);
@@ -321,7 +333,7 @@ describe('OData options', () => {
     const g = graphWorld();
     const ids: string[] = [];
     for (const upn of ['ada@contoso.com', 'bob@contoso.com', 'cy@contoso.com']) {
-      const user = (await g.call('POST', '/users', { userPrincipalName: upn, displayName: upn })).body;
+      const user = (await g.call('POST', '/users', newUser({ userPrincipalName: upn, displayName: upn }))).body;
       await g.call('POST', `/servicePrincipals/${g.sp}/appRoleAssignedTo`, {
         principalId: user.id,
         resourceId: g.sp,

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BASE, graphWorld as baseWorld, type Body } from '../../helpers/graph.ts';
 import type { world } from '../../helpers/world.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -14,13 +15,17 @@ function graphWorld(options: Parameters<typeof world>[0] = {}) {
     value: Object.entries(pairs).map(([key, value]) => ({ key, value })),
   });
   const createUser = async (upn: string, displayName: string) => {
-    const res = await call('POST', '/users', {
-      accountEnabled: true,
-      displayName,
-      mailNickname: upn.split('@')[0],
-      userPrincipalName: upn,
-      passwordProfile: { password: 'x-P@ss-1', forceChangePasswordNextSignIn: true },
-    });
+    const res = await call(
+      'POST',
+      '/users',
+      newUser({
+        accountEnabled: true,
+        displayName,
+        mailNickname: upn.split('@')[0],
+        userPrincipalName: upn,
+        passwordProfile: { password: 'x-P@ss-1', forceChangePasswordNextSignIn: true },
+      }),
+    );
     expect(res.status).toBe(201);
     return res.body;
   };

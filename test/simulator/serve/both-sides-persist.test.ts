@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, serve, type Served } from '../../helpers/served.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const running: Served[] = [];
 const dirs: string[] = [];
@@ -39,8 +40,18 @@ async function call(s: Served, method: string, path: string, body?: unknown): Pr
 
 /** Users, a group, assignments, credentials saved, provisioning started, a registration: then Bob's group goes. */
 async function setUp(s: Served): Promise<void> {
-  const ada = await call(s, 'POST', '/azure/v1.0/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' });
-  const bob = await call(s, 'POST', '/azure/v1.0/users', { userPrincipalName: 'bob@contoso.com', displayName: 'Bob' });
+  const ada = await call(
+    s,
+    'POST',
+    '/azure/v1.0/users',
+    newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }),
+  );
+  const bob = await call(
+    s,
+    'POST',
+    '/azure/v1.0/users',
+    newUser({ userPrincipalName: 'bob@contoso.com', displayName: 'Bob' }),
+  );
   const team = await call(s, 'POST', '/azure/v1.0/groups', { displayName: 'Team' });
   await call(s, 'POST', `/azure/v1.0/groups/${team.id}/members/$ref`, {
     '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${bob.id}`,

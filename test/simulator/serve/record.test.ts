@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../../simulator/scenario/load.ts';
 import { runScenario } from '../../../simulator/scenario/run.ts';
 import { type RunningServer, startServer } from '../../../simulator/serve/server.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const TOKEN = 'record-scim-token';
 const ADMIN = 'record-admin-token';
@@ -61,11 +62,19 @@ const ok = async (p: Promise<{ status: number; body: Body | undefined }>, status
 /** The seed guide over HTTP: users, assignment, Get Credentials, Save, Start, registration, removal, 30 days. */
 async function walkTheSeedGuide(): Promise<void> {
   const ada = await ok(
-    graph('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada Lovelace', mailNickname: 'ada' }),
+    graph(
+      'POST',
+      '/users',
+      newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada Lovelace', mailNickname: 'ada' }),
+    ),
     201,
   );
   const bob = await ok(
-    graph('POST', '/users', { userPrincipalName: 'bob@contoso.com', displayName: 'Bob Byte', department: 'Sales' }),
+    graph(
+      'POST',
+      '/users',
+      newUser({ userPrincipalName: 'bob@contoso.com', displayName: 'Bob Byte', department: 'Sales' }),
+    ),
     201,
   );
   const team = await ok(
@@ -171,7 +180,7 @@ describe('the record of a served world', () => {
   });
 
   it('a pinned check that does not hold is refused with expected and actual, and not recorded', async () => {
-    await ok(graph('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }), 201);
+    await ok(graph('POST', '/users', newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' })), 201);
     const refused = await call('POST', '/_sim/record/expect', { members: { ada: 'active' } });
     expect(refused.status).toBe(409);
     expect(refused.body!.mismatches).toEqual([{ what: 'members.ada', expected: 'active', actual: 'none' }]);
@@ -219,8 +228,14 @@ describe('changes arriving together', () => {
       start: '2026-03-02T08:00:00Z',
       dataFile: join(dir, 'w.json'),
     });
-    const ada = await ok(graph('POST', '/users', { userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }), 201);
-    const bob = await ok(graph('POST', '/users', { userPrincipalName: 'bob@contoso.com', displayName: 'Bob' }), 201);
+    const ada = await ok(
+      graph('POST', '/users', newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' })),
+      201,
+    );
+    const bob = await ok(
+      graph('POST', '/users', newUser({ userPrincipalName: 'bob@contoso.com', displayName: 'Bob' })),
+      201,
+    );
     const sp = (await ok(graph('GET', '/servicePrincipals'))).value[0].id as string;
     await ok(graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: ada.id, resourceId: sp }), 201);
     const credentials = await ok(call('POST', '/admin/provisioning/credentials'));
@@ -259,7 +274,7 @@ describe('changes arriving together', () => {
 
 describe('POST /_sim/reset', () => {
   it('builds a new world from a header and starts the record again', async () => {
-    await ok(graph('POST', '/users', { userPrincipalName: 'old@contoso.com', displayName: 'Old' }), 201);
+    await ok(graph('POST', '/users', newUser({ userPrincipalName: 'old@contoso.com', displayName: 'Old' })), 201);
     const reset = await ok(
       call('POST', '/_sim/reset', {
         name: 'Two users',
@@ -298,7 +313,7 @@ describe('POST /_sim/reset', () => {
   });
 
   it('refuses a header it cannot build, and the world stays as it was', async () => {
-    await ok(graph('POST', '/users', { userPrincipalName: 'keep@contoso.com', displayName: 'Keep' }), 201);
+    await ok(graph('POST', '/users', newUser({ userPrincipalName: 'keep@contoso.com', displayName: 'Keep' })), 201);
     for (const bad of [
       { start: 'yesterday' },
       { seed: { a: 1 } },

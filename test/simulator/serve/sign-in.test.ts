@@ -1,6 +1,7 @@
 /** The console's way in: a one-time sign-in link, a session cookie, and a CSRF token on every change. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../../simulator/serve/server.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const ADMIN = 'sign-in-admin-token';
 let s: RunningServer;
@@ -67,7 +68,7 @@ describe('sign-in link', () => {
     expect(await refusedAdmin.json()).toMatchObject({ error: { code: 'forbidden' } });
     const user = {
       method: 'POST',
-      body: JSON.stringify({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' }),
+      body: JSON.stringify(newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' })),
       headers: { 'Content-Type': 'application/json' },
     };
     const refusedGraph = await withCookie('/azure/v1.0/users', cookie, user);

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../../simulator/serve/server.ts';
+import { newUser } from '../../helpers/graph.ts';
 
 const ADMIN = 'why-admin-token';
 let s: RunningServer;
@@ -42,7 +43,10 @@ const ok = async (p: Promise<{ status: number; body: Body }>, status = 200) => {
 const graph = (method: string, path: string, body?: unknown) => call(method, `/azure/v1.0${path}`, body);
 const why = (upn: string) => ok(call('GET', `/_sim/why/users/${encodeURIComponent(upn)}`));
 const user = (upn: string) =>
-  ok(graph('POST', '/users', { userPrincipalName: upn, displayName: upn.split('@')[0], mailNickname: 'x' }), 201);
+  ok(
+    graph('POST', '/users', newUser({ userPrincipalName: upn, displayName: upn.split('@')[0], mailNickname: 'x' })),
+    201,
+  );
 const group = (displayName: string) =>
   ok(graph('POST', '/groups', { displayName, mailEnabled: false, securityEnabled: true, mailNickname: 'g' }), 201);
 const addMember = (groupId: string, memberId: string) =>

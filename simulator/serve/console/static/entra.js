@@ -148,10 +148,16 @@ export function wireEntra() {
     usersShown += PAGE;
     return refreshUsers();
   });
+  // As the portal's New user: the mail nickname from the UPN, sign-in allowed, an auto-generated password.
   submit('new-user', async () => {
+    const userPrincipalName = $('new-upn').value.trim();
+    const password = [...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16)).join('');
     await graph('POST', '/users', {
-      userPrincipalName: $('new-upn').value.trim(),
+      accountEnabled: true,
+      userPrincipalName,
       displayName: $('new-name').value.trim(),
+      mailNickname: userPrincipalName.split('@')[0],
+      passwordProfile: { forceChangePasswordNextSignIn: true, password: `Aa1!${password}` },
     });
     $('new-upn').value = '';
     $('new-name').value = '';
