@@ -1,7 +1,6 @@
 /** /users, /groups and /servicePrincipals details over Graph: edits, members, group deletion, live names. */
 import { describe, expect, it } from 'vitest';
-import { BASE, DEFAULT_ROLE, graphWorld as baseWorld, type Body } from '../../helpers/graph.ts';
-import { newUser } from '../../helpers/graph.ts';
+import { BASE, DEFAULT_ROLE, graphWorld as baseWorld, type Body, newUser } from '../../helpers/graph.ts';
 
 /** The Graph world with shortcuts for users, groups and members. */
 function graphWorld() {

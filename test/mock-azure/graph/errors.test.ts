@@ -1,9 +1,8 @@
 /** The Graph face's errors (Graph's error body, codes and statuses) and its OData options ($filter, $top, $select). */
 import { describe, expect, it } from 'vitest';
 import { graphRoutes } from '../../../mock-azure/graph/index.ts';
-import { ADMIN, BASE, graphWorld, type Body } from '../../helpers/graph.ts';
+import { ADMIN, BASE, graphWorld, type Body, newUser } from '../../helpers/graph.ts';
 import { world } from '../../helpers/world.ts';
-import { newUser } from '../../helpers/graph.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MISSING = '0b7a3f4e-1111-4222-8333-944445555666';
@@ -168,6 +167,27 @@ describe('Graph errors', () => {
       'Request_BadRequest',
     );
     expect(g.azure.directory.userCount()).toBe(0);
+  });
+
+  it('POST /users without what Graph requires is 400 in its words, and nothing is made', async () => {
+    const g = graphWorld();
+    const full = newUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada' });
+    for (const key of ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName']) {
+      for (const value of [undefined, null, '']) {
+        const body = { ...full, [key]: value };
+        if (value === undefined) delete body[key];
+        const error = graphError(await g.call('POST', '/users', body), 400, 'Request_BadRequest');
+        expect(error.message).toBe(`Property ${key} value is required but is empty or missing.`);
+      }
+    }
+    for (const passwordProfile of [undefined, null, {}, { password: '' }, { password: 5 }, 'secret']) {
+      const body: Record<string, unknown> = { ...full, passwordProfile };
+      if (passwordProfile === undefined) delete body.passwordProfile;
+      const error = graphError(await g.call('POST', '/users', body), 400, 'Request_BadRequest');
+      expect(error.message).toBe('A password must be specified to create a new user.');
+    }
+    expect([...g.azure.directory.users()]).toEqual([]);
+    expect((await g.call('POST', '/users', full)).status).toBe(201);
   });
 
   it('a taken userPrincipalName is 400 with an ObjectConflict detail, as Graph answers it; duplicate member and assignment are 400', async () => {

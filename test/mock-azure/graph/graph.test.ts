@@ -1,8 +1,7 @@
 /** The seed guide driven through Microsoft Graph v1.0 routes only (mock-azure/graph), with NordPass in process. */
 import { describe, expect, it } from 'vitest';
-import { BASE, graphWorld as baseWorld, type Body } from '../../helpers/graph.ts';
+import { BASE, graphWorld as baseWorld, type Body, newUser } from '../../helpers/graph.ts';
 import type { world } from '../../helpers/world.ts';
-import { newUser } from '../../helpers/graph.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
