@@ -66,6 +66,8 @@ export class EnterpriseApplication {
   readonly displayName = 'NordPass';
   readonly id: string;
   readonly servicePrincipalId: string;
+  /** The Entra tenant the app is in (Graph's appOwnerOrganizationId, and the logs' tenantId). */
+  readonly tenantId: string;
   settings: ProvisioningSettings;
   readonly #assignments = new Map<string, AppRoleAssignment>();
   readonly #byPrincipal = new Map<string, AppRoleAssignment>();
@@ -79,6 +81,8 @@ export class EnterpriseApplication {
   ) {
     this.id = random.uuid();
     this.servicePrincipalId = random.uuid();
+    // A fork of its own: drawing the tenant's id moves no other id.
+    this.tenantId = random.fork('tenant').uuid();
     this.settings = {
       scope: 'assigned',
       mappings: MAPPING_PRESETS.nordpass,

@@ -16,8 +16,9 @@ export const PROVISIONING_ACTIONS: readonly ProvisioningAction[] = [
   'Other',
 ];
 /** An action as Graph's provisioningObjectSummary names it (`provisioningAction`). */
-export const graphProvisioningAction = (action: ProvisioningAction): string =>
-  action === 'StagedDelete' ? 'stagedDelete' : action.toLowerCase();
+export type GraphProvisioningAction = 'create' | 'update' | 'disable' | 'delete' | 'stagedDelete' | 'other';
+export const graphProvisioningAction = (action: ProvisioningAction): GraphProvisioningAction =>
+  action === 'StagedDelete' ? 'stagedDelete' : (action.toLowerCase() as GraphProvisioningAction);
 /** Who started an entry, as Graph's `initiatedBy.initiatorType` says: on demand is a user's doing. */
 export const INITIATOR_TYPES = { system: 'system', onDemand: 'user' } as const;
 
@@ -161,11 +162,23 @@ function sharedActiveChange(m: ModifiedProperty): ModifiedProperty {
 
 const STEP_STATUS = (ok: boolean): ProvisioningStatus => (ok ? 'success' : 'failure');
 
+/** One of a summary's provisioningSteps, as Graph's provisioningStep has it. */
+interface SummaryStep {
+  name: string;
+  provisioningStepType: 'import' | 'scoping' | 'matching' | 'processing' | 'export';
+  status: ProvisioningStatus;
+  description: string;
+  details: Record<string, string>;
+}
+
 /** The record as Graph's provisioningObjectSummary (auditLogs/provisioning). */
-export function toObjectSummary(r: LogRecord, app: { displayName: string; servicePrincipalId: string }) {
+export function toObjectSummary(
+  r: LogRecord,
+  app: { displayName: string; servicePrincipalId: string; tenantId: string },
+) {
   const failed = r.status === 'failure';
   const upn = r.source.userPrincipalName;
-  const steps = [
+  const steps: SummaryStep[] = [
     {
       name: 'EntryImport',
       provisioningStepType: 'import',
@@ -188,7 +201,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
       ? [
           {
             name: 'EntryExportMatching',
-            provisioningStepType: 'matching',
+            provisioningStepType: 'matching' as const,
             status: STEP_STATUS(!(failed && r.errorCode === 'DuplicateTargetEntries')),
             description:
               r.matching === 'created'
@@ -211,7 +224,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
       ? [
           {
             name: 'EntryExport',
-            provisioningStepType: 'export',
+            provisioningStepType: 'export' as const,
             status: r.status,
             description: failed
               ? `Failed to ${r.action.toLowerCase()} User '${upn}' in ${app.displayName}`
@@ -239,7 +252,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
               errorCode: r.errorCode,
               reason: errorText(r),
               additionalDetails: null,
-              errorCategory: failed ? 'NonServiceFailure' : null,
+              errorCategory: failed ? ('nonServiceFailure' as const) : null,
               recommendedAction: null,
             },
           }
@@ -273,7 +286,7 @@ export function toObjectSummary(r: LogRecord, app: { displayName: string; servic
       initiatorType: INITIATOR_TYPES[r.initiatedBy],
     },
     servicePrincipal: { id: app.servicePrincipalId, displayName: app.displayName },
-    exchanges: r.exchanges,
+    tenantId: app.tenantId,
   };
 }
 

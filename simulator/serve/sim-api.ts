@@ -202,6 +202,21 @@ export function simRoutes(deps: SimApiDeps): Hono {
     return c.json(exchange(found));
   });
 
+  // The HTTP exchanges behind one provisioning log entry (Graph's provisioningObjectSummary has no place for them):
+  // each as /_sim/requests/{seq} shows it, or `{"seq", "gone": true}` once it is no longer kept.
+  sim.get('/logs/:id/requests', (c) => {
+    const { logs, exchanges } = session.world.azure;
+    const entry = logs.byId(c.req.param('id'));
+    if (!entry) throw new SimError(404, 'notFound', `no provisioning log entry ${c.req.param('id')}`);
+    return c.json({
+      id: entry.id,
+      exchanges: entry.exchanges.map((seq) => {
+        const found = exchanges.bySeq(seq);
+        return found ? exchange(found) : { seq, gone: true };
+      }),
+    });
+  });
+
   // Server-sent events: one `event: <type>` message per thing that happens, as it happens.
   sim.get('/events', (c) =>
     streamSSE(c, async (stream) => {

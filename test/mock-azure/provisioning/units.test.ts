@@ -304,7 +304,7 @@ describe('exchanges and logs', () => {
   });
 
   it("renders Graph's provisioningObjectSummary with steps and error information", () => {
-    const s = toObjectSummary(record(), { displayName: 'NordPass', servicePrincipalId: 'sp' });
+    const s = toObjectSummary(record(), { displayName: 'NordPass', servicePrincipalId: 'sp', tenantId: 't' });
     expect(s).toMatchObject({
       provisioningAction: 'create',
       activityDateTime: '2026-01-05T09:00:00.000Z',
@@ -324,6 +324,7 @@ describe('exchanges and logs', () => {
     const ondemand = toObjectSummary(record({ status: 'success', errorCode: undefined, initiatedBy: 'onDemand' }), {
       displayName: 'NordPass',
       servicePrincipalId: 'sp',
+      tenantId: 't',
     });
     expect(ondemand.initiatedBy.initiatorType).toBe('user');
     expect(ondemand.provisioningStatusInfo).toEqual({ status: 'success' });

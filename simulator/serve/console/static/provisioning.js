@@ -146,9 +146,7 @@ async function showLogEntry(id) {
   const close = el('button', { type: 'button' }, 'Close');
   on(close, 'click', () => go('#logs-title'));
   const error = r.provisioningStatusInfo.errorInformation;
-  const exchanges = await Promise.all(
-    (r.exchanges ?? []).map((seq) => api('GET', `/_sim/requests/${seq}`).catch(() => ({ seq, gone: true }))),
-  );
+  const { exchanges } = await api('GET', `/_sim/logs/${encodeURIComponent(id)}/requests`);
   $('log-entry').replaceChildren(
     el('h4', {}, `${r.provisioningAction} · ${upnOf(r)}`),
     el(
