@@ -20,9 +20,10 @@ export type AzureAction =
   | { kind: 'saveCredentials'; tenantUrl: string; secretToken: string }
   | { kind: 'configureProvisioning'; scope?: 'assigned' | 'all'; skipOutOfScopeDeletions?: boolean }
   | { kind: 'testConnection'; tenantUrl: string; secretToken: string }
-  | { kind: 'start' }
+  // `wait`: the cycle waits for the clock, as Graph's start and restart leave it (the console's Start does not wait).
+  | { kind: 'start'; wait?: boolean }
   | { kind: 'stop' }
-  | { kind: 'restart'; full?: boolean; forceDeletes?: boolean }
+  | { kind: 'restart'; full?: boolean; forceDeletes?: boolean; wait?: boolean }
   | { kind: 'provisionOnDemand'; userId: string };
 
 export type ActionListener = (action: AzureAction) => void;

@@ -263,11 +263,11 @@ export function synchronizationRoutes(): Route[] {
 
     route('POST', `${base}/jobs/:jobId/validateCredentials`, validateCredentials),
 
-    // The initial cycle runs before the 204 (Graph answers at once and runs it in the background): on a
-    // virtual clock that makes what a script reads next deterministic.
+    // 204 at once, as Graph answers; the cycle runs in the background: at the virtual clock's next move (at this
+    // instant), so a script polls the job's status as it would against Entra (with --realtime, within a second).
     route('POST', `${base}/jobs/:jobId/start`, async (req) => {
-      await jobFor(req).job.start();
-      req.deps.onAction?.({ kind: 'start' });
+      await jobFor(req).job.start({ wait: true });
+      req.deps.onAction?.({ kind: 'start', wait: true });
       return noContent();
     }),
 
@@ -303,13 +303,15 @@ export function synchronizationRoutes(): Route[] {
       }
       // "None: starts a paused or quarantined job" (G-RESTART). fidelity: any other scope restarts as the
       // portal does (watermark, escrows and quarantine all cleared); Full and ConnectorDataStore also drop the links.
+      // As start: 204 at once, the cycle at the clock's next move.
       if (scopes.size === 1 && scopes.has('None')) {
-        await job.start();
-        req.deps.onAction?.({ kind: 'start' });
+        await job.start({ wait: true });
+        req.deps.onAction?.({ kind: 'start', wait: true });
       } else {
         const options = {
           forceDeletes: scopes.has('ForceDeletes'),
           full: scopes.has('Full') || scopes.has('ConnectorDataStore'),
+          wait: true,
         };
         await job.restart(options);
         req.deps.onAction?.({ kind: 'restart', ...options });

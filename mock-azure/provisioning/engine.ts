@@ -40,6 +40,11 @@ export type {
   TestConnectionResult,
 } from './job-types.ts';
 
+/** How a start or restart begins its cycle: before it returns, or (`wait`) when the virtual clock next moves. */
+export interface CycleStart {
+  wait?: boolean;
+}
+
 export class ProvisioningJob {
   readonly id: string;
   readonly settings: EngineSettings;
@@ -97,13 +102,17 @@ export class ProvisioningJob {
     this.deps.app.setCredentials(tenantUrl, secretToken);
   }
 
-  /** Start (Provisioning Status On): the initial cycle at once, then incremental cycles. Clears quarantine, as Graph's start does. */
-  start(): Promise<void> {
+  /**
+   * Start (Provisioning Status On): the initial cycle, then incremental cycles. Clears quarantine, as Graph's start
+   * does. With `wait` the cycle waits for the clock (Graph's start answers 204 at once and the cycle runs in the
+   * background: here at the next move of the virtual clock, at this instant); without it, it runs before this returns.
+   */
+  start(options: CycleStart = {}): Promise<void> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
       this.#quarantine = undefined;
       this.#state = 'running';
-      await this.#cycleAndTell();
+      await this.#cycleNowOrSoon(options);
     });
   }
 
@@ -116,9 +125,10 @@ export class ProvisioningJob {
 
   /**
    * Restart provisioning: clears the watermark, escrows and quarantine, keeps the links (unless `full`), and
-   * runs a cycle now. `forceDeletes` is "Allow deletes": the staged deletions go through.
+   * runs a cycle now (with `wait`, at the next move of the clock, as for start). `forceDeletes` is "Allow deletes":
+   * the staged deletions go through.
    */
-  restart(options: { forceDeletes?: boolean; full?: boolean } = {}): Promise<void> {
+  restart(options: { forceDeletes?: boolean; full?: boolean } & CycleStart = {}): Promise<void> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
       this.#watermark = undefined;
@@ -132,13 +142,21 @@ export class ProvisioningJob {
       this.#forceDeletes = options.forceDeletes === true;
       if (!options.forceDeletes) this.#staged.clear();
       this.#state = 'running';
-      await this.#cycleAndTell();
+      await this.#cycleNowOrSoon(options);
     });
   }
 
   /** "Allow deletes" on a job quarantined for TooManyDeletes. */
-  allowDeletes(): Promise<void> {
-    return this.restart({ forceDeletes: true });
+  allowDeletes(options: CycleStart = {}): Promise<void> {
+    return this.restart({ ...options, forceDeletes: true });
+  }
+
+  /** The cycle a start or restart begins: run now, or (`wait`) due now, to run at the clock's next move. */
+  async #cycleNowOrSoon(options: CycleStart): Promise<void> {
+    if (!options.wait) return this.#cycleAndTell();
+    this.#timer?.cancel();
+    const { clock } = this.deps;
+    this.#timer = clock.schedule(clock.now(), () => this.#exclusive(() => this.#cycleAndTell()), 'provisioning cycle');
   }
 
   /** Provision on demand: one user, now, outside the cycle schedule (research/entra.md §7). */
@@ -250,7 +268,7 @@ export class ProvisioningJob {
         ? 'Quarantine'
         : this.#state === 'paused'
           ? 'Paused'
-          : !this.#everRun
+          : !this.#everRun && this.#state !== 'running'
             ? 'NotRun'
             : 'Active';
     return {

@@ -51,10 +51,10 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
     configure: async (settings) => app.configure(settings),
     testConnection: (tenantUrl, secretToken) => job.testConnection(tenantUrl, secretToken),
     saveCredentials: (tenantUrl, secretToken) => job.saveCredentials(tenantUrl, secretToken),
-    start: () => job.start(),
+    start: (options) => job.start(options),
     stop: async () => job.stop(),
     restart: (options) => job.restart(options),
-    allowDeletes: () => job.allowDeletes(),
+    allowDeletes: (options) => job.allowDeletes(options),
     provisionOnDemand: async (id) => void (await job.provisionOnDemand(id)),
     jobStatus: async () => {
       const status = job.status();

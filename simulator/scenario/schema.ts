@@ -192,6 +192,10 @@ const Limits = z.strictObject({
 });
 
 const NoArgs = z.null().describe('No argument');
+/** `wait: true`: the cycle a start or restart begins waits for the next advance (Graph's asynchronous start). */
+const CycleWait = z.strictObject({
+  wait: z.boolean().optional().describe('The cycle runs at the next advance (at this instant), as Graph leaves it'),
+});
 
 const Fault = z.strictObject({
   id: z.string().min(1).optional().describe('A name to clear it by (default: fault1, fault2, ...)'),
@@ -318,12 +322,20 @@ export const STEPS = {
   save: z
     .union([NoArgs, z.strictObject({ expect: z.enum(['saved', 'refused']) })])
     .describe('Save the provisioning settings (refused when Test Connection fails)'),
-  start: NoArgs.describe('Start provisioning: the initial cycle at once, then every 40 minutes'),
+  start: z
+    .union([NoArgs, CycleWait])
+    .describe(
+      "Start provisioning: the initial cycle at once (with wait: true, at the next advance, as Graph's start leaves it), then every 40 minutes",
+    ),
   stop: NoArgs.describe('Stop provisioning (it picks up where it left off on start)'),
   restart: z
-    .union([NoArgs, z.strictObject({ full: z.boolean().optional() })])
-    .describe('Restart provisioning: clears watermark, escrows and quarantine'),
-  allowDeletes: NoArgs.describe('"Allow deletes" on a job quarantined for too many deletes'),
+    .union([NoArgs, CycleWait.extend({ full: z.boolean().optional() })])
+    .describe(
+      'Restart provisioning: clears watermark, escrows and quarantine; the cycle at once (or, wait: true, at the next advance)',
+    ),
+  allowDeletes: z
+    .union([NoArgs, CycleWait])
+    .describe('"Allow deletes" on a job quarantined for too many deletes (a restart; wait: true as for restart)'),
   configureProvisioning: z
     .strictObject({
       scope: z.enum(['assigned', 'all']).optional(),

@@ -82,10 +82,10 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         throw new StepFailure(`Save refused: ${(error as Error).message}`, 'saved', 'refused');
     }
   },
-  start: (w) => w.target.start(),
+  start: (w, args) => w.target.start({ wait: args?.wait === true }),
   stop: (w) => w.target.stop(),
-  restart: (w, args) => w.target.restart({ ...(args?.full ? { full: true } : {}) }),
-  allowDeletes: (w) => w.target.allowDeletes(),
+  restart: (w, args) => w.target.restart({ ...(args?.full ? { full: true } : {}), wait: args?.wait === true }),
+  allowDeletes: (w, args) => w.target.allowDeletes({ wait: args?.wait === true }),
   provisionOnDemand: async (w, args) => {
     const name = typeof args === 'string' ? args : args.user;
     const expected = typeof args === 'string' ? 'done' : args.expect;

@@ -91,10 +91,11 @@ export interface ScenarioTarget {
   testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult>;
   /** Save: refused (throws) when Test Connection fails, as the portal's Save is. */
   saveCredentials(tenantUrl: string, secretToken: string): Promise<void>;
-  start(): Promise<void>;
+  /** `wait`: the cycle runs at the clock's next move (Graph's start), else before this returns (the portal's). */
+  start(options: { wait: boolean }): Promise<void>;
   stop(): Promise<void>;
-  restart(options: { full?: boolean }): Promise<void>;
-  allowDeletes(): Promise<void>;
+  restart(options: { full?: boolean; wait: boolean }): Promise<void>;
+  allowDeletes(options: { wait: boolean }): Promise<void>;
   provisionOnDemand(userId: string): Promise<void>;
   jobStatus(): Promise<{ code: string; quarantineReason: string | null; escrows: number }>;
   /** How many provisioning log entries match. */

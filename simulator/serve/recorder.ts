@@ -192,12 +192,17 @@ export class Recorder {
         const { kind: _, ...settings } = action;
         return [['configureProvisioning', settings]];
       }
+      // A start that left its cycle to the clock is replayed as one (`wait`), so the replay runs it at the same move.
       case 'start':
+        return [['start', action.wait ? { wait: true } : null]];
       case 'stop':
-        return [[action.kind, null]];
-      case 'restart':
-        if (action.forceDeletes) return [['allowDeletes', null]];
-        return [['restart', action.full ? { full: true } : null]];
+        return [['stop', null]];
+      case 'restart': {
+        const wait = action.wait ? { wait: true } : {};
+        if (action.forceDeletes) return [['allowDeletes', action.wait ? wait : null]];
+        const args = { ...(action.full ? { full: true } : {}), ...wait };
+        return [['restart', Object.keys(args).length ? args : null]];
+      }
     }
   }
 

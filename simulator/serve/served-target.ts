@@ -183,12 +183,21 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     },
     saveCredentials: async (tenantUrl, secretToken) =>
       void (await secrets({ BaseAddress: tenantUrl, SecretToken: secretToken })),
-    start: async () => void (await graph('POST', `${job}/start`)),
+    // Graph's start and restart leave the cycle to the clock; a step that does not wait moves the clock by nothing,
+    // which runs it at this instant, as the in-process start does.
+    start: async (options) => {
+      await graph('POST', `${job}/start`);
+      if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
+    },
     stop: async () => void (await graph('POST', `${job}/pause`)),
-    restart: async (options) =>
-      void (await graph('POST', `${job}/restart`, options.full ? { criteria: { resetScope: 'Full' } } : undefined)),
-    allowDeletes: async () =>
-      void (await graph('POST', `${job}/restart`, { criteria: { resetScope: 'ForceDeletes' } })),
+    restart: async (options) => {
+      await graph('POST', `${job}/restart`, options.full ? { criteria: { resetScope: 'Full' } } : undefined);
+      if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
+    },
+    allowDeletes: async (options) => {
+      await graph('POST', `${job}/restart`, { criteria: { resetScope: 'ForceDeletes' } });
+      if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
+    },
     provisionOnDemand: async (userId) =>
       void (await graph('POST', `${job}/provisionOnDemand`, {
         parameters: [{ subjects: [{ objectId: userId, objectTypeName: 'User' }] }],

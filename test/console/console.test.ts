@@ -197,6 +197,11 @@ steps:
     await expect.poll(() => page.locator('#test-result').textContent()).toBe('Saved.');
     await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
     await expect.poll(() => page.locator('#job-status').textContent()).toContain('Active');
+    // As Graph's start, the cycle waits for the clock: the page says so, and the next cycle is now.
+    await expect
+      .poll(() => page.locator('#job-status').textContent())
+      .toContain('due now: it runs when the clock moves');
+    await page.getByRole('button', { name: 'Next provisioning cycle' }).click();
     await expect.poll(() => page.locator('#logs').textContent()).toContain('create');
     await page.getByRole('link', { name: 'Open the log entry: create ada@contoso.com' }).click();
     await expect
@@ -317,6 +322,7 @@ steps:
     await page.getByLabel('Secret Token').fill((await page.locator('#secret-token').textContent())!);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('button', { name: 'Start provisioning', exact: true }).click();
+    await page.getByRole('button', { name: 'Next provisioning cycle' }).click();
     await expect.poll(() => page.getByRole('tab', { name: /^Pending/ }).textContent()).toBe('Pending (2)');
     await page.getByRole('button', { name: 'Remove: ann' }).click();
     await page.getByRole('button', { name: 'Remove: ben' }).click();
@@ -324,6 +330,8 @@ steps:
     await expect.poll(() => page.locator('#job-status').textContent()).toContain('TooManyDeletes');
     expect(await page.getByRole('tab', { name: /^Pending/ }).textContent()).toBe('Pending (2)');
     await page.getByRole('button', { name: 'Allow deletes' }).click();
+    await expect.poll(() => page.locator('#job-status').textContent()).toContain('due now');
+    await page.getByRole('button', { name: 'Next provisioning cycle' }).click();
     await expect.poll(() => page.getByRole('tab', { name: /^Suspended/ }).textContent()).toBe('Suspended (2)');
     // The job's status is drawn beside the members, so it may come a moment later.
     await expect.poll(() => page.getByRole('button', { name: 'Allow deletes' }).isHidden()).toBe(true);

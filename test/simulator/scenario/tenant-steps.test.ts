@@ -72,3 +72,34 @@ describe('tenant steps', () => {
     expect(bad('  - createUser: { name: 9lives }\n')[0]).toMatch(/^8: .*names are a letter/);
   });
 });
+
+describe('start: {wait: true}, as Graph leaves it', () => {
+  it('the cycle waits for the next advance and runs at the start instant; a change in between is in it', async () => {
+    const result = await run(`  - assign: ada
+  - getCredentials
+  - save
+  - start: { wait: true }
+  - expect:
+      members: { ada: none }
+      job: { status: Active }
+  - createUser: { name: bob }
+  - assign: bob
+  - advance: 1m
+  - expect:
+      members: { ada: pending, bob: pending }
+      logs: [{ user: ada, action: Create, count: 1 }, { user: bob, action: Create, count: 1 }]
+  - restart: { wait: true }
+  - advance: 0s
+  - allowDeletes: { wait: true }
+  - advance: 1s
+`);
+    expect(result.failure).toBeUndefined();
+    const cycles = result.markers.filter((m) => m.kind === 'cycle');
+    // The initial cycle began at the start's instant, not at the advance's end; the restarts each ran one.
+    expect(cycles.map((c) => [c.at, c.label])).toEqual([
+      ['2026-01-05T09:00:00.000Z', 'initial cycle'],
+      ['2026-01-05T09:01:00.000Z', 'initial cycle'],
+      ['2026-01-05T09:01:00.000Z', 'initial cycle'],
+    ]);
+  });
+});

@@ -49,13 +49,15 @@ async function refreshApp() {
   job = jobs.value[0];
   const status = job.status;
   const last = status.lastExecution;
-  const { timers } = await api('GET', '/_sim/timers?limit=1000');
+  const { now, timers } = await api('GET', '/_sim/timers?except=purge,invitation,recycleBinExpiry,other&limit=1');
   const nextCycle = timers.find((t) => t.kind === 'cycle');
+  // Start and Restart answer at once, as Graph does; the cycle they begin runs when the clock next moves.
+  const due = nextCycle && nextCycle.at === now ? ' (due now: it runs when the clock moves)' : '';
   const waiting = await api('GET', '/_sim/job/waiting');
   const pairs = [
     ['Status', status.code],
     ['Last cycle', last ? `${when(last.timeBegan)}: ${last.state}, ${last.countExported} exported` : 'none yet'],
-    ['Next cycle', nextCycle ? when(nextCycle.at) : 'none scheduled'],
+    ['Next cycle', nextCycle ? `${when(nextCycle.at)}${due}` : 'none scheduled'],
     ['Quarantine', status.quarantine ? `${status.quarantine.reason}: ${status.quarantine.error.message}` : 'none'],
     ['Escrows', String(waiting.escrowCount)],
     ['Staged deletes', String(waiting.stagedDeleteCount)],
