@@ -24,6 +24,9 @@ export type AzureAction =
   | { kind: 'start'; wait?: boolean }
   | { kind: 'stop' }
   | { kind: 'restart'; full?: boolean; forceDeletes?: boolean; wait?: boolean }
-  | { kind: 'provisionOnDemand'; userId: string };
+  | { kind: 'provisionOnDemand'; userId: string }
+  // The job made from the template, and deleted (a scenario's save makes the job; deleteJob deletes it).
+  | { kind: 'createJob' }
+  | { kind: 'deleteJob' };
 
 export type ActionListener = (action: AzureAction) => void;

@@ -65,6 +65,8 @@ export function toGraphError(error: unknown): GraphError {
     if (error.code === 'CredentialValidationFailed' && error.detail?.errorCode) {
       return new GraphError(400, error.detail.errorCode, error.detail.message ?? error.message);
     }
+    // INFERRED: a second job for the app's one template is a 409 Conflict.
+    if (error.code === 'Conflict') return new GraphError(409, 'Conflict', error.message);
     return badRequest(error.message);
   }
   console.error('scimsim: internal error in the Graph face:', error);

@@ -9,6 +9,7 @@ import { GraphError, badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { context } from './odata.ts';
 import { appFor } from './service-principals.ts';
+import { renderSchema, renderTemplate, TEMPLATE_ID } from './sync-schema.ts';
 
 // Graph's synchronizationSecret names (G-SECRET). Only four mean something to this simulation; the others
 // are accepted so a script written for a real tenant runs, and dropped (fidelity).
@@ -95,7 +96,8 @@ function flag(pairs: Map<string, string>, key: string): boolean | undefined {
 export function jobFor(req: GraphRequest): { app: EnterpriseApplication; job: ProvisioningJob } {
   const app = appFor(req, req.params.id!);
   const { job } = req.deps.azure;
-  if (req.params.jobId !== undefined && req.params.jobId.toLowerCase() !== job.id.toLowerCase())
+  // A job that does not exist (none created yet, or deleted) is not found by any id.
+  if (req.params.jobId !== undefined && (!job.exists || req.params.jobId.toLowerCase() !== job.id.toLowerCase()))
     throw notFound(req.params.jobId);
   return { app, job };
 }
@@ -158,7 +160,7 @@ function renderQuarantine(q: Quarantine | null) {
 /** The job as Graph's synchronizationJob. */
 export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Record<string, unknown> {
   const status = job.status();
-  const cycles = job.cycles;
+  const cycles = job.ownCycles;
   const lastWhere = (test: (c: CycleSummary) => boolean) => cycles.findLast(test);
   // Disabled until first started, as Graph shows a job that never ran; Paused after pause (Provisioning Status Off).
   const state =
@@ -170,8 +172,7 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
   const threshold = app.settings.deletionThreshold;
   return {
     id: job.id,
-    // fidelity: a gallery app's template is named after the app; "scim" is the custom-app template.
-    templateId: 'scim',
+    templateId: TEMPLATE_ID,
     schedule: { expiration: null, interval: isoDuration(job.settings.cycleIntervalMs), state },
     status: {
       code: status.code,
@@ -251,7 +252,50 @@ export function synchronizationRoutes(): Route[] {
 
     route('GET', `${base}/jobs`, (req) => {
       const { app, job } = jobFor(req);
-      return json({ '@odata.context': context(req, jobEntity(req)), value: [renderJob(job, app)] });
+      return json({ '@odata.context': context(req, jobEntity(req)), value: job.exists ? [renderJob(job, app)] : [] });
+    }),
+
+    // The app's one template (research/entra.md §3.3: a SCIM app's). fidelity: the NordPass gallery app's template
+    // is named after the app; "scim" is the custom-app one.
+    route('GET', `${base}/templates`, (req) => {
+      const { app } = jobFor(req);
+      return json({
+        '@odata.context': context(req, `servicePrincipals('${req.params.id}')/synchronization/templates`),
+        value: [renderTemplate(app)],
+      });
+    }),
+
+    // A job from the template: one per app, as for NordPass's (a second is 409; DELETE the first).
+    route('POST', `${base}/jobs`, async (req) => {
+      const { app, job } = jobFor(req);
+      const body = await objectBody(req, 'synchronizationJob');
+      if (body.templateId !== TEMPLATE_ID)
+        throw badRequest(
+          `templateId must be '${TEMPLATE_ID}', the app's template (GET .../synchronization/templates).`,
+        );
+      const extra = Object.keys(body).find((k) => k !== 'templateId');
+      if (extra !== undefined)
+        throw badRequest(`Property '${extra}' does not exist as a declared property of resource 'synchronizationJob'.`);
+      job.create();
+      req.deps.onAction?.({ kind: 'createJob' });
+      return json({ '@odata.context': context(req, `${jobEntity(req)}/$entity`), ...renderJob(job, app) }, 201);
+    }),
+
+    // Deleting the job stops it and forgets what it knew (links, watermark, escrows, quarantine); the credentials
+    // stay. The next job (POST .../jobs, or a Save) has a new id and begins with an initial cycle.
+    route('DELETE', `${base}/jobs/:jobId`, async (req) => {
+      await jobFor(req).job.remove();
+      req.deps.onAction?.({ kind: 'deleteJob' });
+      return noContent();
+    }),
+
+    // The job's schema, read-only: the attribute mappings the engine applies, as Graph's synchronizationSchema.
+    route('GET', `${base}/jobs/:jobId/schema`, (req) => {
+      const { app } = jobFor(req);
+      return json({
+        '@odata.context': context(req, `${jobEntity(req)}('${req.params.jobId}')/schema/$entity`),
+        ...renderSchema(app),
+      });
     }),
 
     route('POST', `${base}/jobs/validateCredentials`, validateCredentials),

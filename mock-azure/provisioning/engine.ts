@@ -46,7 +46,15 @@ export interface CycleStart {
 }
 
 export class ProvisioningJob {
-  readonly id: string;
+  #id: string;
+  /**
+   * Whether the app has its provisioning job: not until the first Save (the portal) or `POST .../jobs` (Graph);
+   * `remove` deletes it. The engine keeps its settings and credentials either way; a job that does not exist runs
+   * nothing, and Graph does not list it.
+   */
+  #exists = false;
+  /** Where this job's own cycles begin in `cycles` (the history of earlier, deleted jobs comes before). */
+  #firstCycle = 0;
   readonly settings: EngineSettings;
   readonly links = new Map<string, Link>();
   /** Groups sent to the app (group provisioning on only). */
@@ -71,7 +79,61 @@ export class ProvisioningJob {
   constructor(private readonly deps: EngineDeps) {
     this.settings = resolveEngineSettings(deps.settings);
     this.escrows = new Escrows(this.settings.escrow);
-    this.id = `scim.${deps.random.uuid().replace(/-/g, '')}.${deps.random.uuid().slice(0, 8)}`;
+    this.#id = this.#newId();
+  }
+
+  /** The job's id, as Graph names it (`scim.<32 hex>.<8 hex>`); a job created after a delete has a new one. */
+  get id(): string {
+    return this.#id;
+  }
+
+  #newId(): string {
+    return `scim.${this.deps.random.uuid().replace(/-/g, '')}.${this.deps.random.uuid().slice(0, 8)}`;
+  }
+
+  get exists(): boolean {
+    return this.#exists;
+  }
+
+  /** Creates the app's job (`POST .../jobs`, or the portal's first Save); an app has one. */
+  create(): void {
+    if (this.#exists) throw new JobError('Conflict', `the app already has its provisioning job (${this.#id})`);
+    this.#exists = true;
+  }
+
+  /**
+   * Deletes the job (`DELETE .../jobs/{id}`): it stops, and what it knew goes with it (links, watermark, escrows,
+   * staged deletes, quarantine, status); the credentials stay with the app. The next job gets a new id and starts
+   * with an initial cycle that matches users again.
+   */
+  remove(): Promise<void> {
+    return this.#exclusive(async () => {
+      if (!this.#exists) throw new JobError('NotConfigured', 'the app has no provisioning job');
+      this.#timer?.cancel();
+      this.#timer = undefined;
+      this.links.clear();
+      this.groupLinks.clear();
+      this.escrows.clear();
+      this.#staged.clear();
+      this.#groupsDirty = false;
+      this.#state = 'stopped';
+      this.#everRun = false;
+      this.#quarantine = undefined;
+      this.#watermark = undefined;
+      this.#forceDeletes = false;
+      this.#unavailableCycles = 0;
+      this.#successiveFailures = 0;
+      this.#steadyFirst = undefined;
+      this.#steadyLast = undefined;
+      this.#firstCycle = this.cycles.length;
+      this.#exists = false;
+      this.#id = this.#newId();
+    });
+  }
+
+  /** This job's own cycles (a deleted job's are history). */
+  get ownCycles(): readonly CycleSummary[] {
+    return this.cycles.slice(this.#firstCycle);
   }
 
   /** Test Connection: what Entra sends, and its error names. Does not change the saved credentials. */
@@ -100,6 +162,8 @@ export class ProvisioningJob {
         result,
       );
     this.deps.app.setCredentials(tenantUrl, secretToken);
+    // fidelity: the portal's Save creates the job when the app has none; Graph's PUT .../secrets does too here.
+    this.#exists = true;
   }
 
   /**
@@ -262,18 +326,19 @@ export class ProvisioningJob {
 
   /** The job's status (the Graph face renders it in Graph's shape). */
   status(): JobStatus {
-    const code: JobStatusCode = !this.deps.app.settings.tenantUrl
-      ? 'NotConfigured'
-      : this.#quarantine
-        ? 'Quarantine'
-        : this.#state === 'paused'
-          ? 'Paused'
-          : !this.#everRun && this.#state !== 'running'
-            ? 'NotRun'
-            : 'Active';
+    const code: JobStatusCode =
+      !this.#exists || !this.deps.app.settings.tenantUrl
+        ? 'NotConfigured'
+        : this.#quarantine
+          ? 'Quarantine'
+          : this.#state === 'paused'
+            ? 'Paused'
+            : !this.#everRun && this.#state !== 'running'
+              ? 'NotRun'
+              : 'Active';
     return {
       code,
-      lastCycle: this.cycles.at(-1) ?? null,
+      lastCycle: this.ownCycles.at(-1) ?? null,
       steadyStateFirstAchievedAt: this.#steadyFirst ?? null,
       steadyStateLastAchievedAt: this.#steadyLast ?? null,
       countSuccessiveCompleteFailures: this.#successiveFailures,
@@ -607,6 +672,8 @@ export class ProvisioningJob {
   }
 
   #requireCredentials(): void {
+    if (!this.#exists)
+      throw new JobError('NotConfigured', 'the app has no provisioning job: Save the admin credentials first');
     if (!this.deps.app.settings.tenantUrl)
       throw new JobError('NotConfigured', 'Save the admin credentials (Tenant URL and Secret Token) first');
   }

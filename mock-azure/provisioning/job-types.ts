@@ -128,7 +128,7 @@ export interface NextCycleFacts {
 /** A request the job cannot do in its current state (e.g. Start before credentials are saved). */
 export class JobError extends Error {
   constructor(
-    readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest',
+    readonly code: 'NotConfigured' | 'CredentialValidationFailed' | 'InvalidRequest' | 'Conflict',
     message: string,
     readonly detail?: TestConnectionResult,
   ) {

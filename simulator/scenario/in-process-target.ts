@@ -53,6 +53,7 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
     saveCredentials: (tenantUrl, secretToken) => job.saveCredentials(tenantUrl, secretToken),
     start: (options) => job.start(options),
     stop: async () => job.stop(),
+    deleteJob: () => job.remove(),
     restart: (options) => job.restart(options),
     allowDeletes: (options) => job.allowDeletes(options),
     provisionOnDemand: async (id) => void (await job.provisionOnDemand(id)),

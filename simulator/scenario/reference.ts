@@ -14,6 +14,7 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   save: 'save',
   start: 'start',
   stop: 'stop',
+  deleteJob: 'deleteJob',
   restart: 'restart',
   allowDeletes: 'allowDeletes',
   configureProvisioning: 'configureProvisioning: { scope: all }',

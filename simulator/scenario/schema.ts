@@ -328,6 +328,9 @@ export const STEPS = {
       "Start provisioning: the initial cycle at once (with wait: true, at the next advance, as Graph's start leaves it), then every 40 minutes",
     ),
   stop: NoArgs.describe('Stop provisioning (it picks up where it left off on start)'),
+  deleteJob: NoArgs.describe(
+    'Delete the provisioning job (Graph): it stops and forgets links, watermark, escrows and quarantine; the next save makes a new one',
+  ),
   restart: z
     .union([NoArgs, CycleWait.extend({ full: z.boolean().optional() })])
     .describe(

@@ -84,6 +84,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   },
   start: (w, args) => w.target.start({ wait: args?.wait === true }),
   stop: (w) => w.target.stop(),
+  deleteJob: (w) => w.target.deleteJob(),
   restart: (w, args) => w.target.restart({ ...(args?.full ? { full: true } : {}), wait: args?.wait === true }),
   allowDeletes: (w, args) => w.target.allowDeletes({ wait: args?.wait === true }),
   provisionOnDemand: async (w, args) => {

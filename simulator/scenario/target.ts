@@ -94,6 +94,8 @@ export interface ScenarioTarget {
   /** `wait`: the cycle runs at the clock's next move (Graph's start), else before this returns (the portal's). */
   start(options: { wait: boolean }): Promise<void>;
   stop(): Promise<void>;
+  /** Deletes the provisioning job; the next save makes a new one. */
+  deleteJob(): Promise<void>;
   restart(options: { full?: boolean; wait: boolean }): Promise<void>;
   allowDeletes(options: { wait: boolean }): Promise<void>;
   provisionOnDemand(userId: string): Promise<void>;

@@ -197,6 +197,11 @@ export class Recorder {
         return [['start', action.wait ? { wait: true } : null]];
       case 'stop':
         return [['stop', null]];
+      // A scenario's save makes the job when there is none, so making it is not a step of its own.
+      case 'createJob':
+        return [];
+      case 'deleteJob':
+        return [['deleteJob', null]];
       case 'restart': {
         const wait = action.wait ? { wait: true } : {};
         if (action.forceDeletes) return [['allowDeletes', action.wait ? wait : null]];

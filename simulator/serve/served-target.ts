@@ -89,8 +89,12 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
 
   const servicePrincipal = ((await graph('GET', '/servicePrincipals')).value as Array<{ id: string }>)[0]!.id;
   const sync = `/servicePrincipals/${servicePrincipal}/synchronization`;
-  const jobId = ((await graph('GET', `${sync}/jobs`)).value as Array<{ id: string }>)[0]!.id;
-  const job = `${sync}/jobs/${jobId}`;
+  /** The app's provisioning job, as Graph lists it (none until the first save; a deleted one is gone). */
+  const jobPath = async (verb = '') => {
+    const [found] = (await graph('GET', `${sync}/jobs`)).value as Array<{ id: string }>;
+    if (!found) throw new FaceError(404, 'Request_ResourceNotFound', 'the app has no provisioning job: save first');
+    return `${sync}/jobs/${found.id}${verb}`;
+  };
   const secrets = (pairs: Record<string, string>) =>
     graph('PUT', `${sync}/secrets`, { value: Object.entries(pairs).map(([key, value]) => ({ key, value })) });
   const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
@@ -165,7 +169,7 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
           : {}),
       })),
     testConnection: async (tenantUrl, secretToken): Promise<TestConnectionResult> => {
-      const answer = await send('POST', `/azure/v1.0${job}/validateCredentials`, {
+      const answer = await send('POST', `/azure/v1.0${sync}/jobs/validateCredentials`, {
         credentials: [
           { key: 'BaseAddress', value: tenantUrl },
           { key: 'SecretToken', value: secretToken },
@@ -186,27 +190,31 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     // Graph's start and restart leave the cycle to the clock; a step that does not wait moves the clock by nothing,
     // which runs it at this instant, as the in-process start does.
     start: async (options) => {
-      await graph('POST', `${job}/start`);
+      await graph('POST', await jobPath('/start'));
       if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
     },
-    stop: async () => void (await graph('POST', `${job}/pause`)),
+    stop: async () => void (await graph('POST', await jobPath('/pause'))),
+    deleteJob: async () => void (await graph('DELETE', await jobPath())),
     restart: async (options) => {
-      await graph('POST', `${job}/restart`, options.full ? { criteria: { resetScope: 'Full' } } : undefined);
+      await graph('POST', await jobPath('/restart'), options.full ? { criteria: { resetScope: 'Full' } } : undefined);
       if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
     },
     allowDeletes: async (options) => {
-      await graph('POST', `${job}/restart`, { criteria: { resetScope: 'ForceDeletes' } });
+      await graph('POST', await jobPath('/restart'), { criteria: { resetScope: 'ForceDeletes' } });
       if (!options.wait) await sim('POST', '/clock/advance', { by: 0 });
     },
     provisionOnDemand: async (userId) =>
-      void (await graph('POST', `${job}/provisionOnDemand`, {
+      void (await graph('POST', await jobPath('/provisionOnDemand'), {
         parameters: [{ subjects: [{ objectId: userId, objectTypeName: 'User' }] }],
       })),
     jobStatus: async () => {
-      const { status } = (await graph('GET', job)) as {
+      const [found] = (await graph('GET', `${sync}/jobs`)).value as Array<{
         status: { code: string; quarantine: { error: { code: string } } | null };
-      };
+      }>;
       const { escrowCount } = (await sim('GET', '/job/waiting')) as { escrowCount: number };
+      // No job (none saved yet, or deleted) is what the engine calls NotConfigured.
+      if (!found) return { code: 'NotConfigured', quarantineReason: null, escrows: escrowCount };
+      const { status } = found;
       return { code: status.code, quarantineReason: status.quarantine?.error.code ?? null, escrows: escrowCount };
     },
     logCount: async (query) => (await graphAll(`/auditLogs/provisioning?$select=id${logFilter(query, quote)}`)).length,

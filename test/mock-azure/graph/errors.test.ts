@@ -48,6 +48,7 @@ describe('Graph errors', () => {
 
   it('404 Request_ResourceNotFound for unknown users, groups, members, deleted items, service principals, jobs, assignments', async () => {
     const g = graphWorld();
+    g.azure.job.create(); // the app's job, as POST .../jobs makes it
     const job = `/servicePrincipals/${g.sp}/synchronization/jobs/${g.azure.job.id}`;
     const group = (await g.call('POST', '/groups', { displayName: 'G' })).body;
     const paths: Array<[string, string, unknown?]> = [
@@ -98,6 +99,7 @@ describe('Graph errors', () => {
 
   it('400 for malformed JSON, an empty or non-object body, unknown properties and wrong types', async () => {
     const g = graphWorld();
+    g.azure.job.create(); // the app's job, as POST .../jobs makes it
     expect(
       graphError(
         await g.call('POST', '/users', undefined, { raw: '{"userPrincipalName": ' }),
@@ -225,6 +227,7 @@ describe('Graph errors', () => {
 
   it('validateCredentials reports an unreachable app as CredentialValidationUnavailable', async () => {
     const g = graphWorld();
+    g.azure.job.create(); // the app's job, as POST .../jobs makes it
     const { tenantUrl, secretToken } = await g.credentials();
     g.azure.faults.inject({ id: 'down', effect: { unavailable: true } });
     const res = await g.call(

@@ -116,15 +116,39 @@ describe('the seed guide over Graph', () => {
     const assigned = await g.call('GET', `/servicePrincipals/${g.sp}/appRoleAssignedTo`);
     expect(assigned.body.value.map((a: Body) => a.principalId)).toEqual([ada.id, group.body.id]);
 
-    // The job before any credentials.
-    const before = await g.call('GET', `/servicePrincipals/${g.sp}/synchronization/jobs`);
-    expect(before.body.value).toHaveLength(1);
-    expect(before.body.value[0]).toMatchObject({
+    // No job yet; the app's template; a job made from it, the documented way (one per app).
+    const sync = `/servicePrincipals/${g.sp}/synchronization`;
+    expect((await g.call('GET', `${sync}/jobs`)).body.value).toEqual([]);
+    expect((await g.call('GET', `${g.jobPath()}`)).status).toBe(404);
+    const templates = await g.call('GET', `${sync}/templates`);
+    expect(templates.body.value).toMatchObject([{ id: 'scim', applicationId: g.azure.app.id, default: true }]);
+    expect((await g.call('POST', `${sync}/jobs`, { templateId: 'nordpass' })).status).toBe(400);
+    const made = await g.call('POST', `${sync}/jobs`, { templateId: 'scim' });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({
       id: g.azure.job.id,
       templateId: 'scim',
       schedule: { interval: 'PT40M', state: 'Disabled' },
       status: { code: 'NotConfigured' },
     });
+    expect((await g.call('POST', `${sync}/jobs`, { templateId: 'scim' })).status).toBe(409);
+    const before = await g.call('GET', `${sync}/jobs`);
+    expect(before.body.value.map((j: Body) => j.id)).toEqual([made.body.id]);
+    const schema = await g.call('GET', `${g.jobPath()}/schema`);
+    expect(schema.status).toBe(200);
+    const users = schema.body.synchronizationRules[0].objectMappings[0];
+    expect(
+      users.attributeMappings.map((m: Body) => [m.source.expression, m.targetAttributeName, m.matchingPriority]),
+    ).toEqual([
+      ['[userPrincipalName]', 'userName', 1],
+      ['Not([IsSoftDeleted])', 'active', 0],
+      ['[mailNickname]', 'externalId', 0],
+    ]);
+    expect(schema.body.synchronizationRules[0].objectMappings[1]).toMatchObject({
+      sourceObjectName: 'Group',
+      enabled: false,
+    });
+    expect((await g.call('PUT', `${g.jobPath()}/schema`, schema.body)).status).toBe(405);
 
     // Steps 8-13: Get Credentials in NordPass; Test Connection with a typo, then right.
     const { tenantUrl, secretToken } = await g.credentials();
@@ -318,6 +342,28 @@ describe('the job over Graph: pause, start, restart, allow deletes', () => {
     expect(g.azure.job.cycles.at(-1)!.kind).toBe('initial');
   });
 
+  it('DELETE the job: it stops and is gone; a Save (PUT secrets) makes a new one with a new id', async () => {
+    const g = graphWorld();
+    const ada = await g.createUser('ada@contoso.com', 'Ada Lovelace');
+    await g.assign(ada.id);
+    await g.connect();
+    const old = g.azure.job.id;
+    const cycles = g.azure.job.cycles.length;
+    expect((await g.call('DELETE', g.jobPath())).status).toBe(204);
+    expect((await g.call('GET', `/servicePrincipals/${g.sp}/synchronization/jobs`)).body.value).toEqual([]);
+    expect((await g.call('POST', `/servicePrincipals/${g.sp}/synchronization/jobs/${old}/start`)).status).toBe(404);
+    expect((await g.call('DELETE', `/servicePrincipals/${g.sp}/synchronization/jobs/${old}`)).status).toBe(404);
+    await g.clock.advance('3h');
+    expect(g.azure.job.cycles.length).toBe(cycles);
+    const { tenantUrl, secretToken } = await g.credentials();
+    const secrets = g.secrets({ BaseAddress: tenantUrl, SecretToken: secretToken });
+    expect((await g.call('PUT', `/servicePrincipals/${g.sp}/synchronization/secrets`, secrets)).status).toBe(204);
+    const [job] = (await g.call('GET', `/servicePrincipals/${g.sp}/synchronization/jobs`)).body.value;
+    expect(job.id).not.toBe(old);
+    expect(job.status.code).toBe('NotRun');
+    expect(job.status.lastExecution).toBeNull();
+  });
+
   it('too many deletes quarantine the job; restart ForceDeletes lets them through', async () => {
     const g = graphWorld({ azure: { provisioning: { deletionThreshold: 1 } } });
     const ids: string[] = [];
@@ -385,6 +431,9 @@ describe('provisionOnDemand over Graph', () => {
     const g = graphWorld();
     const ada = await g.createUser('ada@contoso.com', 'Ada Lovelace');
     await g.assign(ada.id);
+    // No job yet: not found; a job without credentials: refused.
+    expect((await g.call('POST', `${g.jobPath()}/provisionOnDemand`, onDemand(ada.id))).status).toBe(404);
+    await g.call('POST', `/servicePrincipals/${g.sp}/synchronization/jobs`, { templateId: 'scim' });
     const notSaved = await g.call('POST', `${g.jobPath()}/provisionOnDemand`, onDemand(ada.id));
     expect(notSaved.status).toBe(400);
     const { tenantUrl, secretToken } = await g.credentials();

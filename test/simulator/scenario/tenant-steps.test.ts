@@ -103,3 +103,44 @@ describe('start: {wait: true}, as Graph leaves it', () => {
     ]);
   });
 });
+
+describe('deleteJob', () => {
+  it('stops the job and forgets what it knew; the next save makes a new one, whose initial cycle matches again', async () => {
+    const result = await run(`  - assign: ada
+  - getCredentials
+  - save
+  - start
+  - deleteJob
+  - expect:
+      job: { status: NotConfigured }
+  - advance: 2h
+  - expect:
+      logs: [{ user: ada, action: Create, count: 1 }]
+  - save
+  - start
+  - expect:
+      members: { ada: pending }
+      memberCounts: { pending: 1 }
+      logs:
+        - { user: ada, action: Create, count: 1 }
+        - { user: ada, action: Other, status: skipped, errorCode: RedundantExport, count: 1 }
+`);
+    expect(result.failure).toBeUndefined();
+    // One cycle before the delete, none while there was no job, one initial cycle for the new job.
+    expect(result.markers.filter((m) => m.kind === 'cycle').map((c) => c.at)).toEqual([
+      '2026-01-05T09:00:00.000Z',
+      '2026-01-05T11:00:00.000Z',
+    ]);
+    // The new job found Ada by userName and had nothing to send: linked, not created twice.
+    expect(result.job.code).toBe('Active');
+  });
+
+  it('a start without a job is refused with the reason', async () => {
+    const result = await run(`  - getCredentials
+  - save
+  - deleteJob
+  - start
+`);
+    expect(result.failure?.message).toMatch(/no provisioning job/);
+  });
+});

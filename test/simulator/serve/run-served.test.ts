@@ -58,7 +58,7 @@ describe('scimsim run --served', () => {
         'POST /azure/v1.0/servicePrincipals/{id}/appRoleAssignedTo',
         'PUT /azure/v1.0/servicePrincipals/{id}/synchronization/secrets',
         'POST /azure/v1.0/servicePrincipals/{id}/synchronization/jobs/{id}/start',
-        'POST /azure/v1.0/servicePrincipals/{id}/synchronization/jobs/{id}/validateCredentials',
+        'POST /azure/v1.0/servicePrincipals/{id}/synchronization/jobs/validateCredentials',
         'DELETE /azure/v1.0/users/{id}',
         'GET /azure/v1.0/auditLogs/provisioning',
       ]),

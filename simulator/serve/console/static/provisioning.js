@@ -20,7 +20,11 @@ export async function nordpassApp() {
   return servicePrincipal;
 }
 
-const jobPath = async (verb) => `/servicePrincipals/${await nordpassApp()}/synchronization/jobs/${job.id}/${verb}`;
+// The app has no job until the first Save (as in the portal; Graph's POST .../jobs also makes one).
+const jobPath = async (verb) => {
+  if (!job) throw new Error('There is no provisioning job yet: Save the admin credentials first.');
+  return `/servicePrincipals/${await nordpassApp()}/synchronization/jobs/${job.id}/${verb}`;
+};
 
 async function refreshApp() {
   const sp = await nordpassApp();
@@ -47,7 +51,7 @@ async function refreshApp() {
   );
   const jobs = await graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`);
   job = jobs.value[0];
-  const status = job.status;
+  const status = job?.status ?? { code: 'No job yet (Save makes it)', lastExecution: null, quarantine: null };
   const last = status.lastExecution;
   const { now, timers } = await api('GET', '/_sim/timers?except=purge,invitation,recycleBinExpiry,other&limit=1');
   const nextCycle = timers.find((t) => t.kind === 'cycle');
