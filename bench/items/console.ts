@@ -211,8 +211,13 @@ const ACTIONS: Action[] = [
   {
     // One entry by its id (a deep link to it): Graph's provisioning logs are read by $filter, not by a path.
     name: 'open a log entry',
-    run: (w, i) =>
-      get(w, `${GRAPH}/auditLogs/provisioning?${odataFilter(`id eq ${quoted(w.logIds[i % w.logIds.length]!)}`)}`),
+    // The entry by id, then the HTTP exchanges behind it, as the page asks for them.
+    async run(w, i) {
+      const id = w.logIds[i % w.logIds.length]!;
+      const entry = await get(w, `${GRAPH}/auditLogs/provisioning?${odataFilter(`id eq ${quoted(id)}`)}`);
+      const behind = await get(w, `/_sim/logs/${encodeURIComponent(id)}/requests`);
+      return { status: behind.status, bytes: entry.bytes + behind.bytes, body: entry.body };
+    },
   },
   {
     // Users and groups > Add user/group (the user looked up by name, as the form does), then Remove.

@@ -1,5 +1,6 @@
 /** /groups and their direct members (`members/$ref`): a thin face over Directory. */
 import type { DirectoryGroup, GroupChanges } from '../directory/directory.ts';
+import { countOf, directoryQuery } from './directory-query.ts';
 import { badRequest, notFound } from './errors.ts';
 import { checkLength, idFromReference } from './limits.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
@@ -76,12 +77,33 @@ export function groupRoutes(): Route[] {
     );
   };
   return [
-    route('GET', '/groups', (req) =>
-      collection(req, 'groups', req.deps.azure.directory.groups(), {
-        full: (g) => fullGroup(g, req.state.groupMailNicknames.get(g.id)),
-        filter: filterOption(req, GROUP_PROPERTIES, 'Group'),
-        select: selectOption(req, GROUP_PROPERTIES, 'microsoft.graph.group'),
-      }),
+    route(
+      'GET',
+      '/groups',
+      (req) => {
+        const filter = filterOption(req, GROUP_PROPERTIES, 'Group');
+        return collection(req, 'groups', req.deps.azure.directory.groups(), {
+          full: (g) => fullGroup(g, req.state.groupMailNicknames.get(g.id)),
+          filter,
+          select: selectOption(req, GROUP_PROPERTIES, 'microsoft.graph.group'),
+          query: directoryQuery(req, 'Group', filter),
+        });
+      },
+      { directoryQueries: true },
+    ),
+
+    route(
+      'GET',
+      '/groups/$count',
+      (req) =>
+        countOf(
+          req,
+          'Group',
+          req.deps.azure.directory.groups(),
+          (g) => fullGroup(g, req.state.groupMailNicknames.get(g.id)),
+          GROUP_PROPERTIES,
+        ),
+      { directoryQueries: true },
     ),
 
     route('POST', '/groups', async (req) => {

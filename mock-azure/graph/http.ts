@@ -39,6 +39,8 @@ export interface GraphRequest {
   base: string;
   /** A query option, with or without its `$` (Graph v1.0 accepts both). */
   option(name: string): string | undefined;
+  /** A request header (`ConsistencyLevel`), by its name in lower case. */
+  header(name: string): string | undefined;
   /** The JSON body; a missing body is `undefined`, malformed JSON is a 400. */
   json(): Promise<unknown>;
   deps: GraphDeps;
@@ -51,9 +53,21 @@ export interface Route {
   method: Method;
   pattern: string;
   handler: Handler;
+  /** A directory collection: `$count`, `$orderby` and `$search` are Graph's here (directory-query.ts), refused elsewhere. */
+  directoryQueries?: boolean;
 }
 
-export const route = (method: Method, pattern: string, handler: Handler): Route => ({ method, pattern, handler });
+export const route = (
+  method: Method,
+  pattern: string,
+  handler: Handler,
+  flags: { directoryQueries?: boolean } = {},
+): Route => ({
+  method,
+  pattern,
+  handler,
+  ...flags,
+});
 
 interface CompiledRoute extends Route {
   segments: string[];

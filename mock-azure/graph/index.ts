@@ -79,16 +79,19 @@ export function graphRoutes(deps: GraphDeps): Hono {
   return graph;
 }
 
-// fidelity: Graph supports $orderby, $expand, $search and $count on some collections; this face does not, and says
-// so rather than answering as if the option had been applied.
-const UNSUPPORTED_OPTIONS = ['orderby', 'expand', 'search', 'count', 'format', 'apply', 'compute'];
+// fidelity: Graph supports $expand and a few more options on some collections; this face does not, and says so
+// rather than answering as if the option had been applied. $count, $orderby and $search are served on the directory
+// collections (users, groups: directory-query.ts) and refused everywhere else.
+const UNSUPPORTED_OPTIONS = ['expand', 'format', 'apply', 'compute'];
+const DIRECTORY_OPTIONS = ['orderby', 'search', 'count'];
+
+const refused = (name: string, where: string) =>
+  unsupportedQuery(
+    `The query option '$${name}' is not supported by this simulator ${where} (it serves $filter, $select, $top and $skiptoken, and on /users and /groups $count, $orderby and $search).`,
+  );
 
 async function dispatch(router: Router, req: GraphRequest, segments: string[]): Promise<Response> {
-  for (const name of UNSUPPORTED_OPTIONS)
-    if (req.url.searchParams.has(`$${name}`))
-      throw unsupportedQuery(
-        `The query option '$${name}' is not supported by this simulator (it serves $filter, $select, $top and $skiptoken).`,
-      );
+  for (const name of UNSUPPORTED_OPTIONS) if (req.url.searchParams.has(`$${name}`)) throw refused(name, 'anywhere');
   if (segments.length === 0) {
     if (req.method !== 'GET') throw methodNotAllowed(['GET']);
     return json({
@@ -107,6 +110,8 @@ async function dispatch(router: Router, req: GraphRequest, segments: string[]): 
     );
   }
   if ('allow' in found) throw methodNotAllowed(found.allow);
+  if (!found.route.directoryQueries)
+    for (const name of DIRECTORY_OPTIONS) if (req.url.searchParams.has(`$${name}`)) throw refused(name, 'here');
   req.params = found.params;
   return found.route.handler(req);
 }
@@ -119,6 +124,7 @@ function graphRequest(raw: Request, url: URL, base: string, deps: GraphDeps, sta
     params: {},
     base,
     option: (name) => url.searchParams.get(`$${name}`) ?? url.searchParams.get(name) ?? undefined,
+    header: (name) => raw.headers.get(name) ?? undefined,
     json: () =>
       (body ??= readJson(raw).then((read) => {
         if (read.ok) return read.value;

@@ -3,6 +3,7 @@
  * `$select`, and `$filter` (parsed in filter.ts).
  */
 import { GraphError, badRequest } from './errors.ts';
+import { type DirectoryQuery, orderOf, searchMatches } from './directory-query.ts';
 import { matches, parseFilter, type FilterNode } from './filter.ts';
 import { json, type GraphRequest } from './http.ts';
 
@@ -77,6 +78,8 @@ export interface CollectionOptions<T> {
   filter?: FilterNode | undefined;
   select?: string[] | undefined;
   defaultTop?: number;
+  /** A directory collection's `$count`, `$orderby` and `$search` (directory-query.ts). */
+  query?: DirectoryQuery;
 }
 
 /** A Graph collection response: `{"@odata.context", "value": [...], "@odata.nextLink"?}`. */
@@ -88,6 +91,9 @@ export function collection<T>(
 ): Response {
   const top = pageSize(req, options.defaultTop);
   const skip = offset(req);
+  const { query } = options;
+  if (query && (query.order || query.search || query.count))
+    return queried(req, fragment, items, options, query, top, skip);
   const value: Record<string, unknown>[] = [];
   let seen = 0;
   let more = false;
@@ -108,14 +114,55 @@ export function collection<T>(
     '@odata.context': context(req, options.select ? `${fragment}(${options.select.join(',')})` : fragment),
     value,
   };
-  if (more) {
-    // The request's own query, as sent (Graph's links keep `$top=2`, not `%24top=2`), with the next token.
-    const kept = req.url.search
-      .slice(1)
-      .split('&')
-      .filter((part) => part !== '' && !/^(\$|%24)?skiptoken=/i.test(part));
-    body['@odata.nextLink'] =
-      `${req.url.origin}${req.url.pathname}?${[...kept, `$skiptoken=o${skip + top}`].join('&')}`;
+  if (more) body['@odata.nextLink'] = nextLink(req, skip + top);
+  return json(body);
+}
+
+/** The request's own query, as sent (Graph's links keep `$top=2`, not `%24top=2`), with the next token. */
+function nextLink(req: GraphRequest, at: number): string {
+  const kept = req.url.search
+    .slice(1)
+    .split('&')
+    .filter((part) => part !== '' && !/^(\$|%24)?skiptoken=/i.test(part));
+  return `${req.url.origin}${req.url.pathname}?${[...kept, `$skiptoken=o${at}`].join('&')}`;
+}
+
+/** Everything that matches, when a query needs all of it: to search, sort or count before paging. */
+export function allMatches<T>(
+  items: Iterable<T>,
+  options: Pick<CollectionOptions<T>, 'full' | 'filter' | 'query'>,
+): Array<{ item: T; full: Record<string, unknown> }> {
+  const out: Array<{ item: T; full: Record<string, unknown> }> = [];
+  const search = options.query?.search;
+  for (const item of items) {
+    const full = options.full(item);
+    if (options.filter && !matches(options.filter, full)) continue;
+    if (search && !searchMatches(search, full)) continue;
+    out.push({ item, full });
   }
+  if (options.query?.order) {
+    const order = orderOf(options.query.order);
+    out.sort((a, b) => order(a.full, b.full));
+  }
+  return out;
+}
+
+function queried<T>(
+  req: GraphRequest,
+  fragment: string,
+  items: Iterable<T>,
+  options: CollectionOptions<T>,
+  query: DirectoryQuery,
+  top: number,
+  skip: number,
+): Response {
+  const all = allMatches(items, options);
+  const page = all.slice(skip, skip + top);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(req, options.select ? `${fragment}(${options.select.join(',')})` : fragment),
+    ...(query.count ? { '@odata.count': all.length } : {}),
+    value: page.map(({ item, full }) => (options.shown ? options.shown(full, item) : project(full, options.select))),
+  };
+  if (skip + top < all.length) body['@odata.nextLink'] = nextLink(req, skip + top);
   return json(body);
 }

@@ -3,6 +3,7 @@
  * Deleted users, restore, delete permanently. A thin face over Directory.
  */
 import type { DirectoryUser, UserChanges } from '../directory/directory.ts';
+import { countOf, directoryQuery } from './directory-query.ts';
 import { badRequest, notFound } from './errors.ts';
 import { checkLength } from './limits.ts';
 import { equalityOn } from './filter.ts';
@@ -152,6 +153,7 @@ function listUsers(
     full: fullUser,
     filter,
     select,
+    query: directoryQuery(req, 'User', filter),
     shown: (full) =>
       select
         ? project(full, select)
@@ -161,7 +163,19 @@ function listUsers(
 
 export function userRoutes(): Route[] {
   return [
-    route('GET', '/users', (req) => listUsers(req, req.deps.azure.directory.users(), 'users', false)),
+    route('GET', '/users', (req) => listUsers(req, req.deps.azure.directory.users(), 'users', false), {
+      directoryQueries: true,
+    }),
+
+    // How many users match (`$filter`, `$search`), as text: only as an advanced query, as in Graph.
+    route(
+      'GET',
+      '/users/$count',
+      (req) => countOf(req, 'User', req.deps.azure.directory.users(), fullUser, USER_PROPERTIES),
+      {
+        directoryQueries: true,
+      },
+    ),
 
     route('POST', '/users', async (req) => {
       const body = await objectBody(req, 'user');
