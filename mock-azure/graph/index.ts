@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readJson } from '../../simulator/json-body.ts';
 import { Hono } from 'hono';
 import { auditLogRoutes } from './audit-logs.ts';
+import { runBatch } from './batch.ts';
 import { checkAdmin } from './auth.ts';
 import { GraphError, badRequest, renderGraphError, unsupportedQuery } from './errors.ts';
 import { groupRoutes } from './groups.ts';
@@ -45,20 +46,21 @@ export function graphRoutes(deps: GraphDeps): Hono {
   const state: GraphState = { groupMailNicknames: new Map() };
   const graph = new Hono();
 
-  graph.all('*', async (c) => {
+  /** One Graph request: `path` is what follows the mount (`/users/...`), `url` the request as the client addressed it. */
+  const handle = async (raw: Request, url: URL, mount: string, path: string): Promise<Response> => {
     // fidelity: request ids are random, not drawn from the simulation's seed: they identify HTTP calls,
     // never simulated objects, so they cannot change a run's outcome.
     const requestId = randomUUID();
-    const clientRequestId = c.req.header('client-request-id');
+    const clientRequestId = raw.headers.get('client-request-id') ?? undefined;
     let response: Response;
     try {
-      checkAdmin(c.req.raw, deps.adminToken, deps.gate);
-      // routePath is '<mount>/*'; what follows the mount is the Graph path (`/users/...`).
-      const mount = c.req.routePath.replace(/\/?\*$/, '');
-      const url = publicUrl(c.req.raw);
-      const segments = split(c.req.path.slice(mount.length));
-      const req = graphRequest(c.req.raw, url, `${url.origin}${mount}`, deps, state);
-      if (req.method === 'GET' || req.method === 'HEAD' || !deps.inTurn) {
+      checkAdmin(raw, deps.adminToken, deps.gate);
+      const segments = split(path);
+      const req = graphRequest(raw, url, `${url.origin}${mount}`, deps, state);
+      if (segments.length === 1 && segments[0] === '$batch' && req.method === 'POST') {
+        // Each request of the batch takes its own turn; the batch itself takes none.
+        response = await runBatch(req, (inner, innerPath) => handle(inner, new URL(inner.url), mount, innerPath));
+      } else if (req.method === 'GET' || req.method === 'HEAD' || !deps.inTurn) {
         response = await dispatch(router, req, segments);
         if (req.method !== 'GET' && req.method !== 'HEAD') await deps.afterChange?.();
       } else {
@@ -74,6 +76,12 @@ export function graphRoutes(deps: GraphDeps): Hono {
     response.headers.set('request-id', requestId);
     response.headers.set('client-request-id', clientRequestId ?? requestId);
     return response;
+  };
+
+  // routePath is '<mount>/*'; what follows the mount is the Graph path (`/users/...`).
+  graph.all('*', (c) => {
+    const mount = c.req.routePath.replace(/\/?\*$/, '');
+    return handle(c.req.raw, publicUrl(c.req.raw), mount, c.req.path.slice(mount.length));
   });
 
   return graph;

@@ -58,6 +58,8 @@ describe("Microsoft's Graph SDK against scimsim serve --tls", () => {
     expect(seen.status).toBe('Active');
     expect(seen.refused).toEqual({ statusCode: 404, code: 'Request_ResourceNotFound' });
     expect(seen.users).toHaveLength(5);
+    // The SDK's batch helpers over POST /$batch: a count, a read and a change, each answered.
+    expect(seen.batched).toEqual({ count: '5', ada: 'ada', rename: 204, after: 'Ada Lovelace' });
     // The links the SDK followed are the scheme and host it used.
     expect(seen.links[0]).toMatch(new RegExp(`^${served.origin.replace(/[.]/g, '\\.')}/azure/v1\\.0/users\\?`));
   }, 60_000);

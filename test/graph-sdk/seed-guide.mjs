@@ -1,7 +1,13 @@
 // The seed guide driven with Microsoft's own Graph SDK, exactly as the README shows it ("Microsoft's Graph SDK").
 // Run by test/graph-sdk/sdk.test.ts against `scimsim serve --tls`, with NODE_EXTRA_CA_CERTS naming its certificate.
 // It prints what it saw as one line of JSON.
-import { Client, GraphError, PageIterator } from '@microsoft/microsoft-graph-client';
+import {
+  BatchRequestContent,
+  BatchResponseContent,
+  Client,
+  GraphError,
+  PageIterator,
+} from '@microsoft/microsoft-graph-client';
 
 const origin = process.env.SCIMSIM_ORIGIN; // https://127.0.0.1:<port>
 const adminToken = process.env.SCIMSIM_ADMIN_TOKEN;
@@ -76,8 +82,33 @@ await new PageIterator(client, first, (u) => {
   users.push(u.userPrincipalName);
   return true;
 }).iterate();
+// The SDK's batch helpers: three requests in one POST /$batch.
+const batch = new BatchRequestContent([
+  {
+    id: 'count',
+    request: new Request(`${origin}/azure/v1.0/users/$count`, { headers: { ConsistencyLevel: 'eventual' } }),
+  },
+  { id: 'ada', request: new Request(`${origin}/azure/v1.0/users/ada@contoso.com?$select=displayName`) },
+  {
+    id: 'rename',
+    request: new Request(`${origin}/azure/v1.0/users/ada@contoso.com`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ displayName: 'Ada Lovelace' }),
+    }),
+  },
+]);
+const answered = new BatchResponseContent(await client.api('/$batch').post(await batch.getContent()));
+const batched = {
+  count: await answered.getResponseById('count').text(),
+  ada: (await answered.getResponseById('ada').json()).displayName,
+  rename: answered.getResponseById('rename').status,
+  after: (await client.api('/users/ada@contoso.com').select('displayName').get()).displayName,
+};
+
 console.log(
   JSON.stringify({
+    batched,
     entries: entries.map((e) => [e.provisioningAction, e.provisioningStatusInfo.status, e.sourceIdentity.displayName]),
     status: (await client.api(`/servicePrincipals/${app.id}/synchronization/jobs/${job.id}`).get()).status.code,
     refused,
