@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { auditLogRoutes } from './audit-logs.ts';
 import { runBatch } from './batch.ts';
 import { checkAdmin } from './auth.ts';
+import { deltaRoutes } from './delta.ts';
 import { GraphError, badRequest, renderGraphError, unsupportedQuery } from './errors.ts';
 import { groupRoutes } from './groups.ts';
 import { json, methodNotAllowed, Router, split, type GraphDeps, type GraphRequest, type GraphState } from './http.ts';
@@ -36,6 +37,8 @@ export function graphErrorRenderer(clock: { now(): number }) {
 /** Graph v1.0 routes over one Azure tenant (users, groups, the NordPass service principal, its job, its logs). */
 export function graphRoutes(deps: GraphDeps): Hono {
   const router = new Router([
+    // /users/delta before /users/{id}: the first route that matches answers.
+    ...deltaRoutes(),
     ...userRoutes(),
     ...groupRoutes(),
     ...servicePrincipalRoutes(),
