@@ -6,7 +6,7 @@ import type { TimerHandle } from '../../simulator/clock.ts';
 import { collectWork } from './collect.ts';
 import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
-import { syncGroups, type GroupLink } from './group-sync.ts';
+import { syncGroups, type GroupLink, type GroupSyncContext } from './group-sync.ts';
 import {
   JobError,
   resolveEngineSettings,
@@ -240,26 +240,14 @@ export class ProvisioningJob {
   provisionGroupOnDemand(groupId: string): Promise<LogRecord[]> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
-      const { directory, app, clock, random, logs } = this.deps;
+      const { directory, app, random, logs } = this.deps;
       const group = directory.group(groupId);
       if (!group) throw new JobError('InvalidRequest', `no group ${groupId} in the directory`);
       const client = await this.#onDemandClient();
       const records: LogRecord[] = [];
       for (const id of group.memberIds) if (directory.user(id)) records.push(await this.#onDemand(client, id));
       if (app.settings.groupProvisioning) {
-        const groupRecords = await syncGroups({
-          client,
-          directory,
-          app,
-          userLinks: this.links,
-          groupLinks: this.groupLinks,
-          random,
-          now: () => clock.now(),
-          jobId: this.id,
-          cycleId: random.uuid(),
-          exchangesTotal: () => this.deps.exchanges.total,
-          only: groupId,
-        });
+        const groupRecords = await syncGroups({ ...this.#groupSync(client, random.uuid()), only: groupId });
         for (const r of groupRecords) logs.add(r);
         records.push(...groupRecords);
       }
@@ -546,11 +534,12 @@ export class ProvisioningJob {
     }
   }
 
-  async #syncGroups(client: ScimClient, cycleId: string, summary: CycleSummary): Promise<void> {
-    const { clock, random, app, logs } = this.deps;
-    const records = await syncGroups({
+  /** What group sync works with, in a cycle or on demand. */
+  #groupSync(client: ScimClient, cycleId: string): GroupSyncContext {
+    const { clock, random, app, directory, exchanges } = this.deps;
+    return {
       client,
-      directory: this.deps.directory,
+      directory,
       app,
       userLinks: this.links,
       groupLinks: this.groupLinks,
@@ -558,8 +547,13 @@ export class ProvisioningJob {
       now: () => clock.now(),
       jobId: this.id,
       cycleId,
-      exchangesTotal: () => this.deps.exchanges.total,
-    });
+      exchangesTotal: () => exchanges.total,
+    };
+  }
+
+  async #syncGroups(client: ScimClient, cycleId: string, summary: CycleSummary): Promise<void> {
+    const { logs } = this.deps;
+    const records = await syncGroups(this.#groupSync(client, cycleId));
     for (const r of records) logs.add(r);
     // A failed group operation is tried again next cycle even if nothing else changes.
     this.#groupsDirty = records.some((r) => r.status === 'failure');

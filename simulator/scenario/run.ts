@@ -33,23 +33,31 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
   const scenario = options.seed !== undefined ? { ...loaded, seed: options.seed } : loaded;
   const began = performance.now();
   const world = buildWorld(scenario, options);
+  const steps = await runSteps(world, scenario);
+  return { ...worldResult(world, headerOf(scenario, steps)), wallMs: Math.round(performance.now() - began) };
+}
+
+/** Runs a scenario's steps in order, stopping at the first that is not ok (in process or through a served world). */
+export async function runSteps(state: ScenarioState, scenario: Scenario): Promise<StepResult[]> {
   const steps: StepResult[] = [];
   const progress: StepProgress = { exchangesAtLastExpect: 0 };
   for (const step of scenario.steps) {
-    const result = await runStep(world, step, progress);
+    const result = await runStep(state, step, progress);
     steps.push(result);
     if (!result.ok) break;
   }
+  return steps;
+}
+
+/** A result's header: the scenario's file, name, description, seed and start, and the steps that ran. */
+export function headerOf(scenario: Scenario, steps: StepResult[]): ResultHeader {
   return {
-    ...worldResult(world, {
-      file: scenario.file,
-      name: scenario.name,
-      ...(scenario.description ? { description: scenario.description } : {}),
-      seed: scenario.seed,
-      start: scenario.start,
-      steps,
-    }),
-    wallMs: Math.round(performance.now() - began),
+    file: scenario.file,
+    name: scenario.name,
+    ...(scenario.description ? { description: scenario.description } : {}),
+    seed: scenario.seed,
+    start: scenario.start,
+    steps,
   };
 }
 

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/load.ts';
-import type { RunReport, ScenarioResult, StepResult } from '../scenario/result.ts';
-import { resultOf, runStep, type StepProgress, type WorldRecord } from '../scenario/run.ts';
+import type { RunReport, ScenarioResult } from '../scenario/result.ts';
+import { headerOf, resultOf, runSteps, type WorldRecord } from '../scenario/run.ts';
 import { createNamedGroup, createNamedUser } from '../scenario/steps.ts';
 import { loadAll, type SuiteOptions, suiteReport } from '../scenario/suite.ts';
 import { idOf, type ScenarioState, scenarioState } from '../scenario/world.ts';
@@ -93,24 +93,10 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
     initialToken: world.secretToken as string | undefined,
   });
   const state = scenarioState(scenario, target);
-  const steps: StepResult[] = [];
   await makeTenant(state, scenario, origin, adminToken);
-  const progress: StepProgress = { exchangesAtLastExpect: 0 };
-  for (const step of scenario.steps) {
-    const result = await runStep(state, step, progress);
-    steps.push(result);
-    if (!result.ok) break;
-  }
+  const steps = await runSteps(state, scenario);
   const record = (await sim('/result', { names: Object.fromEntries(state.upns) })) as unknown as WorldRecord;
-  const header = {
-    file: scenario.file,
-    name: scenario.name,
-    ...(scenario.description ? { description: scenario.description } : {}),
-    seed: scenario.seed,
-    start: scenario.start,
-    steps,
-  };
-  return { ...resultOf(header, record), wallMs: Math.round(performance.now() - began) };
+  return { ...resultOf(headerOf(scenario, steps), record), wallMs: Math.round(performance.now() - began) };
 }
 
 /**

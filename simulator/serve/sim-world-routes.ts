@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { ScenarioFileError } from '../scenario/errors.ts';
 import { checkExpectation } from '../scenario/expect.ts';
-import { worldRecord, worldResult } from '../scenario/run.ts';
+import { headerOf, worldRecord, worldResult } from '../scenario/run.ts';
 import { DEFAULT_START, parseScenario } from '../scenario/load.ts';
 import type { StepResult } from '../scenario/result.ts';
 import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
@@ -164,17 +164,7 @@ export function worldRoutes(session: ServedSession): Hono {
   // The opened scenario's result as `scimsim run` makes it (report.json's shape): what `run --served` reports.
   routes.get('/scenario/result', (c) => {
     const { scenario, results } = requireScript(session, 404);
-    return c.json({
-      ...worldResult(session.world, {
-        file: scenario.file,
-        name: scenario.name,
-        ...(scenario.description ? { description: scenario.description } : {}),
-        seed: scenario.seed,
-        start: scenario.start,
-        steps: results,
-      }),
-      wallMs: 0,
-    });
+    return c.json({ ...worldResult(session.world, headerOf(scenario, results)), wallMs: 0 });
   });
 
   routes.post('/scenario/next', async (c) => {
