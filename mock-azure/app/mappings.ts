@@ -40,6 +40,11 @@ export const NON_GALLERY_MAPPINGS: AttributeMapping[] = [
   { source: 'employeeId', target: `${ENTERPRISE}:employeeNumber` },
 ];
 
+/** The directory attributes a mapping can read: those the presets map (and `IsSoftDeleted`, for `active`). */
+export const SOURCE_ATTRIBUTES: ReadonlySet<AttributeMapping['source']> = new Set(
+  [...NORDPASS_MAPPINGS, ...NON_GALLERY_MAPPINGS].map((m) => m.source),
+);
+
 export type MappingPreset = 'nordpass' | 'nonGallery';
 
 export const MAPPING_PRESETS: Record<MappingPreset, AttributeMapping[]> = {

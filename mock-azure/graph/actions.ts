@@ -27,6 +27,8 @@ export type AzureAction =
   | { kind: 'provisionOnDemand'; userId: string }
   // The job made from the template, and deleted (a scenario's save makes the job; deleteJob deletes it).
   | { kind: 'createJob' }
-  | { kind: 'deleteJob' };
+  | { kind: 'deleteJob' }
+  // The job's schema was replaced (PUT .../schema): no scenario step says mappings yet.
+  | { kind: 'setSchema' };
 
 export type ActionListener = (action: AzureAction) => void;

@@ -1,10 +1,14 @@
 /**
  * The synchronization template and the job's schema, in Graph's shapes (synchronizationTemplate,
- * synchronizationSchema): the app's one template, and the attribute mappings the engine applies, read-only. Editing
- * them over `PUT .../schema` is not built here (the attribute-mappings issue brings editable mappings).
+ * synchronizationSchema): the app's one template, and the attribute mappings the engine applies. `PUT .../schema`
+ * takes back what the engine models: user mappings whose source is a directory attribute or Entra's
+ * `Not([IsSoftDeleted])`, their matching priority and flow type, and whether groups are provisioned. Expressions
+ * and scoping filters come with the attribute-mappings work (issue #19) and are refused until then.
  */
-import type { EnterpriseApplication } from '../app/application.ts';
-import type { AttributeMapping } from '../app/mappings.ts';
+import type { EnterpriseApplication, ProvisioningSettingsInput } from '../app/application.ts';
+import { type AttributeMapping, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
+import { parseTargetPath } from '../app/target-paths.ts';
+import { badRequest } from './errors.ts';
 
 /** The app's one template. fidelity: a gallery app's template is named after the app; "scim" is the custom-app one. */
 export const TEMPLATE_ID = 'scim';
@@ -102,4 +106,86 @@ export function renderSchema(app: EnterpriseApplication) {
     ],
     version: 'scimsim',
   };
+}
+
+/**
+ * A PUT schema as the settings it changes: the user mappings, and group provisioning. Everything is checked before
+ * anything changes; what this engine does not model is refused with the reason.
+ */
+export function schemaSettings(
+  body: Record<string, unknown>,
+): Pick<ProvisioningSettingsInput, 'mappings' | 'groupProvisioning'> {
+  const rules = body.synchronizationRules;
+  if (!Array.isArray(rules) || rules.length !== 1)
+    throw badRequest('synchronizationRules must hold the one rule GET .../schema shows.');
+  const objectMappings = (rules[0] as { objectMappings?: unknown }).objectMappings;
+  if (!Array.isArray(objectMappings)) throw badRequest('synchronizationRules[0].objectMappings must be an array.');
+  const of = (source: string) =>
+    objectMappings.find((m) => (m as { sourceObjectName?: unknown })?.sourceObjectName === source) as
+      | { attributeMappings?: unknown; enabled?: unknown; scope?: unknown }
+      | undefined;
+  const users = of('User');
+  if (!users || !Array.isArray(users.attributeMappings))
+    throw badRequest("The objectMapping with sourceObjectName 'User' and its attributeMappings are required.");
+  if (users.scope !== undefined && users.scope !== null)
+    throw badRequest('Scoping filters are not modelled yet (the attribute-mappings work); send scope: null.');
+  const mappings = users.attributeMappings.map((m, i) => userMapping(m, `User.attributeMappings[${i}]`));
+  if (!mappings.some((m) => m.matchingPrecedence !== undefined))
+    throw badRequest('At least one attribute mapping must be a matching attribute (matchingPriority 1 or more).');
+  const groups = of('Group');
+  return {
+    mappings,
+    ...(groups && typeof groups.enabled === 'boolean' ? { groupProvisioning: groups.enabled } : {}),
+  };
+}
+
+function userMapping(value: unknown, at: string): AttributeMapping {
+  const m = (value ?? {}) as {
+    source?: { type?: unknown; name?: unknown; parameters?: unknown };
+    targetAttributeName?: unknown;
+    matchingPriority?: unknown;
+    flowType?: unknown;
+  };
+  if (typeof m.targetAttributeName !== 'string' || m.targetAttributeName === '')
+    throw badRequest(`${at}.targetAttributeName must be a SCIM attribute path.`);
+  try {
+    parseTargetPath(m.targetAttributeName);
+  } catch {
+    throw badRequest(`${at}.targetAttributeName '${m.targetAttributeName}' is not a path this engine writes.`);
+  }
+  const source = sourceOf(m.source, at);
+  const priority = m.matchingPriority ?? 0;
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0)
+    throw badRequest(`${at}.matchingPriority must be a whole number (0: not a matching attribute).`);
+  if (m.flowType !== undefined && m.flowType !== 'Always' && m.flowType !== 'ObjectAddOnly')
+    throw badRequest(`${at}.flowType must be Always or ObjectAddOnly.`);
+  return {
+    source,
+    target: m.targetAttributeName,
+    ...(priority > 0 ? { matchingPrecedence: priority } : {}),
+    ...(m.flowType === 'ObjectAddOnly' ? { apply: 'creation' as const } : {}),
+  };
+}
+
+function sourceOf(source: { type?: unknown; name?: unknown; parameters?: unknown } | undefined, at: string) {
+  const refuse = () =>
+    badRequest(
+      `${at}.source: this engine maps directory attributes (${[...SOURCE_ATTRIBUTES].filter((s) => s !== 'IsSoftDeleted').join(', ')}) and Not([IsSoftDeleted]); other expressions come with the attribute-mappings work.`,
+    );
+  if (source?.type === 'Attribute' && typeof source.name === 'string') {
+    const name = [...SOURCE_ATTRIBUTES].find((s) => s.toLowerCase() === String(source.name).toLowerCase());
+    if (!name || name === 'IsSoftDeleted') throw refuse();
+    return name;
+  }
+  const inner = Array.isArray(source?.parameters)
+    ? (source.parameters[0] as { value?: { type?: unknown; name?: unknown } } | undefined)?.value
+    : undefined;
+  if (
+    source?.type === 'Function' &&
+    source.name === 'Not' &&
+    inner?.type === 'Attribute' &&
+    inner.name === 'IsSoftDeleted'
+  )
+    return 'IsSoftDeleted' as const;
+  throw refuse();
 }

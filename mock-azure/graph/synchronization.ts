@@ -9,7 +9,7 @@ import { GraphError, badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { context } from './odata.ts';
 import { appFor } from './service-principals.ts';
-import { renderSchema, renderTemplate, TEMPLATE_ID } from './sync-schema.ts';
+import { renderSchema, renderTemplate, schemaSettings, TEMPLATE_ID } from './sync-schema.ts';
 
 // Graph's synchronizationSecret names (G-SECRET). Only four mean something to this simulation; the others
 // are accepted so a script written for a real tenant runs, and dropped (fidelity).
@@ -289,7 +289,17 @@ export function synchronizationRoutes(): Route[] {
       return noContent();
     }),
 
-    // The job's schema, read-only: the attribute mappings the engine applies, as Graph's synchronizationSchema.
+    // The job's schema: the attribute mappings the engine applies, as Graph's synchronizationSchema. A PUT takes
+    // back what the engine models (sync-schema.ts); the next cycle sends with the new mappings.
+    route('PUT', `${base}/jobs/:jobId/schema`, async (req) => {
+      const { app } = jobFor(req);
+      const settings = schemaSettings(await objectBody(req, 'synchronizationSchema'));
+      app.configure(settings);
+      req.deps.onAction?.({ kind: 'setSchema' });
+      return noContent();
+    }),
+
+    // The job's schema, as GET shows it.
     route('GET', `${base}/jobs/:jobId/schema`, (req) => {
       const { app } = jobFor(req);
       return json({

@@ -202,6 +202,8 @@ export class Recorder {
         return [];
       case 'deleteJob':
         return [['deleteJob', null]];
+      case 'setSchema':
+        return "the job's attribute mappings were replaced over Graph (PUT .../schema); no scenario step says mappings yet";
       case 'restart': {
         const wait = action.wait ? { wait: true } : {};
         if (action.forceDeletes) return [['allowDeletes', action.wait ? wait : null]];

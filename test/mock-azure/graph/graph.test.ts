@@ -148,7 +148,11 @@ describe('the seed guide over Graph', () => {
       sourceObjectName: 'Group',
       enabled: false,
     });
-    expect((await g.call('PUT', `${g.jobPath()}/schema`, schema.body)).status).toBe(405);
+    // GET's schema PUT back changes nothing.
+    const { '@odata.context': _context, ...sent } = schema.body;
+    expect((await g.call('PUT', `${g.jobPath()}/schema`, sent)).status).toBe(204);
+    const again = await g.call('GET', `${g.jobPath()}/schema`);
+    expect(again.body).toEqual(schema.body);
 
     // Steps 8-13: Get Credentials in NordPass; Test Connection with a typo, then right.
     const { tenantUrl, secretToken } = await g.credentials();
@@ -340,6 +344,81 @@ describe('the job over Graph: pause, start, restart, allow deletes', () => {
     expect((await g.call('POST', `${g.jobPath()}/restart`)).status).toBe(204);
     await g.clock.advance(0);
     expect(g.azure.job.cycles.at(-1)!.kind).toBe('initial');
+  });
+
+  it('PUT schema: the mappings the engine models, applied at the next cycle; what it does not model is refused whole', async () => {
+    // A NordPass with group provisioning, since the schema turns it on in Entra (Test Connection then asks for groups).
+    const g = graphWorld({ nordpass: { groupProvisioning: true } });
+    g.azure.job.create();
+    const path = `${g.jobPath()}/schema`;
+    const { '@odata.context': _context, ...schema } = (await g.call('GET', path)).body;
+    const withUsers = (attributeMappings: Body[], extra: Body = {}) => ({
+      ...schema,
+      synchronizationRules: [
+        {
+          ...schema.synchronizationRules[0],
+          objectMappings: [
+            { ...schema.synchronizationRules[0].objectMappings[0], attributeMappings, ...extra },
+            { ...schema.synchronizationRules[0].objectMappings[1], enabled: true },
+          ],
+        },
+      ],
+    });
+    const current: Body[] = schema.synchronizationRules[0].objectMappings[0].attributeMappings;
+    const attribute = (name: string, target: string, matchingPriority = 0) => ({
+      ...current[0],
+      source: { expression: `[${name}]`, name, parameters: [], type: 'Attribute' },
+      targetAttributeName: target,
+      matchingPriority,
+    });
+    const before = JSON.stringify(g.azure.app.settings);
+    for (const [body, message] of [
+      [withUsers([attribute('userPrincipalName', 'userName', 0)]), /must be a matching attribute/],
+      [withUsers([attribute('shoeSize', 'userName', 1)]), /this engine maps directory attributes/],
+      [
+        withUsers([
+          {
+            ...attribute('displayName', 'displayName', 1),
+            source: { type: 'Function', name: 'Join', expression: 'Join(" ", [givenName], [surname])', parameters: [] },
+          },
+        ]),
+        /other expressions/,
+      ],
+      [withUsers([attribute('userPrincipalName', 'user name!', 1)]), /not a path this engine writes/],
+      [withUsers(current, { scope: { groups: [] } }), /Scoping filters are not modelled yet/],
+      [{ synchronizationRules: [] }, /the one rule/],
+    ] as const) {
+      const res = await g.call('PUT', path, body);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+    }
+    expect(JSON.stringify(g.azure.app.settings)).toBe(before);
+    // The full non-gallery set's displayName and department join userName, active and externalId; groups on.
+    const more = [
+      ...current,
+      attribute('displayName', 'displayName'),
+      attribute('department', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'),
+    ];
+    const saved = await g.call('PUT', path, withUsers(more));
+    expect(saved.status, JSON.stringify(saved.body)).toBe(204);
+    expect(g.azure.app.settings.groupProvisioning).toBe(true);
+    expect(g.azure.app.settings.mappings.map((m) => [m.source, m.target])).toEqual([
+      ['userPrincipalName', 'userName'],
+      ['IsSoftDeleted', 'active'],
+      ['mailNickname', 'externalId'],
+      ['displayName', 'displayName'],
+      ['department', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'],
+    ]);
+    const ada = await g.createUser('ada@contoso.com', 'Ada Lovelace');
+    await g.call('PATCH', `/users/${ada.id}`, { department: 'Research' });
+    await g.assign(ada.id);
+    await g.connect();
+    const post = g.azure.exchanges.all().find((x) => x.method === 'POST' && x.path === '/Users')!;
+    expect(JSON.parse(post.requestBody!)).toMatchObject({
+      userName: 'ada@contoso.com',
+      displayName: 'Ada Lovelace',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'Research' },
+    });
   });
 
   it('DELETE the job: it stops and is gone; a Save (PUT secrets) makes a new one with a new id', async () => {
