@@ -112,11 +112,10 @@ async function dispatch(router: Router, req: GraphRequest, segments: string[]): 
   }
   const found = router.match(req.method, segments);
   if (!found) {
-    // fidelity: Graph answers an unknown segment with 400 BadRequest; a 404 says more plainly that this
-    // simulator does not serve the route.
+    // As Graph answers a segment it does not know: 400 BadRequest, "Resource not found for the segment '...'".
     throw new GraphError(
-      404,
-      'NotFound',
+      400,
+      'BadRequest',
       `Resource not found for the segment '${segments.at(-1)}'. This simulator serves the Graph v1.0 routes of the NordPass provisioning flow only.`,
     );
   }

@@ -1090,7 +1090,7 @@ const ERROR_CASES: ErrorCase[] = [
     code: 'Request_BadRequest',
     allow: 'GET, POST',
   },
-  { name: 'unknown route', request: (w) => send(w, 'GET', `${G}/widgets`), status: 404, code: 'NotFound' },
+  { name: 'unknown route', request: (w) => send(w, 'GET', `${G}/widgets`), status: 400, code: 'BadRequest' },
 ];
 
 /** A promise that rejects, naming the wait, when no answer comes in time (a hang fails the case, it does not time it out). */

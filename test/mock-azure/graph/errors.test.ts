@@ -85,10 +85,10 @@ describe('Graph errors', () => {
     expect((await g.call('GET', job)).status).toBe(200);
   });
 
-  it('404 for routes this simulator does not serve; 405 with Allow for a wrong method', async () => {
+  it('400 for a segment it does not serve, as Graph answers one; 405 with Allow for a wrong method', async () => {
     const g = graphWorld();
     const unknown = await g.call('GET', '/me/drive');
-    expect(graphError(unknown, 404, 'NotFound').message).toMatch(/segment 'drive'/);
+    expect(graphError(unknown, 400, 'BadRequest').message).toMatch(/^Resource not found for the segment 'drive'\./);
     const wrong = await g.call('PUT', '/users');
     graphError(wrong, 405, 'Request_BadRequest');
     expect(wrong.headers.get('allow')).toBe('GET, POST');
