@@ -588,17 +588,27 @@ export class ProvisioningJob {
   #enterQuarantine(reason: QuarantineReason, error: string): void {
     const now = this.deps.clock.now();
     const q = this.#quarantine;
-    const seriesCount = (q?.seriesCount ?? 0) + 1;
-    const intervals = this.settings.quarantineIntervalsMs;
-    const wait = intervals[Math.min(seriesCount - 1, intervals.length - 1)]!;
+    let seriesCount = (q?.seriesCount ?? 0) + 1;
+    const seriesBegan = q?.seriesBegan ?? now;
+    // "First retry in 6 hours; second 12 hours after the first failure; third 24 hours after the first failure;
+    // then every 24 hours" (research/fidelity.md, G5): each attempt is counted from the series' first failure.
+    let nextAttempt = seriesBegan + this.#quarantineOffset(seriesCount);
+    while (nextAttempt <= now) nextAttempt = seriesBegan + this.#quarantineOffset(++seriesCount);
     this.#quarantine = {
       reason,
       currentBegan: q && q.reason === reason ? q.currentBegan : now,
-      seriesBegan: q?.seriesBegan ?? now,
+      seriesBegan,
       seriesCount,
-      nextAttempt: now + wait,
+      nextAttempt,
       error,
     };
+  }
+
+  /** When the `n`th attempt of a quarantine comes, after its first failure: the offsets, then every last one. */
+  #quarantineOffset(n: number): number {
+    const offsets = this.settings.quarantineIntervalsMs;
+    const last = offsets[offsets.length - 1]!;
+    return n <= offsets.length ? offsets[n - 1]! : last + (n - offsets.length) * last;
   }
 
   #scheduleNext(): void {

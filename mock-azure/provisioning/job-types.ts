@@ -21,7 +21,10 @@ export type QuarantineReason =
 export interface EngineSettings {
   /** Between incremental cycles ("every 40 minutes", not configurable in Entra). */
   cycleIntervalMs: number;
-  /** Cycle intervals while quarantined: "gradually reduced to once per day" (6h, 12h, 24h, then 24h). */
+  /**
+   * When a quarantined job tries again, counted from the first failure: 6 h, 12 h, 24 h, then every 24 h
+   * (the last offset) after that.
+   */
   quarantineIntervalsMs: number[];
   /** A job quarantined this long is disabled (research/entra.md §9: four weeks). */
   quarantineDisableAfterMs: number;

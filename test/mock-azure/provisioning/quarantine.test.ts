@@ -60,7 +60,7 @@ describe('quarantine', () => {
     expect(w.azure.job.cycles.at(-1)!.error).toMatch(/^CredentialValidationUnavailable: /);
   });
 
-  it('token regenerated in NordPass while the job runs: 401 -> Quarantine at once, cycles slow to 6h / 12h / 24h / 24h; Save the new token + Start recovers', async () => {
+  it('token regenerated in NordPass while the job runs: 401 -> Quarantine at once, tries again 6h, 12h, 24h after the first failure, then every 24h; Save the new token + Start recovers', async () => {
     const { w } = tenantWith(['ada@contoso.com']);
     await w.connect();
     const t0 = w.clock.now();
@@ -77,9 +77,9 @@ describe('quarantine', () => {
     });
     await w.clock.advance('3d');
     const probes = w.azure.exchanges.all().filter((e) => isProbe(e) && e.at >= t0 + 40 * MIN);
-    expect(probes.map((e) => (e.at - (t0 + 40 * MIN)) / HOUR)).toEqual([0, 6, 18, 42, 66]);
+    expect(probes.map((e) => (e.at - (t0 + 40 * MIN)) / HOUR)).toEqual([0, 6, 12, 24, 48, 72]);
     expect(probes.every((e) => e.status === 401)).toBe(true);
-    expect(w.azure.job.status().quarantine!.seriesCount).toBe(5);
+    expect(w.azure.job.status().quarantine!.seriesCount).toBe(6);
     // An admin pastes the new token and saves; the job is still quarantined until it runs.
     await w.azure.job.saveCredentials(tenantUrl, secretToken);
     expect(w.azure.job.status().code).toBe('Quarantine');
