@@ -455,7 +455,12 @@ export class ProvisioningJob {
       summary.error = `${result.errorCode}: ${result.message}`;
       this.#successiveFailures++;
       const credential = error instanceof ScimCallError && error.isCredentialFailure;
-      if (credential || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine)
+      // A 404 to the probe's query (a wrong path in the Tenant URL) is a SCIM compliance failure, which quarantines
+      // "regardless of failure counts" (research/fidelity.md: HTTP/404 "rather than 200").
+      const notCompliant = error instanceof ScimCallError && error.status === 404;
+      if (notCompliant)
+        summary.error = `SCIM compliance issue: the query for a user that cannot exist answered HTTP/404 Not Found rather than HTTP/200 OK with an empty list. ${summary.error}`;
+      if (credential || notCompliant || ++this.#unavailableCycles >= this.settings.unavailableCyclesBeforeQuarantine)
         this.#enterQuarantine('EncounteredQuarantineException', summary.error);
       return false;
     }

@@ -3,6 +3,28 @@ import { describe, expect, it } from 'vitest';
 import { HOUR, isProbe, MIN, recordFrom, tenantWith, work } from '../../helpers/engine.ts';
 
 describe('quarantine', () => {
+  it('a 404 to the probe (a wrong path in the Tenant URL) quarantines at once as a SCIM compliance failure', async () => {
+    const { w } = tenantWith(['ada@contoso.com']);
+    await w.connect();
+    const t0 = w.clock.now();
+    // The probe's query answered 404, as a Tenant URL with a wrong path would be.
+    w.azure.faults.inject({
+      id: 'wrong-path',
+      effect: { status: 404 },
+      from: t0,
+      match: { method: 'GET', path: '^/Users$' }, // the probe's query (GET /Users?filter=...)
+    });
+    await w.clock.advance('40m');
+    const failed = w.azure.job.cycles.at(-1)!;
+    expect(failed.state).toBe('Failed');
+    expect(failed.error).toMatch(/^SCIM compliance issue: .*HTTP\/404 Not Found rather than HTTP\/200 OK/);
+    expect(w.azure.job.status()).toMatchObject({
+      code: 'Quarantine',
+      countSuccessiveCompleteFailures: 1,
+      quarantine: { reason: 'EncounteredQuarantineException', seriesCount: 1, nextAttempt: t0 + 40 * MIN + 6 * HOUR },
+    });
+  });
+
   it('NordPass down for 3 hours (503): failed cycles, quarantine after the configured number, recovery when it is back', async () => {
     const { w } = tenantWith(['ada@contoso.com']);
     await w.connect();
