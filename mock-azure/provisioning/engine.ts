@@ -258,7 +258,9 @@ export class ProvisioningJob {
   /** The SCIM client on demand uses, once Test Connection's probe passed (on demand runs it first). */
   async #onDemandClient(): Promise<ScimClient> {
     const { app } = this.deps;
-    const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!);
+    // "The aadOptscim062020 flag isn't supported for provision on demand" (research/fidelity.md, G8): on demand sends
+    // Entra's default dialect whatever the Tenant URL says.
+    const client = this.#client(app.settings.tenantUrl!, app.settings.secretToken!, { defaultDialect: true });
     try {
       await this.#probe(client);
     } catch (error) {
@@ -648,9 +650,9 @@ export class ProvisioningJob {
     };
   }
 
-  #client(tenantUrl: string, secretToken: string): ScimClient {
+  #client(tenantUrl: string, secretToken: string, options: { defaultDialect?: boolean } = {}): ScimClient {
     const { transport, clock, random, exchanges } = this.deps;
-    return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges });
+    return new ScimClient({ transport, clock, random, tenantUrl, secretToken, exchanges, ...options });
   }
 
   /** Nothing changed since the last good cycle and nothing waits: no escrow due, no staged deletes, no trouble. */

@@ -78,6 +78,8 @@ export interface ScimClientOptions {
   random: Random;
   /** The Tenant URL as entered: SCIM flags such as `?aadOptscim062020` are read off and not sent on. */
   tenantUrl: string;
+  /** Send Entra's default dialect whatever the flags say (provision on demand ignores `aadOptscim062020`). */
+  defaultDialect?: boolean;
   secretToken: string;
   exchanges: ExchangeLog;
 }
@@ -108,7 +110,7 @@ export class ScimClient {
   constructor(private readonly options: ScimClientOptions) {
     const { base, flags } = parseTenantUrl(options.tenantUrl);
     this.base = base;
-    this.dialect = flags.has('aadoptscim062020') ? 'rfc' : 'entra';
+    this.dialect = flags.has('aadoptscim062020') && !options.defaultDialect ? 'rfc' : 'entra';
   }
 
   /** Test Connection: a user that cannot exist, by a random GUID; passes only on 200 with no results. */

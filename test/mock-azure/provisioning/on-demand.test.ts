@@ -208,3 +208,21 @@ describe("job status (the model's; the Graph face renders it)", () => {
     expect(w.azure.job.status().code).toBe('NotConfigured');
   });
 });
+
+describe('provision on demand and the aadOptscim062020 flag', () => {
+  it("sends Entra's default dialect whatever the Tenant URL's flag (the flag does not apply on demand); a cycle sends the flag's", async () => {
+    const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com']);
+    const { tenantUrl, secretToken } = await w.credentials();
+    await w.azure.job.saveCredentials(`${tenantUrl}?aadOptscim062020`, secretToken);
+    await w.azure.job.start();
+    for (const u of users) w.azure.directory.blockSignIn(u.id);
+    const sent = recordFrom(w);
+    await w.azure.job.provisionOnDemand(users[0]!.id);
+    const onDemand = sent().find((e) => e.method === 'PATCH')!;
+    expect(JSON.parse(onDemand.requestBody!).Operations).toEqual([{ op: 'Replace', path: 'active', value: 'False' }]);
+    const cycle = recordFrom(w);
+    await w.clock.advance('40m');
+    const patched = cycle().find((e) => e.method === 'PATCH')!;
+    expect(JSON.parse(patched.requestBody!).Operations).toEqual([{ op: 'replace', path: 'active', value: false }]);
+  });
+});
