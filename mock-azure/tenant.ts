@@ -5,7 +5,7 @@ import { EnterpriseApplication, type ProvisioningSettingsInput } from './app/app
 import { Directory, type DirectorySettings } from './directory/directory.ts';
 import { ProvisioningJob, type EngineSettingsInput } from './provisioning/engine.ts';
 import { ExchangeLog } from './scim-client/exchanges.ts';
-import { ProvisioningLogs } from './provisioning/logs.ts';
+import { LOG_RETENTION, type LogRetention, ProvisioningLogs } from './provisioning/logs.ts';
 import { FaultInjector, type Transport } from './scim-client/transport.ts';
 
 export interface AzureOptions {
@@ -18,6 +18,8 @@ export interface AzureOptions {
   engine?: EngineSettingsInput;
   /** Newest exchanges kept in the record (all are counted). */
   exchangeLimit?: number;
+  /** How long provisioning logs are kept: the tenant's licence (default premium, 30 days). */
+  logRetention?: LogRetention;
 }
 
 export interface Azure {
@@ -33,7 +35,7 @@ export function createAzure(options: AzureOptions): Azure {
   const { clock, random } = options;
   const directory = new Directory(clock, random.fork('directory'), options.directory);
   const app = new EnterpriseApplication(directory, clock, random.fork('application'), options.provisioning);
-  const logs = new ProvisioningLogs();
+  const logs = new ProvisioningLogs(LOG_RETENTION[options.logRetention ?? 'premium']);
   const exchanges = new ExchangeLog(options.exchangeLimit);
   const faults = new FaultInjector(clock);
   const job = new ProvisioningJob({

@@ -7,6 +7,13 @@ import { formatInstant } from '../../simulator/time.ts';
 export type ProvisioningAction = 'Create' | 'Update' | 'Disable' | 'Delete' | 'StagedDelete' | 'Other';
 export type ProvisioningStatus = 'success' | 'failure' | 'skipped' | 'warning';
 
+/**
+ * How long the provisioning logs are kept, by the tenant's licence: "30 days" with Microsoft Entra ID P1 or P2,
+ * 7 days on the free tier (research/fidelity.md).
+ */
+export const LOG_RETENTION = { premium: 30 * 86_400_000, free: 7 * 86_400_000 } as const;
+export type LogRetention = keyof typeof LOG_RETENTION;
+
 export const PROVISIONING_ACTIONS: readonly ProvisioningAction[] = [
   'Create',
   'Update',
@@ -74,8 +81,8 @@ export class ProvisioningLogs {
   #byId: Map<string, LogRecord> | undefined;
   readonly #listeners: Array<(record: LogRecord) => void> = [];
 
-  /** Entries older than this are dropped when a cycle runs (Entra keeps 30 days with a premium licence). */
-  constructor(readonly retentionMs: number = 30 * 86_400_000) {}
+  /** Entries older than this are dropped when a cycle runs (LOG_RETENTION: 30 days with a premium licence, 7 free). */
+  constructor(readonly retentionMs: number = LOG_RETENTION.premium) {}
 
   add(record: LogRecord): void {
     // Kept compact, with the same contents: records share frozen copies of the few scopes and of the `active`

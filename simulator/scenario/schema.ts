@@ -169,6 +169,10 @@ const Provisioning = z.strictObject({
     .describe(
       '"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default',
     ),
+  logRetention: z
+    .enum(['premium', 'free'])
+    .optional()
+    .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
   unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
   probeIdleCycles: z
     .boolean()

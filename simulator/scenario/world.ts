@@ -69,6 +69,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
         ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
         groupProvisioning: p.groupProvisioning === true,
       },
+      ...(p.logRetention ? { logRetention: p.logRetention } : {}),
       engine: {
         ...(p.unavailableCyclesBeforeQuarantine
           ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine }

@@ -144,3 +144,35 @@ describe('deleteJob', () => {
     expect(result.failure?.message).toMatch(/no provisioning job/);
   });
 });
+
+describe('provisioning.logRetention', () => {
+  it('keeps the provisioning logs 30 days (premium, the default) or 7 (free)', async () => {
+    const scenario = (retention: string) =>
+      parseScenario(
+        `name: log retention
+seed: 1
+start: 2026-01-05T09:00:00Z
+${retention}
+tenant:
+  users:
+    ada: {}
+steps:
+  - assign: ada
+  - getCredentials
+  - save
+  - start
+  - advance: 7d1h
+  - expect:
+      logs: [{ user: ada, action: Create, count: 1 }]
+  - advance: 23d
+  - expect:
+      logs: [{ user: ada, action: Create, count: 0 }]
+`,
+        'retention.yaml',
+      );
+    const premium = await runScenario(scenario(''));
+    expect(premium.failure).toBeUndefined();
+    const free = await runScenario(scenario('provisioning: { logRetention: free }'));
+    expect(free.failure?.message).toMatch(/^logs\[0\] ada Create: expected 1 entries, got 0/);
+  });
+});
