@@ -8,7 +8,6 @@
 import { badRequest, GraphError, unsupportedQuery } from './errors.ts';
 import type { FilterNode } from './filter.ts';
 import type { GraphRequest } from './http.ts';
-import { allMatches, filterOption } from './odata.ts';
 
 export type DirectoryResource = 'User' | 'Group';
 
@@ -174,22 +173,4 @@ export function orderOf(order: NonNullable<DirectoryQuery['order']>) {
     const c = String(x).localeCompare(String(y), 'en', { sensitivity: 'base' });
     return order.descending ? -c : c;
   };
-}
-
-/**
- * `GET /users/$count`: how many match `$filter` and `$search`, as text/plain. Only as an advanced query: without
- * the header Graph answers "$count is not currently supported.".
- */
-export function countOf<T>(
-  req: GraphRequest,
-  resource: DirectoryResource,
-  items: Iterable<T>,
-  full: (item: T) => Record<string, unknown>,
-  properties: ReadonlySet<string>,
-): Response {
-  if (!eventual(req)) throw badRequest('$count is not currently supported.');
-  const filter = filterOption(req, properties, resource);
-  const query = directoryQuery(req, resource, filter);
-  const n = allMatches(items, { full, filter, query: { ...query, order: undefined } }).length;
-  return new Response(String(n), { headers: { 'Content-Type': 'text/plain' } });
 }

@@ -1,10 +1,10 @@
 /** /groups and their direct members (`members/$ref`): a thin face over Directory. */
 import type { DirectoryGroup, GroupChanges } from '../directory/directory.ts';
-import { countOf, directoryQuery } from './directory-query.ts';
+import { directoryQuery } from './directory-query.ts';
 import { badRequest, notFound } from './errors.ts';
 import { checkLength, idFromReference } from './limits.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
-import { collection, context, filterOption, project, selectOption } from './odata.ts';
+import { collection, context, countOf, filterOption, project, selectOption } from './odata.ts';
 import { directoryObject, fullGroup, GROUP_PROPERTIES } from './render.ts';
 
 const BOOLEAN_FIELDS = ['securityEnabled', 'mailEnabled'] as const;

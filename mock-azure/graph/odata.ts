@@ -3,7 +3,14 @@
  * `$select`, and `$filter` (parsed in filter.ts).
  */
 import { GraphError, badRequest } from './errors.ts';
-import { type DirectoryQuery, orderOf, searchMatches } from './directory-query.ts';
+import {
+  type DirectoryQuery,
+  type DirectoryResource,
+  directoryQuery,
+  eventual,
+  orderOf,
+  searchMatches,
+} from './directory-query.ts';
 import { matches, parseFilter, type FilterNode } from './filter.ts';
 import { json, type GraphRequest } from './http.ts';
 
@@ -165,4 +172,22 @@ function queried<T>(
   };
   if (skip + top < all.length) body['@odata.nextLink'] = nextLink(req, skip + top);
   return json(body);
+}
+
+/**
+ * `GET /users/$count`: how many match `$filter` and `$search`, as text/plain. Only as an advanced query: without
+ * the header Graph answers "$count is not currently supported.".
+ */
+export function countOf<T>(
+  req: GraphRequest,
+  resource: DirectoryResource,
+  items: Iterable<T>,
+  full: (item: T) => Record<string, unknown>,
+  properties: ReadonlySet<string>,
+): Response {
+  if (!eventual(req)) throw badRequest('$count is not currently supported.');
+  const filter = filterOption(req, properties, resource);
+  const query = directoryQuery(req, resource, filter);
+  const n = allMatches(items, { full, filter, query: { ...query, order: undefined } }).length;
+  return new Response(String(n), { headers: { 'Content-Type': 'text/plain' } });
 }

@@ -3,12 +3,12 @@
  * Deleted users, restore, delete permanently. A thin face over Directory.
  */
 import type { DirectoryUser, UserChanges } from '../directory/directory.ts';
-import { countOf, directoryQuery } from './directory-query.ts';
+import { directoryQuery } from './directory-query.ts';
 import { badRequest, notFound } from './errors.ts';
 import { checkLength } from './limits.ts';
 import { equalityOn } from './filter.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
-import { collection, context, filterOption, project, selectOption } from './odata.ts';
+import { collection, context, countOf, filterOption, project, selectOption } from './odata.ts';
 import { defaultUser, fullUser, USER_PROPERTIES } from './render.ts';
 
 // Graph attributes the directory keeps under the same name.
