@@ -115,19 +115,6 @@ export async function facesWorld(seed = 'faces'): Promise<FacesWorld> {
   };
 }
 
-/** A body streamed in 64 KiB chunks with no Content-Length: a limit must hold while reading, not only from the header. */
-export function streamed(totalBytes: number): ReadableStream<Uint8Array> {
-  const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= totalBytes) return controller.close();
-      controller.enqueue(chunk);
-      sent += chunk.byteLength;
-    },
-  });
-}
-
 /** The world's snapshot, or why it could not be taken (a world left in a state it cannot show). */
 export function snapshotOf(w: FacesWorld): string {
   try {

@@ -15,11 +15,8 @@ import {
   type RawBody,
   scimView,
   snapshotOf,
-  streamed,
 } from '../helpers/faces.ts';
-
-/** The one body limit every face shares (README: limits on body size, 1 MiB). */
-const LIMIT = 1_048_576;
+import { BODY_LIMIT, codes, nested, paddedTo, statuses, streamed } from '../helpers/bad-input.ts';
 
 interface Ctx {
   w: FacesWorld;
@@ -38,7 +35,6 @@ interface ErrorCase {
 }
 
 const json = (v: unknown) => JSON.stringify(v);
-const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 type Init = Parameters<FacesWorld['send']>[2];
 const send = (x: Ctx, method: string, path: string, init?: Init) => answer(x.w.send(method, path, init));
@@ -375,38 +371,40 @@ const ERROR_CASES: ErrorCase[] = [
   // One body limit for every face
   {
     name: 'role body over the limit (Content-Length; valid JSON padded with spaces)',
-    request: (x) => role(x, padded(json({ role: 'admin' }), 2 * LIMIT)),
+    request: (x) => role(x, paddedTo(json({ role: 'admin' }), 2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'role body over the limit (streamed, no Content-Length)',
-    request: (x) => role(x, streamed(2 * LIMIT)),
+    request: (x) => role(x, streamed(2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'role body one byte over the limit',
-    request: (x) => role(x, padded(json({ role: 'admin' }), LIMIT + 1)),
+    request: (x) => role(x, paddedTo(json({ role: 'admin' }), BODY_LIMIT + 1)),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'accept the invitation with a body over the limit',
     request: (x) =>
-      send(x, 'POST', `/admin/members/${x.member}/accept-invitation`, { body: json({ pad: 'x'.repeat(2 * LIMIT) }) }),
+      send(x, 'POST', `/admin/members/${x.member}/accept-invitation`, {
+        body: json({ pad: 'x'.repeat(2 * BODY_LIMIT) }),
+      }),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'Get Credentials with a streamed body over the limit (the Secret Token is not rotated)',
-    request: (x) => send(x, 'POST', '/admin/provisioning/credentials', { body: streamed(2 * LIMIT) }),
+    request: (x) => send(x, 'POST', '/admin/provisioning/credentials', { body: streamed(2 * BODY_LIMIT) }),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'delete with a body over the limit',
-    request: (x) => send(x, 'DELETE', `/admin/members/${x.member}`, { body: 'x'.repeat(LIMIT + 1) }),
+    request: (x) => send(x, 'DELETE', `/admin/members/${x.member}`, { body: 'x'.repeat(BODY_LIMIT + 1) }),
     status: 413,
     code: 'tooLarge',
   },
@@ -456,14 +454,6 @@ const ERROR_CASES: ErrorCase[] = [
     code: 'invalidRequest',
   },
 ];
-
-/** `body` followed by spaces to exactly `bytes` bytes (still the same JSON). */
-function padded(body: string, bytes: number): string {
-  return body + ' '.repeat(bytes - Buffer.byteLength(body));
-}
-
-const statuses = (s: number | readonly number[]) => (typeof s === 'number' ? [s] : [...s]);
-const codes = (c: string | readonly string[]) => (typeof c === 'string' ? [c] : [...c]);
 
 describe(`Admin Panel bad input (${ERROR_CASES.length} cases)`, () => {
   it('has at least 30 cases, each named once', () => {
@@ -573,7 +563,7 @@ const ODD_CASES: OddCase[] = [
   },
   {
     name: 'role body exactly at the limit (padded with spaces)',
-    request: (x) => role(x, padded(json({ role: 'admin' }), LIMIT)),
+    request: (x) => role(x, paddedTo(json({ role: 'admin' }), BODY_LIMIT)),
     status: 200,
     check: (b) => expect(b.role).toBe('admin'),
   },
@@ -610,7 +600,7 @@ describe('valid but odd Admin Panel requests succeed', () => {
     try {
       const x: Ctx = { w, member: w.ids.member };
       for (let i = 0; i < 3; i++) {
-        const over = await role(x, padded(json({ role: 'admin' }), 2 * LIMIT));
+        const over = await role(x, paddedTo(json({ role: 'admin' }), 2 * BODY_LIMIT));
         expect(over.status).toBe(413);
         // The next request goes out on the same keep-alive connection, straight away.
         const next = await send(x, 'POST', '/_sim/clock/advance', { body: json({ by: '1m' }) });

@@ -19,20 +19,18 @@
  */
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ADMIN, type FacesWorld, facesWorld, streamed } from '../helpers/faces.ts';
+import { ADMIN, type FacesWorld, facesWorld } from '../helpers/faces.ts';
 import { newUser } from '../helpers/graph.ts';
+import { BODY_LIMIT, nested, streamed } from '../helpers/bad-input.ts';
 
 const G = '/azure/v1.0';
-/** The one body limit every face shares (NordPass's maxBodyBytes). */
-const LIMIT = 1_048_576;
 /** How long a request may take before the case reports it as hung (below vitest's 30 s). */
 const ANSWER_WITHIN_MS = 15_000;
 
 const json = (v: unknown) => JSON.stringify(v);
 const q = (text: string) => encodeURIComponent(text);
-const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 /** Valid JSON (the value) followed by whitespace, so the body is over the limit while the value is accepted. */
-const padded = (v: unknown) => `${json(v)}${' '.repeat(LIMIT)}`;
+const padded = (v: unknown) => `${json(v)}${' '.repeat(BODY_LIMIT)}`;
 const ref = (id: string) => ({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${id}` });
 const UNKNOWN = '00000000-0000-4000-8000-00000000beef';
 
@@ -1370,12 +1368,12 @@ describe('valid but odd input succeeds and is stored as sent', () => {
     const w = await facesWorld();
     try {
       const value = json(newUser({ userPrincipalName: 'edge@contoso.com', displayName: 'Edge' }));
-      const exact = value + ' '.repeat(LIMIT - value.length);
-      expect(Buffer.byteLength(exact)).toBe(LIMIT);
+      const exact = value + ' '.repeat(BODY_LIMIT - value.length);
+      expect(Buffer.byteLength(exact)).toBe(BODY_LIMIT);
       const body = await created(await send(w, 'POST', `${G}/users`, exact));
       expect(w.s.azure.directory.user(body.id as string)!.displayName).toBe('Edge');
       const other = json(newUser({ userPrincipalName: 'over@contoso.com', displayName: 'Over' }));
-      const over = other + ' '.repeat(LIMIT + 1 - other.length);
+      const over = other + ' '.repeat(BODY_LIMIT + 1 - other.length);
       const before = w.snapshot();
       const res = await send(w, 'POST', `${G}/users`, over);
       expect(res.status).toBe(413);

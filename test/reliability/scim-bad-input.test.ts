@@ -13,6 +13,7 @@ import {
   harness,
   type Harness,
 } from '../helpers/nordpass.ts';
+import { nested, streamed } from '../helpers/bad-input.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const BASE = 'http://127.0.0.1:8080/scim/v2';
@@ -54,20 +55,6 @@ const patch = (h: Harness, id: string, ops: unknown) =>
   send(h, 'PATCH', `/Users/${id}`, { body: json({ schemas: [PATCH_SCHEMA], Operations: ops }) });
 const op = (h: Harness, id: string, o: Record<string, unknown>) => patch(h, id, [o]);
 const filter = (h: Harness, text: string) => send(h, 'GET', `/Users?filter=${encodeURIComponent(text)}`);
-const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
-
-/** A body streamed in chunks with no Content-Length: the limit must hold while reading, not only from the header. */
-function stream(totalBytes: number): ReadableStream<Uint8Array> {
-  const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= totalBytes) return controller.close();
-      controller.enqueue(chunk);
-      sent += chunk.byteLength;
-    },
-  });
-}
 
 interface ErrorCase {
   name: string;
@@ -832,7 +819,7 @@ const ERROR_CASES: ErrorCase[] = [
   },
   {
     name: 'body over the limit (streamed, no Content-Length)',
-    request: ({ h }) => send(h, 'POST', '/Users', { body: stream(2_000_000) }),
+    request: ({ h }) => send(h, 'POST', '/Users', { body: streamed(2_000_000) }),
     status: 413,
   },
   {

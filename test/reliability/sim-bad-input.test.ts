@@ -18,12 +18,11 @@ import {
   type RawBody,
   scimView,
   snapshotOf,
-  streamed,
 } from '../helpers/faces.ts';
 import { newUser } from '../helpers/graph.ts';
+import { BODY_LIMIT, codes, nested, paddedTo, statuses, streamed } from '../helpers/bad-input.ts';
 
 /** The one body limit every face shares (README: limits on body size, 1 MiB). */
-const LIMIT = 1_048_576;
 const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 interface Session {
@@ -68,10 +67,8 @@ interface ErrorCase {
 }
 
 const json = (v: unknown) => JSON.stringify(v);
-const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 const ymlPadding = (bytes: number) => `#${'x'.repeat(bytes)}\n`;
 /** `body` followed by spaces to exactly `bytes` bytes: still the same JSON, so only its size can refuse it. */
-const padded = (body: string, bytes: number) => body + ' '.repeat(bytes - Buffer.byteLength(body));
 
 type Init = Parameters<FacesWorld['send']>[2];
 const send = (x: Ctx, method: string, path: string, init?: Init) => answer(x.w.send(method, path, init));
@@ -205,10 +202,6 @@ async function stillServing(x: Ctx): Promise<void> {
   const clock = await send(x, 'GET', '/_sim/clock');
   expect.soft(clock.status, `GET /_sim/clock after the advance: ${clock.text.slice(0, 300)}`).toBe(200);
 }
-
-const statuses = (s: number | readonly number[]) => (typeof s === 'number' ? [s] : [...s]);
-const codes = (c: string | readonly string[] | undefined) =>
-  c === undefined ? [] : typeof c === 'string' ? [c] : [...c];
 
 function parse(text: string): any {
   try {
@@ -394,13 +387,13 @@ const SIM_CASES: ErrorCase[] = [
   },
   {
     name: 'advance body over the limit (Content-Length)',
-    request: (x) => advance(x, padded(json({ by: '1h' }), 2 * LIMIT)),
+    request: (x) => advance(x, paddedTo(json({ by: '1h' }), 2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'advance body over the limit (streamed)',
-    request: (x) => advance(x, streamed(2 * LIMIT)),
+    request: (x) => advance(x, streamed(2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
@@ -441,13 +434,13 @@ const SIM_CASES: ErrorCase[] = [
   },
   {
     name: 'reset body over the limit (Content-Length; valid JSON padded with spaces)',
-    request: (x) => post(x, '/_sim/reset', padded(json({ seed: 7 }), 2 * LIMIT)),
+    request: (x) => post(x, '/_sim/reset', paddedTo(json({ seed: 7 }), 2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'reset body over the limit (streamed)',
-    request: (x) => post(x, '/_sim/reset', streamed(2 * LIMIT)),
+    request: (x) => post(x, '/_sim/reset', streamed(2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
@@ -499,7 +492,7 @@ const SIM_CASES: ErrorCase[] = [
   },
   {
     name: 'fault body over the limit',
-    request: (x) => post(x, '/_sim/faults', padded(json({ status: 503 }), 2 * LIMIT)),
+    request: (x) => post(x, '/_sim/faults', paddedTo(json({ status: 503 }), 2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
@@ -676,7 +669,7 @@ const SIM_CASES: ErrorCase[] = [
     name: 'open a scenario whose YAML is over the limit',
     request: (x) =>
       post(x, '/_sim/scenario', {
-        text: `name: big\nsteps:\n  - advance: 1m\n${ymlPadding(2 * LIMIT)}`,
+        text: `name: big\nsteps:\n  - advance: 1m\n${ymlPadding(2 * BODY_LIMIT)}`,
         file: 'big.yaml',
       }),
     status: 413,
@@ -742,7 +735,7 @@ const SIM_CASES: ErrorCase[] = [
   },
   {
     name: 'expect body over the limit',
-    request: (x) => post(x, '/_sim/record/expect', padded(json({ members: { ada: 'pending' } }), 2 * LIMIT)),
+    request: (x) => post(x, '/_sim/record/expect', paddedTo(json({ members: { ada: 'pending' } }), 2 * BODY_LIMIT)),
     status: 413,
     code: 'tooLarge',
   },
@@ -1195,14 +1188,14 @@ const CONSOLE_CASES: ErrorCase[] = [
   {
     name: 'session: a body over the limit with the session and its CSRF token',
     setup: signedIn,
-    request: (x) => browser(x, 'POST', '/_sim/faults', { body: padded(json({ status: 503 }), 2 * LIMIT) }),
+    request: (x) => browser(x, 'POST', '/_sim/faults', { body: paddedTo(json({ status: 503 }), 2 * BODY_LIMIT) }),
     status: 413,
     code: 'tooLarge',
   },
   {
     name: 'session: a streamed role body over the limit with the session and its CSRF token',
     setup: signedIn,
-    request: (x) => browser(x, 'PUT', `/admin/members/${x.member}/role`, { body: streamed(2 * LIMIT) }),
+    request: (x) => browser(x, 'PUT', `/admin/members/${x.member}/role`, { body: streamed(2 * BODY_LIMIT) }),
     status: 413,
     code: 'tooLarge',
   },

@@ -1,9 +1,9 @@
 /** One body limit for every face: over it, 413 in the face's own error shape, before anything is read or changed. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FacesWorld, facesWorld, streamed } from '../../helpers/faces.ts';
+import { type FacesWorld, facesWorld } from '../../helpers/faces.ts';
 import { newUser } from '../../helpers/graph.ts';
+import { BODY_LIMIT, streamed } from '../../helpers/bad-input.ts';
 
-const LIMIT = 1_048_576;
 let w: FacesWorld;
 beforeAll(async () => {
   w = await facesWorld('body-limit');
@@ -25,7 +25,7 @@ describe('a body over the limit', () => {
     for (const how of ['declared', 'streamed'] as const)
       it(`${face}: ${how} -> 413 in its own shape, nothing changed`, async () => {
         const before = w.snapshot();
-        const body = how === 'declared' ? big(LIMIT + 10) : streamed(LIMIT + 64 * 1024);
+        const body = how === 'declared' ? big(BODY_LIMIT + 10) : streamed(BODY_LIMIT + 64 * 1024);
         const headers: Record<string, string> = path.startsWith('/scim')
           ? { Authorization: `Bearer ${w.scimToken}`, 'Content-Type': 'application/scim+json' }
           : {};
