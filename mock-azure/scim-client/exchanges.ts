@@ -16,6 +16,28 @@ export interface Exchange {
   error?: string;
 }
 
+/** Which exchanges a `requests` check or `/_sim/requests` picks: each field given must hold. */
+export interface ExchangeQuery {
+  /** Only those after this sequence number. */
+  since?: number | undefined;
+  method?: string | undefined;
+  /** A part of the path. */
+  path?: string | undefined;
+  /** A part of the request body. */
+  body?: string | undefined;
+  status?: number | undefined;
+}
+
+export function exchangeMatches(x: Exchange, q: ExchangeQuery): boolean {
+  return (
+    (q.since === undefined || x.seq > q.since) &&
+    (q.method === undefined || x.method === q.method) &&
+    (q.path === undefined || x.path.includes(q.path)) &&
+    (q.body === undefined || (x.requestBody ?? '').includes(q.body)) &&
+    (q.status === undefined || x.status === q.status)
+  );
+}
+
 const SHARED_TEXT_MAX = 512;
 const SHARED_TEXT_ENTRIES = 64;
 

@@ -6,6 +6,7 @@ import type { MemberStatus } from '../nordpass/member-states.ts';
 import type { Member } from '../nordpass/model.ts';
 import type { NordPass } from '../nordpass/app.ts';
 import type { World as SimulatedWorld } from '../world.ts';
+import { exchangeMatches } from '../../mock-azure/scim-client/exchanges.ts';
 import { faultFrom } from './faults.ts';
 import type { ScenarioTarget } from './target.ts';
 
@@ -71,15 +72,7 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
     exchangeCount: async (q) => {
       let n = 0;
       // all() copies the record once it is full (up to 100,000 exchanges): read it once per check.
-      for (const x of azure.exchanges.all())
-        if (
-          x.seq > q.since &&
-          (q.method === undefined || x.method === q.method) &&
-          (q.path === undefined || x.path.includes(q.path)) &&
-          (q.body === undefined || (x.requestBody ?? '').includes(q.body)) &&
-          (q.status === undefined || x.status === q.status)
-        )
-          n++;
+      for (const x of azure.exchanges.all()) if (exchangeMatches(x, q)) n++;
       return n;
     },
     exchangesTotal: async () => azure.exchanges.total,

@@ -7,6 +7,7 @@
  */
 import type { DirectoryUser } from '../../mock-azure/directory/directory.ts';
 import type { LogQuery } from '../../mock-azure/provisioning/logs.ts';
+import type { ExchangeQuery } from '../../mock-azure/scim-client/exchanges.ts';
 import type { MemberStatus } from '../nordpass/member-states.ts';
 import type { MemberEvent, MemberRole } from '../nordpass/model.ts';
 import type { FaultSpec } from './faults.ts';
@@ -35,18 +36,6 @@ export interface MemberView {
 
 /** Where a tenant user is: in Users, in Deleted users, or gone for good. */
 export type DirectoryPlace = 'active' | 'deleted' | 'permanentlyDeleted';
-
-/** Which engine exchanges a `requests` check counts. */
-export interface ExchangeQuery {
-  /** Only those after this sequence number. */
-  since: number;
-  method?: string | undefined;
-  /** A part of the path. */
-  path?: string | undefined;
-  /** A part of the request body. */
-  body?: string | undefined;
-  status?: number | undefined;
-}
 
 export interface TestConnectionResult {
   ok: boolean;

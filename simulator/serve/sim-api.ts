@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Fault } from '../../mock-azure/scim-client/transport.ts';
+import { exchangeMatches } from '../../mock-azure/scim-client/exchanges.ts';
 import { bearerToken, secretsEqual } from '../nordpass/credentials.ts';
 import { faultFrom } from '../scenario/faults.ts';
 import { exchange } from '../scenario/run.ts';
@@ -172,14 +173,14 @@ export function simRoutes(deps: SimApiDeps): Hono {
       throw new SimError(400, 'invalidRequest', '"since" is the sequence number after which to list');
     const limit = limitParam(c.req.query('limit'));
     const all = session.world.azure.exchanges.all();
-    const matching = all.filter(
-      (x) =>
-        (method === undefined || x.method === method) &&
-        (path === undefined || x.path.includes(path)) &&
-        (status === undefined || x.status === Number(status)) &&
-        (body === undefined || (x.requestBody ?? '').includes(body)) &&
-        (since === undefined || x.seq > Number(since)),
-    );
+    const query = {
+      method,
+      path,
+      body,
+      ...(status !== undefined ? { status: Number(status) } : {}),
+      ...(since !== undefined ? { since: Number(since) } : {}),
+    };
+    const matching = all.filter((x) => exchangeMatches(x, query));
     const page = matching.slice(-limit);
     return c.json({
       total: session.world.azure.exchanges.total,
