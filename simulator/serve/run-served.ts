@@ -16,7 +16,7 @@ import { headerOf, resultOf, runSteps, type WorldRecord } from '../scenario/run.
 import { createNamedGroup, createNamedUser } from '../scenario/steps.ts';
 import { loadAll, type SuiteOptions, suiteReport } from '../scenario/suite.ts';
 import { idOf, type ScenarioState, scenarioState } from '../scenario/world.ts';
-import { FaceError, servedTarget } from './served-target.ts';
+import { faceClient, servedTarget } from './served-target.ts';
 import { type RunningServer, startServer } from './server.ts';
 
 export async function runServed(files: string[], options: SuiteOptions = {}): Promise<RunReport> {
@@ -54,21 +54,9 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
 
 async function runOne(origin: string, adminToken: string, scenario: Scenario): Promise<ScenarioResult> {
   const began = performance.now();
-  const sim = async (path: string, body: unknown) => {
-    const response = await fetch(`${origin}/_sim${path}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    const answer = (await response.json()) as Record<string, unknown>;
-    if (!response.ok) {
-      const error = answer.error as { code?: string; message?: string } | undefined;
-      throw new FaceError(response.status, error?.code ?? '', `POST /_sim${path}: ${error?.message}`);
-    }
-    return answer;
-  };
+  const faces = faceClient(origin, adminToken);
   const { name, description, seed, start, nordpass, provisioning, limits, tenant } = scenario;
-  const world = await sim('/reset', {
+  const world = await faces.sim('POST', '/reset', {
     name,
     ...(description !== undefined ? { description } : {}),
     seed,
@@ -93,9 +81,11 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
     initialToken: world.secretToken as string | undefined,
   });
   const state = scenarioState(scenario, target);
-  await makeTenant(state, scenario, origin, adminToken);
+  await makeTenant(state, scenario, faces);
   const steps = await runSteps(state, scenario);
-  const record = (await sim('/result', { names: Object.fromEntries(state.upns) })) as unknown as WorldRecord;
+  const record = (await faces.sim('POST', '/result', {
+    names: Object.fromEntries(state.upns),
+  })) as unknown as WorldRecord;
   return { ...resultOf(headerOf(scenario, steps), record), wallMs: Math.round(performance.now() - began) };
 }
 
@@ -103,15 +93,15 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
  * The scenario's tenant over Graph, in the order a world in process makes it: the generated group (made by the
  * reset) found by its name, then the named users, the named groups, and their members.
  */
-async function makeTenant(state: ScenarioState, scenario: Scenario, origin: string, adminToken: string) {
+async function makeTenant(state: ScenarioState, scenario: Scenario, faces: ReturnType<typeof faceClient>) {
   const tenant = scenario.tenant ?? {};
   const generatedGroup = typeof tenant.generate === 'object' ? tenant.generate.group : undefined;
   if (generatedGroup !== undefined) {
-    const filter = encodeURIComponent(`displayName eq '${generatedGroup.replace(/'/g, "''")}'`);
-    const response = await fetch(`${origin}/azure/v1.0/groups?$filter=${filter}&$select=id`, {
-      headers: { Authorization: `Bearer ${adminToken}` },
-    });
-    const found = ((await response.json()) as { value?: Array<{ id: string }> }).value?.[0];
+    const filter = encodeURIComponent(`displayName eq ${faces.quote(generatedGroup)}`);
+    const { value } = (await faces.graph('GET', `/groups?$filter=${filter}&$select=id`)) as {
+      value: Array<{ id: string }>;
+    };
+    const found = value[0];
     if (!found) throw new Error(`the reset made no group named ${generatedGroup}`);
     state.groups.set(generatedGroup, found.id);
   }

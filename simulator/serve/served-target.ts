@@ -43,9 +43,11 @@ export interface ServedTargetOptions {
   initialToken: string | undefined;
 }
 
-/** A served world's faces as a scenario target; it first reads the ids it needs (the service principal, the job). */
-export async function servedTarget(options: ServedTargetOptions): Promise<ScenarioTarget> {
-  const { origin, adminToken } = options;
+/**
+ * A served world's faces as a client of them calls them: with the admin token, JSON in and out, and a call that must
+ * succeed throwing the face's own error (status, code, message). `run --served` resets and reads the world with it too.
+ */
+export function faceClient(origin: string, adminToken: string) {
   const send = async (method: string, url: string, body?: unknown): Promise<Answer> => {
     const response = await fetch(url.startsWith('http') ? url : `${origin}${url}`, {
       method,
@@ -84,8 +86,20 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     }
     return items;
   };
-  const admin = (method: string, path: string, body?: unknown) => call(method, `/admin${path}`, body);
-  const sim = (method: string, path: string, body?: unknown) => call(method, `/_sim${path}`, body);
+  return {
+    send,
+    graph,
+    graphAll,
+    admin: (method: string, path: string, body?: unknown) => call(method, `/admin${path}`, body),
+    sim: (method: string, path: string, body?: unknown) => call(method, `/_sim${path}`, body),
+    /** A string as an OData literal: `'O''Brien'`. */
+    quote: (value: string) => `'${value.replace(/'/g, "''")}'`,
+  };
+}
+
+/** A served world's faces as a scenario target; it first reads the ids it needs (the service principal). */
+export async function servedTarget(options: ServedTargetOptions): Promise<ScenarioTarget> {
+  const { send, graph, graphAll, admin, sim, quote } = faceClient(options.origin, options.adminToken);
 
   const servicePrincipal = ((await graph('GET', '/servicePrincipals')).value as Array<{ id: string }>)[0]!.id;
   const sync = `/servicePrincipals/${servicePrincipal}/synchronization`;
@@ -97,7 +111,6 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
   };
   const secrets = (pairs: Record<string, string>) =>
     graph('PUT', `${sync}/secrets`, { value: Object.entries(pairs).map(([key, value]) => ({ key, value })) });
-  const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
   const userPrincipalName = async (id: string) =>
     (await graph('GET', `/users/${id}?$select=userPrincipalName`)).userPrincipalName as string;
 
@@ -134,7 +147,7 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     deleteGroup: async (id) => void (await graph('DELETE', `/groups/${id}`)),
     addMember: async (groupId, memberId) =>
       void (await graph('POST', `/groups/${groupId}/members/$ref`, {
-        '@odata.id': `${origin}/azure/v1.0/directoryObjects/${memberId}`,
+        '@odata.id': `${options.origin}/azure/v1.0/directoryObjects/${memberId}`,
       })),
     removeMember: async (groupId, memberId) =>
       void (await graph('DELETE', `/groups/${groupId}/members/${memberId}/$ref`)),
