@@ -48,13 +48,20 @@ export function deltaRoutes(): Route[] {
       // The first round: every live user, in pages; its position in the feed is fixed when the round begins.
       const [at, offset] = skip === undefined ? [directory.seq, 0] : (round(skip, directory) as [number, number]);
       const size = pageSize(req);
-      const users = [...directory.users()];
-      const page = users.slice(offset, offset + size);
-      const body: Record<string, unknown> = {
-        '@odata.context': context(req, `${fragment}/delta`),
-        value: page.map((u) => shown(fullUser(u))),
-      };
-      if (offset + size < users.length) body['@odata.nextLink'] = link('$skiptoken', `r${at}.${offset + size}`);
+      // The page and whether one more user follows it, without copying the directory for each page.
+      const page: Array<Record<string, unknown>> = [];
+      let seen = 0;
+      let more = false;
+      for (const user of directory.users()) {
+        if (seen++ < offset) continue;
+        if (page.length === size) {
+          more = true;
+          break;
+        }
+        page.push(shown(fullUser(user)));
+      }
+      const body: Record<string, unknown> = { '@odata.context': context(req, `${fragment}/delta`), value: page };
+      if (more) body['@odata.nextLink'] = link('$skiptoken', `r${at}.${offset + size}`);
       // Changes made while the round was read come in the next call.
       else body['@odata.deltaLink'] = link('$deltatoken', `d${at}`);
       return json(body);
