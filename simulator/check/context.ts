@@ -55,6 +55,10 @@ export interface CheckOptions {
   timeoutMs: number;
 }
 
+/** A create that made something (200 or 201, as SCIM_User_Create_Test accepts, with an id): removed at the end. */
+const made = (answer: Answer) =>
+  (answer.status === 200 || answer.status === 201) && typeof answer.body?.id === 'string';
+
 export class CheckContext {
   /** Every exchange of the test running now. */
   exchanges: CheckExchange[] = [];
@@ -139,8 +143,7 @@ export class CheckContext {
       name: { formatted: 'Ada Check', familyName: 'Check', givenName: 'Ada' },
       ...extra,
     });
-    if (answer.status === 201 && typeof answer.body?.id === 'string')
-      this.made.push({ resource: 'Users', id: answer.body.id });
+    if (made(answer)) this.made.push({ resource: 'Users', id: answer.body.id });
     return answer;
   }
 
@@ -150,8 +153,7 @@ export class CheckContext {
       externalId: randomUUID(),
       displayName,
     });
-    if (answer.status === 201 && typeof answer.body?.id === 'string')
-      this.made.push({ resource: 'Groups', id: answer.body.id });
+    if (made(answer)) this.made.push({ resource: 'Groups', id: answer.body.id });
     return answer;
   }
 
