@@ -81,7 +81,7 @@ describe('--cert and --key', () => {
   it('a bad pair stops serve with exit code 2 and the reason, before it listens', async () => {
     const d = await dir();
     const result = await run(['serve', '--port', '0', '--cert', join(d, 'missing.pem'), '--key', join(d, 'k.pem')]);
-    expect(result.code).toBe(2);
+    expect(result.code, result.out).toBe(2);
     expect(result.out).toMatch(/cannot read the certificate file/);
     expect(result.out).not.toMatch(/listening|\n\s+at /);
   });
