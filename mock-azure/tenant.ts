@@ -7,6 +7,7 @@ import { ProvisioningJob, type EngineSettingsInput } from './provisioning/engine
 import { ExchangeLog } from './scim-client/exchanges.ts';
 import { LOG_RETENTION, type LogRetention, ProvisioningLogs } from './provisioning/logs.ts';
 import { FaultInjector, type Transport } from './scim-client/transport.ts';
+import { VariantChoices } from '../simulator/variants.ts';
 
 export interface AzureOptions {
   clock: Clock;
@@ -20,6 +21,8 @@ export interface AzureOptions {
   exchangeLimit?: number;
   /** How long provisioning logs are kept: the tenant's licence (default premium, 30 days). */
   logRetention?: LogRetention;
+  /** The unsettled behaviours this tenant follows (simulator/variants.ts); the world shares them with NordPass. */
+  variants?: VariantChoices;
 }
 
 export interface Azure {
@@ -33,8 +36,9 @@ export interface Azure {
 
 export function createAzure(options: AzureOptions): Azure {
   const { clock, random } = options;
+  const variants = options.variants ?? new VariantChoices();
   const directory = new Directory(clock, random.fork('directory'), options.directory);
-  const app = new EnterpriseApplication(directory, clock, random.fork('application'), options.provisioning);
+  const app = new EnterpriseApplication(directory, clock, random.fork('application'), options.provisioning, variants);
   const logs = new ProvisioningLogs(LOG_RETENTION[options.logRetention ?? 'premium']);
   const exchanges = new ExchangeLog(options.exchangeLimit);
   const faults = new FaultInjector(clock);
@@ -46,6 +50,7 @@ export function createAzure(options: AzureOptions): Azure {
     transport: faults.wrap(options.transport),
     logs,
     exchanges,
+    variants,
     ...(options.engine ? { settings: options.engine } : {}),
   });
   // Deleting a user or group for good also removes its app role assignments, as in Entra.

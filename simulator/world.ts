@@ -12,6 +12,7 @@ import { httpTransport, type Transport } from '../mock-azure/scim-client/transpo
 import { Clock } from './clock.ts';
 import { createNordPass, type NordPass, type NordPassOptions } from './nordpass/app.ts';
 import { Random } from './random.ts';
+import { VariantChoices } from './variants.ts';
 
 /**
  * How the engine's SCIM requests travel:
@@ -34,6 +35,8 @@ export interface WorldOptions {
   azure?: Omit<AzureOptions, 'clock' | 'random' | 'transport'>;
   /** Default `in-process`. */
   scim?: ScimRoute;
+  /** Unsettled behaviours to follow instead of the defaults (simulator/variants.ts), both sides. */
+  variants?: Partial<Record<string, string>>;
 }
 
 export interface World {
@@ -41,6 +44,8 @@ export interface World {
   random: Random;
   nordpass: NordPass;
   azure: Azure;
+  /** The variants both sides follow, and which of them this world has consulted. */
+  variants: VariantChoices;
   /** NordPass Admin Panel > Settings > User provisioning > Get Credentials, through the Admin face (a new token). */
   getCredentials(): Promise<{ tenantUrl: string; secretToken: string }>;
   /** Where clients reach NordPass; with `own-origin`, the requests the engine answers in process. */
@@ -58,20 +63,22 @@ export interface World {
 export function createWorld(options: WorldOptions): World {
   const clock = new Clock(options.start);
   const random = new Random(options.seed);
-  let nordpass = createNordPass({ clock, random: random.fork('nordpass'), ...options.nordpass });
+  const variants = new VariantChoices(options.variants);
+  let nordpass = createNordPass({ clock, random: random.fork('nordpass'), variants, ...options.nordpass });
   let ownOrigin = new URL(nordpass.tenantUrl()).origin;
   const transport = scimTransport(
     options.scim ?? 'in-process',
     () => nordpass,
     () => ownOrigin,
   );
-  const azure = createAzure({ clock, random: random.fork('azure'), transport, ...options.azure });
+  const azure = createAzure({ clock, random: random.fork('azure'), transport, variants, ...options.azure });
   const counters = new Map<string, number>();
   const world: World = {
     clock,
     random,
     nordpass,
     azure,
+    variants,
     getCredentials: async () => {
       const response = await nordpass.fetch(
         new Request(`${ownOrigin}/admin/provisioning/credentials`, {

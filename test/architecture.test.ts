@@ -53,6 +53,7 @@ describe('dependency rules (DESIGN.md)', () => {
       'simulator/time.ts',
       'simulator/random.ts',
       'simulator/json-body.ts',
+      'simulator/variants.ts',
     ]);
     const broken = ALL.filter((f) => f.startsWith('mock-azure/')).flatMap((f) =>
       importsOf(f)

@@ -2,10 +2,14 @@
  * The enterprise application "NordPass": its Users and groups assignments and its provisioning settings.
  * Who is in scope is decided here; the engine asks, per user, and reads the assignment change feed.
  */
+import { VariantChoices } from '../../simulator/variants.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
 import { MAPPING_PRESETS, type AttributeMapping, type MappingPreset } from './mappings.ts';
+
+/** The threshold of "Prevent accidental deletions" when it is on and no other was set (Graph's sample job: 500). */
+export const DEFAULT_DELETION_THRESHOLD = 500;
 
 export interface AppRoleAssignment {
   id: string;
@@ -26,8 +30,11 @@ export interface ProvisioningSettings {
   targetActions: { create: boolean; update: boolean; delete: boolean };
   /** When true, users leaving scope are not disabled. */
   skipOutOfScopeDeletions: boolean;
-  /** "Prevent accidental deletions": more disables and deletes than this in one cycle are staged. Undefined = off. */
-  deletionThreshold: number | undefined;
+  /**
+   * "Prevent accidental deletions": more disables and deletes than this in one cycle are staged. Null = off;
+   * undefined = never set, so the deletionCheckDefault variant decides (read it with `deletionThreshold()`).
+   */
+  deletionThreshold: number | null | undefined;
   /** Group objects are sent to the app only when group provisioning is on in the mappings (off for NordPass). */
   groupProvisioning: boolean;
 }
@@ -78,6 +85,7 @@ export class EnterpriseApplication {
     private readonly clock: Clock,
     private readonly random: Random,
     settings: ProvisioningSettingsInput = {},
+    private readonly variants: VariantChoices = new VariantChoices(),
   ) {
     this.id = random.uuid();
     this.servicePrincipalId = random.uuid();
@@ -88,7 +96,7 @@ export class EnterpriseApplication {
       mappings: MAPPING_PRESETS.nordpass,
       targetActions: { create: true, update: true, delete: true },
       skipOutOfScopeDeletions: false,
-      deletionThreshold: 500,
+      deletionThreshold: undefined,
       groupProvisioning: false,
     };
     this.configure(settings);
@@ -102,8 +110,21 @@ export class EnterpriseApplication {
       s.mappings = typeof input.mappings === 'string' ? MAPPING_PRESETS[input.mappings] : input.mappings;
     if (input.targetActions) s.targetActions = { ...s.targetActions, ...input.targetActions };
     if (input.skipOutOfScopeDeletions !== undefined) s.skipOutOfScopeDeletions = input.skipOutOfScopeDeletions;
-    if (input.deletionThreshold !== undefined) s.deletionThreshold = input.deletionThreshold ?? undefined;
+    if (input.deletionThreshold !== undefined) s.deletionThreshold = input.deletionThreshold;
     if (input.groupProvisioning !== undefined) s.groupProvisioning = input.groupProvisioning;
+  }
+
+  /**
+   * The accidental-deletions threshold in force, or undefined when the check is off. The engine reads it (`use`);
+   * what only shows it (Graph's job, Why?) peeks, so that showing it does not make a run depend on the variant.
+   */
+  deletionThreshold(read: 'use' | 'show' = 'use'): number | undefined {
+    const set = this.settings.deletionThreshold;
+    if (set !== undefined) return set ?? undefined;
+    // variant: deletionCheckDefault (simulator/variants.ts): whether a new job has the check on is not documented.
+    const check =
+      read === 'use' ? this.variants.get('deletionCheckDefault') : this.variants.peek('deletionCheckDefault');
+    return check === 'on' ? DEFAULT_DELETION_THRESHOLD : undefined;
   }
 
   setCredentials(tenantUrl: string, secretToken: string): void {

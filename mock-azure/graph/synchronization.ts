@@ -169,7 +169,7 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
       : status.code === 'NotConfigured' || status.code === 'NotRun'
         ? 'Disabled'
         : 'Active';
-  const threshold = app.settings.deletionThreshold;
+  const threshold = app.deletionThreshold('show');
   return {
     id: job.id,
     templateId: TEMPLATE_ID,

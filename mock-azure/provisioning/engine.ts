@@ -486,8 +486,8 @@ export class ProvisioningJob {
 
   /** Over the accidental-deletions threshold, every disable and delete is staged (logged, not sent) and the job quarantined. */
   #holdBackDeletions(plans: Plan[], ctx: ExecuteContext): Plan[] {
-    const threshold = this.deps.app.settings.deletionThreshold;
     const deprovisions = plans.filter(isDeprovisioning);
+    const threshold = deprovisions.length > 0 ? this.deps.app.deletionThreshold() : undefined;
     let toRun = plans;
     if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
       for (const p of deprovisions) {
@@ -521,7 +521,10 @@ export class ProvisioningJob {
             record.errorCode ?? 'Unknown',
             record.reason ?? '',
             clock.now(),
-            retryAfterMs,
+            // variant: retryAfter (simulator/variants.ts).
+            retryAfterMs !== undefined && this.deps.variants.get('retryAfter') === 'honoured'
+              ? retryAfterMs
+              : undefined,
           );
           record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
         } else {
@@ -647,6 +650,7 @@ export class ProvisioningJob {
       jobId: this.id,
       cycleId,
       initiatedBy,
+      variants: this.deps.variants,
     };
   }
 

@@ -7,15 +7,12 @@ export interface EscrowSettings {
   firstRetryMs: number;
   maxRetryMs: number;
   giveUpAfterMs: number;
-  /** Follow a 429's Retry-After for the next attempt (otherwise the usual back-off). */
-  honorRetryAfter: boolean;
 }
 
 export const DEFAULT_ESCROW: EscrowSettings = {
   firstRetryMs: 40 * 60_000,
   maxRetryMs: 24 * 3_600_000,
   giveUpAfterMs: 28 * 86_400_000,
-  honorRetryAfter: true,
 };
 
 export interface EscrowEntry {
@@ -41,7 +38,10 @@ export class Escrows {
     return this.#entries.get(userId);
   }
 
-  /** Records a failure; returns the entry, or undefined when 28 days of retries are over and it was dropped. */
+  /**
+   * Records a failure; returns the entry, or undefined when 28 days of retries are over and it was dropped. A
+   * `retryAfterMs` (a 429's Retry-After, when the engine honours it) replaces the back-off for the next attempt.
+   */
   fail(userId: string, errorCode: string, reason: string, now: number, retryAfterMs?: number): EscrowEntry | undefined {
     const previous = this.#entries.get(userId);
     const attempts = (previous?.attempts ?? 0) + 1;
@@ -51,7 +51,7 @@ export class Escrows {
       return undefined;
     }
     const backoff = Math.min(this.settings.firstRetryMs * 2 ** (attempts - 1), this.settings.maxRetryMs);
-    const wait = retryAfterMs !== undefined && this.settings.honorRetryAfter ? retryAfterMs : backoff;
+    const wait = retryAfterMs ?? backoff;
     const entry: EscrowEntry = { userId, errorCode, reason, attempts, firstFailedAt, nextAttemptAt: now + wait };
     this.#entries.set(userId, entry);
     return entry;

@@ -5,6 +5,7 @@
  * except credential failures, which stop the cycle (the job is quarantined).
  */
 import type { Random } from '../../simulator/random.ts';
+import { FILTER_UNSAFE_CHARACTERS, mayBeFilterUnsafe, type VariantChoices } from '../../simulator/variants.ts';
 import type { EnterpriseApplication } from '../app/application.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { ExchangeLog } from '../scim-client/exchanges.ts';
@@ -24,6 +25,7 @@ export interface ExecuteContext {
   jobId: string;
   cycleId: string;
   initiatedBy: LogRecord['initiatedBy'];
+  variants: VariantChoices;
 }
 
 /** A failure that is not about this user: the credentials were refused. The cycle stops. */
@@ -50,10 +52,11 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Outc
         break;
       case 'update': {
         const link = ctx.links.get(plan.userId)!;
-        // A user disabled for leaving scope is no longer managed (research/entra.md §5): coming back, it is matched
-        // again by the matching attribute, not read by the old id. Before, a member purged in NordPass meanwhile
-        // gave InvalidAnchor for good instead of a new Create (scenarios/05-reassign-after-purge.yaml).
-        if (!link.managed) await create(plan.user!, record, ctx);
+        // A user disabled for leaving scope is no longer managed (research/entra.md §5). Coming back, is it read by
+        // the old id (a member purged in NordPass meanwhile gives InvalidAnchor until a Full restart) or matched
+        // again by userName? variant: reassignAfterPurge (simulator/variants.ts; scenarios/05-reassign-after-purge.yaml).
+        if (!link.managed && ctx.variants.get('reassignAfterPurge') === 'rematch')
+          await create(plan.user!, record, ctx);
         else await update(plan.user!, record, ctx, link);
         break;
       }
@@ -106,6 +109,18 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
   for (const m of matchingMappings(mappings)) {
     const value = desired.get(m.target);
     if (value === undefined) continue;
+    // "Microsoft Entra ID currently can't perform filter queries on values containing special characters", so the
+    // user fails to provision (known-issues). Which characters is not said. variant: filterUnsafeCharacters.
+    if (mayBeFilterUnsafe(value)) {
+      const unsafe = FILTER_UNSAFE_CHARACTERS[ctx.variants.get('filterUnsafeCharacters')];
+      const found = [...value].find((c) => unsafe.includes(c));
+      // fidelity: Microsoft names no error code for it; InvalidFilterValue is scimsim's (INFERRED).
+      if (found !== undefined)
+        throw new ScimCallError(
+          'InvalidFilterValue',
+          `Entra cannot query NordPass for ${m.target} "${value}": the value contains ${JSON.stringify(found)}, a character it cannot put in a filter.`,
+        );
+    }
     queried = true;
     matches = await client.findUsers(m.target, value);
     if (matches.length > 0) break;
@@ -215,6 +230,13 @@ async function remove(plan: Plan, record: LogRecord, ctx: ExecuteContext): Promi
   record.matching = 'linked';
   record.action = 'Delete';
   const outcome = await ctx.client.deleteUser(link.targetId);
+  // variant: deleteNotFound (simulator/variants.ts): is a 404 to DELETE the user deleted, or a failure?
+  if (outcome === 'alreadyGone' && ctx.variants.get('deleteNotFound') === 'failure')
+    throw new ScimCallError(
+      'InvalidAnchor',
+      `NordPass answered 404 to DELETE /Users/${link.targetId}: the user it links to no longer exists there.`,
+      404,
+    );
   ctx.links.delete(plan.userId);
   record.status = 'success';
   if (outcome === 'alreadyGone')

@@ -1,4 +1,5 @@
 /** The job's vocabulary: settings, status codes, quarantine, cycle summaries, and Test Connection's outcome. */
+import type { VariantChoices } from '../../simulator/variants.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import type { EnterpriseApplication } from '../app/application.ts';
@@ -149,6 +150,8 @@ export interface EngineDeps {
   logs: ProvisioningLogs;
   exchanges: ExchangeLog;
   settings?: EngineSettingsInput;
+  /** The unsettled behaviours this tenant follows (simulator/variants.ts). */
+  variants: VariantChoices;
 }
 
 /** Test Connection's outcome from a failed probe, in Entra's words. */

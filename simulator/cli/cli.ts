@@ -1,9 +1,10 @@
 /** The `scimsim` command: run and validate scenarios, serve the simulator, print the scenario JSON Schema. */
-import { isLoopback, UsageError, parseOrExplain } from './args.ts';
+import { isLoopback, UsageError, parseOrExplain, parseVariantFlags } from './args.ts';
 import { checkCommand } from '../check/command.ts';
 
 export { isLoopback } from './args.ts';
 import { runCommand, validateCommand } from './run-command.ts';
+import { variantsCommand } from './variants-command.ts';
 import { scenarioJsonSchema } from '../scenario/json-schema.ts';
 import type { NordPassSettingsInput } from '../nordpass/config.ts';
 import { DataFileError } from '../nordpass/store.ts';
@@ -20,6 +21,7 @@ Usage:
   scimsim serve [options]                serve NordPass's SCIM API and Admin Panel, the mock Entra (Graph routes) and the clock over HTTP
   scimsim console [options]              the same, and the browser console at http://127.0.0.1:PORT/ (prints its sign-in link)
   scimsim check URL --token SECRET       run Entra's request sequences against any SCIM endpoint, a verdict per test
+  scimsim variants [--json]              the behaviours no public source settles: their alternatives and defaults
   scimsim schema                         print the scenario JSON Schema
   scimsim help                           this text
 
@@ -38,9 +40,15 @@ run options:
                               its SCIM requests over HTTP to the server's own tenant URL, on the server's clock
   --dialects both             each scenario with Entra's default dialect and with aadOptscim062020; a scenario whose
                               answers differ in meaning between the two (ids and times aside) fails
+  --variant NAME=ALTERNATIVE  follow this alternative of an unsettled behaviour (repeatable; scimsim variants lists
+                              them); a scenario's own variants: pin wins
+  --variants all              also replay each scenario under each alternative of each variant it consulted, one at a
+                              time, and report which results depend on one (report.json, the HTML matrix)
+  --variants strict           the same, and a result that depends on a variant fails the run
   --quiet                     only the summary line
 
-Exit codes: 0 all passed, 1 a scenario failed, 2 a file or an argument is invalid.
+Exit codes: 0 all passed, 1 a scenario failed (or, --variants strict, depends on a variant), 2 a file or an
+argument is invalid.
 
 check options:
   --token SECRET              the Secret Token Entra would send (required)
@@ -69,7 +77,8 @@ serve options:
   --soft-delete-window DUR    how long a soft-deleted member can be restored (default 30d)
   --invitation-delay DUR      delay before the invitation email (default 2m)
   --seat-limit N              licence seats; pending members over it cannot join (default unlimited)
-  --no-owner-protection       let SCIM suspend or delete the Owner
+  --no-owner-protection       let SCIM suspend or delete the Owner (the same as --variant scimOnOwner=applied)
+  --variant NAME=ALTERNATIVE  follow this alternative of an unsettled behaviour (repeatable)
   --users N                   a new world starts with N generated tenant users (serve and console)
   --tls                       serve HTTPS (what Microsoft's Graph SDK needs) with a certificate scimsim makes for
                               127.0.0.1 and localhost, kept beside --data FILE; trust it with NODE_EXTRA_CA_CERTS
@@ -96,6 +105,8 @@ export async function main(argv: string[]): Promise<number> {
         return await validateCommand(rest);
       case 'check':
         return await checkCommand(rest);
+      case 'variants':
+        return variantsCommand(rest);
       case 'schema':
         process.stdout.write(scenarioJsonSchema());
         return 0;
@@ -139,6 +150,7 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
     'invitation-delay': { type: 'string' },
     'seat-limit': { type: 'string' },
     'no-owner-protection': { type: 'boolean', default: false },
+    variant: { type: 'string', multiple: true },
     tls: { type: 'boolean', default: false },
     cert: { type: 'string' },
     key: { type: 'string' },
@@ -152,7 +164,6 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
       throw new UsageError(`--${secret} must be at least 8 printable characters without spaces`);
   }
   const settings: NordPassSettingsInput = { groupProvisioning: values.groups as boolean };
-  if (values['no-owner-protection']) settings.ownerProtection = false;
   if (values['patch-status'] !== undefined) {
     if (values['patch-status'] !== '200' && values['patch-status'] !== '204')
       throw new UsageError('--patch-status must be 200 or 204');
@@ -167,6 +178,10 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
     if (!Number.isInteger(seats) || seats < 0) throw new UsageError('--seat-limit must be a whole number');
     settings.seatLimit = seats;
   }
+
+  const variants = parseVariantFlags(values.variant as unknown as string[] | undefined);
+  // The older flag for the scimOnOwner variant.
+  if (values['no-owner-protection']) variants.scimOnOwner ??= 'applied';
 
   let users: number | undefined;
   if (values.users !== undefined) {
@@ -201,6 +216,7 @@ async function serveCommand(argv: string[], as: 'serve' | 'console'): Promise<nu
     realtime: values.realtime as boolean,
     ...(users !== undefined ? { users } : {}),
     settings,
+    variants,
   });
   const { nordpass, clock, origin } = running;
   const out = process.stdout;

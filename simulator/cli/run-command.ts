@@ -1,11 +1,11 @@
 /** `scimsim run` and `scimsim validate`: the main job. Progress on the terminal, reports to disk, exit codes. */
 import { availableParallelism } from 'node:os';
-import { UsageError, parseOrExplain } from './args.ts';
+import { UsageError, parseOrExplain, parseVariantFlags } from './args.ts';
 import { DEFAULT_REPORTS, REPORTERS, writeReports } from '../report/index.ts';
 import { formatProblem, ScenarioFileError } from '../scenario/errors.ts';
 import { findScenarioFiles } from '../scenario/files.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
-import type { ScenarioResult } from '../scenario/result.ts';
+import type { RunReport, ScenarioResult } from '../scenario/result.ts';
 import { runServed } from '../serve/run-served.ts';
 import { runSuite } from '../scenario/suite.ts';
 
@@ -28,6 +28,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       dialects: { type: 'string' },
       served: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      variant: { type: 'string', multiple: true },
+      variants: { type: 'string' },
     },
     true,
   );
@@ -51,6 +53,15 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new UsageError('--dialects takes "both": each scenario with the default dialect and with aadOptscim062020');
   if (values.strict === true && values.http === undefined)
     throw new UsageError('--strict is for --http: in process every check can be made');
+  const variants = parseVariantFlags(values.variant as unknown as string[] | undefined);
+  const variantsMode = values.variants as string | undefined;
+  if (variantsMode !== undefined && variantsMode !== 'all' && variantsMode !== 'strict')
+    throw new UsageError(`--variants takes all or strict, got "${variantsMode}"`);
+  if (
+    variantsMode !== undefined &&
+    (values.served === true || values.http !== undefined || values.dialects !== undefined)
+  )
+    throw new UsageError('--variants replays scenarios in process: not with --served, --http or --dialects');
   if (values.grep !== undefined) {
     try {
       new RegExp(String(values.grep));
@@ -73,6 +84,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       : {}),
     ...(values.strict === true ? { strict: true } : {}),
     ...(values.dialects === 'both' ? { dialects: 'both' as const } : {}),
+    ...(Object.keys(variants).length ? { variants } : {}),
+    ...(variantsMode ? { variantsMode: variantsMode as 'all' | 'strict' } : {}),
     onResult: quiet
       ? undefined
       : (result, done, total) => {
@@ -96,9 +109,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   out.write(
     `\n${report.failed ? paint(31, summary) : paint(32, summary)}${report.invalid.length ? `, ${report.invalid.length} invalid` : ''} (${report.scenarios.length} scenarios in ${(report.wallMs / 1000).toFixed(1)} s)\n`,
   );
+  if (report.variants) out.write(variantsSummary(report.variants));
   if (written.length) out.write(`reports: ${written.join(', ')}\n`);
   if (report.invalid.length) return 2;
-  return report.failed ? 1 : 0;
+  if (report.failed) return 1;
+  return report.variants?.mode === 'strict' && report.variants.flagged > 0 ? 1 : 0;
 }
 
 export async function validateCommand(argv: string[]): Promise<number> {
@@ -117,6 +132,24 @@ export async function validateCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`\n${files.length - bad} valid, ${bad} invalid\n`);
   return bad ? 2 : 0;
+}
+
+/** What `--variants all` found: each scenario whose result depends on a variant, and under which alternative. */
+function variantsSummary(matrix: NonNullable<RunReport['variants']>): string {
+  const lines = [''];
+  for (const row of matrix.scenarios.filter((r) => r.flagged)) {
+    lines.push(paint(33, `⚑ ${row.name}`), `  ${row.file}: ${row.passed ? 'passes' : 'fails'} under the defaults; but`);
+    for (const o of row.outcomes.filter((x) => x.differs))
+      lines.push(
+        `    ${o.variant}=${o.alternative}: ${o.passed ? 'passes' : `fails at line ${o.failure!.line} (step ${o.failure!.step + 1} "${o.failure!.name}")`}`,
+        `      reproduce: ${o.reproduce}`,
+      );
+  }
+  const text = `${matrix.flagged} of ${matrix.scenarios.length} scenarios depend on an unsettled behaviour (${matrix.runs} replays under other alternatives)`;
+  lines.push(
+    `${matrix.flagged ? paint(matrix.mode === 'strict' ? 31 : 33, text) : paint(32, text)}${matrix.mode === 'strict' && matrix.flagged ? ': --variants strict fails the run' : ''}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 function progressBar(done: number, total: number): string {

@@ -9,6 +9,7 @@ import { Credentials } from './credentials.ts';
 import { type ErrorRenderer, Faces } from './faces.ts';
 import { Groups } from './groups.ts';
 import { Members } from './members.ts';
+import { VariantChoices } from '../variants.ts';
 import { renderScimError, SCIM_SEGMENTS, scimRoutes } from './scim/index.ts';
 import { NordPassStore } from './store.ts';
 
@@ -16,6 +17,8 @@ export interface NordPassOptions {
   clock: Clock;
   random: Random;
   settings?: NordPassSettingsInput;
+  /** The unsettled behaviours this NordPass follows (simulator/variants.ts); shared with the world's Entra. */
+  variants?: VariantChoices;
   /** Defaults to an in-memory store. */
   store?: NordPassStore;
   /** Where clients reach the server (`http://127.0.0.1:8080`), for tenant URLs and `meta.location`. */
@@ -43,6 +46,7 @@ export interface NordPass {
   store: NordPassStore;
   credentials: Credentials;
   settings: NordPassSettings;
+  variants: VariantChoices;
   clock: Clock;
   /** NordPass's random source (its forks draw member and group ids). */
   random: Random;
@@ -60,14 +64,15 @@ export const SCIM_BASE_PATH = '/scim/v2';
 export function createNordPass(options: NordPassOptions): NordPass {
   const { clock, random } = options;
   const settings = resolveSettings(options.settings);
+  const variants = options.variants ?? new VariantChoices();
   const store = options.store ?? NordPassStore.inMemory(() => clock.now());
   const newSecret = options.newSecret ?? (() => random.token(32));
-  const members = new Members(store, clock, settings, random.fork('members'));
+  const members = new Members(store, clock, settings, random.fork('members'), variants);
   const groups = new Groups(store, clock, random.fork('groups'));
   members.onChange((member, event) => {
     if (event === 'deleted' || event === 'purged') groups.removeMemberEverywhere(member.id);
   });
-  const credentials = new Credentials(store, newSecret);
+  const credentials = new Credentials(store, newSecret, clock, variants);
   let initialScimToken: string | undefined;
   if (options.scimToken !== undefined) initialScimToken = credentials.rotate(options.scimToken);
   else if (!credentials.issued) initialScimToken = credentials.rotate();
@@ -80,7 +85,7 @@ export function createNordPass(options: NordPassOptions): NordPass {
   const faces = new Faces(app, renderUnknown, () => settings.maxBodyBytes);
   faces.mount(
     SCIM_BASE_PATH,
-    scimRoutes({ members, groups, store, settings, baseUrl: tenantUrl }, credentials),
+    scimRoutes({ members, groups, store, settings, variants, baseUrl: tenantUrl }, credentials),
     renderScimError,
     { ownBodyLimit: true },
   );
@@ -107,6 +112,7 @@ export function createNordPass(options: NordPassOptions): NordPass {
     store,
     credentials,
     settings,
+    variants,
     clock,
     random,
     initialScimToken,

@@ -6,9 +6,6 @@ export interface NordPassSettings {
   softDeleteWindowMs: number;
   /** Delay between a SCIM create and the invitation email ("within a few minutes", seed step 16). */
   invitationDelayMs: number;
-  // fidelity: NordPass's reaction to SCIM on an Owner is not public; protecting Owners is the likely behaviour.
-  /** An Owner cannot be suspended or deleted over SCIM (403). */
-  ownerProtection: boolean;
   /** Seats in the licence; pending members over it cannot join. Unlimited when undefined. */
   seatLimit: number | undefined;
   /** NordPass Enterprise's group provisioning; off as in the seed guide. */
@@ -34,7 +31,6 @@ export type NordPassSettingsInput = Partial<
 export const DEFAULT_SETTINGS: NordPassSettings = {
   softDeleteWindowMs: 30 * 86_400_000,
   invitationDelayMs: 2 * 60_000,
-  ownerProtection: true,
   seatLimit: undefined,
   groupProvisioning: false,
   patchSuccessStatus: 200,

@@ -1,6 +1,11 @@
 /** The SCIM secret token ("Get Credentials"): only its hash is kept, compared in constant time, rotated at once. */
 import { hash, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { VariantChoices } from '../variants.ts';
 import type { NordPassStore } from './store.ts';
+
+/** How long an old token keeps working under the oldTokenAfterRotation variant `gracePeriod` (a guess: 24 hours). */
+export const TOKEN_GRACE_PERIOD_MS = 24 * 3_600_000;
 
 const sha256 = (text: string) => hash('sha256', text, 'buffer');
 
@@ -19,9 +24,17 @@ function digestOf(token: string): Buffer {
 }
 
 export class Credentials {
+  /**
+   * The token before the last rotation and until when it still works (the gracePeriod variant). Kept in memory
+   * only: a served world restarted from its data file ends the grace period.
+   */
+  #previous: { digest: Buffer; until: number } | undefined;
+
   constructor(
     private readonly store: NordPassStore,
     private readonly newToken: () => string,
+    private readonly clock?: Clock,
+    private readonly variants: VariantChoices = new VariantChoices(),
   ) {}
 
   /** Whether a SCIM token has been issued. */
@@ -29,8 +42,13 @@ export class Credentials {
     return this.store.data.scimTokenSha256 !== undefined;
   }
 
-  /** Issues a new secret token; the previous one stops working at once. */
+  /** Issues a new secret token; the previous one stops working at once (or, gracePeriod variant, a day later). */
   rotate(token: string = this.newToken()): string {
+    const before = this.store.data.scimTokenSha256;
+    this.#previous =
+      before !== undefined && this.clock
+        ? { digest: Buffer.from(before, 'hex'), until: this.clock.now() + TOKEN_GRACE_PERIOD_MS }
+        : undefined;
     this.store.data.scimTokenSha256 = sha256(token).toString('hex');
     return token;
   }
@@ -43,7 +61,17 @@ export class Credentials {
     const stored = this.store.data.scimTokenSha256;
     if (!stored) return false;
     if (this.#decoded?.hex !== stored) this.#decoded = { hex: stored, bytes: Buffer.from(stored, 'hex') };
-    return timingSafeEqual(digestOf(token), this.#decoded.bytes);
+    if (timingSafeEqual(digestOf(token), this.#decoded.bytes)) return true;
+    // The old token, within the day after a rotation: whether it still works is not public. Asked only when the old
+    // token is presented, so a run that never uses it again does not depend on the answer.
+    // variant: oldTokenAfterRotation (simulator/variants.ts).
+    const previous = this.#previous;
+    return (
+      previous !== undefined &&
+      this.clock!.now() < previous.until &&
+      timingSafeEqual(digestOf(token), previous.digest) &&
+      this.variants.get('oldTokenAfterRotation') === 'gracePeriod'
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import type { NordPassSettings } from './config.ts';
 import type { Actor, Member, MemberEvent, MemberEventType, MemberRole, MemberStatus } from './model.ts';
 import { isLive, isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
+import { VariantChoices } from '../variants.ts';
 
 export type LifecycleErrorCode = 'notFound' | 'conflict' | 'forbidden' | 'invalidTransition' | 'seatLimit';
 
@@ -37,6 +38,7 @@ export class Members {
     private readonly clock: Clock,
     private readonly settings: NordPassSettings,
     private readonly random: Random,
+    private readonly variants: VariantChoices = new VariantChoices(),
   ) {
     // Timers live only in memory: re-arm the ones a persisted store still owes (restart with --data).
     for (const member of store.allMembers()) {
@@ -246,7 +248,8 @@ export class Members {
   }
 
   #assertNotProtectedOwner(member: Member, by: Actor, outcome: string): void {
-    if (by === 'scim' && member.role === 'owner' && this.settings.ownerProtection) {
+    // variant: scimOnOwner (simulator/variants.ts).
+    if (by === 'scim' && member.role === 'owner' && this.variants.get('scimOnOwner') === 'refused') {
       throw new LifecycleError(
         'forbidden',
         `${member.userName} is the organization's Owner and cannot be ${outcome} by provisioning; demote the Owner in the Admin Panel first`,

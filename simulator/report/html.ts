@@ -11,6 +11,7 @@ import { SCRIPT } from './html/script.ts';
 import { renderExchanges, renderLogs, renderPanels, renderSteps } from './html/tables.ts';
 import { escapeHtml as e, formatSpan, formatWhen, num } from './html/text.ts';
 import { renderTimeline, SVG_DEFS } from './html/timeline.ts';
+import { renderVariantMatrix } from './html/variants.ts';
 import type { Reporter } from './reporter.ts';
 
 export { escapeHtml } from './html/text.ts';
@@ -37,7 +38,7 @@ export const htmlReporter: Reporter = {
       '</head><body>',
       SVG_DEFS,
       header(report, failed, order),
-      `<main>${invalidFiles(report)}${sections.join('\n')}</main>`,
+      `<main>${renderVariantMatrix(report)}${invalidFiles(report)}${sections.join('\n')}</main>`,
       `<script>${SCRIPT}</script>`,
       '</body></html>',
       '',

@@ -29,6 +29,21 @@ export const markdownReporter: Reporter = {
       out.push(`- seed \`${s.seed}\`; reproduce with \`${s.reproduce}\``, '');
     }
     for (const i of report.invalid) out.push(`**${i.file}**`, '', '```', i.message, '```', '');
+    if (report.variants) {
+      const m = report.variants;
+      out.push(
+        '',
+        `### Unsettled behaviours (--variants ${m.mode})`,
+        '',
+        `${m.flagged} of ${m.scenarios.length} scenarios depend on a behaviour no public source confirms (${m.runs} replays).`,
+        '',
+      );
+      for (const row of m.scenarios.filter((r) => r.flagged))
+        for (const o of row.outcomes.filter((x) => x.differs))
+          out.push(
+            `- ${cell(row.name)}: under \`${o.variant}=${o.alternative}\` it ${o.passed ? 'passes' : `fails at \`${row.file}:${o.failure?.line}\``} (\`${o.reproduce}\`)`,
+          );
+    }
     return `${out.join('\n')}\n`;
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { STEPS, STEP_NAMES, type StepName } from './schema.ts';
+import { VARIANT_NAMES, VARIANTS } from '../variants.ts';
 
 export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   assign: 'assign: [ada, sales]',
@@ -74,4 +75,17 @@ function describe(schema: z.ZodType): string {
   let s: z.ZodType | undefined = schema;
   while (s && !s.description) s = (s as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
   return (s?.description ?? '').replace(/\|/g, '\\|');
+}
+
+/** The README's table of variants: every behaviour no public source settles, its alternatives and default. */
+export function variantsTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = VARIANT_NAMES.map((name) => {
+    const v = VARIANTS[name];
+    const alternatives = Object.entries(v.alternatives)
+      .map(([alt, { does }]) => `\`${alt}\`${alt === v.default ? ' (default)' : ''}: ${cell(does)}`)
+      .join('<br>');
+    return `| \`${name}\` | ${v.side === 'entra' ? 'Entra' : 'NordPass'}: ${cell(v.question)} | ${alternatives} | ${cell(v.reason)} |`;
+  });
+  return ['| variant | question | alternatives | why the default |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }

@@ -107,8 +107,40 @@ export interface ScenarioResult {
   exchangesTotal: number;
   /** The provisioning job at the end of the run, as the engine reports it (instants as epoch ms). */
   job: JobStatus;
+  /**
+   * The unsettled behaviours (simulator/variants.ts): `set`, those not at their default in this run (pinned by
+   * the scenario or set for the run); `consulted`, those the run's models read, in catalogue order. A variant
+   * not consulted could not have changed the run.
+   */
+  variants: { set: Record<string, string>; consulted: string[] };
   /** Wall-clock milliseconds: the one field that differs between identical runs. */
   wallMs: number;
+}
+
+/** One alternative of one variant, replayed by `--variants all`: how the scenario went under it. */
+export interface VariantOutcome {
+  variant: string;
+  alternative: string;
+  passed: boolean;
+  /** Whether it went otherwise than the default run: another verdict, or a stop at another step. */
+  differs: boolean;
+  /** Where it stopped, when it failed (the first expectation or step that did not hold). */
+  failure?: ScenarioResult['failure'];
+  reproduce: string;
+}
+
+/** A scenario under `--variants all`: its default run's verdict and each alternative's. */
+export interface ScenarioVariantMatrix {
+  file: string;
+  name: string;
+  passed: boolean;
+  /** Variants the scenario pins (left as pinned). */
+  pinned: Record<string, string>;
+  /** Variants its default run read: only these can change it. */
+  consulted: string[];
+  outcomes: VariantOutcome[];
+  /** True when some alternative gives another verdict, or fails at another step: the result depends on a guess. */
+  flagged: boolean;
 }
 
 export interface RunReport {
@@ -121,4 +153,6 @@ export interface RunReport {
   failed: number;
   invalid: Array<{ file: string; message: string }>;
   scenarios: ScenarioResult[];
+  /** With `--variants all|strict`: each scenario under each alternative of each variant it consulted. */
+  variants?: { mode: 'all' | 'strict'; scenarios: ScenarioVariantMatrix[]; flagged: number; runs: number };
 }

@@ -17,7 +17,8 @@ import type {
 } from './result.ts';
 import { NeedsNordPassInside, StepFailure, STEP_HANDLERS } from './steps.ts';
 import type { World as SimulatedWorld } from '../world.ts';
-import { buildWorld, type ScenarioState, type World, type WorldOptions } from './world.ts';
+import { buildWorld, scenarioVariants, type ScenarioState, type World, type WorldOptions } from './world.ts';
+import { changedVariants } from '../variants.ts';
 
 /** Lanes drawn per scenario; the rest of a large tenant is summarised by state. */
 const MAX_LANES = 60;
@@ -34,7 +35,8 @@ export async function runScenario(loaded: Scenario, options: RunOptions = {}): P
   const began = performance.now();
   const world = buildWorld(scenario, options);
   const steps = await runSteps(world, scenario);
-  return { ...worldResult(world, headerOf(scenario, steps)), wallMs: Math.round(performance.now() - began) };
+  const header = { ...headerOf(scenario, steps), runVariants: runVariantsOf(scenario, options.variants) };
+  return { ...worldResult(world, header), wallMs: Math.round(performance.now() - began) };
 }
 
 /** Runs a scenario's steps in order, stopping at the first that is not ok (in process or through a served world). */
@@ -47,6 +49,17 @@ export async function runSteps(state: ScenarioState, scenario: Scenario): Promis
     if (!result.ok) break;
   }
   return steps;
+}
+
+/** The run's variants that the scenario does not pin itself (its pins win), and that are not the default. */
+export function runVariantsOf(scenario: Scenario, run: Partial<Record<string, string>> = {}): Record<string, string> {
+  const pinned = scenarioVariants(scenario);
+  return changedVariants(
+    Object.fromEntries(Object.entries(run).filter(([name, alt]) => alt !== undefined && !(name in pinned))) as Record<
+      string,
+      string
+    >,
+  );
 }
 
 /** A result's header: the scenario's file, name, description, seed and start, and the steps that ran. */
@@ -97,6 +110,8 @@ export interface ResultHeader {
   start: string;
   steps: StepResult[];
   actions?: ScenarioResult['markers'];
+  /** Variants set for the run and not pinned by the scenario: the reproduce command sets them again. */
+  runVariants?: Record<string, string>;
 }
 
 /**
@@ -105,7 +120,7 @@ export interface ResultHeader {
  */
 export type WorldRecord = Pick<
   ScenarioResult,
-  'end' | 'members' | 'otherMembers' | 'logs' | 'logsTotal' | 'exchanges' | 'exchangesTotal' | 'job'
+  'end' | 'members' | 'otherMembers' | 'logs' | 'logsTotal' | 'exchanges' | 'exchangesTotal' | 'job' | 'variants'
 > & { cycles: ScenarioResult['markers'] };
 
 export function worldRecord(world: SimulatedWorld, upns: ReadonlyMap<string, string>): WorldRecord {
@@ -124,6 +139,7 @@ export function worldRecord(world: SimulatedWorld, upns: ReadonlyMap<string, str
     exchanges: world.azure.exchanges.all().slice(-MAX_EXCHANGES_IN_RESULT).map(exchange),
     exchangesTotal: world.azure.exchanges.total,
     job: world.azure.job.status(),
+    variants: { set: changedVariants(world.variants.all), consulted: world.variants.consulted },
   };
 }
 
@@ -139,7 +155,11 @@ export function resultOf(header: ResultHeader, record: WorldRecord): Omit<Scenar
     end: record.end,
     passed: failure === undefined,
     ...(failure ? { failure } : {}),
-    reproduce: `npx scimsim run ${header.file} --seed ${JSON.stringify(String(header.seed))}`,
+    reproduce: `npx scimsim run ${header.file} --seed ${JSON.stringify(String(header.seed))}${Object.entries(
+      header.runVariants ?? {},
+    )
+      .map(([name, alternative]) => ` --variant ${name}=${alternative}`)
+      .join('')}`,
     steps: header.steps,
     members: record.members,
     otherMembers: record.otherMembers,
@@ -151,6 +171,7 @@ export function resultOf(header: ResultHeader, record: WorldRecord): Omit<Scenar
     exchanges: record.exchanges,
     exchangesTotal: record.exchangesTotal,
     job: record.job,
+    variants: record.variants,
   };
 }
 

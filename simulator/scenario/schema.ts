@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { MEMBER_EVENT_TYPES, MEMBER_STATUSES } from '../nordpass/member-states.ts';
 import { parseDuration, parseInstant } from '../time.ts';
+import { alternativesOf, VARIANT_NAMES, VARIANTS } from '../variants.ts';
 
 const isDuration = (v: string | number) => {
   try {
@@ -133,7 +134,10 @@ const Tenant = z.strictObject({
 const NordPassSettings = z.strictObject({
   softDeleteWindow: Duration.optional(),
   invitationDelay: Duration.optional(),
-  ownerProtection: z.boolean().optional(),
+  ownerProtection: z
+    .boolean()
+    .optional()
+    .describe('Older spelling of variants.scimOnOwner: true = refused (403), false = applied'),
   seatLimit: z.number().int().nonnegative().optional(),
   groupProvisioning: z.boolean().optional(),
   patchSuccessStatus: z.union([z.literal(200), z.literal(204)]).optional(),
@@ -187,6 +191,21 @@ const Provisioning = z.strictObject({
     .partial()
     .optional(),
 });
+
+/** Unsettled behaviours this scenario pins (simulator/variants.ts); `scimsim variants` lists them. */
+const Variants = z
+  .strictObject(
+    Object.fromEntries(
+      VARIANT_NAMES.map((name) => [
+        name,
+        z
+          .enum(alternativesOf(name) as [string, ...string[]])
+          .optional()
+          .describe(`${VARIANTS[name].question} (default ${VARIANTS[name].default})`),
+      ]),
+    ),
+  )
+  .describe('Behaviours no public source settles, pinned for this scenario: name -> alternative (scimsim variants)');
 
 const Limits = z.strictObject({
   maxVirtualTime: Duration.optional().describe(
@@ -414,6 +433,7 @@ export const ScenarioHeader = z.strictObject({
   nordpass: NordPassSettings.optional(),
   tenant: Tenant.optional(),
   provisioning: Provisioning.optional(),
+  variants: Variants.optional(),
   limits: Limits.optional(),
   steps: z.array(z.unknown()).min(1),
 });

@@ -10,6 +10,7 @@ import { ScenarioFileError } from './errors.ts';
 import { loadScenarioFile, type Scenario } from './load.ts';
 import { REPORT_SCHEMA_VERSION, type RunReport, type ScenarioResult } from './result.ts';
 import { runScenario, type RunOptions } from './run.ts';
+import { matrixOf, type VariantRun, variantRuns, type VariantsMode } from './variant-matrix.ts';
 
 export interface SuiteOptions extends RunOptions {
   workers?: number;
@@ -17,6 +18,8 @@ export interface SuiteOptions extends RunOptions {
   dialects?: 'both';
   grep?: string;
   bail?: boolean;
+  /** Replay each scenario under each alternative of each variant it consulted (scenario/variant-matrix.ts). */
+  variantsMode?: VariantsMode;
   /** Called as each scenario finishes (in finishing order), for progress output. */
   onResult?: (result: ScenarioResult, done: number, total: number) => void;
 }
@@ -77,15 +80,91 @@ export async function runSuite(files: string[], options: SuiteOptions = {}): Pro
       report(flagged);
     }
   };
-  if (workers <= 1) {
-    for (const [i, s] of scenarios.entries()) {
-      finish(i, await runScenario(s, options));
-      if (options.bail && !results[i]!.passed) break;
-    }
-  } else {
-    await runOnWorkers(scenarios, workers, options, finish);
+  const base = runOptionsOf(options);
+  await runJobs(
+    scenarios.map((scenario) => ({ scenario, options: base })),
+    workers,
+    options.bail === true,
+    finish,
+  );
+  const run = suiteReport(results, invalid, startedAt, began);
+  if (options.variantsMode) {
+    run.variants = await variantMatrix(scenarios, results, base, options.variantsMode, options.workers);
+    run.wallMs = Math.round(performance.now() - began);
   }
-  return suiteReport(results, invalid, startedAt, began);
+  return run;
+}
+
+/** The matrix of `--variants all|strict`: every replay each finished scenario needs, on the same pool. */
+async function variantMatrix(
+  scenarios: readonly Scenario[],
+  results: readonly ScenarioResult[],
+  base: RunOptions,
+  mode: VariantsMode,
+  workers: number | undefined,
+): Promise<NonNullable<RunReport['variants']>> {
+  const replays: Array<{ of: number; run: VariantRun }> = [];
+  scenarios.forEach((scenario, i) => {
+    if (results[i]) for (const run of variantRuns(scenario, results[i]!)) replays.push({ of: i, run });
+  });
+  const replayed: ScenarioResult[] = new Array(replays.length);
+  await runJobs(
+    replays.map(({ of, run }) => ({
+      scenario: scenarios[of]!,
+      options: { ...base, variants: { ...base.variants, [run.variant]: run.alternative } },
+    })),
+    Math.max(1, Math.min(workers ?? availableParallelism(), replays.length)),
+    false,
+    (i, r) => {
+      replayed[i] = r;
+    },
+  );
+  const rows = scenarios.flatMap((scenario, i) =>
+    results[i]
+      ? [
+          matrixOf(
+            scenario,
+            results[i]!,
+            replays.flatMap((r, j) => (r.of === i ? [{ run: r.run, result: replayed[j]! }] : [])),
+          ),
+        ]
+      : [],
+  );
+  return { mode, scenarios: rows, flagged: rows.filter((r) => r.flagged).length, runs: replays.length };
+}
+
+/** What each scenario run is given: the suite's options a worker can take (no callbacks). */
+function runOptionsOf(options: SuiteOptions): RunOptions {
+  return {
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
+    ...(options.strict ? { strict: true } : {}),
+    ...(options.variants ? { variants: options.variants } : {}),
+  };
+}
+
+interface Job {
+  scenario: Scenario;
+  options: RunOptions;
+}
+
+/** Runs jobs in this process (one worker) or on a pool of worker threads; --bail stops handing out work. */
+async function runJobs(
+  jobs: Job[],
+  workers: number,
+  bail: boolean,
+  finish: (i: number, r: ScenarioResult) => void,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  if (workers <= 1) {
+    for (const [i, job] of jobs.entries()) {
+      const result = await runScenario(job.scenario, job.options);
+      finish(i, result);
+      if (bail && !result.passed) break;
+    }
+    return;
+  }
+  await runOnWorkers(jobs, Math.min(workers, jobs.length), bail, finish);
 }
 
 /** The run's report from the results of the scenarios that ran (in file order) and the files that were invalid. */
@@ -110,40 +189,35 @@ export function suiteReport(
 
 /** A pool of workers, each taking the next scenario when it is free; --bail stops handing out work. */
 async function runOnWorkers(
-  scenarios: Scenario[],
+  jobs: Job[],
   count: number,
-  options: SuiteOptions,
+  bail: boolean,
   finish: (i: number, r: ScenarioResult) => void,
 ): Promise<void> {
   let next = 0;
   let stop = false;
-  const runOptions: RunOptions = {
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.httpTarget ? { httpTarget: options.httpTarget } : {}),
-    ...(options.strict ? { strict: true } : {}),
-  };
   const pool = Array.from(
     { length: count },
     () =>
       new Promise<void>((resolve, reject) => {
         const worker = new Worker(new URL('./worker.mjs', import.meta.url));
         const feed = () => {
-          if (stop || next >= scenarios.length) {
+          if (stop || next >= jobs.length) {
             void worker.terminate().then(() => resolve());
             return;
           }
           const index = next++;
-          worker.postMessage({ index, scenario: scenarios[index], options: runOptions });
+          worker.postMessage({ index, scenario: jobs[index]!.scenario, options: jobs[index]!.options });
         };
         worker.on('message', (msg: { index: number; result?: ScenarioResult; error?: string }) => {
           if (msg.error) {
             stop = true;
             void worker.terminate();
-            reject(new Error(`scenario ${scenarios[msg.index]?.file}: ${msg.error}`));
+            reject(new Error(`scenario ${jobs[msg.index]?.scenario.file}: ${msg.error}`));
             return;
           }
           finish(msg.index, msg.result!);
-          if (options.bail && !msg.result!.passed) stop = true;
+          if (bail && !msg.result!.passed) stop = true;
           feed();
         });
         worker.on('error', reject);

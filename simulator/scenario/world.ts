@@ -51,6 +51,24 @@ export interface WorldOptions {
   /** Serve mode: how NordPass is kept and reached (its store, tokens, secrets, the Admin Panel's listener). */
   nordpass?: Omit<NordPassOptions, 'clock' | 'random' | 'settings'>;
   scim?: ScimRoute;
+  /** Variants for the run (`--variant`, `--variants all`); the scenario's own `variants:` pin wins. */
+  variants?: Partial<Record<string, string>>;
+}
+
+/** The variants a scenario runs under: the run's, then the older `nordpass.ownerProtection`, then its own pins. */
+export function scenarioVariants(scenario: Scenario, run: Partial<Record<string, string>> = {}) {
+  const owner = scenario.nordpass?.ownerProtection;
+  return {
+    ...run,
+    ...(owner === undefined ? {} : { scimOnOwner: owner ? 'refused' : 'applied' }),
+    ...scenario.variants,
+  };
+}
+
+/** NordPass's settings from a scenario's `nordpass:` (ownerProtection is a variant now, read by scenarioVariants). */
+export function nordpassSettingsOf(scenario: Pick<Scenario, 'nordpass'>) {
+  const { ownerProtection: _variant, ...settings } = scenario.nordpass ?? {};
+  return settings;
 }
 
 export function buildWorld(scenario: Scenario, options: WorldOptions = {}): World {
@@ -59,7 +77,8 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     start: scenario.start,
     seed: scenario.seed,
     scim: options.scim ?? (options.httpTarget ? 'http' : 'in-process'),
-    nordpass: { adminToken: 'scenario-admin-token', ...options.nordpass, settings: scenario.nordpass ?? {} },
+    variants: scenarioVariants(scenario, options.variants),
+    nordpass: { adminToken: 'scenario-admin-token', ...options.nordpass, settings: nordpassSettingsOf(scenario) },
     azure: {
       provisioning: {
         ...(p.scope ? { scope: p.scope } : {}),

@@ -55,7 +55,7 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
 async function runOne(origin: string, adminToken: string, scenario: Scenario): Promise<ScenarioResult> {
   const began = performance.now();
   const faces = faceClient(origin, adminToken);
-  const { name, description, seed, start, nordpass, provisioning, limits, tenant } = scenario;
+  const { name, description, seed, start, nordpass, provisioning, variants, limits, tenant } = scenario;
   const world = await faces.sim('POST', '/reset', {
     name,
     ...(description !== undefined ? { description } : {}),
@@ -63,6 +63,7 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
     start,
     ...(nordpass ? { nordpass } : {}),
     ...(provisioning ? { provisioning } : {}),
+    ...(variants ? { variants } : {}),
     ...(limits ? { limits } : {}),
     // The generated users only: the named ones are made over Graph, as a script would make them.
     ...(tenant

@@ -30,6 +30,8 @@ export interface ServeOptions {
   realtime?: boolean;
   seed?: string;
   settings?: NordPassSettingsInput;
+  /** Unsettled behaviours a new world follows (`--variant name=alternative`; simulator/variants.ts). */
+  variants?: Record<string, string>;
   /** A new world's tenant: this many generated users (a world restored from a data file keeps its own). */
   users?: number;
   /** An opened scenario's engine reaches this server's SCIM face over HTTP (`scimsim run --served`). */
@@ -85,6 +87,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         start: formatInstant(saved ?? start ?? wallNow),
         ...(options.settings ? { nordpass: scenarioSettings(options.settings) } : {}),
         ...(options.users ? { tenant: { generate: options.users } } : {}),
+        ...(options.variants && Object.keys(options.variants).length ? { variants: options.variants } : {}),
       },
       store,
     );

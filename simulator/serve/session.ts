@@ -17,7 +17,7 @@ import { NordPassStore } from '../nordpass/store.ts';
 import type { Scenario, ScenarioStep } from '../scenario/load.ts';
 import type { StepResult } from '../scenario/result.ts';
 import { runStep, type StepProgress } from '../scenario/run.ts';
-import { buildWorld, type World } from '../scenario/world.ts';
+import { buildWorld, nordpassSettingsOf, type World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
 import type { ScimRoute } from '../world.ts';
 import { exportScenario, type RecordedStep, Recorder } from './recorder.ts';
@@ -267,7 +267,8 @@ export class ServedSession {
     const live = createNordPass({
       clock: world.clock,
       random: new Random(header.seed).fork('nordpass'),
-      settings: header.nordpass ?? {},
+      settings: nordpassSettingsOf(header),
+      variants: world.variants,
       store,
       adminToken: this.options.adminToken,
       newSecret: this.options.newSecret,

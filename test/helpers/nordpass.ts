@@ -3,6 +3,7 @@ import { Clock } from '../../simulator/clock.ts';
 import { createNordPass, type NordPass } from '../../simulator/nordpass/app.ts';
 import type { NordPassSettingsInput } from '../../simulator/nordpass/config.ts';
 import { Random } from '../../simulator/random.ts';
+import { VariantChoices } from '../../simulator/variants.ts';
 
 export const START = '2026-01-01T09:00:00Z';
 export const SCIM_TOKEN = 'scim-test-token-0123456789';
@@ -26,12 +27,17 @@ export interface Harness {
   member: (id: string) => Promise<Record<string, any>>;
 }
 
-export function harness(settings: NordPassSettingsInput = {}, seed = 'test'): Harness {
+export function harness(
+  settings: NordPassSettingsInput = {},
+  seed = 'test',
+  variants: Partial<Record<string, string>> = {},
+): Harness {
   const clock = new Clock(START);
   const np = createNordPass({
     clock,
     random: new Random(seed),
     settings,
+    variants: new VariantChoices(variants),
     scimToken: SCIM_TOKEN,
     adminToken: ADMIN_TOKEN,
   });

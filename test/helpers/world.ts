@@ -22,6 +22,8 @@ export function world(
     nordpass?: NordPassSettingsInput;
     azure?: Partial<Omit<AzureOptions, 'clock' | 'random' | 'transport'>>;
     seed?: string;
+    /** Variants both sides follow (simulator/variants.ts). */
+    variants?: Partial<Record<string, string>>;
   } = {},
 ): World {
   const simulated = createWorld({
@@ -29,6 +31,7 @@ export function world(
     seed: options.seed ?? 'world',
     nordpass: { ...(options.nordpass ? { settings: options.nordpass } : {}), adminToken: 'admin-token-123456' },
     ...(options.azure ? { azure: options.azure } : {}),
+    ...(options.variants ? { variants: options.variants } : {}),
   });
   const { clock, nordpass: np, azure } = simulated;
   const credentials = simulated.getCredentials;

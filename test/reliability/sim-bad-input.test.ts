@@ -846,6 +846,7 @@ const SIM_ODD: OddCase[] = [
         'exchanges',
         'exchangesTotal',
         'job',
+        'variants',
       ]);
     },
   },

@@ -101,6 +101,7 @@ function scenario(over: Partial<ScenarioResult>): ScenarioResult {
       links: 0,
       stagedDeletes: 0,
     },
+    variants: { set: {}, consulted: [] },
     wallMs: 12,
     ...over,
   };

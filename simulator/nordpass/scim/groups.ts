@@ -16,13 +16,7 @@ export function groupsRoutes(deps: ScimDeps): Hono {
   const render = (g: GroupRecord) => renderGroup(g, deps.baseUrl());
 
   routes.use('*', async (_c, next) => {
-    if (!settings.groupProvisioning) {
-      throw new ScimError(
-        501,
-        undefined,
-        'NordPass does not support group provisioning: provision users only, or turn on group provisioning (NordPass Enterprise)',
-      );
-    }
+    if (!settings.groupProvisioning) throw groupsOff(deps.variants.get('groupsWhenOff'));
     await next();
   });
 
@@ -85,4 +79,15 @@ export function groupsRoutes(deps: ScimDeps): Hono {
   });
 
   return routes;
+}
+
+const GROUPS_OFF_STATUS = { notImplemented: 501, notFound: 404, forbidden: 403 } as const;
+
+/** variant: groupsWhenOff (simulator/variants.ts): NordPass's answer on /Groups with group provisioning off is not public. */
+function groupsOff(answer: keyof typeof GROUPS_OFF_STATUS): ScimError {
+  return new ScimError(
+    GROUPS_OFF_STATUS[answer],
+    undefined,
+    'NordPass does not support group provisioning: provision users only, or turn on group provisioning (NordPass Enterprise)',
+  );
 }

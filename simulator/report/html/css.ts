@@ -121,6 +121,11 @@ pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;paddin
 .status-success{color:var(--pass);font-weight:600}.status-failure{color:var(--fail);font-weight:600}.status-skipped{color:var(--muted)}
 .scroll{max-height:520px;overflow:auto;border:1px solid var(--line);border-radius:4px}
 .scroll th{position:sticky;top:0}
+.variants{background:#fff;border:1px solid var(--line,#d0d7de);border-radius:8px;padding:12px 16px;margin:16px 0}
+.variants-scroll{overflow-x:auto}.variants th[scope=row]{text-align:left;font-weight:400;white-space:normal;min-width:240px;max-width:340px}
+.variants th[scope=row] .note{display:block;font-size:12px}.variants thead th{font-size:12px;vertical-align:bottom;word-break:break-word;min-width:90px}
+.variants td{text-align:center;white-space:nowrap}.variant-flag{background:#fff8c5;color:#7d4e00;font-weight:700}
+.variants tr.flagged th[scope=row]{font-weight:700}
 .note{color:var(--muted)}
 :target{scroll-margin-top:12px}
 tr:target td,details:target>summary{background:#fff8c5}

@@ -95,9 +95,18 @@ describe('accidental deletions', () => {
     expect(byMethod(sent(), 'PATCH')).toHaveLength(5);
   });
 
-  it('the default threshold is 500', () => {
-    const { w } = tenantWith([]);
-    expect(w.azure.app.settings.deletionThreshold).toBe(500);
+  it('the default threshold is 500 (the deletionCheckDefault variant on); off under the variant off, unless a threshold is set', () => {
+    expect(tenantWith([]).w.azure.app.deletionThreshold()).toBe(500);
+    expect(
+      tenantWith([], { variants: { deletionCheckDefault: 'off' } }).w.azure.app.deletionThreshold(),
+    ).toBeUndefined();
+    const set = tenantWith([], {
+      variants: { deletionCheckDefault: 'off' },
+      azure: { provisioning: { deletionThreshold: 7 } },
+    });
+    expect(set.w.azure.app.deletionThreshold()).toBe(7);
+    const off = tenantWith([], { azure: { provisioning: { deletionThreshold: null } } });
+    expect(off.w.azure.app.deletionThreshold()).toBeUndefined();
   });
 
   it('a TooManyDeletes quarantine that waits for a decision tries again 6h, 12h and 24h after the first failure, then every 24h (and never spins at one instant)', async () => {

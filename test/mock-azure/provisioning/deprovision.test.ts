@@ -31,8 +31,52 @@ describe('deprovisioning', () => {
     expect(w.azure.job.links.has(ada.id)).toBe(false);
   });
 
-  it('re-assigning a disabled user matches it again by userName and enables it (PATCH active "True", Update); it is managed again', async () => {
+  it('re-assigning a disabled user reads it by its old id and enables it (PATCH active "True", Update); it is managed again', async () => {
     const { w, users } = tenantWith(['ada@contoso.com']);
+    await w.connect();
+    w.azure.app.unassign(users[0]!.id);
+    await w.clock.advance('40m');
+    w.azure.app.assign(users[0]!.id);
+    const sent = recordFrom(w);
+    await w.clock.advance('40m');
+    expect(lines(work(sent()))).toEqual(['GET /Users/{id}', 'PATCH /Users/{id}']);
+    expect(operations(byMethod(sent(), 'PATCH')[0]!)).toEqual(ENABLE);
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({
+      action: 'Update',
+      status: 'success',
+      matching: 'linked',
+    });
+    expect(w.azure.job.links.get(users[0]!.id)).toMatchObject({ active: true, managed: true });
+    expect(w.memberStatus('ada@contoso.com')).toBe('pending');
+  });
+
+  it('re-assigning after NordPass purged the disabled member: the old id is gone, InvalidAnchor on every cycle until a Full restart, which creates the member anew', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com']);
+    await w.connect();
+    const oldId = w.member('ada@contoso.com')!.id;
+    w.azure.app.unassign(users[0]!.id);
+    await w.clock.advance('31d');
+    expect(w.memberStatus('ada@contoso.com')).toBe('deleted');
+    w.azure.app.assign(users[0]!.id);
+    const sent = recordFrom(w);
+    await w.clock.advance('40m');
+    expect(lines(work(sent()))).toEqual(['GET /Users/{id}']);
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({
+      action: 'Update',
+      status: 'failure',
+      errorCode: 'InvalidAnchor',
+    });
+    await w.azure.job.restart();
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({ errorCode: 'InvalidAnchor' });
+    expect(byMethod(sent(), 'POST')).toEqual([]);
+    await w.azure.job.restart({ full: true });
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({ action: 'Create', status: 'success' });
+    expect(w.member('ada@contoso.com')!.id).not.toBe(oldId);
+    expect(w.memberStatus('ada@contoso.com')).toBe('pending');
+  });
+
+  it('variant reassignAfterPurge rematch: re-assigning a disabled user matches it again by userName and enables it', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com'], { variants: { reassignAfterPurge: 'rematch' } });
     await w.connect();
     w.azure.app.unassign(users[0]!.id);
     await w.clock.advance('40m');
@@ -50,8 +94,8 @@ describe('deprovisioning', () => {
     expect(w.memberStatus('ada@contoso.com')).toBe('pending');
   });
 
-  it('re-assigning after NordPass purged the disabled member creates a new member (no InvalidAnchor on the old id)', async () => {
-    const { w, users } = tenantWith(['ada@contoso.com']);
+  it('variant reassignAfterPurge rematch: re-assigning after NordPass purged the disabled member creates a new member', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com'], { variants: { reassignAfterPurge: 'rematch' } });
     await w.connect();
     const oldId = w.member('ada@contoso.com')!.id;
     w.azure.app.unassign(users[0]!.id);

@@ -269,8 +269,8 @@ describe('settings', () => {
     expect(m.attributes.displayName).toBeUndefined();
   });
 
-  it('without Owner protection the Owner is suspended like anyone', async () => {
-    const h = harness({ ownerProtection: false });
+  it('under the scimOnOwner variant applied, the Owner is suspended over SCIM like anyone', async () => {
+    const h = harness({}, 'test', { scimOnOwner: 'applied' });
     const user = await h.createUser('owner@example.com');
     await h.clock.advance('2m');
     await h.admin('POST', `/members/${user.id}/accept-invitation`);
