@@ -125,6 +125,37 @@ export const VARIANTS = {
       'neither: NordPass does not say whether the old token is revoked (research/nordpass.md, SCIM token rotation)',
     ],
   },
+  manualSuspendPurge: {
+    side: 'nordpass',
+    question:
+      'Does a member an admin suspends in the Admin Panel get purged 30 days later, as one suspended over SCIM does?',
+    alternatives: {
+      noPurge: { does: 'the member stays suspended until an admin activates or deletes it' },
+      startsPurge: { does: 'the 30-day purge clock starts, as for a SCIM suspension' },
+    },
+    default: 'noPurge',
+    reason:
+      'The help centre describes Suspend and Activate as reversible and names no deadline; the 30 days belong to deprovisioning',
+    sources: [
+      'noPurge: "suspended user accounts can be activated once more, and regain access" (support.nordpass.com/hc/en-us/articles/360012807237)',
+      'startsPurge: the seed guide purges suspended members 30 days after a SCIM suspension; whether a manual one is the same is not said',
+    ],
+  },
+  reenableAfterAdminSuspend: {
+    side: 'nordpass',
+    question:
+      'When Entra sends active=true to a member an admin suspended in the Admin Panel, is the member active again?',
+    alternatives: {
+      activates: { does: 'the member is active again: the IdP is the source of truth' },
+      staysSuspended: { does: 'the member stays suspended (the answer is still 200); only an admin activates it' },
+    },
+    default: 'activates',
+    reason: 'Vendors that document it treat the identity provider as the source of truth while provisioning is on',
+    sources: [
+      'activates (another vendor): while provisioning is enabled "the identity provider is considered the source of truth" (1Password, research/nordpass.md S53)',
+      'neither: NordPass documents nothing about it',
+    ],
+  },
   deletionCheckDefault: {
     side: 'entra',
     question: 'Is "Prevent accidental deletion" on for a new provisioning job, and at what threshold?',

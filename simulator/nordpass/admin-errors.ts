@@ -28,6 +28,12 @@ export const LIFECYCLE_TO_ADMIN: Record<LifecycleErrorCode, AdminStatus> = {
   forbidden: 403,
   invalidTransition: 409,
   seatLimit: 403,
+  ownerNotDemoted: 409,
+  soleOwner: 409,
+  ownersOnly: 403,
+  notRestorable: 409,
+  alreadyDeleted: 409,
+  deleted: 409,
 };
 
 export function toAdminError(error: Error): AdminError {

@@ -4,10 +4,9 @@ import { readJson } from '../json-body.ts';
 import { formatInstant } from '../time.ts';
 import { bearerToken, secretsEqual, type Credentials } from './credentials.ts';
 import { AdminError } from './admin-errors.ts';
-import type { Members } from './members.ts';
+import { ADMIN_ROLES, type AdminRole, type Members } from './members.ts';
 import { isMemberStatus, MEMBER_STATUSES, type MemberStatus } from './member-states.ts';
 import { type Member, type MemberRole, memberEventStates } from './model.ts';
-import { isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
 
 export interface AdminDeps {
@@ -27,13 +26,15 @@ export interface AdminDeps {
 /** A request's session cookie: allowed ('session'), refused, or none (undefined: the bearer token decides). */
 export type AdminGate = (request: Request) => 'session' | { status: 401 | 403; message: string } | undefined;
 
-/** What was done in the Admin Panel, in its own words. */
+/** What was done in the Admin Panel, in its own words; `as` says who acted (an Owner when absent). */
 export type AdminAction =
   | { kind: 'getCredentials'; tenantUrl: string; secretToken: string }
   | { kind: 'acceptInvitation'; memberId: string }
-  | { kind: 'restoreMember'; memberId: string }
-  | { kind: 'deleteMember'; memberId: string }
-  | { kind: 'setRole'; memberId: string; role: MemberRole };
+  | { kind: 'restoreMember'; memberId: string; as?: AdminRole }
+  | { kind: 'suspendMember'; memberId: string; as?: AdminRole }
+  | { kind: 'activateMember'; memberId: string; as?: AdminRole }
+  | { kind: 'deleteMember'; memberId: string; as?: AdminRole }
+  | { kind: 'setRole'; memberId: string; role: MemberRole; as?: AdminRole };
 
 const ROLES: MemberRole[] = ['user', 'admin', 'owner'];
 
@@ -106,33 +107,44 @@ export function adminRoutes(deps: AdminDeps): Hono {
   });
 
   admin.post('/members/:id/restore', async (c) => {
+    const as = actingRole(c);
     const member = find(deps, c);
-    if (!isSoftDeleted(member)) {
-      throw new AdminError(
-        409,
-        'notRestorable',
-        member.status === 'deleted'
-          ? `${member.userName} is deleted; a deleted member can never be restored`
-          : `${member.userName} is ${member.status}; only suspended or forbidden members can be restored`,
-      );
-    }
     members.restore(member, 'admin');
-    deps.onAction?.({ kind: 'restoreMember', memberId: member.id });
+    deps.onAction?.({ kind: 'restoreMember', memberId: member.id, ...asOf(as) });
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  // Members > More Options > Suspend, and the Suspended tab's Activate.
+  admin.post('/members/:id/suspend', async (c) => {
+    const as = actingRole(c);
+    const member = find(deps, c);
+    members.suspend(member, as);
+    deps.onAction?.({ kind: 'suspendMember', memberId: member.id, ...asOf(as) });
+    await store.commit();
+    return c.json(summary(member));
+  });
+
+  admin.post('/members/:id/activate', async (c) => {
+    const as = actingRole(c);
+    const member = find(deps, c);
+    members.activate(member, as);
+    deps.onAction?.({ kind: 'activateMember', memberId: member.id, ...asOf(as) });
     await store.commit();
     return c.json(summary(member));
   });
 
   admin.delete('/members/:id', async (c) => {
+    const as = actingRole(c);
     const member = find(deps, c);
-    if (member.status === 'deleted')
-      throw new AdminError(409, 'alreadyDeleted', `${member.userName} is already deleted`);
-    members.delete(member, 'admin');
-    deps.onAction?.({ kind: 'deleteMember', memberId: member.id });
+    members.delete(member, 'admin', as);
+    deps.onAction?.({ kind: 'deleteMember', memberId: member.id, ...asOf(as) });
     await store.commit();
     return c.json(summary(member));
   });
 
   admin.put('/members/:id/role', async (c) => {
+    const as = actingRole(c);
     const read = await readJson(c.req.raw);
     if (!read.ok) throw new AdminError(400, 'invalidRequest', read.problem);
     const body = read.value as { role?: unknown } | undefined;
@@ -142,9 +154,8 @@ export function adminRoutes(deps: AdminDeps): Hono {
     const extra = Object.keys(body).find((key) => key !== 'role');
     if (extra !== undefined) throw new AdminError(400, 'invalidRequest', `unknown field ${extra}: ${hint}`);
     const member = find(deps, c);
-    if (member.status === 'deleted') throw new AdminError(409, 'deleted', `${member.userName} is deleted`);
-    members.setRole(member, body.role as MemberRole, 'admin');
-    deps.onAction?.({ kind: 'setRole', memberId: member.id, role: body.role as MemberRole });
+    members.setRole(member, body.role as MemberRole, 'admin', as);
+    deps.onAction?.({ kind: 'setRole', memberId: member.id, role: body.role as MemberRole, ...asOf(as) });
     await store.commit();
     return c.json(summary(member));
   });
@@ -162,6 +173,17 @@ export function adminRoutes(deps: AdminDeps): Hono {
   });
   return admin;
 }
+
+/** Who acts: `?as=owner` (the default) or `?as=admin`, the role of the person signed in to the Admin Panel. */
+function actingRole(c: Context): AdminRole {
+  const as = c.req.query('as') ?? 'owner';
+  if (!ADMIN_ROLES.includes(as as AdminRole))
+    throw new AdminError(400, 'invalidRequest', `as is who acts in the Admin Panel: ${ADMIN_ROLES.join(' or ')}`);
+  return as as AdminRole;
+}
+
+/** An action's `as`, said only when it is not the default (an Owner). */
+const asOf = (as: AdminRole) => (as === 'owner' ? {} : { as });
 
 function find(deps: AdminDeps, c: Context): Member {
   const member = deps.members.find(c.req.param('id') ?? '');

@@ -12,7 +12,28 @@ import { isLive, isSoftDeleted } from './model.ts';
 import type { NordPassStore } from './store.ts';
 import { VariantChoices } from '../variants.ts';
 
-export type LifecycleErrorCode = 'notFound' | 'conflict' | 'forbidden' | 'invalidTransition' | 'seatLimit';
+/** Every way the lifecycle refuses a request; each face maps each to a status (admin-errors.ts, scim/errors.ts). */
+export const LIFECYCLE_ERROR_CODES = [
+  'notFound',
+  'conflict',
+  'forbidden',
+  'invalidTransition',
+  'seatLimit',
+  'ownerNotDemoted',
+  'soleOwner',
+  'ownersOnly',
+  'notRestorable',
+  'alreadyDeleted',
+  'deleted',
+] as const;
+export type LifecycleErrorCode = (typeof LIFECYCLE_ERROR_CODES)[number];
+
+/**
+ * Who acts in the Admin Panel: an Owner or an Admin of the organization. The person is not one of the simulated
+ * members (it is whoever signed in to the Admin Panel); their role decides what they may do to Owners.
+ */
+export type AdminRole = 'owner' | 'admin';
+export const ADMIN_ROLES: readonly AdminRole[] = ['owner', 'admin'];
 
 /** A request the lifecycle refuses; the SCIM and Admin faces turn it into their own error shapes. */
 export class LifecycleError extends Error {
@@ -155,9 +176,67 @@ export class Members {
     this.#schedulePurge(member);
   }
 
+  /**
+   * Admin Panel > Suspend: an active member loses access to NordPass. An Owner must be demoted first. Whether the
+   * 30-day purge starts, as for a suspension by provisioning, is not public. variant: manualSuspendPurge.
+   */
+  suspend(member: Member, as: AdminRole = 'owner'): void {
+    this.#assertAdminMayRemove(member, as, 'suspended');
+    if (member.status !== 'active')
+      throw new LifecycleError(
+        'invalidTransition',
+        `${member.userName} is ${member.status}; only an active member can be suspended${member.status === 'pending' ? ' (a pending member can be deleted)' : ''}`,
+      );
+    const now = this.clock.now();
+    member.statusBeforeSoftDelete = 'active';
+    member.softDeletedAt = now;
+    if (this.variants.get('manualSuspendPurge') === 'startsPurge') {
+      member.purgeAt = now + this.settings.softDeleteWindowMs;
+      this.#transition(member, 'suspended', 'suspended', 'admin', `purge due ${formatInstant(member.purgeAt)}`, {
+        purgeAt: member.purgeAt,
+        windowMs: this.settings.softDeleteWindowMs,
+      });
+      this.#schedulePurge(member);
+    } else this.#transition(member, 'suspended', 'suspended', 'admin', 'suspended in the Admin Panel: no purge');
+  }
+
+  /** Admin Panel > Suspended > Activate: a suspended member (by an admin or by provisioning) is active again. */
+  activate(member: Member, _as: AdminRole = 'owner'): void {
+    if (member.status !== 'suspended')
+      throw new LifecycleError(
+        'invalidTransition',
+        `${member.userName} is ${member.status}; only a suspended member can be activated${member.status === 'forbidden' ? ' (restore a member forbidden to accept the invitation)' : ''}`,
+      );
+    this.restore(member, 'admin');
+  }
+
+  /** Whether the member's last suspension was an admin's in the Admin Panel (not provisioning's). */
+  suspendedByAdmin(member: Member): boolean {
+    if (member.status !== 'suspended') return false;
+    for (let i = member.history.length - 1; i >= 0; i--)
+      if (member.history[i]!.type === 'suspended') return member.history[i]!.by === 'admin';
+    return false;
+  }
+
   /** Restore inside the window: back to the state before the soft delete, purge cancelled. */
   restore(member: Member, by: Actor): void {
+    // The Admin Panel offers Restore only to soft-deleted members; SCIM's active=true on any other is a no-op.
+    if (by === 'admin' && !isSoftDeleted(member))
+      throw new LifecycleError(
+        'notRestorable',
+        member.status === 'deleted'
+          ? `${member.userName} is deleted; a deleted member can never be restored`
+          : `${member.userName} is ${member.status}; only suspended or forbidden members can be restored`,
+      );
     if (!isSoftDeleted(member)) return;
+    // Provisioning re-enabling a member an admin suspended: NordPass's answer is not public.
+    // variant: reenableAfterAdminSuspend (simulator/variants.ts): staysSuspended answers as usual and changes nothing.
+    if (
+      by === 'scim' &&
+      this.suspendedByAdmin(member) &&
+      this.variants.get('reenableAfterAdminSuspend') === 'staysSuspended'
+    )
+      return;
     const back = member.statusBeforeSoftDelete ?? 'active';
     this.#cancel(this.#purges, member.id);
     delete member.softDeletedAt;
@@ -167,13 +246,31 @@ export class Members {
   }
 
   /** Deletes at once (SCIM DELETE, Admin Panel delete): the member is gone over SCIM and its email is free. */
-  delete(member: Member, by: Actor): void {
+  delete(member: Member, by: Actor, as: AdminRole = 'owner'): void {
+    if (member.status === 'deleted')
+      throw new LifecycleError('alreadyDeleted', `${member.userName} is already deleted`);
     this.#assertNotProtectedOwner(member, by, 'deleted');
+    if (by === 'admin') this.#assertAdminMayRemove(member, as, 'deleted');
     this.#finish(member, 'deleted', by);
   }
 
-  setRole(member: Member, role: MemberRole, by: Actor): void {
+  /**
+   * Make Owner / Admin / User. In the Admin Panel only an Owner grants or revokes Owner rights, and the sole Owner
+   * cannot be demoted (support.nordpass.com 360012759657, 16157287471505).
+   */
+  setRole(member: Member, role: MemberRole, by: Actor, as: AdminRole = 'owner'): void {
+    if (member.status === 'deleted') throw new LifecycleError('deleted', `${member.userName} is deleted`);
     if (member.role === role) return;
+    if (by === 'admin' && (member.role === 'owner' || role === 'owner') && as !== 'owner')
+      throw new LifecycleError(
+        'ownersOnly',
+        `only an Owner can ${role === 'owner' ? 'make' : 'demote'} an Owner; ${member.userName} stays ${member.role}`,
+      );
+    if (by === 'admin' && member.role === 'owner' && this.#owners() === 1)
+      throw new LifecycleError(
+        'soleOwner',
+        `${member.userName} is the organization's only Owner and cannot be demoted; make another member Owner first`,
+      );
     const previous = member.role;
     member.role = role;
     this.#record(member, 'roleChanged', by, `${previous} -> ${role}`);
@@ -245,6 +342,22 @@ export class Members {
         'conflict',
         `a member with userName ${holder.userName} already exists (id ${holder.id})`,
       );
+  }
+
+  /** The Admin Panel removes no Owner: "If the member ... is an Owner, they need to be demoted first" (360012807237). */
+  #assertAdminMayRemove(member: Member, _as: AdminRole, outcome: 'suspended' | 'deleted'): void {
+    if (member.role === 'owner')
+      throw new LifecycleError(
+        'ownerNotDemoted',
+        `${member.userName} is an Owner and cannot be ${outcome}; demote them first (Make Admin or Make User)`,
+      );
+  }
+
+  /** The organization's Owners: its members with the Owner role who are not deleted. */
+  #owners(): number {
+    let n = 0;
+    for (const m of this.store.allMembers()) if (m.role === 'owner' && m.status !== 'deleted') n++;
+    return n;
   }
 
   #assertNotProtectedOwner(member: Member, by: Actor, outcome: string): void {

@@ -86,8 +86,10 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
     },
     acceptInvitation: async (id) => void nordpass.members.acceptInvitation(id),
     restoreMember: async (id) => nordpass.members.restore(member(id), 'admin'),
-    deleteMember: async (id) => nordpass.members.delete(member(id), 'admin'),
-    setRole: async (id, role) => nordpass.members.setRole(member(id), role, 'admin'),
+    suspendMember: async (id, as) => nordpass.members.suspend(member(id), as),
+    activateMember: async (id, as) => nordpass.members.activate(member(id), as),
+    deleteMember: async (id, as) => nordpass.members.delete(member(id), 'admin', as),
+    setRole: async (id, role, as) => nordpass.members.setRole(member(id), role, 'admin', as),
     scimEndpoint: () => ({ tenantUrl: nordpass.tenantUrl(), initialToken: nordpass.initialScimToken }),
     scimFetch: (request) => nordpass.fetch(request),
 

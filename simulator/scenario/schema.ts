@@ -215,6 +215,16 @@ const Limits = z.strictObject({
 });
 
 const NoArgs = z.null().describe('No argument');
+/** Who acts in the NordPass Admin Panel. */
+const AdminAs = z
+  .enum(['owner', 'admin'])
+  .describe('Who acts in the Admin Panel: an Owner (default) or an Admin, who may not touch Owners');
+const AdminOutcome = z.enum(['done', 'refused']).describe('What the Admin Panel should do: done (default) or refused');
+/** An Admin Panel action on members: names, or one member with who acts and whether it is refused. */
+const AdminStep = z.union([
+  Refs,
+  z.strictObject({ user: Ref, as: AdminAs.optional(), expect: AdminOutcome.optional() }),
+]);
 /** `wait: true`: the cycle a start or restart begins waits for the next advance (Graph's asynchronous start). */
 const CycleWait = z.strictObject({
   wait: z.boolean().optional().describe('The cycle runs at the next advance (at this instant), as Graph leaves it'),
@@ -392,11 +402,22 @@ export const STEPS = {
   acceptInvitation: z
     .union([Refs, z.strictObject({ user: Ref, expect: z.enum(['accepted', 'refused']) })])
     .describe('The invitee completes NordPass registration (pending -> active)'),
-  restoreMember: Refs.describe('NordPass Admin Panel: restore a suspended or forbidden member'),
-  deleteMember: Refs.describe('NordPass Admin Panel: delete a member now'),
+  restoreMember: AdminStep.describe('NordPass Admin Panel: restore a suspended or forbidden member'),
+  suspendMember: AdminStep.describe(
+    'NordPass Admin Panel > Members > Suspend: an active member loses access (an Owner must be demoted first)',
+  ),
+  activateMember: AdminStep.describe('NordPass Admin Panel > Suspended > Activate: a suspended member is active again'),
+  deleteMember: AdminStep.describe('NordPass Admin Panel: delete a member now (an Owner must be demoted first)'),
   setRole: z
-    .strictObject({ user: Ref, role: z.enum(['user', 'admin', 'owner']) })
-    .describe("NordPass Admin Panel: change a member's role"),
+    .strictObject({
+      user: Ref,
+      role: z.enum(['user', 'admin', 'owner']),
+      as: AdminAs.optional(),
+      expect: AdminOutcome.optional(),
+    })
+    .describe(
+      'NordPass Admin Panel: Make Owner, Admin or User (only an Owner makes or demotes an Owner; the only Owner stays one)',
+    ),
   advance: Duration.describe('Move the virtual clock forward; every timer on the way fires at its own instant'),
   advanceTo: Instant.describe('Move the virtual clock to an instant'),
   untilIdle: z

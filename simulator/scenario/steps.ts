@@ -3,6 +3,7 @@ import { formatInstant } from '../time.ts';
 import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
 import type { MemberView } from './target.ts';
+import type { AdminRole } from '../nordpass/members.ts';
 import { idOf, memberOf, namedUserAttributes, type ScenarioState } from './world.ts';
 
 /** A step that did not do what the scenario said it would; the run stops with this message. */
@@ -144,9 +145,12 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
         );
     }
   },
-  restoreMember: (w, refs) => each(refs, async (r) => w.target.restoreMember((await requireMember(w, r)).id)),
-  deleteMember: (w, refs) => each(refs, async (r) => w.target.deleteMember((await requireMember(w, r)).id)),
-  setRole: async (w, args) => w.target.setRole((await requireMember(w, args.user)).id, args.role),
+  restoreMember: (w, args) => adminAction(w, args, 'restoring', (id, as) => w.target.restoreMember(id, as)),
+  suspendMember: (w, args) => adminAction(w, args, 'suspending', (id, as) => w.target.suspendMember(id, as)),
+  activateMember: (w, args) => adminAction(w, args, 'activating', (id, as) => w.target.activateMember(id, as)),
+  deleteMember: (w, args) => adminAction(w, args, 'deleting', (id, as) => w.target.deleteMember(id, as)),
+  setRole: (w, { role, ...args }) =>
+    adminAction(w, args, `making ${role} of`, (id, as) => w.target.setRole(id, role, as)),
 
   advance: (w, duration) => w.target.advance(duration),
   advanceTo: (w, instant) => w.target.advanceTo(instant),
@@ -224,4 +228,37 @@ export async function createNamedGroup(
   const group = await w.target.addGroup({ ...attributes, displayName: attributes.displayName ?? name });
   w.groups.set(name, group.id);
   return group;
+}
+
+/**
+ * An Admin Panel action on named members, by an Owner (default) or an Admin, done or (`expect: refused`) refused.
+ * A refusal that was not expected fails the step with the Admin Panel's own words, and so does a success that was.
+ */
+async function adminAction(
+  w: ScenarioState,
+  args: string | string[] | { user: string; as?: AdminRole; expect?: 'done' | 'refused' },
+  doing: string,
+  act: (memberId: string, as: AdminRole) => Promise<void>,
+): Promise<void> {
+  const one = typeof args === 'object' && !Array.isArray(args);
+  const names = one ? [args.user] : list(args);
+  const as = (one && args.as) || 'owner';
+  const expected = (one && args.expect) || 'done';
+  for (const name of names) {
+    const member = await requireMember(w, name);
+    let outcome: 'done' | 'refused' = 'done';
+    let reason = '';
+    try {
+      await act(member.id, as);
+    } catch (error) {
+      outcome = 'refused';
+      reason = (error as Error).message;
+    }
+    if (outcome !== expected)
+      throw new StepFailure(
+        `${doing} ${name} in the Admin Panel as ${as === 'owner' ? 'an Owner' : 'an Admin'}: expected ${expected}, got ${outcome}${reason ? ` (${reason})` : ''}`,
+        expected,
+        reason ? `${outcome}: ${reason}` : outcome,
+      );
+  }
 }

@@ -10,6 +10,7 @@ import type { LogQuery } from '../../mock-azure/provisioning/logs.ts';
 import type { ExchangeQuery } from '../../mock-azure/scim-client/exchanges.ts';
 import type { MemberStatus } from '../nordpass/member-states.ts';
 import type { MemberEvent, MemberRole } from '../nordpass/model.ts';
+import type { AdminRole } from '../nordpass/members.ts';
 import type { FaultSpec } from './faults.ts';
 
 /** User attributes a scenario sets (tenant.users, createUser, editUser). */
@@ -105,9 +106,12 @@ export interface ScenarioTarget {
   /** Invitations sent (to one address, when given). */
   outboxCount(to: string | undefined): Promise<number>;
   acceptInvitation(memberId: string): Promise<void>;
-  restoreMember(memberId: string): Promise<void>;
-  deleteMember(memberId: string): Promise<void>;
-  setRole(memberId: string, role: MemberRole): Promise<void>;
+  /** Admin Panel actions on a member, by an Owner or an Admin (`as`); a refusal throws with the Admin Panel's words. */
+  restoreMember(memberId: string, as: AdminRole): Promise<void>;
+  suspendMember(memberId: string, as: AdminRole): Promise<void>;
+  activateMember(memberId: string, as: AdminRole): Promise<void>;
+  deleteMember(memberId: string, as: AdminRole): Promise<void>;
+  setRole(memberId: string, role: MemberRole, as: AdminRole): Promise<void>;
   /** Where this NordPass's SCIM service is, and the token it started with (before any Get Credentials). */
   scimEndpoint(): { tenantUrl: string; initialToken: string | undefined };
   /** Sends a SCIM request to this NordPass. */

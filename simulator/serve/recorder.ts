@@ -118,8 +118,10 @@ export class Recorder {
         action: action.kind,
         reason: `member ${member?.userName ?? action.memberId} is no tenant user the scenario names`,
       });
-    } else if (action.kind === 'setRole') this.add(world, 'setRole', { user: name, role: action.role });
-    else this.add(world, action.kind, name);
+    } else if (action.kind === 'setRole')
+      this.add(world, 'setRole', { user: name, role: action.role, ...(action.as ? { as: action.as } : {}) });
+    else if (action.kind === 'acceptInvitation') this.add(world, action.kind, name);
+    else this.add(world, action.kind, action.as ? { user: name, as: action.as } : name);
   }
 
   /** The steps for a Graph change, naming new objects as it goes; a text when no step can say it. */

@@ -283,9 +283,11 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
       return emails.filter((e) => lower === undefined || e.to.toLowerCase() === lower).length;
     },
     acceptInvitation: async (id) => void (await admin('POST', `/members/${id}/accept-invitation`)),
-    restoreMember: async (id) => void (await admin('POST', `/members/${id}/restore`)),
-    deleteMember: async (id) => void (await admin('DELETE', `/members/${id}`)),
-    setRole: async (id, role) => void (await admin('PUT', `/members/${id}/role`, { role })),
+    restoreMember: async (id, as) => void (await admin('POST', `/members/${id}/restore?as=${as}`)),
+    suspendMember: async (id, as) => void (await admin('POST', `/members/${id}/suspend?as=${as}`)),
+    activateMember: async (id, as) => void (await admin('POST', `/members/${id}/activate?as=${as}`)),
+    deleteMember: async (id, as) => void (await admin('DELETE', `/members/${id}?as=${as}`)),
+    setRole: async (id, role, as) => void (await admin('PUT', `/members/${id}/role?as=${as}`, { role })),
     scimEndpoint: () => ({ tenantUrl: options.tenantUrl, initialToken: options.initialToken }),
     scimFetch: (request) => fetch(request),
 

@@ -42,7 +42,7 @@ export async function openConsole(
   page.on('console', (m) => {
     if (
       m.type() === 'error' &&
-      !/^Failed to load resource: the server responded with a status of 40[013]/.test(m.text())
+      !/^Failed to load resource: the server responded with a status of 40[0139]/.test(m.text())
     )
       errors.push(m.text());
   });

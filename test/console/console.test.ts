@@ -172,6 +172,72 @@ steps:
     expect(await page.locator('#record-steps').textContent()).toContain('acceptInvitation: ada');
   });
 
+  it('NordPass Admin Panel: Suspend and Activate, acting as an Owner or an Admin, and the Owner rules in the words of the page', async () => {
+    await resetFromPage();
+    const admin = { Authorization: `Bearer ${s.nordpass.adminToken}`, 'Content-Type': 'application/json' };
+    const call = (path: string, method: string, body?: unknown) =>
+      fetch(`${s.origin}${path}`, { method, headers: admin, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const sp = s.azure.app.servicePrincipalId;
+    for (const name of ['ada', 'bob']) {
+      const user = (await (
+        await call(
+          '/azure/v1.0/users',
+          'POST',
+          newUser({ userPrincipalName: `${name}@contoso.com`, displayName: name }),
+        )
+      ).json()) as { id: string };
+      await call(`/azure/v1.0/servicePrincipals/${sp}/appRoleAssignedTo`, 'POST', {
+        principalId: user.id,
+        resourceId: sp,
+      });
+    }
+    const credentials = (await (await call('/admin/provisioning/credentials', 'POST')).json()) as Record<
+      string,
+      string
+    >;
+    await call(`/azure/v1.0/servicePrincipals/${sp}/synchronization/secrets`, 'PUT', {
+      value: [
+        { key: 'BaseAddress', value: credentials.tenantUrl },
+        { key: 'SecretToken', value: credentials.secretToken },
+      ],
+    });
+    await call(`/azure/v1.0/servicePrincipals/${sp}/synchronization/jobs/${s.azure.job.id}/start`, 'POST');
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await page.getByRole('tab', { name: /^Pending/ }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Pending/ }).textContent()).toBe('Pending (2)');
+    await page.getByRole('button', { name: 'Accept the invitation: ada@contoso.com' }).click();
+    await page.getByRole('button', { name: 'Accept the invitation: bob@contoso.com' }).click();
+    await page.getByRole('tab', { name: /^Active/ }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (2)');
+
+    // An Admin suspends Bob; he is listed under Suspended, where Activate brings him back.
+    await page.getByLabel('Acting as').selectOption('admin');
+    await page.getByRole('button', { name: 'Suspend: bob@contoso.com' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Suspended/ }).textContent()).toBe('Suspended (1)');
+    await page.getByRole('tab', { name: /^Suspended/ }).click();
+    await page.getByRole('button', { name: 'Activate: bob@contoso.com' }).click();
+    await expect.poll(() => page.getByRole('tab', { name: /^Active/ }).textContent()).toBe('Active (2)');
+
+    // An Admin cannot make an Owner: the page says why, and nothing changes.
+    await page.getByRole('tab', { name: /^Active/ }).click();
+    await page.getByRole('button', { name: 'Make Owner: ada@contoso.com' }).click();
+    await expect.poll(() => page.locator('#problem').textContent()).toContain('only an Owner can make an Owner');
+    expect(s.nordpass.store.allMembers().find((m) => m.userName === 'ada@contoso.com')!.role).toBe('user');
+    // As an Owner: Ada is made Owner, and then cannot be suspended until demoted.
+    await page.getByLabel('Acting as').selectOption('owner');
+    await page.getByRole('button', { name: 'Make Owner: ada@contoso.com' }).click();
+    await expect.poll(() => page.locator('#members').textContent()).toContain('owner');
+    await page.getByRole('button', { name: 'Suspend: ada@contoso.com' }).click();
+    await expect
+      .poll(() => page.locator('#problem').textContent())
+      .toContain('ada@contoso.com is an Owner and cannot be suspended; demote them first');
+    const record = await page.locator('#record-steps').textContent();
+    expect(record).toContain('suspendMember');
+    expect(record).toContain('activateMember');
+    expect(record).toMatch(/as.{0,4}admin/);
+    await page.screenshot({ path: `${SHOTS}admin-panel-owner-rules.png` });
+  });
+
   it('the seed guide, clicked through: user, assignment, credentials, Test Connection, Save, Start, accept, remove, 30 days; the export replays it', async () => {
     await resetFromPage();
     // Users > New user; Enterprise applications > NordPass > Users and groups > Add user/group.

@@ -223,7 +223,7 @@ const ERROR_CASES: ErrorCase[] = [
   },
   {
     name: 'an unknown action on a member',
-    request: (x) => send(x, 'POST', `/admin/members/${x.member}/suspend`),
+    request: (x) => send(x, 'POST', `/admin/members/${x.member}/archive`),
     status: 404,
     code: 'notFound',
   },

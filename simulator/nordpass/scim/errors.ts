@@ -56,6 +56,13 @@ export const LIFECYCLE_TO_SCIM: Record<LifecycleErrorCode, { status: number; sci
   forbidden: { status: 403 },
   invalidTransition: { status: 409 },
   seatLimit: { status: 403 },
+  // The Admin Panel's Owner rules; SCIM's own answer on an Owner is the scimOnOwner variant (`forbidden`).
+  ownerNotDemoted: { status: 409 },
+  soleOwner: { status: 409 },
+  ownersOnly: { status: 403 },
+  notRestorable: { status: 409 },
+  alreadyDeleted: { status: 409 },
+  deleted: { status: 409 },
 };
 
 /** Any error as the SCIM error it is answered with; an unexpected one is a 500 that shows no internals. */

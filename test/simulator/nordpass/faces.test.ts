@@ -6,12 +6,12 @@ import { createNordPass } from '../../../simulator/nordpass/app.ts';
 import { Random } from '../../../simulator/random.ts';
 import { LIFECYCLE_TO_ADMIN, renderAdminError } from '../../../simulator/nordpass/admin-errors.ts';
 import { Faces } from '../../../simulator/nordpass/faces.ts';
-import { LifecycleError, type LifecycleErrorCode } from '../../../simulator/nordpass/members.ts';
+import { LIFECYCLE_ERROR_CODES, LifecycleError, type LifecycleErrorCode } from '../../../simulator/nordpass/members.ts';
 import { LIFECYCLE_TO_SCIM } from '../../../simulator/nordpass/scim/errors.ts';
 import { renderScimError } from '../../../simulator/nordpass/scim/index.ts';
 import { renderSimError } from '../../../simulator/serve/sim-errors.ts';
 
-const CODES: LifecycleErrorCode[] = ['notFound', 'conflict', 'forbidden', 'invalidTransition', 'seatLimit'];
+const CODES: readonly LifecycleErrorCode[] = LIFECYCLE_ERROR_CODES;
 
 describe('lifecycle refusals', () => {
   it('have a status on every face, and the SCIM face and the Admin Panel give the same one', () => {

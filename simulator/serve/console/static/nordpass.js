@@ -30,22 +30,29 @@ let search = '';
 let shownMember;
 let lastCounts;
 
+// Who acts in the Admin Panel (an Owner or an Admin): the Admin Panel refuses an Admin what only Owners may do.
+const actingAs = () => `?as=${$('acting-as').value}`;
+
 function memberActions(m) {
   const path = `/admin/members/${encodeURIComponent(m.id)}`;
   const actions = [];
   if (m.status === 'pending')
     actions.push(button('Accept the invitation', m.userName, () => api('POST', `${path}/accept-invitation`)));
+  if (m.status === 'active')
+    actions.push(button('Suspend', m.userName, () => api('POST', `${path}/suspend${actingAs()}`)));
+  if (m.status === 'suspended')
+    actions.push(button('Activate', m.userName, () => api('POST', `${path}/activate${actingAs()}`)));
   if (m.status === 'suspended' || m.status === 'forbidden')
-    actions.push(button('Restore', m.userName, () => api('POST', `${path}/restore`)));
+    actions.push(button('Restore', m.userName, () => api('POST', `${path}/restore${actingAs()}`)));
   if (m.status !== 'deleted') {
     for (const role of ['user', 'admin', 'owner'])
       if (m.role !== role)
         actions.push(
           button(`Make ${role[0].toUpperCase()}${role.slice(1)}`, m.userName, () =>
-            api('PUT', `${path}/role`, { role }),
+            api('PUT', `${path}/role${actingAs()}`, { role }),
           ),
         );
-    actions.push(button('Delete', m.userName, () => api('DELETE', path)));
+    actions.push(button('Delete', m.userName, () => api('DELETE', `${path}${actingAs()}`)));
   }
   actions.push(link(hashFor('why', 'member', m.id), 'Why?', `Why?: ${m.userName}`));
   return el('div', { class: 'buttons' }, ...actions);
