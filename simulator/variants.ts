@@ -81,6 +81,23 @@ export const VARIANTS = {
       "neither: no Microsoft page names Entra's handling of a 404 to DELETE; InvalidAnchor is documented for reads and updates (howto-analyze-provisioning-logs)",
     ],
   },
+  testConnectionGroups: {
+    side: 'entra',
+    question: 'With group provisioning on, does Test Connection also query /Groups for a group that cannot exist?',
+    alternatives: {
+      probes: {
+        does: 'Test Connection (and each cycle\'s probe) also sends GET /Groups?excludedAttributes=members&filter=displayName eq "<guid>" and needs an empty list',
+      },
+      usersOnly: { does: 'Test Connection queries /Users only, whatever the mappings' },
+    },
+    default: 'probes',
+    reason:
+      'Microsoft says Entra fetches "a random user and group" to check the endpoint, "also ... as a part of the Test Connection flow"',
+    sources: [
+      'probes: "Microsoft Entra ID makes requests to fetch a random user and group to ensure that the endpoint and the credentials are valid. It\'s also done as a part of the Test Connection flow" (learn.microsoft.com/entra/identity/app-provisioning/use-scim-to-provision-users-and-groups)',
+      "usersOnly: NordPass's current guide has admins save the non-gallery app with its defaults (group provisioning on) and only then turn groups off, which a failing group probe would stop (support.nordpass.com/hc/en-us/articles/8916899484817)",
+    ],
+  },
   scimOnOwner: {
     side: 'nordpass',
     question: 'What does NordPass answer when SCIM disables or deletes an Owner?',

@@ -2,6 +2,7 @@
  * The enterprise application "NordPass": its Users and groups assignments and its provisioning settings.
  * Who is in scope is decided here; the engine asks, per user, and reads the assignment change feed.
  */
+import { APP_SETUPS, type AppSetup } from './setups.ts';
 import { VariantChoices } from '../../simulator/variants.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
@@ -40,6 +41,8 @@ export interface ProvisioningSettings {
 }
 
 export interface ProvisioningSettingsInput {
+  /** How NordPass was set up in Entra (setups.ts): its mappings and group switch, before the two below. */
+  app?: AppSetup;
   scope?: 'assigned' | 'all';
   mappings?: MappingPreset | AttributeMapping[];
   targetActions?: Partial<ProvisioningSettings['targetActions']>;
@@ -105,6 +108,10 @@ export class EnterpriseApplication {
   /** Changes provisioning settings (not the credentials: those go through saveCredentials). */
   configure(input: ProvisioningSettingsInput): void {
     const s = this.settings;
+    if (input.app) {
+      s.mappings = MAPPING_PRESETS[APP_SETUPS[input.app].mappings];
+      s.groupProvisioning = APP_SETUPS[input.app].groupProvisioning;
+    }
     if (input.scope) s.scope = input.scope;
     if (input.mappings)
       s.mappings = typeof input.mappings === 'string' ? MAPPING_PRESETS[input.mappings] : input.mappings;

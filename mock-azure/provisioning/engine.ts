@@ -679,7 +679,9 @@ export class ProvisioningJob {
   /** Test Connection's requests: a user that cannot exist, and with group provisioning on, a group too. */
   async #probe(client: ScimClient): Promise<void> {
     await client.testConnection(this.#matchingAttribute());
-    if (this.deps.app.settings.groupProvisioning) await client.testGroupsConnection();
+    // variant: testConnectionGroups (simulator/variants.ts): the group probe is INFERRED from "a random user and group".
+    if (this.deps.app.settings.groupProvisioning && this.deps.variants.get('testConnectionGroups') === 'probes')
+      await client.testGroupsConnection();
   }
 
   #matchingAttribute(): string {

@@ -49,7 +49,12 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
 
     assign: async (id) => void app.assign(id),
     unassign: async (id) => void app.unassign(id),
-    configure: async (settings) => app.configure(settings),
+    configure: async ({ groupProvisioning, ...settings }) => {
+      app.configure(settings);
+      if (groupProvisioning === undefined) return;
+      if (!job.exists) job.create();
+      app.configure({ groupProvisioning });
+    },
     testConnection: (tenantUrl, secretToken) => job.testConnection(tenantUrl, secretToken),
     saveCredentials: (tenantUrl, secretToken) => job.saveCredentials(tenantUrl, secretToken),
     start: (options) => job.start(options),

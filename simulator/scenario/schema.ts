@@ -143,54 +143,69 @@ const NordPassSettings = z.strictObject({
   patchSuccessStatus: z.union([z.literal(200), z.literal(204)]).optional(),
 });
 
-const Provisioning = z.strictObject({
-  scope: z
-    .enum(['assigned', 'all'])
-    .optional()
-    .describe('"Sync only assigned users and groups" (assigned, default) or "Sync all users and groups"'),
-  mappings: z
-    .enum(['nordpass', 'nonGallery'])
-    .optional()
-    .describe('NordPass gallery defaults (userName, active, externalId) or the full non-gallery set'),
-  targetActions: z
-    .strictObject({ create: z.boolean().optional(), update: z.boolean().optional(), delete: z.boolean().optional() })
-    .optional(),
-  skipOutOfScopeDeletions: z.boolean().optional(),
-  deletionThreshold: z
-    .number()
-    .int()
-    .nonnegative()
-    .nullable()
-    .optional()
-    .describe('Prevent accidental deletions: threshold (default 500); null turns it off'),
-  aadOptscim062020: z
-    .boolean()
-    .optional()
-    .describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
-  groupProvisioning: z
-    .boolean()
-    .optional()
-    .describe(
-      '"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default',
-    ),
-  logRetention: z
-    .enum(['premium', 'free'])
-    .optional()
-    .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
-  unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
-  probeIdleCycles: z
-    .boolean()
-    .optional()
-    .describe('Send the Test Connection probe on cycles with nothing to do (default off: an idle cycle sends nothing)'),
-  escrowThresholds: z
-    .strictObject({
-      evaluateFrom: z.number().int().nonnegative(),
-      proportion: z.number().min(0).max(1),
-      total: z.number().int().nonnegative(),
-    })
-    .partial()
-    .optional(),
-});
+const Provisioning = z
+  .strictObject({
+    scope: z
+      .enum(['assigned', 'all'])
+      .optional()
+      .describe('"Sync only assigned users and groups" (assigned, default) or "Sync all users and groups"'),
+    app: z
+      .enum(['nordpassGallery', 'nonGallery'])
+      .optional()
+      .describe(
+        'How NordPass was set up in Entra: the gallery app of the seed guide (nordpassGallery, default: userName, active, externalId; no groups) or NordPass\'s current non-gallery app with its defaults (nonGallery: the full attribute set, and "Provision Microsoft Entra ID Groups" on)',
+      ),
+    mappings: z
+      .enum(['nordpass', 'nonGallery'])
+      .optional()
+      .describe(
+        'Older spelling, kept as an alias: nordpass is app: nordpassGallery; nonGallery is app: nonGallery with group provisioning off (as it meant before app existed)',
+      ),
+    targetActions: z
+      .strictObject({ create: z.boolean().optional(), update: z.boolean().optional(), delete: z.boolean().optional() })
+      .optional(),
+    skipOutOfScopeDeletions: z.boolean().optional(),
+    deletionThreshold: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .optional()
+      .describe('Prevent accidental deletions: threshold (default 500); null turns it off'),
+    aadOptscim062020: z
+      .boolean()
+      .optional()
+      .describe('Add ?aadOptscim062020 to the Tenant URL: PATCH in the RFC dialect'),
+    groupProvisioning: z
+      .boolean()
+      .optional()
+      .describe(
+        '"Provision Microsoft Entra ID Groups" on: assigned groups are sent to the app (needs nordpass.groupProvisioning); off by default',
+      ),
+    logRetention: z
+      .enum(['premium', 'free'])
+      .optional()
+      .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
+    unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
+    probeIdleCycles: z
+      .boolean()
+      .optional()
+      .describe(
+        'Send the Test Connection probe on cycles with nothing to do (default off: an idle cycle sends nothing)',
+      ),
+    escrowThresholds: z
+      .strictObject({
+        evaluateFrom: z.number().int().nonnegative(),
+        proportion: z.number().min(0).max(1),
+        total: z.number().int().nonnegative(),
+      })
+      .partial()
+      .optional(),
+  })
+  .refine((p) => !(p.app && p.mappings), {
+    message: 'give app or its older spelling mappings, not both',
+    path: ['mappings'],
+  });
 
 /** Unsettled behaviours this scenario pins (simulator/variants.ts); `scimsim variants` lists them. */
 const Variants = z
@@ -376,9 +391,13 @@ export const STEPS = {
     .strictObject({
       scope: z.enum(['assigned', 'all']).optional(),
       skipOutOfScopeDeletions: z.boolean().optional(),
+      groupProvisioning: z
+        .boolean()
+        .optional()
+        .describe('Mappings > Provision Microsoft Entra ID Groups: Yes (true) or No (false)'),
     })
     .describe(
-      'Provisioning > Settings: Scope (assigned, or all users and groups) and SkipOutOfScopeDeletions; a restart applies a new scope to everyone',
+      'Provisioning > Settings: Scope (assigned, or all users and groups) and SkipOutOfScopeDeletions; Mappings > Provision Microsoft Entra ID Groups; a restart applies a new scope to everyone',
     ),
   provisionOnDemand: z
     .union([Ref, z.strictObject({ user: Ref, expect: z.enum(['done', 'refused']) })])

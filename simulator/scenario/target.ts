@@ -74,9 +74,14 @@ export interface ScenarioTarget {
   // Entra: the enterprise app and its provisioning job.
   assign(principalId: string): Promise<void>;
   unassign(principalId: string): Promise<void>;
+  /**
+   * Provisioning > Settings, and Mappings > Provision Microsoft Entra ID Groups. The group switch lives in the job's
+   * schema, so it makes the provisioning job when there is none (as a Graph script POSTs one to PUT its schema).
+   */
   configure(settings: {
     scope?: 'assigned' | 'all' | undefined;
     skipOutOfScopeDeletions?: boolean | undefined;
+    groupProvisioning?: boolean | undefined;
   }): Promise<void>;
   testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult>;
   /** Save: refused (throws) when Test Connection fails, as the portal's Save is. */

@@ -6,6 +6,7 @@ import { parseDuration } from '../time.ts';
 import type { NordPassOptions } from '../nordpass/app.ts';
 import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
 import { inProcessTarget } from './in-process-target.ts';
+import type { AppSetup } from '../../mock-azure/app/setups.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 import type { MemberView, ScenarioTarget, UserAttributes } from './target.ts';
 
@@ -65,6 +66,16 @@ export function scenarioVariants(scenario: Scenario, run: Partial<Record<string,
   };
 }
 
+/**
+ * How NordPass was set up in Entra: `provisioning.app`, or its older spelling `mappings` (nordpass: the gallery app;
+ * nonGallery: that setup's attributes with group provisioning off, as it meant before `app`). The loader refuses both.
+ */
+function appSetupOf(p: NonNullable<Scenario['provisioning']>): { app: AppSetup; groupProvisioning?: boolean } {
+  if (p.app) return { app: p.app };
+  if (p.mappings === 'nonGallery') return { app: 'nonGallery', groupProvisioning: false };
+  return { app: 'nordpassGallery' };
+}
+
 /** NordPass's settings from a scenario's `nordpass:` (ownerProtection is a variant now, read by scenarioVariants). */
 export function nordpassSettingsOf(scenario: Pick<Scenario, 'nordpass'>) {
   const { ownerProtection: _variant, ...settings } = scenario.nordpass ?? {};
@@ -81,12 +92,12 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
     nordpass: { adminToken: 'scenario-admin-token', ...options.nordpass, settings: nordpassSettingsOf(scenario) },
     azure: {
       provisioning: {
+        ...appSetupOf(p),
         ...(p.scope ? { scope: p.scope } : {}),
-        ...(p.mappings ? { mappings: p.mappings } : {}),
         ...(p.targetActions ? { targetActions: p.targetActions } : {}),
         ...(p.skipOutOfScopeDeletions !== undefined ? { skipOutOfScopeDeletions: p.skipOutOfScopeDeletions } : {}),
         ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
-        groupProvisioning: p.groupProvisioning === true,
+        ...(p.groupProvisioning !== undefined ? { groupProvisioning: p.groupProvisioning } : {}),
       },
       ...(p.logRetention ? { logRetention: p.logRetention } : {}),
       engine: {

@@ -61,7 +61,9 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
     ...(description !== undefined ? { description } : {}),
     seed,
     start,
-    ...(nordpass ? { nordpass } : {}),
+    // Always sent: a reset without NordPass settings keeps the last world's (serve's own flags), and the scenario
+    // before this one on the same server may have set some (scenario 20 turns group provisioning on).
+    nordpass: nordpass ?? {},
     ...(provisioning ? { provisioning } : {}),
     ...(variants ? { variants } : {}),
     ...(limits ? { limits } : {}),

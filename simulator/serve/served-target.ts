@@ -174,13 +174,26 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
       await graph('DELETE', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo/${assignment.id}`);
     },
     // Provisioning > Settings: Graph keeps Scope and "Skip out of scope deletions" among the job's secrets.
-    configure: async (settings) =>
-      void (await secrets({
-        ...(settings.scope !== undefined ? { SyncAll: String(settings.scope === 'all') } : {}),
-        ...(settings.skipOutOfScopeDeletions !== undefined
-          ? { SkipOutOfScopeDeletions: String(settings.skipOutOfScopeDeletions) }
-          : {}),
-      })),
+    configure: async ({ groupProvisioning, ...settings }) => {
+      if (Object.keys(settings).length > 0)
+        await secrets({
+          ...(settings.scope !== undefined ? { SyncAll: String(settings.scope === 'all') } : {}),
+          ...(settings.skipOutOfScopeDeletions !== undefined
+            ? { SkipOutOfScopeDeletions: String(settings.skipOutOfScopeDeletions) }
+            : {}),
+        });
+      if (groupProvisioning === undefined) return;
+      // The switch is the Group objectMapping's `enabled` in the job's schema: read, change, write back.
+      const jobs = (await graph('GET', `${sync}/jobs`)).value as unknown[];
+      if (jobs.length === 0) await graph('POST', `${sync}/jobs`, { templateId: 'scim' });
+      const schema = await graph('GET', await jobPath('/schema'));
+      const { '@odata.context': _context, ...body } = schema as Record<string, unknown> & {
+        synchronizationRules: Array<{ objectMappings: Array<{ sourceObjectName: string; enabled: boolean }> }>;
+      };
+      for (const m of body.synchronizationRules[0]!.objectMappings)
+        if (m.sourceObjectName === 'Group') m.enabled = groupProvisioning;
+      await graph('PUT', await jobPath('/schema'), body);
+    },
     testConnection: async (tenantUrl, secretToken): Promise<TestConnectionResult> => {
       const answer = await send('POST', `/azure/v1.0${sync}/jobs/validateCredentials`, {
         credentials: [

@@ -97,6 +97,26 @@ describe('each variant changes what happens', () => {
     }
   });
 
+  it('testConnectionGroups: with group provisioning on, Test Connection also asks /Groups (probes) or only /Users (usersOnly)', async () => {
+    for (const [alternative, groupProbes] of [
+      ['probes', 1],
+      ['usersOnly', 0],
+    ] as const) {
+      const { w } = tenantWith([], {
+        variants: { testConnectionGroups: alternative },
+        nordpass: { groupProvisioning: true },
+        azure: { provisioning: { groupProvisioning: true } },
+      });
+      const sent = recordFrom(w);
+      const { tenantUrl, secretToken } = await w.credentials();
+      expect(await w.azure.job.testConnection(tenantUrl, secretToken)).toEqual({ ok: true });
+      expect(
+        sent().filter((e) => e.path.startsWith('/Groups')),
+        alternative,
+      ).toHaveLength(groupProbes);
+    }
+  });
+
   it('oldTokenAfterRotation: revoked refuses the old token at once; gracePeriod takes it for 24 hours, then not', async () => {
     const revoked = harness();
     await revoked.admin('POST', '/provisioning/credentials');
