@@ -1,6 +1,7 @@
 /** Every item, in the order the table shows them (the order). A new item: a file here, a line below. */
 import checkItems from './check.ts';
 import consoleItems from './console.ts';
+import cycleDuration from './cycle-duration.ts';
 import httpLoad from './http-load.ts';
 import massPurge from './mass-purge.ts';
 import persistence from './persistence.ts';
@@ -20,4 +21,5 @@ export const ITEMS: BenchItem[] = [
   ...scenarios,
   ...consoleItems,
   ...checkItems,
+  ...cycleDuration,
 ];

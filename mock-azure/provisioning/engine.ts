@@ -3,6 +3,7 @@
  * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
  */
 import type { TimerHandle } from '../../simulator/clock.ts';
+import type { Random } from '../../simulator/random.ts';
 import { collectWork } from './collect.ts';
 import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
@@ -11,6 +12,8 @@ import {
   JobError,
   resolveEngineSettings,
   testFailure,
+  CYCLE_RUNNING_TIMER,
+  CYCLE_TIMER,
   type CycleSummary,
   type EngineDeps,
   type EngineSettings,
@@ -75,10 +78,20 @@ export class ProvisioningJob {
   #steadyLast: number | undefined;
   #busy: Promise<unknown> = Promise.resolve();
   readonly #cycleListeners: Array<(cycle: CycleSummary) => void> = [];
+  /**
+   * A realistic cycle runs for virtual time: between objects it waits for the clock (a timer at the instant the
+   * next object is due) and hands control back to whoever ran it (#handBack), so the clock can move on. Only one
+   * cycle runs at a time; a start, restart or deletion of the job interrupts it (#interruptRunningCycle).
+   */
+  #running: { timer: TimerHandle | undefined; summary: CycleSummary } | undefined;
+  #handBack: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  /** The seeded source of objects' costs in a realistic cycle (a fork of its own: instant runs draw nothing from it). */
+  readonly #costs: Random;
 
   constructor(private readonly deps: EngineDeps) {
     this.settings = resolveEngineSettings(deps.settings);
     this.escrows = new Escrows(this.settings.escrow);
+    this.#costs = deps.random.fork('object-costs');
     this.#id = this.#newId();
   }
 
@@ -109,6 +122,7 @@ export class ProvisioningJob {
   remove(): Promise<void> {
     return this.#exclusive(async () => {
       if (!this.#exists) throw new JobError('NotConfigured', 'the app has no provisioning job');
+      this.#interruptRunningCycle('the job was deleted');
       this.#timer?.cancel();
       this.#timer = undefined;
       this.links.clear();
@@ -174,13 +188,18 @@ export class ProvisioningJob {
   start(options: CycleStart = {}): Promise<void> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
+      this.#interruptRunningCycle('Start began a new cycle');
       this.#quarantine = undefined;
       this.#state = 'running';
       await this.#cycleNowOrSoon(options);
     });
   }
 
-  /** Stop (Provisioning Status Off): no more cycles until Start; the watermark is kept, so it picks up where it left off. */
+  /**
+   * Stop (Provisioning Status Off): no more cycles until Start; the watermark is kept, so it picks up where it left
+   * off. A cycle that is running goes on to its end: "the current provisioning cycle continues running until
+   * completion" (known-issues).
+   */
   stop(): void {
     this.#timer?.cancel();
     this.#timer = undefined;
@@ -195,6 +214,7 @@ export class ProvisioningJob {
   restart(options: { forceDeletes?: boolean; full?: boolean } & CycleStart = {}): Promise<void> {
     return this.#exclusive(async () => {
       this.#requireCredentials();
+      this.#interruptRunningCycle('a restart began a new cycle');
       this.#watermark = undefined;
       this.escrows.clear();
       this.#quarantine = undefined;
@@ -217,10 +237,65 @@ export class ProvisioningJob {
 
   /** The cycle a start or restart begins: run now, or (`wait`) due now, to run at the clock's next move. */
   async #cycleNowOrSoon(options: CycleStart): Promise<void> {
-    if (!options.wait) return this.#cycleAndTell();
+    if (!options.wait) return this.#runCycle();
     this.#timer?.cancel();
     const { clock } = this.deps;
-    this.#timer = clock.schedule(clock.now(), () => this.#exclusive(() => this.#cycleAndTell()), 'provisioning cycle');
+    this.#timer = clock.schedule(clock.now(), () => this.#exclusive(() => this.#runCycle()), CYCLE_TIMER);
+  }
+
+  /**
+   * Runs a cycle until it ends or, in a realistic cycle, until it waits for the clock; resolves then (rejects with
+   * the cycle's error). The rest runs when the clock reaches the cycle's next object (#waitUntil).
+   */
+  #runCycle(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#handBack = { resolve, reject };
+      this.#cycleAndTell().then(
+        () => this.#handBackNow(),
+        (error: unknown) => this.#handBackNow(error),
+      );
+    });
+  }
+
+  #handBackNow(error?: unknown): void {
+    const handBack = this.#handBack;
+    this.#handBack = undefined;
+    if (error === undefined) handBack?.resolve();
+    else if (handBack) handBack.reject(error);
+    else throw error;
+  }
+
+  /** Inside a realistic cycle: waits until `at`, handing control back until the clock gets there. */
+  #waitUntil(at: number): Promise<void> {
+    const { clock } = this.deps;
+    const running = this.#running!;
+    return new Promise((resume) => {
+      running.timer = clock.schedule(
+        at,
+        () =>
+          this.#exclusive(
+            () =>
+              new Promise<void>((resolve, reject) => {
+                running.timer = undefined;
+                this.#handBack = { resolve, reject };
+                resume();
+              }),
+          ),
+        CYCLE_RUNNING_TIMER,
+      );
+      this.#handBackNow();
+    });
+  }
+
+  /** A start, restart or deletion while a realistic cycle runs: it ends where it is (the watermark is not moved). */
+  #interruptRunningCycle(why: string): void {
+    const running = this.#running;
+    if (!running?.timer) return;
+    running.timer.cancel();
+    this.#running = undefined;
+    running.summary.ended = this.deps.clock.now();
+    running.summary.state = 'Failed';
+    running.summary.error = `Interrupted: ${why} before this cycle had processed every object.`;
   }
 
   /** Provision on demand: one user, now, outside the cycle schedule (research/entra.md §7). */
@@ -366,7 +441,11 @@ export class ProvisioningJob {
 
   async #cycleAndTell(): Promise<void> {
     const before = this.cycles.length;
-    await this.#cycle();
+    try {
+      await this.#cycle();
+    } finally {
+      this.#running = undefined;
+    }
     const cycle = this.cycles.at(-1);
     if (cycle && this.cycles.length > before) for (const listener of this.#cycleListeners) listener(cycle);
   }
@@ -390,6 +469,7 @@ export class ProvisioningJob {
       countFailed: 0,
     };
     this.cycles.push(summary);
+    this.#running = { timer: undefined, summary };
     this.#everRun = true;
     if (this.#idle()) {
       // fidelity: a cycle with nothing to do sends nothing: Entra's delta query is against its own directory, and the
@@ -417,6 +497,10 @@ export class ProvisioningJob {
       this.#staged,
     );
     const plans = this.#plansFor(ids);
+    // Entra's watermark: a cycle reads the tenant as it was when it began. A realistic cycle keeps each user as
+    // planned, so a change made while it runs is the next cycle's (the marks above were taken before the reading).
+    if (this.settings.cycleDuration === 'realistic')
+      for (const plan of plans) if (plan.user) plan.user = { ...plan.user };
     summary.countEntitled = plans.length;
     const ctx = this.#context(client, 'system', cycleId);
     const toRun = this.#holdBackDeletions(plans, ctx);
@@ -507,9 +591,12 @@ export class ProvisioningJob {
   /** Sends the plans, logging each and keeping escrow; false when the credentials failed (the cycle is quarantined). */
   async #run(plans: Plan[], ctx: ExecuteContext, summary: CycleSummary): Promise<boolean> {
     const { clock, logs } = this.deps;
+    const realistic = this.settings.cycleDuration === 'realistic';
     try {
       for (const plan of plans) {
         const { record, retryAfterMs } = await executePlan(plan, ctx);
+        const cost = realistic ? this.#objectCost(record) : 0;
+        if (realistic) record.durationMs = cost;
         logs.add(record);
         if (record.status === 'failure') {
           summary.countFailed++;
@@ -532,6 +619,7 @@ export class ProvisioningJob {
           this.#staged.delete(plan.userId);
           if (record.status === 'success') summary.countExported++;
         }
+        if (realistic) await this.#waitUntil(clock.now() + cost);
       }
       return true;
     } catch (error) {
@@ -635,7 +723,13 @@ export class ProvisioningJob {
     // job re-ran the cycle at the same instant forever and the clock never moved on.
     if (q && q.nextAttempt <= clock.now()) this.#enterQuarantine(q.reason, q.error);
     const at = this.#quarantine ? this.#quarantine.nextAttempt : clock.now() + this.settings.cycleIntervalMs;
-    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#cycleAndTell()), 'provisioning cycle');
+    this.#timer = clock.schedule(at, () => this.#exclusive(() => this.#runCycle()), CYCLE_TIMER);
+  }
+
+  /** What one object took a realistic cycle: creating about twice matching, drawn within Microsoft's range. */
+  #objectCost(record: LogRecord): number {
+    const [min, max] = this.settings.objectCostMs[record.matching === 'created' ? 'create' : 'match'];
+    return this.#costs.int(min, max);
   }
 
   #context(client: ScimClient, initiatedBy: LogRecord['initiatedBy'], cycleId: string): ExecuteContext {

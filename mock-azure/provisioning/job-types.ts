@@ -19,6 +19,12 @@ export type QuarantineReason =
   | 'EncounteredEscrowProportionThreshold'
   | 'TooManyDeletes';
 
+export type CycleDuration = 'instant' | 'realistic';
+
+/** The label of the timer of the next cycle, and of a running realistic cycle's next object. */
+export const CYCLE_TIMER = 'provisioning cycle';
+export const CYCLE_RUNNING_TIMER = 'cycle in progress';
+
 export interface EngineSettings {
   /** Between incremental cycles ("every 40 minutes", not configurable in Entra). */
   cycleIntervalMs: number;
@@ -35,6 +41,18 @@ export interface EngineSettings {
   /** Send the Test Connection probe even on cycles with nothing to do (off: an idle cycle sends nothing). */
   probeIdleCycles: boolean;
   escrow: EscrowSettings;
+  /**
+   * `instant`: a cycle takes no virtual time (exact timings). `realistic`: each object a cycle processes takes
+   * virtual time, at Microsoft's published cost (objectCostMs), and the next cycle is 40 minutes after it ends.
+   */
+  cycleDuration: CycleDuration;
+  /**
+   * What one object costs a realistic cycle, in ms, drawn from the seeded source within the range: "about
+   * 0.01-0.08 minutes" an object in an initial cycle, creating "about twice" matching
+   * (application-provisioning-when-will-provisioning-finish-specific-user). Every processed object counts
+   * (INFERRED for incremental cycles); group sync takes no time.
+   */
+  objectCostMs: { match: [number, number]; create: [number, number] };
   /** Escrow thresholds (research/entra.md §9), scaled down in tests. */
   escrowThresholds: { evaluateFrom: number; proportion: number; total: number };
 }
@@ -46,6 +64,8 @@ export const DEFAULT_ENGINE: EngineSettings = {
   unavailableCyclesBeforeQuarantine: 3,
   probeIdleCycles: false,
   escrow: DEFAULT_ESCROW,
+  cycleDuration: 'instant',
+  objectCostMs: { match: [600, 2_400], create: [1_200, 4_800] },
   escrowThresholds: { evaluateFrom: 5_000, proportion: 0.4, total: 40_000 },
 };
 

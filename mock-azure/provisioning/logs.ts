@@ -60,6 +60,8 @@ export interface LogRecord {
   retries?: { count: number; nextAttempt?: number };
   /** Sequence numbers of the HTTP exchanges behind the record. */
   exchanges: number[];
+  /** Virtual time the object took (a realistic cycle; 0 otherwise). */
+  durationMs?: number;
 }
 
 export interface LogQuery {
@@ -249,7 +251,7 @@ export function toObjectSummary(
     cycleId: r.cycleId,
     changeId: r.changeId,
     jobId: r.jobId,
-    durationInMilliseconds: 0,
+    durationInMilliseconds: r.durationMs ?? 0,
     provisioningAction: graphProvisioningAction(r.action),
     provisioningStatusInfo: {
       status: r.status,

@@ -186,6 +186,12 @@ const Provisioning = z
       .enum(['premium', 'free'])
       .optional()
       .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
+    cycleDuration: z
+      .enum(['instant', 'realistic'])
+      .optional()
+      .describe(
+        "How long a cycle takes: instant (default: no virtual time, exact timings) or realistic (each object takes Microsoft's published 0.01-0.08 minutes, creating twice matching; the next cycle is 40 minutes after the end)",
+      ),
     unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
     probeIdleCycles: z
       .boolean()

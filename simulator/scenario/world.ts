@@ -105,6 +105,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
           ? { unavailableCyclesBeforeQuarantine: p.unavailableCyclesBeforeQuarantine }
           : {}),
         ...(p.probeIdleCycles !== undefined ? { probeIdleCycles: p.probeIdleCycles } : {}),
+        ...(p.cycleDuration ? { cycleDuration: p.cycleDuration } : {}),
         ...(p.escrowThresholds ? { escrowThresholds: p.escrowThresholds } : {}),
       },
     },

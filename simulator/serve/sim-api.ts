@@ -31,6 +31,7 @@ export interface SimApiDeps {
 /** What a timer is, read off its label (the models name their timers; see Clock.schedule). */
 const TIMER_KINDS: Array<[prefix: string, kind: string]> = [
   ['provisioning cycle', 'cycle'],
+  ['cycle in progress', 'cycleInProgress'],
   ['purge ', 'purge'],
   ['invitation ', 'invitation'],
   ['directory: permanent deletion', 'recycleBinExpiry'],
