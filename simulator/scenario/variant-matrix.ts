@@ -7,6 +7,7 @@
  */
 import { alternativesOf, isVariantName, VARIANTS } from '../variants.ts';
 import type { Scenario } from './load.ts';
+import { type RunOptions, runScenario } from './run.ts';
 import type { ScenarioResult, ScenarioVariantMatrix, VariantOutcome } from './result.ts';
 import { scenarioVariants } from './world.ts';
 
@@ -55,19 +56,45 @@ export function matrixOf(
   };
 }
 
-/** The matrix as the README shows it: the scenarios whose result depends on a variant, and how. */
-export function matrixMarkdown(rows: readonly ScenarioVariantMatrix[], runs: number): string {
-  const flagged = rows.filter((r) => r.flagged);
-  const lines = [
-    `${rows.length} scenarios, ${runs} replays under other alternatives: ${flagged.length} depend on a variant, the other ${rows.length - flagged.length} hold under every alternative of every variant they read.`,
-    '',
-    '| scenario | under the defaults | under | it |',
-    '| --- | --- | --- | --- |',
-  ];
-  for (const row of flagged)
-    for (const o of row.outcomes.filter((x) => x.differs))
-      lines.push(
+/**
+ * One scenario's row of the matrix, run here in this process: its default run, then each replay. What
+ * `test/scenario-variants.test.ts` runs, a test per scenario, so a large matrix shards with vitest's --shard.
+ */
+export async function scenarioMatrix(scenario: Scenario, options: RunOptions = {}): Promise<ScenarioVariantMatrix> {
+  const base = await runScenario(scenario, options);
+  const replays = [];
+  for (const run of variantRuns(scenario, base))
+    replays.push({
+      run,
+      result: await runScenario(scenario, {
+        ...options,
+        variants: { ...options.variants, [run.variant]: run.alternative },
+      }),
+    });
+  return matrixOf(scenario, base, replays);
+}
+
+/** The README's lines for one scenario: each outcome that differs from its default run. */
+export function matrixRowLines(row: ScenarioVariantMatrix): string[] {
+  return row.outcomes
+    .filter((o) => o.differs)
+    .map(
+      (o) =>
         `| \`${row.file.replace(/^.*\//, '')}\` | ${row.passed ? 'passes' : 'fails'} | \`${o.variant}: ${o.alternative}\` | ${o.passed ? 'passes' : `fails at line ${o.failure?.line} (\`${o.failure?.name}\`)`} |`,
-      );
-  return lines.join('\n');
+    );
+}
+
+export const MATRIX_TABLE_HEAD = ['| scenario | under the defaults | under | it |', '| --- | --- | --- | --- |'];
+
+/** The matrix as the README shows it: the scenarios whose result depends on a variant, and how. */
+export function matrixMarkdown(rows: readonly ScenarioVariantMatrix[]): string {
+  return [
+    'Each row is a bundled scenario whose result depends on a variant: the alternative, and what the scenario does',
+    'under it. Every bundled scenario not listed holds under every alternative of every variant it read.',
+    '`test/scenario-variants.test.ts` checks this table, a test per scenario (so the matrix shards with',
+    "vitest's `--shard`, like the scenarios).",
+    '',
+    ...MATRIX_TABLE_HEAD,
+    ...rows.flatMap(matrixRowLines),
+  ].join('\n');
 }

@@ -4,8 +4,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../../simulator/scenario/result.ts';
-import { matrixMarkdown } from '../../../simulator/scenario/variant-matrix.ts';
 import { VARIANT_NAMES, VARIANTS } from '../../../simulator/variants.ts';
 
 const BIN = new URL('../../../bin/scimsim.mjs', import.meta.url).pathname;
@@ -92,15 +90,5 @@ describe('scimsim run with variants', () => {
     expect(html).toContain('Unsettled behaviours');
     expect(html).toContain('⚑ fails at line 30');
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('under `reassignAfterPurge=rematch` it fails');
-  });
-
-  it("over every bundled scenario, the README's matrix is what --variants all finds", () => {
-    const out = mkdtempSync(join(tmpdir(), 'scimsim-matrix-'));
-    const res = scimsim(['run', '--variants', 'all', '--report', 'json', '--out', out, '--quiet']);
-    expect(res.status).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
-    expect(report.variants!.flagged).toBeGreaterThan(0);
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(matrixMarkdown(report.variants!.scenarios, report.variants!.runs));
   });
 });
