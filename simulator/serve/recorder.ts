@@ -244,7 +244,7 @@ export function exportScenario(
   const last = recorder.steps.at(-1)?.at ?? Date.parse(header.start);
   if (now > last) steps.push({ advanceTo: formatInstant(now) });
   steps.push({ expect: statesNow(world) });
-  const { name, description, seed, start, nordpass, tenant, provisioning, limits } = header;
+  const { name, description, seed, start, nordpass, tenant, provisioning, variants, limits } = header;
   const doc = {
     name,
     ...(description ? { description } : {}),
@@ -253,6 +253,8 @@ export function exportScenario(
     ...(nordpass && Object.keys(nordpass).length ? { nordpass } : {}),
     ...(tenant && Object.keys(tenant).length ? { tenant } : {}),
     ...(provisioning && Object.keys(provisioning).length ? { provisioning } : {}),
+    // The world's unsettled behaviours go with it: the replay follows the same alternatives.
+    ...(variants && Object.keys(variants).length ? { variants } : {}),
     ...(limits ? { limits } : {}),
     steps,
   };

@@ -19,6 +19,7 @@ import type { StepResult } from '../scenario/result.ts';
 import { runStep, type StepProgress } from '../scenario/run.ts';
 import { buildWorld, nordpassSettingsOf, type World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
+import { changedVariants } from '../variants.ts';
 import type { ScimRoute } from '../world.ts';
 import { exportScenario, type RecordedStep, Recorder } from './recorder.ts';
 import { simRoutes } from './sim-api.ts';
@@ -163,6 +164,9 @@ export class ServedSession {
       scenarioOpen: this.#script !== undefined,
       /** Which world this is: a new number after each reset, open or back-to (a page drops what it showed). */
       generation: this.#generation,
+      /** How long its cycles take, and the unsettled behaviours it follows that are not the default. */
+      cycleDuration: this.world.azure.job.settings.cycleDuration,
+      variants: changedVariants(this.world.variants.all),
     };
   }
 

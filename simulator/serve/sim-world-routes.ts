@@ -14,6 +14,7 @@ import type { StepResult } from '../scenario/result.ts';
 import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession, WorldHeader } from './session.ts';
+import { VARIANTS } from '../variants.ts';
 import { SessionError } from './session.ts';
 import { simJson } from './sim-body.ts';
 import { SimError } from './sim-errors.ts';
@@ -65,6 +66,8 @@ export function worldRoutes(session: ServedSession): Hono {
   });
 
   routes.get('/world', (c) => c.json(session.summary()));
+  // The catalogue of unsettled behaviours (simulator/variants.ts), for a client that offers them (the console).
+  routes.get('/variants', (c) => c.json({ variants: VARIANTS }));
 
   // The names the world's record knows tenant objects by (what an expectation names them by).
   routes.get('/names', (c) => {

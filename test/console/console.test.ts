@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScenario } from '../../simulator/scenario/load.ts';
 import { runScenario } from '../../simulator/scenario/run.ts';
+import { VARIANT_NAMES } from '../../simulator/variants.ts';
 import type { RunningServer } from '../../simulator/serve/server.ts';
 import { CHROMIUM, type ConsoleInBrowser, HAS_CHROMIUM, openConsole } from './browser.ts';
 import { newUser } from '../helpers/graph.ts';
@@ -343,6 +344,28 @@ steps:
     expect(await page.getByRole('button', { name: 'Show 25 more' }).isHidden()).toBe(true);
     expect([...s.azure.directory.users()]).toHaveLength(30);
     expect(s.session.header.seed).toBe('tenant-7');
+  });
+
+  it('New tenant with realistic cycles and an unsettled behaviour chosen: the world follows them and says so', async () => {
+    expect(await page.locator('#world-follows').textContent()).toContain('Unsettled behaviours: the defaults');
+    await page.getByLabel('Generated users').fill('3');
+    await page.getByLabel('cycles').selectOption('realistic');
+    await page.locator('#tenant-variants summary').click();
+    const choice = page.getByLabel('manualSuspendPurge', { exact: true });
+    // Every variant of the catalogue is offered, its default chosen.
+    expect(await page.locator('#variant-choices select').count()).toBe(VARIANT_NAMES.length);
+    expect(await choice.inputValue()).toBe('noPurge');
+    await choice.selectOption('startsPurge');
+    await page.getByRole('button', { name: 'Create tenant' }).click();
+    await expect
+      .poll(() => page.locator('#world-follows').textContent())
+      .toBe('Cycles: realistic. Unsettled behaviours: manualSuspendPurge: startsPurge (scimsim variants lists them).');
+    expect(s.session.world.variants.all.manualSuspendPurge).toBe('startsPurge');
+    expect(s.session.world.azure.job.settings.cycleDuration).toBe('realistic');
+    await page.locator('section[aria-labelledby="record-title"]').screenshot({ path: `${SHOTS}console-variants.png` });
+    // Back to the defaults for the tests that follow.
+    await page.getByLabel('cycles').selectOption('instant');
+    await choice.selectOption('noPurge');
   });
 
   it('two tabs stay in step: a change made in one shows in the other, live', async () => {

@@ -315,6 +315,56 @@ describe('POST /_sim/reset', () => {
     expect((await ok(call('GET', '/_sim/clock'))).now).toBe('2027-01-01T00:00:00.000Z');
   });
 
+  it('a world with variants and realistic cycles says so, and its export carries them, with who acted in the Admin Panel', async () => {
+    const catalogue = await ok(call('GET', '/_sim/variants'));
+    expect(Object.keys(catalogue.variants)).toContain('manualSuspendPurge');
+    const reset = await ok(
+      call('POST', '/_sim/reset', {
+        name: 'Variants',
+        seed: 8,
+        start: '2027-01-01T00:00:00Z',
+        provisioning: { cycleDuration: 'realistic' },
+        variants: { manualSuspendPurge: 'startsPurge', retryAfter: 'honoured' },
+        tenant: { users: { ada: {} } },
+      }),
+    );
+    // Only what differs from the defaults is listed.
+    expect(reset).toMatchObject({ cycleDuration: 'realistic', variants: { manualSuspendPurge: 'startsPurge' } });
+    expect(Object.keys(reset.variants)).toEqual(['manualSuspendPurge']);
+    const sp = s.azure.app.servicePrincipalId;
+    const ada = s.azure.directory.userByUpn('ada@contoso.com')!;
+    await ok(graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: ada.id, resourceId: sp }), 201);
+    const credentials = await ok(call('POST', '/admin/provisioning/credentials'));
+    await ok(
+      graph('PUT', `/servicePrincipals/${sp}/synchronization/secrets`, {
+        value: [
+          { key: 'BaseAddress', value: credentials.tenantUrl },
+          { key: 'SecretToken', value: credentials.secretToken },
+        ],
+      }),
+      204,
+    );
+    const job = (await ok(graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`))).value[0].id as string;
+    await ok(graph('POST', `/servicePrincipals/${sp}/synchronization/jobs/${job}/start`), 204);
+    await ok(call('POST', '/_sim/clock/advance', { by: '5m' }));
+    const member = (await ok(call('GET', '/admin/members'))).members[0];
+    await ok(call('POST', `/admin/members/${member.id}/accept-invitation`));
+    const suspended = await ok(call('POST', `/admin/members/${member.id}/suspend?as=admin`));
+    // startsPurge: the manual suspension has a purge deadline.
+    expect(suspended.purgeAt).toBe('2027-01-31T00:05:00.000Z');
+    const yaml = (await call('GET', '/_sim/record/export')).text;
+    const scenario = parseScenario(yaml, 'exported.yaml');
+    // As the world was given them: a pin of a default stays a pin (--variants all leaves it alone).
+    expect(scenario.variants).toEqual({ manualSuspendPurge: 'startsPurge', retryAfter: 'honoured' });
+    expect(scenario.provisioning).toMatchObject({ cycleDuration: 'realistic' });
+    expect(scenario.steps.map((st) => [st.name, st.args]).filter(([n]) => n === 'suspendMember')).toEqual([
+      ['suspendMember', { user: 'ada', as: 'admin' }],
+    ]);
+    const replay = await runScenario(scenario);
+    expect(replay.failure).toBeUndefined();
+    expect(replay.members.find((m) => m.name === 'ada')?.status).toBe('suspended');
+  });
+
   it('refuses a header it cannot build, and the world stays as it was', async () => {
     await ok(graph('POST', '/users', newUser({ userPrincipalName: 'keep@contoso.com', displayName: 'Keep' })), 201);
     for (const bad of [

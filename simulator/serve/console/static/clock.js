@@ -10,6 +10,9 @@ export const currentWorld = () => world;
 async function refreshWorld() {
   world = await api('GET', '/_sim/world');
   $('world-name').textContent = world.name;
+  const set = Object.entries(world.variants ?? {}).map(([name, alternative]) => `${name}: ${alternative}`);
+  $('world-follows').textContent =
+    `Cycles: ${world.cycleDuration}. Unsettled behaviours: ${set.length ? set.join(', ') : 'the defaults'} (scimsim variants lists them).`;
   $('now').textContent = when(world.now);
   $('now').setAttribute('datetime', world.now);
   if (world.generation !== generation) {

@@ -8,7 +8,7 @@ import { wireEntra } from './entra.js';
 import { wireNordPass } from './nordpass.js';
 import { wireProvisioning } from './provisioning.js';
 import { apply, listen } from './router.js';
-import { loadBundled, wireScenarios } from './scenario.js';
+import { loadBundled, loadVariants, wireScenarios } from './scenario.js';
 import './why.js';
 
 async function start() {
@@ -27,6 +27,7 @@ async function start() {
   // Listening first: what happens while the page draws itself is heard, not missed.
   listenToEvents();
   await loadBundled();
+  await loadVariants();
   await refreshNow();
   await apply().catch(() => {});
 }

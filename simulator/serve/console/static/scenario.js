@@ -69,6 +69,38 @@ async function open(body) {
   } catch {}
 }
 
+/** The catalogue of unsettled behaviours as a choice each for the New tenant form, the default chosen. */
+export async function loadVariants() {
+  const { variants } = await api('GET', '/_sim/variants');
+  $('variant-choices').replaceChildren(
+    ...Object.entries(variants).flatMap(([name, v]) => {
+      const id = `variant-${name}`;
+      const select = el('select', { id, 'data-variant': name, 'data-default': v.default });
+      for (const alternative of Object.keys(v.alternatives)) {
+        const option = el(
+          'option',
+          { value: alternative, title: v.alternatives[alternative].does },
+          `${alternative}${alternative === v.default ? ' (default)' : ''}`,
+        );
+        if (alternative === v.default) option.selected = true;
+        select.append(option);
+      }
+      select.setAttribute('aria-describedby', `${id}-question`);
+      // The label is the variant's name alone (the question would make labels that other fields' names match).
+      return [
+        el(
+          'span',
+          {},
+          el('label', { for: id }, name),
+          ' ',
+          el('span', { id: `${id}-question`, class: 'note' }, v.question),
+        ),
+        select,
+      ];
+    }),
+  );
+}
+
 export async function loadBundled() {
   const { scenarios } = await api('GET', '/_sim/bundled');
   $('bundled').replaceChildren(...scenarios.map((s) => el('option', { value: s.file }, `${s.file}: ${s.name}`)));
@@ -107,7 +139,16 @@ export function wireScenarios() {
     if (!window.confirm('New tenant: a new world of generated users (the record starts again)?')) return;
     show('');
     const count = Number($('tenant-users').value);
-    await api('POST', '/_sim/reset', { seed: $('tenant-seed').value.trim(), tenant: { generate: count } });
+    const cycleDuration = $('tenant-cycles').value;
+    const variants = {};
+    for (const select of document.querySelectorAll('#variant-choices select'))
+      if (select.value !== select.dataset.default) variants[select.dataset.variant] = select.value;
+    await api('POST', '/_sim/reset', {
+      seed: $('tenant-seed').value.trim(),
+      tenant: { generate: count },
+      ...(cycleDuration === 'realistic' ? { provisioning: { cycleDuration } } : {}),
+      ...(Object.keys(variants).length ? { variants } : {}),
+    });
     $('activity').replaceChildren();
     await refreshNow();
   });
