@@ -179,6 +179,17 @@ describe('command lines that cannot run: exit code 2, a clear message, no stack 
     ['validate with an unknown flag', () => ['validate', '--fast'], /Unknown option '--fast'/],
     ['serve with an unknown flag', () => ['serve', '--prot', '80'], /Unknown option '--prot'/],
     ['serve with a positional argument', () => ['serve', 'now'], /now/],
+    [
+      'serve with an unknown variant',
+      () => ['serve', '--variant', 'purgeEarly=yes'],
+      /--variant: unknown variant purgeEarly; known: reassignAfterPurge/,
+    ],
+    [
+      'serve with an alternative a variant lacks',
+      () => ['serve', '--variant', 'manualSuspendPurge=sometimes'],
+      /variant manualSuspendPurge has no alternative sometimes; it has noPurge, startsPurge/,
+    ],
+    ['run with --variants of an unknown mode', () => ['run', '--variants', 'some'], /--variants takes all or strict/],
     ['run with a flag missing its value', () => ['run', '--out'], /--out/],
     ['run on a missing path', () => ['run', join(dir, 'missing.yaml')], /no such file or folder: .*missing\.yaml/],
     ['validate on a missing path', () => ['validate', join(dir, 'missing-folder')], /no such file or folder/],

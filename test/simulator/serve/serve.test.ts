@@ -115,6 +115,14 @@ describe('scimsim serve', () => {
     expect(await s.exit).toBe(0);
   });
 
+  it('--variant sets the unsettled behaviours of the served world; --no-owner-protection is scimOnOwner applied', async () => {
+    const s = await serve(['--variant', 'manualSuspendPurge=startsPurge', '--no-owner-protection']);
+    const world = await (await call(s.origin, 'GET', '/_sim/world', ADMIN)).json();
+    expect(world.variants).toEqual({ manualSuspendPurge: 'startsPurge', scimOnOwner: 'applied' });
+    s.child.kill('SIGTERM');
+    expect(await s.exit).toBe(0);
+  });
+
   it('refuses a corrupt data file with a clear error and leaves it untouched', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'scimsim-'));
     const file = join(dir, 'broken.json');
