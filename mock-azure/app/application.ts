@@ -2,6 +2,7 @@
  * The enterprise application "NordPass": its Users and groups assignments and its provisioning settings.
  * Who is in scope is decided here; the engine asks, per user, and reads the assignment change feed.
  */
+import { checkScopingFilters, passesScopingFilters, type ScopingFilter } from './scoping.ts';
 import { APP_SETUPS, type AppSetup } from './setups.ts';
 import { VariantChoices } from '../../simulator/variants.ts';
 import type { Clock } from '../../simulator/clock.ts';
@@ -38,6 +39,8 @@ export interface ProvisioningSettings {
   deletionThreshold: number | null | undefined;
   /** Group objects are sent to the app only when group provisioning is on in the mappings (off for NordPass). */
   groupProvisioning: boolean;
+  /** Attribute-based rules on top of assignments (scoping.ts); none by default ("don't have any ... configured"). */
+  scopingFilters: ScopingFilter[];
 }
 
 export interface ProvisioningSettingsInput {
@@ -49,6 +52,7 @@ export interface ProvisioningSettingsInput {
   skipOutOfScopeDeletions?: boolean;
   deletionThreshold?: number | null;
   groupProvisioning?: boolean;
+  scopingFilters?: ScopingFilter[];
 }
 
 export class ApplicationError extends Error {
@@ -82,6 +86,7 @@ export class EnterpriseApplication {
   readonly #assignments = new Map<string, AppRoleAssignment>();
   readonly #byPrincipal = new Map<string, AppRoleAssignment>();
   readonly #changes: AssignmentChange[] = [];
+  #settingsSeq = 0;
 
   constructor(
     private readonly directory: Directory,
@@ -101,13 +106,17 @@ export class EnterpriseApplication {
       skipOutOfScopeDeletions: false,
       deletionThreshold: undefined,
       groupProvisioning: false,
+      scopingFilters: [],
     };
     this.configure(settings);
   }
 
   /** Changes provisioning settings (not the credentials: those go through saveCredentials). */
   configure(input: ProvisioningSettingsInput): void {
+    // Checked before anything changes: a refused configuration changes nothing.
+    if (input.scopingFilters) checkScopingFilters(input.scopingFilters);
     const s = this.settings;
+    const before = { mappings: s.mappings, filters: s.scopingFilters };
     if (input.app) {
       s.mappings = MAPPING_PRESETS[APP_SETUPS[input.app].mappings];
       s.groupProvisioning = APP_SETUPS[input.app].groupProvisioning;
@@ -119,6 +128,15 @@ export class EnterpriseApplication {
     if (input.skipOutOfScopeDeletions !== undefined) s.skipOutOfScopeDeletions = input.skipOutOfScopeDeletions;
     if (input.deletionThreshold !== undefined) s.deletionThreshold = input.deletionThreshold;
     if (input.groupProvisioning !== undefined) s.groupProvisioning = input.groupProvisioning;
+    if (input.scopingFilters) s.scopingFilters = structuredClone(input.scopingFilters);
+    // "Saving a new scoping filter triggers a new full sync" (define-conditional-rules-for-provisioning-user-accounts),
+    // and so does a mapping change (customize-application-attributes): the engine's next cycle is an initial one.
+    if (s.mappings !== before.mappings || s.scopingFilters !== before.filters) this.#settingsSeq++;
+  }
+
+  /** Counts changes of mappings and scoping filters: the engine starts a new initial cycle when it moves. */
+  get settingsSeq(): number {
+    return this.#settingsSeq;
   }
 
   /**
@@ -184,10 +202,19 @@ export class EnterpriseApplication {
    * in scope: IsSoftDeleted handles them.
    */
   inScope(user: DirectoryUser): boolean {
+    return this.#assignedOrAll(user) && passesScopingFilters(user, this.settings.scopingFilters);
+  }
+
+  #assignedOrAll(user: DirectoryUser): boolean {
     if (this.settings.scope === 'all') return true;
     if (this.#byPrincipal.has(user.id)) return true;
     for (const group of this.directory.groupsOfMember(user.id)) if (this.#byPrincipal.has(group.id)) return true;
     return false;
+  }
+
+  /** Whether the scoping filters keep this user out (whatever the assignments say). */
+  filteredOut(user: DirectoryUser): boolean {
+    return !passesScopingFilters(user, this.settings.scopingFilters);
   }
 
   /**

@@ -2,13 +2,14 @@
  * The synchronization template and the job's schema, in Graph's shapes (synchronizationTemplate,
  * synchronizationSchema): the app's one template, and the attribute mappings the engine applies. `PUT .../schema`
  * takes back what the engine models: user mappings whose source is a directory attribute or Entra's
- * `Not([IsSoftDeleted])`, their matching priority and flow type, and whether groups are provisioned. Expressions
- * and scoping filters come with the attribute-mappings work (issue #19) and are refused until then.
+ * `Not([IsSoftDeleted])`, their matching priority and flow type, the users' scoping filters (sync-scope.ts), and
+ * whether groups are provisioned. Expressions come with the attribute-mappings work (issue #19) and are refused.
  */
 import type { EnterpriseApplication, ProvisioningSettingsInput } from '../app/application.ts';
 import { type AttributeMapping, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
 import { parseTargetPath } from '../app/target-paths.ts';
 import { badRequest } from './errors.ts';
+import { renderScope, scopeFilters } from './sync-scope.ts';
 
 /** The app's one template. fidelity: a gallery app's template is named after the app; "scim" is the custom-app one. */
 export const TEMPLATE_ID = 'scim';
@@ -77,7 +78,7 @@ export function renderSchema(app: EnterpriseApplication) {
             flowTypes,
             metadata: [],
             name: 'Provision Microsoft Entra ID Users',
-            scope: null,
+            scope: renderScope(settings.scopingFilters),
             sourceObjectName: 'User',
             targetObjectName: USER_TARGET,
           },
@@ -114,7 +115,7 @@ export function renderSchema(app: EnterpriseApplication) {
  */
 export function schemaSettings(
   body: Record<string, unknown>,
-): Pick<ProvisioningSettingsInput, 'mappings' | 'groupProvisioning'> {
+): Pick<ProvisioningSettingsInput, 'mappings' | 'groupProvisioning' | 'scopingFilters'> {
   const rules = body.synchronizationRules;
   if (!Array.isArray(rules) || rules.length !== 1)
     throw badRequest('synchronizationRules must hold the one rule GET .../schema shows.');
@@ -127,14 +128,14 @@ export function schemaSettings(
   const users = of('User');
   if (!users || !Array.isArray(users.attributeMappings))
     throw badRequest("The objectMapping with sourceObjectName 'User' and its attributeMappings are required.");
-  if (users.scope !== undefined && users.scope !== null)
-    throw badRequest('Scoping filters are not modelled yet (the attribute-mappings work); send scope: null.');
+  const scopingFilters = scopeFilters(users.scope, "objectMappings['User'].scope");
   const mappings = users.attributeMappings.map((m, i) => userMapping(m, `User.attributeMappings[${i}]`));
   if (!mappings.some((m) => m.matchingPrecedence !== undefined))
     throw badRequest('At least one attribute mapping must be a matching attribute (matchingPriority 1 or more).');
   const groups = of('Group');
   return {
     mappings,
+    scopingFilters,
     ...(groups && typeof groups.enabled === 'boolean' ? { groupProvisioning: groups.enabled } : {}),
   };
 }

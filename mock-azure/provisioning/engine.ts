@@ -68,7 +68,16 @@ export class ProvisioningJob {
   #state: 'stopped' | 'running' | 'paused' = 'stopped';
   #everRun = false;
   #quarantine: Quarantine | undefined;
-  #watermark: { directorySeq: number; appSeq: number } | undefined;
+  #watermark: { directorySeq: number; appSeq: number; settingsSeq: number } | undefined;
+
+  /**
+   * The watermark a cycle reads from: none (an initial cycle) when the mappings or scoping filters changed since
+   * it was taken, as "saving a new scoping filter triggers a new full sync".
+   */
+  get #readFrom(): { directorySeq: number; appSeq: number } | undefined {
+    const w = this.#watermark;
+    return w && w.settingsSeq === this.deps.app.settingsSeq ? w : undefined;
+  }
   #timer: TimerHandle | undefined;
   #staged = new Set<string>();
   #forceDeletes = false;
@@ -422,10 +431,10 @@ export class ProvisioningJob {
     const escrow = this.escrows.get(userId);
     const escrowDue = escrow && status.nextCycleAt !== null && escrow.nextAttemptAt <= status.nextCycleAt;
     // The same reading of the change feed the cycle does, so "read at the next cycle" cannot disagree with it.
-    const work = collectWork(directory, app, this.links, this.#watermark, escrowDue ? [userId] : [], this.#staged);
+    const work = collectWork(directory, app, this.links, this.#readFrom, escrowDue ? [userId] : [], this.#staged);
     return {
       status,
-      initial: this.#watermark === undefined,
+      initial: this.#readFrom === undefined,
       read: work.has(userId),
       plan: planFor(userId, directory, app, this.links),
       ...(this.links.get(userId) ? { link: this.links.get(userId) } : {}),
@@ -456,7 +465,7 @@ export class ProvisioningJob {
     this.#timer = undefined;
     logs.prune(clock.now());
     const cycleId = random.uuid();
-    const kind = this.#watermark ? 'incremental' : 'initial';
+    const kind = this.#readFrom ? 'incremental' : 'initial';
     const began = clock.now();
     const summary: CycleSummary = {
       cycleId,
@@ -484,7 +493,7 @@ export class ProvisioningJob {
       this.#scheduleNext();
       return;
     }
-    const marks = { directorySeq: this.deps.directory.seq, appSeq: app.changeSeq };
+    const marks = { directorySeq: this.deps.directory.seq, appSeq: app.changeSeq, settingsSeq: app.settingsSeq };
     // Staged deletions are looked at again every cycle, not only on "Allow deletes": they stay pending (staged
     // again while still over the threshold, dropped once fixed). Before, a Start on a TooManyDeletes job (which
     // clears quarantine) forgot them, and the unassigned users stayed active in the app for good.
@@ -492,7 +501,7 @@ export class ProvisioningJob {
       this.deps.directory,
       app,
       this.links,
-      this.#watermark,
+      this.#readFrom,
       this.escrows.due(clock.now()),
       this.#staged,
     );
@@ -510,9 +519,9 @@ export class ProvisioningJob {
       return;
     }
     const somethingChanged =
-      !this.#watermark ||
-      marks.directorySeq !== this.#watermark.directorySeq ||
-      marks.appSeq !== this.#watermark.appSeq ||
+      !this.#readFrom ||
+      marks.directorySeq !== this.#watermark!.directorySeq ||
+      marks.appSeq !== this.#watermark!.appSeq ||
       ids.size > 0;
     if (app.settings.groupProvisioning && (somethingChanged || this.#groupsDirty))
       await this.#syncGroups(client, cycleId, summary);
@@ -755,7 +764,7 @@ export class ProvisioningJob {
 
   /** Nothing changed since the last good cycle and nothing waits: no escrow due, no staged deletes, no trouble. */
   #idle(): boolean {
-    const w = this.#watermark;
+    const w = this.#readFrom;
     const now = this.deps.clock.now();
     return (
       !this.settings.probeIdleCycles &&

@@ -3,6 +3,7 @@
  * logs. Read from the same facts the cycle uses (scope, the link, the change feed, escrow, staging, the job's
  * state), so it cannot disagree with what the next cycle then does; it changes nothing.
  */
+import type { ScopingFilter } from '../app/scoping.ts';
 import { formatInstant } from '../../simulator/time.ts';
 import type { AppRoleAssignment, EnterpriseApplication } from '../app/application.ts';
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
@@ -72,6 +73,13 @@ function scopeOf(user: DirectoryUser | undefined, app: EnterpriseApplication): U
   if (!user) return { inScope: false, through: [], text: 'Deleted permanently from the tenant: no longer in scope.' };
   const { through, all, nestedIn } = app.scopeOf(user);
   const listed = through.map(principal);
+  // Assigned (or Sync all), but the scoping filters keep the user out: "the user is out of scope".
+  if ((all || through.length > 0) && app.filteredOut(user))
+    return {
+      inScope: false,
+      through: listed,
+      text: `Not in scope: the user is ${all ? 'in Sync all' : 'assigned'} but passes none of the scoping filters (${app.settings.scopingFilters.map(describeFilter).join('; or ')}).`,
+    };
   if (all) return { inScope: true, through: listed, text: 'In scope: the app syncs all users and groups.' };
   if (through.length > 0) {
     const how = through.map((a) =>
@@ -88,6 +96,11 @@ function scopeOf(user: DirectoryUser | undefined, app: EnterpriseApplication): U
     text: `Not in scope: NotEffectivelyEntitled: The user is not assigned to the application.${nested}`,
   };
 }
+
+/** A filter in words: its title, or its clauses (`department EQUALS Sales and jobTitle IS NOT NULL`). */
+const describeFilter = (f: ScopingFilter) =>
+  f.title ??
+  f.clauses.map((c) => `${c.attribute} ${c.operator}${c.value === undefined ? '' : ` ${c.value}`}`).join(' and ');
 
 const principal = (a: AppRoleAssignment) => ({
   principalType: a.principalType,
@@ -109,8 +122,11 @@ function jobText(facts: NextCycleFacts): UserWhy['job'] {
 }
 
 /** Why the IsSoftDeleted flag is true for the user: the words the scoping step shows. */
-function softDeletedBecause(plan: Plan): string {
-  if (!plan.scope.inScope) return 'the user is no longer assigned to the application';
+function softDeletedBecause(plan: Plan, app: EnterpriseApplication): string {
+  if (!plan.scope.inScope)
+    return plan.user && app.filteredOut(plan.user)
+      ? 'the user no longer passes the scoping filters'
+      : 'the user is no longer assigned to the application';
   if (plan.scope.softDeleted) return 'the user was deleted in the tenant (in Deleted users)';
   return 'sign-in is blocked for the user (accountEnabled false)';
 }
@@ -157,7 +173,7 @@ function nextCycleText(facts: NextCycleFacts, upn: string, app: EnterpriseApplic
     case 'disable':
       return {
         action: staged ? 'StagedDelete' : 'Disable',
-        text: `${when}, IsSoftDeleted is true because ${softDeletedBecause(plan)}: active false is sent to ${app.displayName} (PATCH), which suspends member ${link?.targetId}.${plan.leavingScope ? ' After that Entra no longer manages the user: deleting them later sends no DELETE.' : ''}${staged ? ' It waits for "Allow deletes".' : ''}`,
+        text: `${when}, IsSoftDeleted is true because ${softDeletedBecause(plan, app)}: active false is sent to ${app.displayName} (PATCH), which suspends member ${link?.targetId}.${plan.leavingScope ? ' After that Entra no longer manages the user: deleting them later sends no DELETE.' : ''}${staged ? ' It waits for "Allow deletes".' : ''}`,
       };
     case 'delete':
       return {
@@ -167,7 +183,7 @@ function nextCycleText(facts: NextCycleFacts, upn: string, app: EnterpriseApplic
     case 'skipDisabled':
       return {
         action: 'Skip',
-        text: `Skipped: the user is in scope but ${softDeletedBecause(plan)}, and provisioning a user that is disabled in Microsoft Entra ID isn't supported: no member is created.`,
+        text: `Skipped: the user is in scope but ${softDeletedBecause(plan, app)}, and provisioning a user that is disabled in Microsoft Entra ID isn't supported: no member is created.`,
       };
     case 'forget':
       return {

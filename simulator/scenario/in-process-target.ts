@@ -49,11 +49,15 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
 
     assign: async (id) => void app.assign(id),
     unassign: async (id) => void app.unassign(id),
-    configure: async ({ groupProvisioning, ...settings }) => {
+    configure: async ({ groupProvisioning, scopingFilters, ...settings }) => {
       app.configure(settings);
-      if (groupProvisioning === undefined) return;
+      if (groupProvisioning === undefined && scopingFilters === undefined) return;
+      // The mappings page's settings live in the job's schema: the job is made when there is none.
       if (!job.exists) job.create();
-      app.configure({ groupProvisioning });
+      app.configure({
+        ...(groupProvisioning !== undefined ? { groupProvisioning } : {}),
+        ...(scopingFilters !== undefined ? { scopingFilters } : {}),
+      });
     },
     testConnection: (tenantUrl, secretToken) => job.testConnection(tenantUrl, secretToken),
     saveCredentials: (tenantUrl, secretToken) => job.saveCredentials(tenantUrl, secretToken),

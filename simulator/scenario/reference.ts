@@ -19,6 +19,7 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   restart: 'restart',
   allowDeletes: 'allowDeletes',
   configureProvisioning: 'configureProvisioning: { scope: all }',
+  setScopingFilters: 'setScopingFilters: [{ clauses: [{ attribute: department, operator: EQUALS, value: Sales }] }]',
   provisionOnDemand: 'provisionOnDemand: ada',
   createUser: 'createUser: { name: carol, displayName: Carol Shaw }',
   deleteUser: 'deleteUser: ada',

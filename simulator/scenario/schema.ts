@@ -7,6 +7,12 @@ import { z } from 'zod';
 import { MEMBER_EVENT_TYPES, MEMBER_STATUSES } from '../nordpass/member-states.ts';
 import { parseDuration, parseInstant } from '../time.ts';
 import { alternativesOf, VARIANT_NAMES, VARIANTS } from '../variants.ts';
+import {
+  checkScopingFilters,
+  SCOPING_ATTRIBUTES,
+  SCOPING_OPERATORS,
+  ScopingFilterError,
+} from '../../mock-azure/app/scoping.ts';
 
 const isDuration = (v: string | number) => {
   try {
@@ -143,6 +149,38 @@ const NordPassSettings = z.strictObject({
   patchSuccessStatus: z.union([z.literal(200), z.literal(204)]).optional(),
 });
 
+/** A scoping filter (mock-azure/app/scoping.ts): clauses ANDed; a list of filters is ORed. */
+const ScopingFilterSchema = z
+  .strictObject({
+    title: z.string().min(1).optional().describe('Scoping Filter Title'),
+    clauses: z
+      .array(
+        z.strictObject({
+          attribute: z.enum(SCOPING_ATTRIBUTES).describe('The user attribute the clause reads'),
+          operator: z.enum(SCOPING_OPERATORS).describe("Microsoft's operator, as the portal writes it"),
+          value: z
+            .string()
+            .optional()
+            .describe('What it is compared with (none for IS NULL, IS NOT NULL, IS TRUE, IS FALSE)'),
+        }),
+      )
+      .min(1),
+  })
+  .describe('A scoping filter: a user passes when every clause holds');
+/** Scoping filters, checked as the engine will evaluate them (a bad pattern or number is a load error, with its place). */
+const ScopingFilters = z
+  .array(ScopingFilterSchema)
+  .superRefine((filters, ctx) => {
+    try {
+      checkScopingFilters(filters);
+    } catch (error) {
+      if (!(error instanceof ScopingFilterError)) throw error;
+      const path = [...error.at.matchAll(/\[(\d+)\]|\.(\w+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+      ctx.addIssue({ code: 'custom', path, message: error.message.replace(/^scoping filter [^:]*: /, '') });
+    }
+  })
+  .describe('Scoping filters: a user in scope must pass one of them (all its clauses); an empty list means none');
+
 const Provisioning = z
   .strictObject({
     scope: z
@@ -186,6 +224,7 @@ const Provisioning = z
       .enum(['premium', 'free'])
       .optional()
       .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
+    scopingFilters: ScopingFilters.optional(),
     cycleDuration: z
       .enum(['instant', 'realistic'])
       .optional()
@@ -405,6 +444,9 @@ export const STEPS = {
     .describe(
       'Provisioning > Settings: Scope (assigned, or all users and groups) and SkipOutOfScopeDeletions; Mappings > Provision Microsoft Entra ID Groups; a restart applies a new scope to everyone',
     ),
+  setScopingFilters: ScopingFilters.describe(
+    'Provisioning > Mappings > Source object scope: replace the scoping filters ([] removes them); the next cycle is an initial one that disables whoever falls out of scope',
+  ),
   provisionOnDemand: z
     .union([Ref, z.strictObject({ user: Ref, expect: z.enum(['done', 'refused']) })])
     .describe('Provision on demand: one user, now'),

@@ -111,6 +111,7 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   editGroup: (w, args) => w.target.updateGroup(idOf(w, args.group), args.set),
   deleteGroup: (w, refs) => each(refs, (r) => w.target.deleteGroup(idOf(w, r))),
   configureProvisioning: (w, args) => w.target.configure(args),
+  setScopingFilters: (w, filters) => w.target.configure({ scopingFilters: filters }),
   deleteUser: (w, refs) => each(refs, (r) => w.target.deleteUser(idOf(w, r))),
   restoreUser: (w, refs) => each(refs, (r) => w.target.restoreUser(idOf(w, r))),
   deletePermanently: (w, refs) => each(refs, (r) => w.target.deleteUserPermanently(idOf(w, r))),

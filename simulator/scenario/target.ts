@@ -12,6 +12,7 @@ import type { MemberStatus } from '../nordpass/member-states.ts';
 import type { MemberEvent, MemberRole } from '../nordpass/model.ts';
 import type { AdminRole } from '../nordpass/members.ts';
 import type { FaultSpec } from './faults.ts';
+import type { ScopingFilter } from '../../mock-azure/app/scoping.ts';
 
 /** User attributes a scenario sets (tenant.users, createUser, editUser). */
 export type UserAttributes = Partial<Pick<DirectoryUser, UserField>>;
@@ -82,6 +83,7 @@ export interface ScenarioTarget {
     scope?: 'assigned' | 'all' | undefined;
     skipOutOfScopeDeletions?: boolean | undefined;
     groupProvisioning?: boolean | undefined;
+    scopingFilters?: ScopingFilter[] | undefined;
   }): Promise<void>;
   testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult>;
   /** Save: refused (throws) when Test Connection fails, as the portal's Save is. */

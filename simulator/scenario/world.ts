@@ -98,6 +98,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
         ...(p.skipOutOfScopeDeletions !== undefined ? { skipOutOfScopeDeletions: p.skipOutOfScopeDeletions } : {}),
         ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
         ...(p.groupProvisioning !== undefined ? { groupProvisioning: p.groupProvisioning } : {}),
+        ...(p.scopingFilters ? { scopingFilters: p.scopingFilters } : {}),
       },
       ...(p.logRetention ? { logRetention: p.logRetention } : {}),
       engine: {

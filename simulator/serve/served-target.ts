@@ -4,6 +4,7 @@
  * ones, SCIM for `scim:` checks, and `/_sim` for what only a simulator has: the clock, faults, the engine's
  * exchanges, the escrow count. `scimsim run --served` drives every step through it, so each one crosses a socket.
  */
+import { renderScope } from '../../mock-azure/graph/sync-scope.ts';
 import {
   graphProvisioningAction,
   INITIATOR_TYPES,
@@ -174,7 +175,7 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
       await graph('DELETE', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo/${assignment.id}`);
     },
     // Provisioning > Settings: Graph keeps Scope and "Skip out of scope deletions" among the job's secrets.
-    configure: async ({ groupProvisioning, ...settings }) => {
+    configure: async ({ groupProvisioning, scopingFilters, ...settings }) => {
       if (Object.keys(settings).length > 0)
         await secrets({
           ...(settings.scope !== undefined ? { SyncAll: String(settings.scope === 'all') } : {}),
@@ -182,16 +183,21 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
             ? { SkipOutOfScopeDeletions: String(settings.skipOutOfScopeDeletions) }
             : {}),
         });
-      if (groupProvisioning === undefined) return;
-      // The switch is the Group objectMapping's `enabled` in the job's schema: read, change, write back.
+      if (groupProvisioning === undefined && scopingFilters === undefined) return;
+      // The group switch is the Group objectMapping's `enabled` in the job's schema, the scoping filters the User
+      // one's `scope`: read, change, write back.
       const jobs = (await graph('GET', `${sync}/jobs`)).value as unknown[];
       if (jobs.length === 0) await graph('POST', `${sync}/jobs`, { templateId: 'scim' });
       const schema = await graph('GET', await jobPath('/schema'));
       const { '@odata.context': _context, ...body } = schema as Record<string, unknown> & {
-        synchronizationRules: Array<{ objectMappings: Array<{ sourceObjectName: string; enabled: boolean }> }>;
+        synchronizationRules: Array<{
+          objectMappings: Array<{ sourceObjectName: string; enabled: boolean; scope: unknown }>;
+        }>;
       };
-      for (const m of body.synchronizationRules[0]!.objectMappings)
-        if (m.sourceObjectName === 'Group') m.enabled = groupProvisioning;
+      for (const m of body.synchronizationRules[0]!.objectMappings) {
+        if (m.sourceObjectName === 'Group' && groupProvisioning !== undefined) m.enabled = groupProvisioning;
+        if (m.sourceObjectName === 'User' && scopingFilters !== undefined) m.scope = renderScope(scopingFilters);
+      }
       await graph('PUT', await jobPath('/schema'), body);
     },
     testConnection: async (tenantUrl, secretToken): Promise<TestConnectionResult> => {

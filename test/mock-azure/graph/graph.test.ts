@@ -385,7 +385,34 @@ describe('the job over Graph: pause, start, restart, allow deletes', () => {
         /other expressions/,
       ],
       [withUsers([attribute('userPrincipalName', 'user name!', 1)]), /not a path this engine writes/],
-      [withUsers(current, { scope: { groups: [] } }), /Scoping filters are not modelled yet/],
+      [
+        withUsers(current, {
+          scope: {
+            groups: [
+              {
+                name: 'x',
+                clauses: [{ operatorName: 'LIKE', sourceOperandName: 'department', targetOperand: { values: ['x'] } }],
+              },
+            ],
+          },
+        }),
+        /scope\.groups\[0\]\.clauses\[0\]\.operatorName must be one of &, !&, ENDS_WITH, EQUALS/,
+      ],
+      [
+        withUsers(current, {
+          scope: {
+            groups: [
+              {
+                name: 'x',
+                clauses: [
+                  { operatorName: 'REGEX MATCH', sourceOperandName: 'department', targetOperand: { values: ['('] } },
+                ],
+              },
+            ],
+          },
+        }),
+        /scope\.\[0\]\.clauses\[0\]\.value: not a regular expression/,
+      ],
       [{ synchronizationRules: [] }, /the one rule/],
     ] as const) {
       const res = await g.call('PUT', path, body);
