@@ -27,7 +27,13 @@ export const SCOPING_OPERATORS = [
 export type ScopingOperator = (typeof SCOPING_OPERATORS)[number];
 
 /** Operators that take no value: they read only the attribute. */
-const NO_VALUE: ReadonlySet<ScopingOperator> = new Set(['IS FALSE', 'IS NOT NULL', 'IS NULL', 'IS TRUE']);
+export const SCOPING_OPERATORS_WITHOUT_VALUE: readonly ScopingOperator[] = [
+  'IS FALSE',
+  'IS NOT NULL',
+  'IS NULL',
+  'IS TRUE',
+];
+const NO_VALUE: ReadonlySet<ScopingOperator> = new Set(SCOPING_OPERATORS_WITHOUT_VALUE);
 
 /** The directory attributes a clause may read (single-valued: "Filtering is not supported for multi-valued attributes"). */
 export const SCOPING_ATTRIBUTES = [

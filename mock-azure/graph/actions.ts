@@ -2,6 +2,7 @@
  * What a Graph client did to the tenant, in the portal's words, told to whoever serves the face (serve mode
  * records each as a scenario step). Told only after the change was made: a refused request changed nothing.
  */
+import type { ScopingFilter } from '../app/scoping.ts';
 import type { GroupChanges, UserChanges } from '../directory/types.ts';
 
 export type AzureAction =
@@ -28,7 +29,15 @@ export type AzureAction =
   // The job made from the template, and deleted (a scenario's save makes the job; deleteJob deletes it).
   | { kind: 'createJob' }
   | { kind: 'deleteJob' }
-  // The job's schema was replaced (PUT .../schema): no scenario step says mappings yet.
-  | { kind: 'setSchema' };
+  /**
+   * PUT .../schema: what it changed. Mappings other than the ones the app had cannot be said by a scenario step;
+   * the group switch and the scoping filters can.
+   */
+  | {
+      kind: 'setSchema';
+      mappingsChanged: boolean;
+      groupProvisioning?: boolean;
+      scopingFilters?: ScopingFilter[];
+    };
 
 export type ActionListener = (action: AzureAction) => void;

@@ -294,8 +294,16 @@ export function synchronizationRoutes(): Route[] {
     route('PUT', `${base}/jobs/:jobId/schema`, async (req) => {
       const { app } = jobFor(req);
       const settings = schemaSettings(await objectBody(req, 'synchronizationSchema'));
+      const before = { ...app.settings };
       app.configure(settings);
-      req.deps.onAction?.({ kind: 'setSchema' });
+      const after = app.settings;
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      req.deps.onAction?.({
+        kind: 'setSchema',
+        mappingsChanged: !same(before.mappings, after.mappings),
+        ...(before.groupProvisioning !== after.groupProvisioning ? { groupProvisioning: after.groupProvisioning } : {}),
+        ...(!same(before.scopingFilters, after.scopingFilters) ? { scopingFilters: after.scopingFilters } : {}),
+      });
       return noContent();
     }),
 

@@ -204,8 +204,16 @@ export class Recorder {
         return [];
       case 'deleteJob':
         return [['deleteJob', null]];
-      case 'setSchema':
-        return "the job's attribute mappings were replaced over Graph (PUT .../schema); no scenario step says mappings yet";
+      // The group switch and the scoping filters are steps; other mappings are not (the expressions work, #19).
+      case 'setSchema': {
+        if (action.mappingsChanged)
+          return "the job's attribute mappings were replaced over Graph (PUT .../schema); no scenario step says mappings yet";
+        const steps: Array<[StepName, unknown]> = [];
+        if (action.groupProvisioning !== undefined)
+          steps.push(['configureProvisioning', { groupProvisioning: action.groupProvisioning }]);
+        if (action.scopingFilters !== undefined) steps.push(['setScopingFilters', action.scopingFilters]);
+        return steps;
+      }
       case 'restart': {
         const wait = action.wait ? { wait: true } : {};
         if (action.forceDeletes) return [['allowDeletes', action.wait ? wait : null]];

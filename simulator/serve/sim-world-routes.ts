@@ -15,6 +15,11 @@ import { ScenarioHeader, STEPS } from '../scenario/schema.ts';
 import { formatInstant } from '../time.ts';
 import type { ServedSession, WorldHeader } from './session.ts';
 import { VARIANTS } from '../variants.ts';
+import {
+  SCOPING_ATTRIBUTES,
+  SCOPING_OPERATORS,
+  SCOPING_OPERATORS_WITHOUT_VALUE,
+} from '../../mock-azure/app/scoping.ts';
 import { SessionError } from './session.ts';
 import { simJson } from './sim-body.ts';
 import { SimError } from './sim-errors.ts';
@@ -68,6 +73,14 @@ export function worldRoutes(session: ServedSession): Hono {
   routes.get('/world', (c) => c.json(session.summary()));
   // The catalogue of unsettled behaviours (simulator/variants.ts), for a client that offers them (the console).
   routes.get('/variants', (c) => c.json({ variants: VARIANTS }));
+  // What a scoping filter's clause may say (mock-azure/app/scoping.ts), for the console's Mappings section.
+  routes.get('/scoping', (c) =>
+    c.json({
+      attributes: SCOPING_ATTRIBUTES,
+      operators: SCOPING_OPERATORS,
+      withoutValue: SCOPING_OPERATORS_WITHOUT_VALUE,
+    }),
+  );
 
   // The names the world's record knows tenant objects by (what an expectation names them by).
   routes.get('/names', (c) => {

@@ -239,6 +239,65 @@ steps:
     await page.screenshot({ path: `${SHOTS}admin-panel-owner-rules.png` });
   });
 
+  it('Provisioning > Mappings: a scoping filter added and removed on the page, saved in the job schema, recorded as steps', async () => {
+    await resetFromPage();
+    const admin = { Authorization: `Bearer ${s.nordpass.adminToken}`, 'Content-Type': 'application/json' };
+    const call = (path: string, method: string, body?: unknown) =>
+      fetch(`${s.origin}${path}`, { method, headers: admin, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const sp = s.azure.app.servicePrincipalId;
+    for (const [name, department] of [
+      ['ada', 'Sales'],
+      ['bob', 'Legal'],
+    ]) {
+      const user = (await (
+        await call(
+          '/azure/v1.0/users',
+          'POST',
+          newUser({ userPrincipalName: `${name}@contoso.com`, displayName: name, department }),
+        )
+      ).json()) as { id: string };
+      await call(`/azure/v1.0/servicePrincipals/${sp}/appRoleAssignedTo`, 'POST', {
+        principalId: user.id,
+        resourceId: sp,
+      });
+    }
+    const credentials = (await (await call('/admin/provisioning/credentials', 'POST')).json()) as Record<
+      string,
+      string
+    >;
+    await call(`/azure/v1.0/servicePrincipals/${sp}/synchronization/secrets`, 'PUT', {
+      value: [
+        { key: 'BaseAddress', value: credentials.tenantUrl },
+        { key: 'SecretToken', value: credentials.secretToken },
+      ],
+    });
+    await call(`/azure/v1.0/servicePrincipals/${sp}/synchronization/jobs/${s.azure.job.id}/start`, 'POST');
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await expect.poll(() => page.locator('#scoping-filters').textContent()).toContain('No scoping filter');
+    // department EQUALS Sales, a new filter: saved in the job's schema.
+    await page.getByLabel('Attribute', { exact: true }).selectOption('department');
+    await page.getByLabel('Operator', { exact: true }).selectOption('EQUALS');
+    await page.getByLabel('Value', { exact: true }).fill('Sales');
+    await page.getByRole('button', { name: 'Add clause' }).click();
+    await expect.poll(() => page.locator('#scoping-filters').textContent()).toContain('department EQUALS Sales');
+    expect(s.azure.app.settings.scopingFilters).toEqual([
+      { title: 'Scoping filter 1', clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] },
+    ]);
+    // The next cycle is a full sync: Bob, in Legal, falls out of scope and is disabled.
+    await page.getByRole('button', { name: '+1 hour' }).click();
+    await expect
+      .poll(() => s.nordpass.store.allMembers().find((m) => m.userName === 'bob@contoso.com')?.status)
+      .toBe('forbidden');
+    await page.getByRole('button', { name: 'Remove: Scoping filter 1' }).click();
+    await expect.poll(() => page.locator('#scoping-filters').textContent()).toContain('No scoping filter');
+    expect(s.azure.app.settings.scopingFilters).toEqual([]);
+    const record = await page.locator('#record-steps').textContent();
+    expect(record).toContain('setScopingFilters');
+    expect(record).toContain('Sales');
+    await page.locator('#mappings-title').scrollIntoViewIfNeeded();
+    await page.locator('section[aria-labelledby="entra-title"]').screenshot({ path: `${SHOTS}console-mappings.png` });
+  });
+
   it('the seed guide, clicked through: user, assignment, credentials, Test Connection, Save, Start, accept, remove, 30 days; the export replays it', async () => {
     await resetFromPage();
     // Users > New user; Enterprise applications > NordPass > Users and groups > Add user/group.

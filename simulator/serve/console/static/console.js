@@ -6,6 +6,7 @@ import { wireClock } from './clock.js';
 import { api, refreshNow } from './core.js';
 import { wireEntra } from './entra.js';
 import { wireNordPass } from './nordpass.js';
+import { loadScopingChoices, wireMappings } from './mappings.js';
 import { wireProvisioning } from './provisioning.js';
 import { apply, listen } from './router.js';
 import { loadBundled, loadVariants, wireScenarios } from './scenario.js';
@@ -15,6 +16,7 @@ async function start() {
   wireClock();
   wireEntra();
   wireProvisioning();
+  wireMappings();
   wireNordPass();
   wireScenarios();
   wireChecklist();
@@ -28,6 +30,7 @@ async function start() {
   listenToEvents();
   await loadBundled();
   await loadVariants();
+  await loadScopingChoices();
   await refreshNow();
   await apply().catch(() => {});
 }
