@@ -1,0 +1,627 @@
+/**
+ * Evaluating Microsoft's expression language (functions-for-customizing-application-data): the functions its
+ * reference documents for outbound provisioning, each as the page defines it. `Now` and `Guid` (and
+ * `RandomString`) read the virtual clock and the seeded random source, so the same run gives the same values.
+ * Left out: SelectUniqueValue ("isn't supported for use with other provisioning applications" than Workday,
+ * SuccessFactors and API-driven provisioning to Active Directory), and DateFromNum (Active Directory's numbers).
+ */
+import { type CompareOp, type Expr, ExpressionError, formatExpression } from './parse.ts';
+
+/** What an expression yields: text, a number, a Boolean, nothing, or (a multi-valued attribute) several texts. */
+export type Value = string | number | boolean | null | string[];
+
+export interface EvaluationContext {
+  /** A source attribute's value (names are case-insensitive, as the portal's are). */
+  attribute(name: string): Value | undefined;
+  /** Virtual time, epoch ms. */
+  now(): number;
+  /** The seeded random source. */
+  random: { uuid(): string; int(min: number, max: number): number };
+}
+
+/** The result of a mapping's expression: its value, or (IgnoreFlowIfNullOrEmpty) that the attribute is not sent. */
+export interface Evaluated {
+  value: Value;
+  ignoreFlow: boolean;
+}
+
+export function evaluateExpression(expr: Expr, context: EvaluationContext): Evaluated {
+  const state = { ignoreFlow: false };
+  const value = evaluate(expr, context, state);
+  return { value, ignoreFlow: state.ignoreFlow };
+}
+
+interface State {
+  ignoreFlow: boolean;
+}
+
+type Fn = (args: Expr[], ctx: EvaluationContext, state: State, call: Expr & { kind: 'call' }) => Value;
+
+function evaluate(expr: Expr, ctx: EvaluationContext, state: State): Value {
+  switch (expr.kind) {
+    case 'string':
+      return expr.value;
+    case 'number':
+      return expr.value;
+    case 'name':
+      return expr.name;
+    case 'empty':
+      return null;
+    case 'attribute':
+      return ctx.attribute(expr.name) ?? null;
+    case 'compare':
+      return compare(expr.op, evaluate(expr.left, ctx, state), evaluate(expr.right, ctx, state));
+    case 'call': {
+      const fn = FUNCTIONS.get(expr.name.toLowerCase());
+      if (!fn)
+        throw new ExpressionError(
+          expr.at + 1,
+          `${expr.name} is not a function this engine evaluates`,
+          formatExpression(expr),
+        );
+      return fn(expr.args, ctx, state, expr);
+    }
+  }
+}
+
+const isEmpty = (v: Value) => v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const text = (v: Value): string =>
+  v === null ? '' : Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
+const num = (v: Value): number => (typeof v === 'number' ? v : Number(text(v)));
+const truthy = (v: Value): boolean =>
+  typeof v === 'boolean'
+    ? v
+    : typeof v === 'number'
+      ? v !== 0
+      : text(v).toLowerCase() === 'true' || (text(v) !== '' && Number(text(v)) !== 0 && !Number.isNaN(Number(text(v))));
+
+function compare(op: CompareOp, a: Value, b: Value): boolean {
+  const numeric =
+    !isEmpty(a) && !isEmpty(b) && !Number.isNaN(num(a)) && !Number.isNaN(num(b)) && op !== '=' && op !== '<>';
+  const [x, y] = numeric ? [num(a), num(b)] : [text(a), text(b)];
+  switch (op) {
+    case '=':
+      return x === y;
+    case '<>':
+      return x !== y;
+    case '<':
+      return x < y;
+    case '>':
+      return x > y;
+    case '<=':
+      return x <= y;
+    case '>=':
+      return x >= y;
+  }
+}
+
+/** Arity check: too few or too many arguments is the expression's error, with where the call is. */
+function arity(call: Expr & { kind: 'call' }, min: number, max = min): void {
+  const n = call.args.length;
+  if (n < min || n > max)
+    throw new ExpressionError(
+      call.at + 1,
+      `${call.name} takes ${min === max ? min : max === Number.POSITIVE_INFINITY ? `${min} or more` : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, not ${n}`,
+      formatExpression(call),
+    );
+}
+
+// --- dates: the page's functions return "M/d/yyyy h:mm:ss tt", always in UTC ---
+
+/** A date as the functions read it: ISO 8601 (with or without time and offset), or the page's own output format. */
+function parseDate(value: Value): number | undefined {
+  const s = text(value).trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (iso) {
+    const [, y, mo, d, h = '0', mi = '0', se = '0', fr = '0', zone] = iso;
+    let ms = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +se, Math.round(Number(`0.${fr}`) * 1000));
+    if (zone && zone !== 'Z') {
+      const sign = zone[0] === '-' ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+    }
+    return ms;
+  }
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/i.exec(s);
+  if (us) {
+    const [, mo, d, y, h, mi, se, ampm] = us;
+    const hour = (Number(h) % 12) + (ampm!.toUpperCase() === 'PM' ? 12 : 0);
+    return Date.UTC(+y!, +mo! - 1, +d!, hour, +mi!, +se!);
+  }
+  return undefined;
+}
+
+function formatDate(ms: number): string {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+function requireDate(value: Value, call: Expr & { kind: 'call' }): number {
+  const ms = parseDate(value);
+  if (ms === undefined)
+    throw new ExpressionError(
+      call.at + 1,
+      `${call.name}: "${text(value)}" is not a date it can read`,
+      formatExpression(call),
+    );
+  return ms;
+}
+
+const DAY = 86_400_000;
+function addInterval(ms: number, interval: string, n: number): number {
+  const d = new Date(ms);
+  switch (interval) {
+    case 'yyyy':
+      d.setUTCFullYear(d.getUTCFullYear() + n);
+      return d.getTime();
+    case 'm':
+      d.setUTCMonth(d.getUTCMonth() + n);
+      return d.getTime();
+    case 'd':
+      return ms + n * DAY;
+    case 'ww':
+      return ms + n * 7 * DAY;
+    case 'h':
+      return ms + n * 3_600_000;
+    case 'n':
+      return ms + n * 60_000;
+    case 's':
+      return ms + n * 1000;
+  }
+  return Number.NaN;
+}
+
+/** Visual Basic's DateDiff, which the page's table follows (`ww` counts Sundays crossed, `m` and `yyyy` calendar units). */
+function dateDiff(interval: string, a: number, b: number): number {
+  const [x, y] = [new Date(a), new Date(b)];
+  const fix = (n: number) => Math.trunc(n);
+  switch (interval) {
+    case 'yyyy':
+      return y.getUTCFullYear() - x.getUTCFullYear();
+    case 'm':
+      return (y.getUTCFullYear() - x.getUTCFullYear()) * 12 + y.getUTCMonth() - x.getUTCMonth();
+    case 'd':
+      return fix((b - a) / DAY);
+    case 'ww': {
+      const sunday = (ms: number) => Math.floor(ms / DAY) - new Date(ms).getUTCDay();
+      return fix((sunday(b) - sunday(a)) / 7);
+    }
+    case 'h':
+      return fix((b - a) / 3_600_000);
+    case 'n':
+      return fix((b - a) / 60_000);
+    case 's':
+      return fix((b - a) / 1000);
+  }
+  return Number.NaN;
+}
+
+const INTERVALS = ['yyyy', 'm', 'd', 'ww', 'h', 'n', 's'];
+function requireInterval(value: Value, call: Expr & { kind: 'call' }): string {
+  const interval = text(value);
+  if (!INTERVALS.includes(interval))
+    throw new ExpressionError(
+      call.at + 1,
+      `${call.name}: the interval must be one of ${INTERVALS.join(', ')}, not "${interval}"`,
+      formatExpression(call),
+    );
+  return interval;
+}
+
+/** .NET custom date and time formats, the specifiers FormatDateTime's inputs use (yyyy MM M dd d HH H hh h mm m ss s f.. tt zzz). */
+const FORMAT_TOKEN = /yyyy|MM|M|dd|d|HH|H|hh|h|mm|m|ss|s|f{1,7}|tt|zzz|K|'[^']*'|./g;
+
+function parseWithFormat(value: string, format: string): number | undefined {
+  let pattern = '^';
+  const parts: string[] = [];
+  for (const token of format.match(FORMAT_TOKEN) ?? []) {
+    const group = (name: string, re: string) => {
+      parts.push(name);
+      pattern += `(${re})`;
+    };
+    if (token === 'yyyy') group('y', '\\d{4}');
+    else if (token === 'MM' || token === 'M') group('M', token === 'MM' ? '\\d{2}' : '\\d{1,2}');
+    else if (token === 'dd' || token === 'd') group('d', token === 'dd' ? '\\d{2}' : '\\d{1,2}');
+    else if (/^[Hh]{1,2}$/.test(token)) group(token[0] === 'H' ? 'H' : 'h', token.length === 2 ? '\\d{2}' : '\\d{1,2}');
+    else if (token === 'mm' || token === 'm') group('m', token === 'mm' ? '\\d{2}' : '\\d{1,2}');
+    else if (token === 'ss' || token === 's') group('s', token === 'ss' ? '\\d{2}' : '\\d{1,2}');
+    else if (token.startsWith('f')) group('f', `\\d{${token.length}}`);
+    else if (token === 'tt') group('t', 'AM|PM|am|pm');
+    else if (token === 'zzz' || token === 'K') group('z', 'Z|[+-]\\d{2}:\\d{2}');
+    else pattern += (token.startsWith("'") ? token.slice(1, -1) : token).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const match = new RegExp(`${pattern}$`).exec(value);
+  if (!match) return undefined;
+  const get = (name: string) => {
+    const i = parts.indexOf(name);
+    return i < 0 ? undefined : match[i + 1];
+  };
+  let hour = Number(get('H') ?? get('h') ?? 0);
+  const tt = get('t');
+  if (tt) hour = (hour % 12) + (tt.toUpperCase() === 'PM' ? 12 : 0);
+  let ms = Date.UTC(
+    Number(get('y') ?? 1),
+    Number(get('M') ?? 1) - 1,
+    Number(get('d') ?? 1),
+    hour,
+    Number(get('m') ?? 0),
+    Number(get('s') ?? 0),
+    Math.round(Number(`0.${get('f') ?? '0'}`) * 1000),
+  );
+  const zone = get('z');
+  if (zone && zone !== 'Z')
+    ms -= (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  return ms;
+}
+
+function formatWith(ms: number, format: string): string {
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (format.match(FORMAT_TOKEN) ?? [])
+    .map((token) => {
+      const h = d.getUTCHours();
+      switch (token) {
+        case 'yyyy':
+          return String(d.getUTCFullYear());
+        case 'MM':
+          return pad(d.getUTCMonth() + 1);
+        case 'M':
+          return String(d.getUTCMonth() + 1);
+        case 'dd':
+          return pad(d.getUTCDate());
+        case 'd':
+          return String(d.getUTCDate());
+        case 'HH':
+          return pad(h);
+        case 'H':
+          return String(h);
+        case 'hh':
+          return pad(h % 12 || 12);
+        case 'h':
+          return String(h % 12 || 12);
+        case 'mm':
+          return pad(d.getUTCMinutes());
+        case 'm':
+          return String(d.getUTCMinutes());
+        case 'ss':
+          return pad(d.getUTCSeconds());
+        case 's':
+          return String(d.getUTCSeconds());
+        case 'tt':
+          return h < 12 ? 'AM' : 'PM';
+        case 'zzz':
+          return '+00:00';
+        case 'K':
+          return 'Z';
+      }
+      if (token.startsWith('f')) return pad(d.getUTCMilliseconds(), 3).padEnd(token.length, '0').slice(0, token.length);
+      return token.startsWith("'") ? token.slice(1, -1) : token;
+    })
+    .join('');
+}
+
+// --- NormalizeDiacritics: the page's table for what Unicode decomposition does not cover ---
+const SPECIAL: Record<string, string> = {
+  æ: 'ae',
+  ǣ: 'ae',
+  Æ: 'AE',
+  Ǣ: 'AE',
+  ø: 'oe',
+  Ø: 'OE',
+  œ: 'oe',
+  Œ: 'OE',
+  ß: 'ss',
+  ł: 'l',
+  Ł: 'L',
+  ı: 'i',
+};
+const normalizeDiacritics = (s: string) =>
+  s
+    .replace(/[æǣÆǢøØœŒßłŁı]/g, (c) => SPECIAL[c]!)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '');
+
+/** .NET's ToTitleCase, as PCase uses it without separators: a letter after anything that is not a letter starts a word. */
+function pcase(s: string, separators?: string): string {
+  let out = '';
+  let start = true;
+  for (const c of s) {
+    const isSeparator = separators === undefined ? !/[\p{L}\p{N}]/u.test(c) : separators.includes(c);
+    out += isSeparator ? c : start ? c.toUpperCase() : c.toLowerCase();
+    start = isSeparator;
+  }
+  return out;
+}
+
+const SPECIAL_CHARACTERS = '!@#$%^&*()-_=+[]{};:,.<>/?';
+
+function randomString(args: Value[], ctx: EvaluationContext): string {
+  const [length, numbers, specials, capitals, lowers] = args.slice(0, 5).map((v) => Math.max(0, Math.trunc(num(v))));
+  const avoid = text(args[5] ?? null);
+  const pool = (chars: string) => [...chars].filter((c) => !avoid.includes(c)).join('');
+  const sets = {
+    digit: pool('0123456789'),
+    special: pool(SPECIAL_CHARACTERS),
+    upper: pool('ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
+    lower: pool('abcdefghijklmnopqrstuvwxyz'),
+  };
+  const pick = (set: string) => set[ctx.random.int(0, set.length - 1)]!;
+  const chars: string[] = [];
+  for (const [count, set] of [
+    [numbers, sets.digit],
+    [specials, sets.special],
+    [capitals, sets.upper],
+    [lowers, sets.lower],
+  ] as const)
+    for (let i = 0; i < count!; i++) chars.push(pick(set));
+  const all = sets.digit + sets.lower + sets.upper;
+  while (chars.length < length!) chars.push(pick(all));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = ctx.random.int(0, i);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+/** Replace's seven parameters, as the page describes each combination. */
+function replace(v: Value[], ctx: EvaluationContext): Value {
+  const [source, oldValue, pattern, groupName, replacement, replacementAttribute, template] = v;
+  const given = (x: Value | undefined) => x !== null && x !== undefined;
+  let src = text(source ?? null);
+  // .NET's ${name} in a replacement is JavaScript's $<name>.
+  const jsReplacement = (r: string) => r.replace(/\$\{(\w+)\}/g, '$<$1>');
+  if (given(oldValue) && given(template)) return text(template!).split(text(oldValue!)).join(src);
+  if (given(oldValue) && given(replacement)) return src.split(text(oldValue!)).join(text(replacement!));
+  if (!given(pattern)) return source ?? null;
+  const regex = new RegExp(text(pattern!), 'g');
+  if (given(groupName)) {
+    if (src === '' && given(replacementAttribute)) src = text(replacementAttribute!);
+    const group = text(groupName!);
+    if (!given(replacement)) {
+      const m = new RegExp(text(pattern!)).exec(src);
+      return m?.groups?.[group] ?? src;
+    }
+    return src.replace(regex, (...match) => {
+      const groups = match.at(-1) as Record<string, string> | undefined;
+      const whole = match[0] as string;
+      const part = groups?.[group];
+      return part === undefined ? whole : whole.replace(part, text(replacement!));
+    });
+  }
+  if (given(replacement)) return src.replace(regex, jsReplacement(text(replacement!)));
+  return src;
+}
+
+const values = (v: Value): string[] => (Array.isArray(v) ? v : v === null ? [] : [text(v)]);
+
+const all = (args: Expr[], ctx: EvaluationContext, state: State) => args.map((a) => evaluate(a, ctx, state));
+
+const TABLE = {
+  Append: (args, ctx, st, call) => {
+    arity(call, 2);
+    const [a, b] = all(args, ctx, st);
+    return text(a!) + text(b!);
+  },
+  BitAnd: (args, ctx, st, call) => {
+    arity(call, 2);
+    const [a, b] = all(args, ctx, st);
+    return num(a!) & num(b!);
+  },
+  CBool: (args, ctx, st, call) => {
+    arity(call, 1);
+    return truthy(evaluate(args[0]!, ctx, st));
+  },
+  CDate: (args, ctx, st, call) => {
+    arity(call, 1);
+    return formatDate(requireDate(evaluate(args[0]!, ctx, st), call));
+  },
+  Coalesce: (args, ctx, st, call) => {
+    arity(call, 1, Number.POSITIVE_INFINITY);
+    for (const a of args) {
+      const v = evaluate(a, ctx, st);
+      if (v !== null) return v;
+    }
+    return null;
+  },
+  // "Hello world!" gives "SABlAGwAbABvACAAdwBvAHIAbABkACEA": the string's UTF-16 (little-endian) bytes.
+  ConvertToBase64: (args, ctx, st, call) => {
+    arity(call, 1);
+    return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf16le').toString('base64');
+  },
+  ConvertToUTF8Hex: (args, ctx, st, call) => {
+    arity(call, 1);
+    return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf8')
+      .toString('hex')
+      .toUpperCase();
+  },
+  Count: (args, ctx, st, call) => {
+    arity(call, 1);
+    return values(evaluate(args[0]!, ctx, st)).length;
+  },
+  CStr: (args, ctx, st, call) => {
+    arity(call, 1);
+    return text(evaluate(args[0]!, ctx, st));
+  },
+  DateAdd: (args, ctx, st, call) => {
+    arity(call, 3);
+    const [interval, n, date] = all(args, ctx, st);
+    return formatDate(addInterval(requireDate(date!, call), requireInterval(interval!, call), Math.trunc(num(n!))));
+  },
+  DateDiff: (args, ctx, st, call) => {
+    arity(call, 3);
+    const [interval, a, b] = all(args, ctx, st);
+    return dateDiff(requireInterval(interval!, call), requireDate(a!, call), requireDate(b!, call));
+  },
+  FormatDateTime: (args, ctx, st, call) => {
+    arity(call, 3, 4);
+    const v = all(args, ctx, st);
+    // With four arguments the second is dateTimeStyles (parsing options); with three it is left out.
+    const [source, inputFormat, outputFormat] = v.length === 4 ? [v[0], v[2], v[3]] : [v[0], v[1], v[2]];
+    const ms = parseWithFormat(text(source!), text(inputFormat!));
+    if (ms === undefined)
+      throw new ExpressionError(
+        call.at + 1,
+        `FormatDateTime: "${text(source!)}" does not have the format "${text(inputFormat!)}"`,
+        formatExpression(call),
+      );
+    return formatWith(ms, text(outputFormat!));
+  },
+  Guid: (_args, ctx, _st, call) => {
+    arity(call, 0);
+    return ctx.random.uuid();
+  },
+  IgnoreFlowIfNullOrEmpty: (args, ctx, st, call) => {
+    arity(call, 1);
+    const v = evaluate(args[0]!, ctx, st);
+    if (isEmpty(v)) st.ignoreFlow = true;
+    return v;
+  },
+  IIF: (args, ctx, st, call) => {
+    arity(call, 3);
+    return truthy(evaluate(args[0]!, ctx, st)) ? evaluate(args[1]!, ctx, st) : evaluate(args[2]!, ctx, st);
+  },
+  InStr: (args, ctx, st, call) => {
+    arity(call, 2, 4);
+    const [a, b, start, compareType] = all(args, ctx, st);
+    const from = start === undefined || start === null ? 1 : Math.trunc(num(start));
+    const textCompare = text(compareType ?? null) === 'vbTextCompare';
+    const [hay, needle] = textCompare ? [text(a!).toLowerCase(), text(b!).toLowerCase()] : [text(a!), text(b!)];
+    return hay.indexOf(needle, from - 1) + 1;
+  },
+  IsNull: (args, ctx, st, call) => {
+    arity(call, 1);
+    return evaluate(args[0]!, ctx, st) === null;
+  },
+  IsNullOrEmpty: (args, ctx, st, call) => {
+    arity(call, 1);
+    return isEmpty(evaluate(args[0]!, ctx, st));
+  },
+  IsPresent: (args, ctx, st, call) => {
+    arity(call, 1);
+    return !isEmpty(evaluate(args[0]!, ctx, st));
+  },
+  IsString: (args, ctx, st, call) => {
+    arity(call, 1);
+    return typeof evaluate(args[0]!, ctx, st) === 'string';
+  },
+  // fidelity: the page does not say whether Item's index counts from 0 or 1; 1, as Mid and InStr do (INFERRED).
+  Item: (args, ctx, st, call) => {
+    arity(call, 2);
+    const [list, index] = all(args, ctx, st);
+    return values(list!)[Math.trunc(num(index!)) - 1] ?? null;
+  },
+  // Empty values are left out (the page's `Join(", ", "", [surname], [givenName])` gives "Doe, John");
+  // a multi-valued source gives each of its values.
+  Join: (args, ctx, st, call) => {
+    arity(call, 2, Number.POSITIVE_INFINITY);
+    const [separator, ...sources] = all(args, ctx, st);
+    return sources
+      .flatMap((v) => values(v))
+      .filter((v) => v !== '')
+      .join(text(separator!));
+  },
+  Left: (args, ctx, st, call) => {
+    arity(call, 2);
+    const [s, n] = all(args, ctx, st);
+    return text(s!).slice(0, Math.max(0, Math.trunc(num(n!))));
+  },
+  Mid: (args, ctx, st, call) => {
+    arity(call, 3);
+    const [s, start, length] = all(args, ctx, st);
+    const from = Math.max(1, Math.trunc(num(start!)));
+    return text(s!).slice(from - 1, from - 1 + Math.max(0, Math.trunc(num(length!))));
+  },
+  NormalizeDiacritics: (args, ctx, st, call) => {
+    arity(call, 1);
+    return normalizeDiacritics(text(evaluate(args[0]!, ctx, st)));
+  },
+  Not: (args, ctx, st, call) => {
+    arity(call, 1);
+    const v = evaluate(args[0]!, ctx, st);
+    return !(v === true || text(v).toLowerCase() === 'true');
+  },
+  Now: (_args, ctx, _st, call) => {
+    arity(call, 0);
+    return formatDate(ctx.now());
+  },
+  // Active Directory's number for a date: 100-nanosecond intervals since 1601-01-01 UTC.
+  NumFromDate: (args, ctx, st, call) => {
+    arity(call, 1);
+    const ms = requireDate(evaluate(args[0]!, ctx, st), call);
+    return String(BigInt(ms - Date.UTC(1601, 0, 1)) * 10_000n);
+  },
+  PCase: (args, ctx, st, call) => {
+    arity(call, 1, 2);
+    const [s, separators] = all(args, ctx, st);
+    return pcase(text(s!), separators === undefined || separators === null ? undefined : text(separators));
+  },
+  RandomString: (args, ctx, st, call) => {
+    arity(call, 5, 6);
+    return randomString(all(args, ctx, st), ctx);
+  },
+  // The value flows as it is; only the provisioning logs show "[Redact]" (the page: "in the provisioning logs").
+  Redact: (args, ctx, st, call) => {
+    arity(call, 1);
+    return evaluate(args[0]!, ctx, st);
+  },
+  RemoveDuplicates: (args, ctx, st, call) => {
+    arity(call, 1);
+    return [...new Set(values(evaluate(args[0]!, ctx, st)))];
+  },
+  Replace: (args, ctx, st, call) => {
+    arity(call, 3, 7);
+    return replace(all(args, ctx, st), ctx);
+  },
+  Split: (args, ctx, st, call) => {
+    arity(call, 2);
+    const [s, delimiter] = all(args, ctx, st);
+    return text(s!).split(text(delimiter!));
+  },
+  StripSpaces: (args, ctx, st, call) => {
+    arity(call, 1);
+    return text(evaluate(args[0]!, ctx, st)).replaceAll(' ', '');
+  },
+  // A case-sensitive match of the source with each key; the default when none matches.
+  Switch: (args, ctx, st, call) => {
+    arity(call, 2, Number.POSITIVE_INFINITY);
+    if ((args.length - 2) % 2 !== 0)
+      throw new ExpressionError(call.at + 1, 'Switch takes its keys and values in pairs', formatExpression(call));
+    const source = text(evaluate(args[0]!, ctx, st));
+    for (let i = 2; i < args.length; i += 2)
+      if (text(evaluate(args[i]!, ctx, st)) === source) return evaluate(args[i + 1]!, ctx, st);
+    return evaluate(args[1]!, ctx, st);
+  },
+  ToLower: (args, ctx, st, call) => {
+    arity(call, 1, 2);
+    const [s, culture] = all(args, ctx, st);
+    return culture ? text(s!).toLocaleLowerCase(text(culture)) : text(s!).toLowerCase();
+  },
+  ToUpper: (args, ctx, st, call) => {
+    arity(call, 1, 2);
+    const [s, culture] = all(args, ctx, st);
+    return culture ? text(s!).toLocaleUpperCase(text(culture)) : text(s!).toUpperCase();
+  },
+  Word: (args, ctx, st, call) => {
+    arity(call, 3);
+    const [s, n, delimiters] = all(args, ctx, st);
+    const index = Math.trunc(num(n!));
+    if (s === null || index < 1) return '';
+    const seps = text(delimiters!);
+    const words = [...text(s!)].reduce<string[]>(
+      (acc, c) => {
+        if (seps.includes(c)) acc.push('');
+        else acc[acc.length - 1] += c;
+        return acc;
+      },
+      [''],
+    );
+    return words.filter((w) => w !== '')[index - 1] ?? '';
+  },
+} satisfies Record<string, Fn>;
+
+const FUNCTIONS = new Map<string, Fn>(Object.entries(TABLE).map(([name, fn]) => [name.toLowerCase(), fn]));
+
+/** The functions this engine evaluates, by the page's names. */
+export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(TABLE);
