@@ -366,7 +366,7 @@ function randomString(args: Value[], ctx: EvaluationContext): string {
 }
 
 /** Replace's seven parameters, as the page describes each combination. */
-function replace(v: Value[], ctx: EvaluationContext): Value {
+function replace(v: Value[]): Value {
   const [source, oldValue, pattern, groupName, replacement, replacementAttribute, template] = v;
   const given = (x: Value | undefined) => x !== null && x !== undefined;
   let src = text(source ?? null);
@@ -572,7 +572,7 @@ const TABLE = {
   },
   Replace: (args, ctx, st, call) => {
     arity(call, 3, 7);
-    return replace(all(args, ctx, st), ctx);
+    return replace(all(args, ctx, st));
   },
   Split: (args, ctx, st, call) => {
     arity(call, 2);
