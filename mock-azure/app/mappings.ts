@@ -3,10 +3,21 @@
  * (research/nordpass.md); the non-gallery "create your own application" template maps the full set.
  */
 import type { DirectoryUser } from '../directory/directory.ts';
+import { type EvaluationContext, evaluateExpression } from './expressions/evaluate.ts';
+import type { Expr } from './expressions/parse.ts';
 
+/**
+ * One attribute mapping, of the portal's mapping types (customize-application-attributes): Direct (`source`, a
+ * directory attribute, or `IsSoftDeleted` for `active`), Constant (`constant`) or Expression (`expression`, in
+ * Microsoft's language: expressions/). Exactly one of the three.
+ */
 export interface AttributeMapping {
-  /** A directory user attribute, or `IsSoftDeleted` for `active`. */
-  source: keyof DirectoryUser | 'IsSoftDeleted';
+  source?: keyof DirectoryUser | 'IsSoftDeleted';
+  constant?: string;
+  /** The expression as read (parse.ts); its text is formatExpression(expression). */
+  expression?: Expr;
+  /** "Default value if null": used when the source gives nothing, on creation only. */
+  defaultValue?: string;
   /** The SCIM target path. */
   target: string;
   /** Matching attributes are queried (in precedence order) before a create. */
@@ -41,8 +52,8 @@ export const NON_GALLERY_MAPPINGS: AttributeMapping[] = [
 ];
 
 /** The directory attributes a mapping can read: those the presets map (and `IsSoftDeleted`, for `active`). */
-export const SOURCE_ATTRIBUTES: ReadonlySet<AttributeMapping['source']> = new Set(
-  [...NORDPASS_MAPPINGS, ...NON_GALLERY_MAPPINGS].map((m) => m.source),
+export const SOURCE_ATTRIBUTES: ReadonlySet<NonNullable<AttributeMapping['source']>> = new Set(
+  [...NORDPASS_MAPPINGS, ...NON_GALLERY_MAPPINGS].flatMap((m) => (m.source ? [m.source] : [])),
 );
 
 export type MappingPreset = 'nordpass' | 'nonGallery';
@@ -67,14 +78,73 @@ export function desiredValues(
   user: DirectoryUser,
   mappings: readonly AttributeMapping[],
   phase: 'create' | 'update',
+  context: ExpressionClock = NO_CLOCK,
 ): Map<string, string> {
   const values = new Map<string, string>();
   for (const m of mappings) {
     if (m.source === 'IsSoftDeleted') continue;
     if (phase === 'update' && m.apply === 'creation') continue;
-    const value = user[m.source];
+    let value: unknown;
+    if (m.source) value = user[m.source];
+    else if (m.constant !== undefined) value = m.constant;
+    else if (m.expression) {
+      const { value: evaluated, ignoreFlow } = evaluateExpression(m.expression, userContext(user, context));
+      // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow altogether.
+      if (ignoreFlow) continue;
+      value = Array.isArray(evaluated) ? evaluated.join(',') : evaluated;
+    }
+    // "Default value if null (optional)": on creation only (customize-application-attributes).
+    if ((value === undefined || value === null || value === '') && phase === 'create' && m.defaultValue !== undefined)
+      value = m.defaultValue;
     if (value === undefined || value === null || value === '') continue;
-    values.set(m.target, String(value));
+    values.set(m.target, typeof value === 'boolean' ? (value ? 'True' : 'False') : String(value));
   }
   return values;
+}
+
+/**
+ * The targets whose value the provisioning logs show as "[Redact]": those whose expression is Redact(...) ("The
+ * Redact function replaces the attribute value with the string literal "[Redact]" in the provisioning logs").
+ */
+export function redactedTargets(mappings: readonly AttributeMapping[]): Set<string> {
+  return new Set(
+    mappings
+      .filter((m) => m.expression?.kind === 'call' && m.expression.name.toLowerCase() === 'redact')
+      .map((m) => m.target),
+  );
+}
+
+/** What an expression reads besides the user: the virtual clock and the seeded random source (Now, Guid). */
+export interface ExpressionClock {
+  now(): number;
+  random: EvaluationContext['random'];
+}
+const NO_CLOCK: ExpressionClock = {
+  now: () => {
+    throw new Error('an expression mapping needs the clock: pass the engine context to desiredValues');
+  },
+  random: {
+    uuid: () => {
+      throw new Error('an expression mapping needs the random source');
+    },
+    int: () => {
+      throw new Error('an expression mapping needs the random source');
+    },
+  },
+};
+
+/** A user's attributes by name, as expressions read them (case-insensitive, as the portal's are). */
+function userContext(user: DirectoryUser, clock: ExpressionClock): EvaluationContext {
+  return {
+    attribute: (name) => {
+      const key = Object.keys(user).find((k) => k.toLowerCase() === name.toLowerCase()) as
+        | keyof DirectoryUser
+        | undefined;
+      if (name.toLowerCase() === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
+      const value = key === undefined ? undefined : user[key];
+      return value === undefined ? null : (value as string | boolean | number);
+    },
+    now: () => clock.now(),
+    random: clock.random,
+  };
 }

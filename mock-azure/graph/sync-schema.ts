@@ -9,6 +9,9 @@ import type { EnterpriseApplication, ProvisioningSettingsInput } from '../app/ap
 import { type AttributeMapping, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
 import { parseTargetPath } from '../app/target-paths.ts';
 import { badRequest } from './errors.ts';
+import { fromGraphSource, toGraphSource } from './sync-source.ts';
+import { attributesOf, ExpressionError } from '../app/expressions/parse.ts';
+import { checkExpression } from '../app/expressions/evaluate.ts';
 import { renderScope, scopeFilters } from './sync-scope.ts';
 
 /** The app's one template. fidelity: a gallery app's template is named after the app; "scim" is the custom-app one. */
@@ -32,7 +35,9 @@ export function renderTemplate(app: EnterpriseApplication) {
 /** An attribute's source as Graph writes it: `[name]`, or for `active` Entra's `Not([IsSoftDeleted])`. */
 function source(mapping: AttributeMapping) {
   const attribute = (name: string) => ({ expression: `[${name}]`, name, parameters: [], type: 'Attribute' });
-  if (mapping.source !== 'IsSoftDeleted') return attribute(mapping.source);
+  if (mapping.expression) return toGraphSource(mapping.expression);
+  if (mapping.constant !== undefined) return toGraphSource({ kind: 'string', value: mapping.constant, at: 0 });
+  if (mapping.source !== 'IsSoftDeleted') return attribute(mapping.source!);
   return {
     expression: 'Not([IsSoftDeleted])',
     name: 'Not',
@@ -43,7 +48,7 @@ function source(mapping: AttributeMapping) {
 
 function attributeMapping(mapping: AttributeMapping) {
   return {
-    defaultValue: null,
+    defaultValue: mapping.defaultValue ?? null,
     exportMissingReferences: false,
     flowBehavior: 'FlowWhenChanged',
     flowType: mapping.apply === 'creation' ? 'ObjectAddOnly' : 'Always',
@@ -146,6 +151,7 @@ function userMapping(value: unknown, at: string): AttributeMapping {
     targetAttributeName?: unknown;
     matchingPriority?: unknown;
     flowType?: unknown;
+    defaultValue?: unknown;
   };
   if (typeof m.targetAttributeName !== 'string' || m.targetAttributeName === '')
     throw badRequest(`${at}.targetAttributeName must be a SCIM attribute path.`);
@@ -160,23 +166,33 @@ function userMapping(value: unknown, at: string): AttributeMapping {
     throw badRequest(`${at}.matchingPriority must be a whole number (0: not a matching attribute).`);
   if (m.flowType !== undefined && m.flowType !== 'Always' && m.flowType !== 'ObjectAddOnly')
     throw badRequest(`${at}.flowType must be Always or ObjectAddOnly.`);
+  if (m.defaultValue !== undefined && m.defaultValue !== null && typeof m.defaultValue !== 'string')
+    throw badRequest(`${at}.defaultValue must be a string or null.`);
   return {
-    source,
+    ...source,
+    ...(typeof m.defaultValue === 'string' ? { defaultValue: m.defaultValue } : {}),
     target: m.targetAttributeName,
     ...(priority > 0 ? { matchingPrecedence: priority } : {}),
     ...(m.flowType === 'ObjectAddOnly' ? { apply: 'creation' as const } : {}),
   };
 }
 
-function sourceOf(source: { type?: unknown; name?: unknown; parameters?: unknown } | undefined, at: string) {
+function sourceOf(
+  source: { type?: unknown; name?: unknown; parameters?: unknown } | undefined,
+  at: string,
+): Pick<AttributeMapping, 'source' | 'constant' | 'expression'> {
   const refuse = () =>
     badRequest(
-      `${at}.source: this engine maps directory attributes (${[...SOURCE_ATTRIBUTES].filter((s) => s !== 'IsSoftDeleted').join(', ')}) and Not([IsSoftDeleted]); other expressions come with the attribute-mappings work.`,
+      `${at}.source: this engine maps the directory attributes ${[...SOURCE_ATTRIBUTES].filter((s) => s !== 'IsSoftDeleted').join(', ')}, constants, and expressions of them.`,
     );
   if (source?.type === 'Attribute' && typeof source.name === 'string') {
     const name = [...SOURCE_ATTRIBUTES].find((s) => s.toLowerCase() === String(source.name).toLowerCase());
     if (!name || name === 'IsSoftDeleted') throw refuse();
-    return name;
+    return { source: name };
+  }
+  if (source?.type === 'Constant') {
+    const expr = fromGraphSource(source, `${at}.source`);
+    return expr.kind === 'string' ? { constant: expr.value } : { expression: expr };
   }
   const inner = Array.isArray(source?.parameters)
     ? (source.parameters[0] as { value?: { type?: unknown; name?: unknown } } | undefined)?.value
@@ -187,6 +203,19 @@ function sourceOf(source: { type?: unknown; name?: unknown; parameters?: unknown
     inner?.type === 'Attribute' &&
     inner.name === 'IsSoftDeleted'
   )
-    return 'IsSoftDeleted' as const;
+    return { source: 'IsSoftDeleted' };
+  if (source?.type === 'Function') {
+    const expr = fromGraphSource(source, `${at}.source`);
+    try {
+      checkExpression(expr);
+    } catch (error) {
+      if (error instanceof ExpressionError) throw badRequest(`${at}.source: ${error.message}`);
+      throw error;
+    }
+    for (const name of attributesOf(expr))
+      if (![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()))
+        throw badRequest(`${at}.source: [${name}] is not a directory attribute this engine has.`);
+    return { expression: expr };
+  }
   throw refuse();
 }

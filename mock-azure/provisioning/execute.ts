@@ -10,7 +10,7 @@ import type { EnterpriseApplication } from '../app/application.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { ExchangeLog } from '../scim-client/exchanges.ts';
 import type { LogRecord, ModifiedProperty, ProvisioningAction } from './logs.ts';
-import { desiredValues, matchingMappings } from '../app/mappings.ts';
+import { desiredValues, matchingMappings, redactedTargets } from '../app/mappings.ts';
 import type { Link, Plan } from './plan.ts';
 import { ENTERPRISE_SCHEMA, ScimCallError, USER_SCHEMA, type ScimClient } from '../scim-client/client.ts';
 import { readTarget, writeTarget } from '../app/target-paths.ts';
@@ -104,7 +104,7 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
   const mappings = app.settings.mappings;
   // Query by each matching attribute in precedence order; the first that finds something decides.
   let matches: Array<Record<string, unknown>> = [];
-  const desired = desiredValues(user, mappings, 'create');
+  const desired = desiredValues(user, mappings, 'create', { now: ctx.now, random: ctx.random });
   let queried = false;
   for (const m of matchingMappings(mappings)) {
     const value = desired.get(m.target);
@@ -162,7 +162,12 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
   const targetId = String(created.id);
   links.set(user.id, { targetId, userPrincipalName: user.userPrincipalName, active: true, managed: true });
   Object.assign(record, { action: 'Create', status: 'success', matching: 'created', targetId });
-  record.modified = [...desired].map(([path, value]) => ({ displayName: path, oldValue: null, newValue: value }));
+  const redacted = redactedTargets(mappings);
+  record.modified = [...desired].map(([path, value]) => ({
+    displayName: path,
+    oldValue: null,
+    newValue: redacted.has(path) ? '[Redact]' : value,
+  }));
   record.modified.push({ displayName: 'active', oldValue: null, newValue: 'True' });
 }
 
@@ -181,11 +186,20 @@ async function update(
   const target = current ?? (await client.getUser(link.targetId));
   const changes: Array<{ path: string; value: string | boolean }> = [];
   const modified: ModifiedProperty[] = [];
-  for (const [path, value] of desiredValues(user, app.settings.mappings, 'update')) {
+  const redacted = redactedTargets(app.settings.mappings);
+  for (const [path, value] of desiredValues(user, app.settings.mappings, 'update', {
+    now: ctx.now,
+    random: ctx.random,
+  })) {
     const now = readTarget(target, path);
     if (now === undefined || String(now) !== value) {
       changes.push({ path, value });
-      modified.push({ displayName: path, oldValue: now === undefined ? null : String(now), newValue: value });
+      const hidden = redacted.has(path);
+      modified.push({
+        displayName: path,
+        oldValue: now === undefined ? null : hidden ? '[Redact]' : String(now),
+        newValue: hidden ? '[Redact]' : value,
+      });
     }
   }
   const targetActive =

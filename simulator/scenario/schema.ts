@@ -13,6 +13,9 @@ import {
   SCOPING_OPERATORS,
   ScopingFilterError,
 } from '../../mock-azure/app/scoping.ts';
+import { checkExpression } from '../../mock-azure/app/expressions/evaluate.ts';
+import { attributesOf, ExpressionError, parseExpression } from '../../mock-azure/app/expressions/parse.ts';
+import { SOURCE_ATTRIBUTES } from '../../mock-azure/app/mappings.ts';
 
 const isDuration = (v: string | number) => {
   try {
@@ -149,6 +152,67 @@ const NordPassSettings = z.strictObject({
   patchSuccessStatus: z.union([z.literal(200), z.literal(204)]).optional(),
 });
 
+/** Reads an expression as the loader checks it: its problem (with the column) or undefined when it is good. */
+function expressionProblem(text: string): string | undefined {
+  try {
+    const expr = parseExpression(text);
+    checkExpression(expr);
+    const unknown = attributesOf(expr).find(
+      (name) => ![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()),
+    );
+    if (unknown) return `[${unknown}] is not a directory attribute (${[...SOURCE_ATTRIBUTES].join(', ')})`;
+    return undefined;
+  } catch (error) {
+    if (error instanceof ExpressionError) return error.message;
+    throw error;
+  }
+}
+
+/**
+ * One attribute mapping, as the portal's Edit attribute page has it: a target, and a Direct source, a Constant or
+ * an Expression (Microsoft's language), with a default value if null, when it applies, and matching precedence.
+ */
+const AttributeMappingSchema = z
+  .strictObject({
+    target: z
+      .string()
+      .min(1)
+      .describe('The SCIM attribute path: displayName, name.givenName, emails[type eq "work"].value'),
+    source: z
+      .enum([...SOURCE_ATTRIBUTES].filter((s) => s !== 'IsSoftDeleted') as [string, ...string[]])
+      .optional()
+      .describe('Direct: the directory attribute'),
+    constant: z.string().optional().describe('Constant: the value every user gets'),
+    expression: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Expression: in Microsoft\'s language, e.g. Join(" ", [givenName], [surname])'),
+    default: z.string().optional().describe('Default value if null (on creation only)'),
+    apply: z
+      .enum(['always', 'creation'])
+      .optional()
+      .describe('Apply this mapping: always (default) or only during creation'),
+    matching: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Match objects using this attribute, with this precedence (1 first)'),
+  })
+  .superRefine((m, ctx) => {
+    const kinds = [m.source, m.constant, m.expression].filter((x) => x !== undefined).length;
+    if (kinds !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of source, constant and expression',
+        path: ['source'],
+      });
+    const problem = m.expression === undefined ? undefined : expressionProblem(m.expression);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['expression'] });
+  })
+  .describe("An attribute mapping: it replaces the setup's mapping of the same target, or adds one");
+
 /** A scoping filter (mock-azure/app/scoping.ts): clauses ANDed; a list of filters is ORed. */
 const ScopingFilterSchema = z
   .strictObject({
@@ -225,6 +289,12 @@ const Provisioning = z
       .optional()
       .describe('The tenant licence: provisioning logs kept 30 days (premium, default: Entra ID P1/P2) or 7 (free)'),
     scopingFilters: ScopingFilters.optional(),
+    attributeMappings: z
+      .array(AttributeMappingSchema)
+      .optional()
+      .describe(
+        "Mappings over the setup's defaults (provisioning.app): each replaces the one of its target, or is added",
+      ),
     cycleDuration: z
       .enum(['instant', 'realistic'])
       .optional()

@@ -6,7 +6,9 @@ import { parseDuration } from '../time.ts';
 import type { NordPassOptions } from '../nordpass/app.ts';
 import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
 import { inProcessTarget } from './in-process-target.ts';
-import type { AppSetup } from '../../mock-azure/app/setups.ts';
+import { APP_SETUPS, type AppSetup } from '../../mock-azure/app/setups.ts';
+import { type AttributeMapping, MAPPING_PRESETS } from '../../mock-azure/app/mappings.ts';
+import { parseExpression } from '../../mock-azure/app/expressions/parse.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 import type { MemberView, ScenarioTarget, UserAttributes } from './target.ts';
 
@@ -76,6 +78,27 @@ function appSetupOf(p: NonNullable<Scenario['provisioning']>): { app: AppSetup; 
   return { app: 'nordpassGallery' };
 }
 
+/** The setup's mappings with the scenario's own over them: one of the same target replaced, a new one added. */
+function mappingsOf(p: NonNullable<Scenario['provisioning']>): AttributeMapping[] {
+  const preset = MAPPING_PRESETS[APP_SETUPS[appSetupOf(p).app].mappings];
+  const out = [...preset];
+  for (const m of p.attributeMappings ?? []) {
+    const mapping: AttributeMapping = {
+      target: m.target,
+      ...(m.source !== undefined ? { source: m.source as AttributeMapping['source'] } : {}),
+      ...(m.constant !== undefined ? { constant: m.constant } : {}),
+      ...(m.expression !== undefined ? { expression: parseExpression(m.expression) } : {}),
+      ...(m.default !== undefined ? { defaultValue: m.default } : {}),
+      ...(m.apply === 'creation' ? { apply: 'creation' as const } : {}),
+      ...(m.matching !== undefined ? { matchingPrecedence: m.matching } : {}),
+    };
+    const i = out.findIndex((o) => o.target.toLowerCase() === m.target.toLowerCase());
+    if (i >= 0) out[i] = mapping;
+    else out.push(mapping);
+  }
+  return out;
+}
+
 /** NordPass's settings from a scenario's `nordpass:` (ownerProtection is a variant now, read by scenarioVariants). */
 export function nordpassSettingsOf(scenario: Pick<Scenario, 'nordpass'>) {
   const { ownerProtection: _variant, ...settings } = scenario.nordpass ?? {};
@@ -99,6 +122,7 @@ export function buildWorld(scenario: Scenario, options: WorldOptions = {}): Worl
         ...(p.deletionThreshold !== undefined ? { deletionThreshold: p.deletionThreshold } : {}),
         ...(p.groupProvisioning !== undefined ? { groupProvisioning: p.groupProvisioning } : {}),
         ...(p.scopingFilters ? { scopingFilters: p.scopingFilters } : {}),
+        ...(p.attributeMappings ? { mappings: mappingsOf(p) } : {}),
       },
       ...(p.logRetention ? { logRetention: p.logRetention } : {}),
       engine: {

@@ -37,6 +37,13 @@ interface State {
 
 type Fn = (args: Expr[], ctx: EvaluationContext, state: State, call: Expr & { kind: 'call' }) => Value;
 
+/** A function: how many arguments it takes (checked when an expression is read), and what it does. */
+interface FunctionDefinition {
+  min: number;
+  max: number;
+  fn: Fn;
+}
+
 function evaluate(expr: Expr, ctx: EvaluationContext, state: State): Value {
   switch (expr.kind) {
     case 'string':
@@ -52,14 +59,10 @@ function evaluate(expr: Expr, ctx: EvaluationContext, state: State): Value {
     case 'compare':
       return compare(expr.op, evaluate(expr.left, ctx, state), evaluate(expr.right, ctx, state));
     case 'call': {
-      const fn = FUNCTIONS.get(expr.name.toLowerCase());
-      if (!fn)
-        throw new ExpressionError(
-          expr.at + 1,
-          `${expr.name} is not a function this engine evaluates`,
-          formatExpression(expr),
-        );
-      return fn(expr.args, ctx, state, expr);
+      const definition = FUNCTIONS.get(expr.name.toLowerCase());
+      if (!definition) throw unknownFunction(expr);
+      arity(expr, definition.min, definition.max);
+      return definition.fn(expr.args, ctx, state, expr);
     }
   }
 }
@@ -399,229 +402,369 @@ const values = (v: Value): string[] => (Array.isArray(v) ? v : v === null ? [] :
 const all = (args: Expr[], ctx: EvaluationContext, state: State) => args.map((a) => evaluate(a, ctx, state));
 
 const TABLE = {
-  Append: (args, ctx, st, call) => {
-    arity(call, 2);
-    const [a, b] = all(args, ctx, st);
-    return text(a!) + text(b!);
+  Append: {
+    min: 2,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [a, b] = all(args, ctx, st);
+      return text(a!) + text(b!);
+    },
   },
-  BitAnd: (args, ctx, st, call) => {
-    arity(call, 2);
-    const [a, b] = all(args, ctx, st);
-    return num(a!) & num(b!);
+  BitAnd: {
+    min: 2,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [a, b] = all(args, ctx, st);
+      return num(a!) & num(b!);
+    },
   },
-  CBool: (args, ctx, st, call) => {
-    arity(call, 1);
-    return truthy(evaluate(args[0]!, ctx, st));
+  CBool: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return truthy(evaluate(args[0]!, ctx, st));
+    },
   },
-  CDate: (args, ctx, st, call) => {
-    arity(call, 1);
-    return formatDate(requireDate(evaluate(args[0]!, ctx, st), call));
+  CDate: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, call) => {
+      return formatDate(requireDate(evaluate(args[0]!, ctx, st), call));
+    },
   },
-  Coalesce: (args, ctx, st, call) => {
-    arity(call, 1, Number.POSITIVE_INFINITY);
-    for (const a of args) {
-      const v = evaluate(a, ctx, st);
-      if (v !== null) return v;
-    }
-    return null;
+  Coalesce: {
+    min: 1,
+    max: Number.POSITIVE_INFINITY,
+    fn: (args, ctx, st, _call) => {
+      for (const a of args) {
+        const v = evaluate(a, ctx, st);
+        if (v !== null) return v;
+      }
+      return null;
+    },
   },
   // "Hello world!" gives "SABlAGwAbABvACAAdwBvAHIAbABkACEA": the string's UTF-16 (little-endian) bytes.
-  ConvertToBase64: (args, ctx, st, call) => {
-    arity(call, 1);
-    return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf16le').toString('base64');
+  ConvertToBase64: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf16le').toString('base64');
+    },
   },
-  ConvertToUTF8Hex: (args, ctx, st, call) => {
-    arity(call, 1);
-    return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf8')
-      .toString('hex')
-      .toUpperCase();
+  ConvertToUTF8Hex: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return Buffer.from(text(evaluate(args[0]!, ctx, st)), 'utf8')
+        .toString('hex')
+        .toUpperCase();
+    },
   },
-  Count: (args, ctx, st, call) => {
-    arity(call, 1);
-    return values(evaluate(args[0]!, ctx, st)).length;
+  Count: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return values(evaluate(args[0]!, ctx, st)).length;
+    },
   },
-  CStr: (args, ctx, st, call) => {
-    arity(call, 1);
-    return text(evaluate(args[0]!, ctx, st));
+  CStr: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return text(evaluate(args[0]!, ctx, st));
+    },
   },
-  DateAdd: (args, ctx, st, call) => {
-    arity(call, 3);
-    const [interval, n, date] = all(args, ctx, st);
-    return formatDate(addInterval(requireDate(date!, call), requireInterval(interval!, call), Math.trunc(num(n!))));
+  DateAdd: {
+    min: 3,
+    max: 3,
+    fn: (args, ctx, st, call) => {
+      const [interval, n, date] = all(args, ctx, st);
+      return formatDate(addInterval(requireDate(date!, call), requireInterval(interval!, call), Math.trunc(num(n!))));
+    },
   },
-  DateDiff: (args, ctx, st, call) => {
-    arity(call, 3);
-    const [interval, a, b] = all(args, ctx, st);
-    return dateDiff(requireInterval(interval!, call), requireDate(a!, call), requireDate(b!, call));
+  DateDiff: {
+    min: 3,
+    max: 3,
+    fn: (args, ctx, st, call) => {
+      const [interval, a, b] = all(args, ctx, st);
+      return dateDiff(requireInterval(interval!, call), requireDate(a!, call), requireDate(b!, call));
+    },
   },
-  FormatDateTime: (args, ctx, st, call) => {
-    arity(call, 3, 4);
-    const v = all(args, ctx, st);
-    // With four arguments the second is dateTimeStyles (parsing options); with three it is left out.
-    const [source, inputFormat, outputFormat] = v.length === 4 ? [v[0], v[2], v[3]] : [v[0], v[1], v[2]];
-    const ms = parseWithFormat(text(source!), text(inputFormat!));
-    if (ms === undefined)
-      throw new ExpressionError(
-        call.at + 1,
-        `FormatDateTime: "${text(source!)}" does not have the format "${text(inputFormat!)}"`,
-        formatExpression(call),
-      );
-    return formatWith(ms, text(outputFormat!));
+  FormatDateTime: {
+    min: 3,
+    max: 4,
+    fn: (args, ctx, st, call) => {
+      const v = all(args, ctx, st);
+      // With four arguments the second is dateTimeStyles (parsing options); with three it is left out.
+      const [source, inputFormat, outputFormat] = v.length === 4 ? [v[0], v[2], v[3]] : [v[0], v[1], v[2]];
+      const ms = parseWithFormat(text(source!), text(inputFormat!));
+      if (ms === undefined)
+        throw new ExpressionError(
+          call.at + 1,
+          `FormatDateTime: "${text(source!)}" does not have the format "${text(inputFormat!)}"`,
+          formatExpression(call),
+        );
+      return formatWith(ms, text(outputFormat!));
+    },
   },
-  Guid: (_args, ctx, _st, call) => {
-    arity(call, 0);
-    return ctx.random.uuid();
+  Guid: {
+    min: 0,
+    max: 0,
+    fn: (_args, ctx, _st, _call) => {
+      return ctx.random.uuid();
+    },
   },
-  IgnoreFlowIfNullOrEmpty: (args, ctx, st, call) => {
-    arity(call, 1);
-    const v = evaluate(args[0]!, ctx, st);
-    if (isEmpty(v)) st.ignoreFlow = true;
-    return v;
+  IgnoreFlowIfNullOrEmpty: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      const v = evaluate(args[0]!, ctx, st);
+      if (isEmpty(v)) st.ignoreFlow = true;
+      return v;
+    },
   },
-  IIF: (args, ctx, st, call) => {
-    arity(call, 3);
-    return truthy(evaluate(args[0]!, ctx, st)) ? evaluate(args[1]!, ctx, st) : evaluate(args[2]!, ctx, st);
+  IIF: {
+    min: 3,
+    max: 3,
+    fn: (args, ctx, st, _call) => {
+      return truthy(evaluate(args[0]!, ctx, st)) ? evaluate(args[1]!, ctx, st) : evaluate(args[2]!, ctx, st);
+    },
   },
-  InStr: (args, ctx, st, call) => {
-    arity(call, 2, 4);
-    const [a, b, start, compareType] = all(args, ctx, st);
-    const from = start === undefined || start === null ? 1 : Math.trunc(num(start));
-    const textCompare = text(compareType ?? null) === 'vbTextCompare';
-    const [hay, needle] = textCompare ? [text(a!).toLowerCase(), text(b!).toLowerCase()] : [text(a!), text(b!)];
-    return hay.indexOf(needle, from - 1) + 1;
+  InStr: {
+    min: 2,
+    max: 4,
+    fn: (args, ctx, st, _call) => {
+      const [a, b, start, compareType] = all(args, ctx, st);
+      const from = start === undefined || start === null ? 1 : Math.trunc(num(start));
+      const textCompare = text(compareType ?? null) === 'vbTextCompare';
+      const [hay, needle] = textCompare ? [text(a!).toLowerCase(), text(b!).toLowerCase()] : [text(a!), text(b!)];
+      return hay.indexOf(needle, from - 1) + 1;
+    },
   },
-  IsNull: (args, ctx, st, call) => {
-    arity(call, 1);
-    return evaluate(args[0]!, ctx, st) === null;
+  IsNull: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return evaluate(args[0]!, ctx, st) === null;
+    },
   },
-  IsNullOrEmpty: (args, ctx, st, call) => {
-    arity(call, 1);
-    return isEmpty(evaluate(args[0]!, ctx, st));
+  IsNullOrEmpty: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return isEmpty(evaluate(args[0]!, ctx, st));
+    },
   },
-  IsPresent: (args, ctx, st, call) => {
-    arity(call, 1);
-    return !isEmpty(evaluate(args[0]!, ctx, st));
+  IsPresent: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return !isEmpty(evaluate(args[0]!, ctx, st));
+    },
   },
-  IsString: (args, ctx, st, call) => {
-    arity(call, 1);
-    return typeof evaluate(args[0]!, ctx, st) === 'string';
+  IsString: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return typeof evaluate(args[0]!, ctx, st) === 'string';
+    },
   },
   // fidelity: the page does not say whether Item's index counts from 0 or 1; 1, as Mid and InStr do (INFERRED).
-  Item: (args, ctx, st, call) => {
-    arity(call, 2);
-    const [list, index] = all(args, ctx, st);
-    return values(list!)[Math.trunc(num(index!)) - 1] ?? null;
+  Item: {
+    min: 2,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [list, index] = all(args, ctx, st);
+      return values(list!)[Math.trunc(num(index!)) - 1] ?? null;
+    },
   },
   // Empty values are left out (the page's `Join(", ", "", [surname], [givenName])` gives "Doe, John");
   // a multi-valued source gives each of its values.
-  Join: (args, ctx, st, call) => {
-    arity(call, 2, Number.POSITIVE_INFINITY);
-    const [separator, ...sources] = all(args, ctx, st);
-    return sources
-      .flatMap((v) => values(v))
-      .filter((v) => v !== '')
-      .join(text(separator!));
+  Join: {
+    min: 2,
+    max: Number.POSITIVE_INFINITY,
+    fn: (args, ctx, st, _call) => {
+      const [separator, ...sources] = all(args, ctx, st);
+      return sources
+        .flatMap((v) => values(v))
+        .filter((v) => v !== '')
+        .join(text(separator!));
+    },
   },
-  Left: (args, ctx, st, call) => {
-    arity(call, 2);
-    const [s, n] = all(args, ctx, st);
-    return text(s!).slice(0, Math.max(0, Math.trunc(num(n!))));
+  Left: {
+    min: 2,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [s, n] = all(args, ctx, st);
+      return text(s!).slice(0, Math.max(0, Math.trunc(num(n!))));
+    },
   },
-  Mid: (args, ctx, st, call) => {
-    arity(call, 3);
-    const [s, start, length] = all(args, ctx, st);
-    const from = Math.max(1, Math.trunc(num(start!)));
-    return text(s!).slice(from - 1, from - 1 + Math.max(0, Math.trunc(num(length!))));
+  Mid: {
+    min: 3,
+    max: 3,
+    fn: (args, ctx, st, _call) => {
+      const [s, start, length] = all(args, ctx, st);
+      const from = Math.max(1, Math.trunc(num(start!)));
+      return text(s!).slice(from - 1, from - 1 + Math.max(0, Math.trunc(num(length!))));
+    },
   },
-  NormalizeDiacritics: (args, ctx, st, call) => {
-    arity(call, 1);
-    return normalizeDiacritics(text(evaluate(args[0]!, ctx, st)));
+  NormalizeDiacritics: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return normalizeDiacritics(text(evaluate(args[0]!, ctx, st)));
+    },
   },
-  Not: (args, ctx, st, call) => {
-    arity(call, 1);
-    const v = evaluate(args[0]!, ctx, st);
-    return !(v === true || text(v).toLowerCase() === 'true');
+  Not: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      const v = evaluate(args[0]!, ctx, st);
+      return !(v === true || text(v).toLowerCase() === 'true');
+    },
   },
-  Now: (_args, ctx, _st, call) => {
-    arity(call, 0);
-    return formatDate(ctx.now());
+  Now: {
+    min: 0,
+    max: 0,
+    fn: (_args, ctx, _st, _call) => {
+      return formatDate(ctx.now());
+    },
   },
   // Active Directory's number for a date: 100-nanosecond intervals since 1601-01-01 UTC.
-  NumFromDate: (args, ctx, st, call) => {
-    arity(call, 1);
-    const ms = requireDate(evaluate(args[0]!, ctx, st), call);
-    return String(BigInt(ms - Date.UTC(1601, 0, 1)) * 10_000n);
+  NumFromDate: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, call) => {
+      const ms = requireDate(evaluate(args[0]!, ctx, st), call);
+      return String(BigInt(ms - Date.UTC(1601, 0, 1)) * 10_000n);
+    },
   },
-  PCase: (args, ctx, st, call) => {
-    arity(call, 1, 2);
-    const [s, separators] = all(args, ctx, st);
-    return pcase(text(s!), separators === undefined || separators === null ? undefined : text(separators));
+  PCase: {
+    min: 1,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [s, separators] = all(args, ctx, st);
+      return pcase(text(s!), separators === undefined || separators === null ? undefined : text(separators));
+    },
   },
-  RandomString: (args, ctx, st, call) => {
-    arity(call, 5, 6);
-    return randomString(all(args, ctx, st), ctx);
+  RandomString: {
+    min: 5,
+    max: 6,
+    fn: (args, ctx, st, _call) => {
+      return randomString(all(args, ctx, st), ctx);
+    },
   },
   // The value flows as it is; only the provisioning logs show "[Redact]" (the page: "in the provisioning logs").
-  Redact: (args, ctx, st, call) => {
-    arity(call, 1);
-    return evaluate(args[0]!, ctx, st);
+  Redact: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return evaluate(args[0]!, ctx, st);
+    },
   },
-  RemoveDuplicates: (args, ctx, st, call) => {
-    arity(call, 1);
-    return [...new Set(values(evaluate(args[0]!, ctx, st)))];
+  RemoveDuplicates: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return [...new Set(values(evaluate(args[0]!, ctx, st)))];
+    },
   },
-  Replace: (args, ctx, st, call) => {
-    arity(call, 3, 7);
-    return replace(all(args, ctx, st));
+  Replace: {
+    min: 3,
+    max: 7,
+    fn: (args, ctx, st, _call) => {
+      return replace(all(args, ctx, st));
+    },
   },
-  Split: (args, ctx, st, call) => {
-    arity(call, 2);
-    const [s, delimiter] = all(args, ctx, st);
-    return text(s!).split(text(delimiter!));
+  Split: {
+    min: 2,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [s, delimiter] = all(args, ctx, st);
+      return text(s!).split(text(delimiter!));
+    },
   },
-  StripSpaces: (args, ctx, st, call) => {
-    arity(call, 1);
-    return text(evaluate(args[0]!, ctx, st)).replaceAll(' ', '');
+  StripSpaces: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => {
+      return text(evaluate(args[0]!, ctx, st)).replaceAll(' ', '');
+    },
   },
   // A case-sensitive match of the source with each key; the default when none matches.
-  Switch: (args, ctx, st, call) => {
-    arity(call, 2, Number.POSITIVE_INFINITY);
-    if ((args.length - 2) % 2 !== 0)
-      throw new ExpressionError(call.at + 1, 'Switch takes its keys and values in pairs', formatExpression(call));
-    const source = text(evaluate(args[0]!, ctx, st));
-    for (let i = 2; i < args.length; i += 2)
-      if (text(evaluate(args[i]!, ctx, st)) === source) return evaluate(args[i + 1]!, ctx, st);
-    return evaluate(args[1]!, ctx, st);
+  Switch: {
+    min: 2,
+    max: Number.POSITIVE_INFINITY,
+    fn: (args, ctx, st, call) => {
+      if ((args.length - 2) % 2 !== 0)
+        throw new ExpressionError(call.at + 1, 'Switch takes its keys and values in pairs', formatExpression(call));
+      const source = text(evaluate(args[0]!, ctx, st));
+      for (let i = 2; i < args.length; i += 2)
+        if (text(evaluate(args[i]!, ctx, st)) === source) return evaluate(args[i + 1]!, ctx, st);
+      return evaluate(args[1]!, ctx, st);
+    },
   },
-  ToLower: (args, ctx, st, call) => {
-    arity(call, 1, 2);
-    const [s, culture] = all(args, ctx, st);
-    return culture ? text(s!).toLocaleLowerCase(text(culture)) : text(s!).toLowerCase();
+  ToLower: {
+    min: 1,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [s, culture] = all(args, ctx, st);
+      return culture ? text(s!).toLocaleLowerCase(text(culture)) : text(s!).toLowerCase();
+    },
   },
-  ToUpper: (args, ctx, st, call) => {
-    arity(call, 1, 2);
-    const [s, culture] = all(args, ctx, st);
-    return culture ? text(s!).toLocaleUpperCase(text(culture)) : text(s!).toUpperCase();
+  ToUpper: {
+    min: 1,
+    max: 2,
+    fn: (args, ctx, st, _call) => {
+      const [s, culture] = all(args, ctx, st);
+      return culture ? text(s!).toLocaleUpperCase(text(culture)) : text(s!).toUpperCase();
+    },
   },
-  Word: (args, ctx, st, call) => {
-    arity(call, 3);
-    const [s, n, delimiters] = all(args, ctx, st);
-    const index = Math.trunc(num(n!));
-    if (s === null || index < 1) return '';
-    const seps = text(delimiters!);
-    const words = [...text(s!)].reduce<string[]>(
-      (acc, c) => {
-        if (seps.includes(c)) acc.push('');
-        else acc[acc.length - 1] += c;
-        return acc;
-      },
-      [''],
-    );
-    return words.filter((w) => w !== '')[index - 1] ?? '';
+  Word: {
+    min: 3,
+    max: 3,
+    fn: (args, ctx, st, _call) => {
+      const [s, n, delimiters] = all(args, ctx, st);
+      const index = Math.trunc(num(n!));
+      if (s === null || index < 1) return '';
+      const seps = text(delimiters!);
+      const words = [...text(s!)].reduce<string[]>(
+        (acc, c) => {
+          if (seps.includes(c)) acc.push('');
+          else acc[acc.length - 1] += c;
+          return acc;
+        },
+        [''],
+      );
+      return words.filter((w) => w !== '')[index - 1] ?? '';
+    },
   },
-} satisfies Record<string, Fn>;
+} satisfies Record<string, FunctionDefinition>;
 
-const FUNCTIONS = new Map<string, Fn>(Object.entries(TABLE).map(([name, fn]) => [name.toLowerCase(), fn]));
+const FUNCTIONS = new Map<string, FunctionDefinition>(
+  Object.entries(TABLE).map(([name, definition]) => [name.toLowerCase(), definition]),
+);
+
+const unknownFunction = (call: Expr & { kind: 'call' }) =>
+  new ExpressionError(call.at + 1, `${call.name} is not a function this engine evaluates`, formatExpression(call));
+
+/**
+ * Checks an expression before it is used: every function is one this engine evaluates, with a number of arguments
+ * it takes, and Switch's keys and values come in pairs. A mapping's expression is checked when it is set.
+ */
+export function checkExpression(expr: Expr): void {
+  if (expr.kind === 'compare') {
+    checkExpression(expr.left);
+    checkExpression(expr.right);
+  }
+  if (expr.kind !== 'call') return;
+  const definition = FUNCTIONS.get(expr.name.toLowerCase());
+  if (!definition) throw unknownFunction(expr);
+  arity(expr, definition.min, definition.max);
+  if (expr.name.toLowerCase() === 'switch' && (expr.args.length - 2) % 2 !== 0)
+    throw new ExpressionError(expr.at + 1, 'Switch takes its keys and values in pairs', formatExpression(expr));
+  expr.args.forEach(checkExpression);
+}
 
 /** The functions this engine evaluates, by the page's names. */
 export const EXPRESSION_FUNCTIONS: readonly string[] = Object.keys(TABLE);

@@ -169,6 +169,21 @@ class Parser {
   }
 }
 
+/** The attributes an expression reads, each once, in the order they first appear. */
+export function attributesOf(expr: Expr): string[] {
+  const found: string[] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === 'attribute' && !found.includes(e.name)) found.push(e.name);
+    else if (e.kind === 'call') e.args.forEach(walk);
+    else if (e.kind === 'compare') {
+      walk(e.left);
+      walk(e.right);
+    }
+  };
+  walk(expr);
+  return found;
+}
+
 /** An expression written back as text (the form Graph's `expression` field and YAML hold). */
 export function formatExpression(expr: Expr): string {
   switch (expr.kind) {

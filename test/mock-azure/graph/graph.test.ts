@@ -374,7 +374,7 @@ describe('the job over Graph: pause, start, restart, allow deletes', () => {
     const before = JSON.stringify(g.azure.app.settings);
     for (const [body, message] of [
       [withUsers([attribute('userPrincipalName', 'userName', 0)]), /must be a matching attribute/],
-      [withUsers([attribute('shoeSize', 'userName', 1)]), /this engine maps directory attributes/],
+      [withUsers([attribute('shoeSize', 'userName', 1)]), /this engine maps the directory attributes/],
       [
         withUsers([
           {
@@ -382,7 +382,16 @@ describe('the job over Graph: pause, start, restart, allow deletes', () => {
             source: { type: 'Function', name: 'Join', expression: 'Join(" ", [givenName], [surname])', parameters: [] },
           },
         ]),
-        /other expressions/,
+        /Join takes 2 or more arguments, not 0/,
+      ],
+      [
+        withUsers([
+          {
+            ...attribute('displayName', 'displayName', 1),
+            source: { type: 'Function', name: 'Frobnicate', expression: 'Frobnicate([givenName])', parameters: [] },
+          },
+        ]),
+        /Frobnicate is not a function this engine evaluates/,
       ],
       [withUsers([attribute('userPrincipalName', 'user name!', 1)]), /not a path this engine writes/],
       [

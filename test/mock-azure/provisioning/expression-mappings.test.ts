@@ -1,0 +1,132 @@
+/**
+ * Mappings of the portal's three types (customize-application-attributes): Direct, Constant and Expression, with
+ * "Default value if null" (on creation only) and IgnoreFlowIfNullOrEmpty; Graph's job schema carries expressions
+ * as attributeMappingSource trees, and one converts to the other both ways.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseExpression } from '../../../mock-azure/app/expressions/parse.ts';
+import { MAPPING_PRESETS } from '../../../mock-azure/app/mappings.ts';
+import { fromGraphSource, toGraphSource } from '../../../mock-azure/graph/sync-source.ts';
+import { graphWorld } from '../../helpers/graph.ts';
+import { byMethod, recordFrom, tenantWith } from '../../helpers/engine.ts';
+
+const withoutPositions = (value: unknown): unknown =>
+  JSON.parse(JSON.stringify(value, (key, v) => (key === 'at' ? undefined : v)));
+
+const MAPPINGS = [
+  ...MAPPING_PRESETS.nordpass,
+  { expression: parseExpression('Join(" ", [givenName], [surname])'), target: 'displayName' },
+  { constant: 'NordPass', target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:organization' },
+  { source: 'department' as const, target: 'title', defaultValue: 'Staff' },
+  { expression: parseExpression('IgnoreFlowIfNullOrEmpty([jobTitle])'), target: 'nickName' },
+];
+
+describe('mappings of each type', () => {
+  it('an expression, a constant and a default are sent on creation; an empty IgnoreFlowIfNullOrEmpty is left out', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com'], { azure: { provisioning: { mappings: MAPPINGS } } });
+    w.azure.directory.updateUser(users[0]!.id, { givenName: 'Ada', surname: 'Lovelace' });
+    const sent = recordFrom(w);
+    await w.connect();
+    const body = JSON.parse(byMethod(sent(), 'POST')[0]!.requestBody!);
+    expect(body).toMatchObject({
+      displayName: 'Ada Lovelace',
+      title: 'Staff',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { organization: 'NordPass' },
+    });
+    expect(body).not.toHaveProperty('nickName');
+  });
+
+  it('an expression follows the user: a change of the attributes it reads is an update; the default is not sent then', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com'], { azure: { provisioning: { mappings: MAPPINGS } } });
+    const ada = users[0]!;
+    w.azure.directory.updateUser(ada.id, { givenName: 'Ada', surname: 'Lovelace' });
+    await w.connect();
+    w.azure.directory.updateUser(ada.id, { surname: 'King', jobTitle: 'Countess' });
+    const sent = recordFrom(w);
+    await w.clock.advance('40m');
+    const ops = JSON.parse(byMethod(sent(), 'PATCH')[0]!.requestBody!).Operations as Array<{
+      path: string;
+      value: unknown;
+    }>;
+    expect(ops).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'displayName', value: 'Ada King' }),
+        expect.objectContaining({ path: 'nickName', value: 'Countess' }),
+      ]),
+    );
+    expect(ops.map((o) => o.path)).not.toContain('title');
+  });
+});
+
+describe('Redact', () => {
+  it('sends the value, and the provisioning log shows "[Redact]" in its place', async () => {
+    const mappings = [
+      ...MAPPING_PRESETS.nordpass,
+      {
+        expression: parseExpression('Redact([employeeId])'),
+        target: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
+      },
+    ];
+    const { w, users } = tenantWith(['ada@contoso.com'], { azure: { provisioning: { mappings } } });
+    w.azure.directory.updateUser(users[0]!.id, { employeeId: 'E-1234' });
+    const sent = recordFrom(w);
+    await w.connect();
+    expect(byMethod(sent(), 'POST')[0]!.requestBody).toContain('"employeeNumber":"E-1234"');
+    const entry = w.azure.logs.query({ userId: users[0]!.id }).at(-1)!;
+    expect(entry.modified).toContainEqual({
+      displayName: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber',
+      oldValue: null,
+      newValue: '[Redact]',
+    });
+    expect(JSON.stringify(entry.modified)).not.toContain('E-1234');
+  });
+});
+
+describe("Graph's attributeMappingSource", () => {
+  it('converts both ways without loss, for every shape of expression', () => {
+    for (const text of [
+      '[givenName]',
+      '"a constant"',
+      'Join(" ", [givenName], [surname])',
+      'IIF([country] = "USA", Append([surname], ", US"), Switch([state], "other", "NSW", "Sydney"))',
+      'Replace([mail], "@contoso.com", , , "", , )',
+      'InStr("repEated", "e", 3, vbBinaryCompare)',
+      'BitAnd(15, 247)',
+    ]) {
+      const expr = parseExpression(text);
+      const tree = toGraphSource(expr);
+      expect(withoutPositions(fromGraphSource(tree, 'source')), text).toEqual(withoutPositions(expr));
+      // The tree's `expression` text reads back to the same expression too.
+      expect(withoutPositions(parseExpression(tree.expression)), text).toEqual(withoutPositions(expr));
+    }
+    expect(toGraphSource(parseExpression('Join(" ", [givenName])'))).toEqual({
+      expression: 'Join(" ", [givenName])',
+      name: 'Join',
+      parameters: [
+        { key: 'p1', value: { expression: '" "', name: ' ', parameters: [], type: 'Constant' } },
+        { key: 'p2', value: { expression: '[givenName]', name: 'givenName', parameters: [], type: 'Attribute' } },
+      ],
+      type: 'Function',
+    });
+  });
+
+  it("the job's schema shows expression, constant and default mappings, and a PUT of what GET shows changes nothing", async () => {
+    const g = graphWorld({ azure: { provisioning: { mappings: MAPPINGS } } });
+    g.azure.job.create();
+    const path = `/servicePrincipals/${g.azure.app.servicePrincipalId}/synchronization/jobs/${g.azure.job.id}/schema`;
+    const shown = (await g.call('GET', path)).body;
+    const mappings = shown.synchronizationRules[0].objectMappings[0].attributeMappings as Array<Record<string, any>>;
+    expect(mappings.find((m) => m.targetAttributeName === 'displayName')!.source).toMatchObject({
+      type: 'Function',
+      name: 'Join',
+      expression: 'Join(" ", [givenName], [surname])',
+    });
+    expect(mappings.find((m) => m.targetAttributeName === 'title')).toMatchObject({ defaultValue: 'Staff' });
+    const before = withoutPositions(g.azure.app.settings.mappings);
+    const { '@odata.context': _context, ...body } = shown;
+    const put = await g.call('PUT', path, body);
+    expect(put.status, JSON.stringify(put.body)).toBe(204);
+    expect(withoutPositions(g.azure.app.settings.mappings)).toEqual(before);
+    expect((await g.call('GET', path)).body).toEqual(shown);
+  });
+});
