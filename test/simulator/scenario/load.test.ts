@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ScenarioFileError, type ScenarioProblem } from '../../../simulator/scenario/errors.ts';
 import { scenarioJsonSchema } from '../../../simulator/scenario/json-schema.ts';
 import { parseScenario } from '../../../simulator/scenario/load.ts';
+import { problemsOf } from '../../helpers/scenario-problems.ts';
 
 const base = `name: A scenario
 tenant:
@@ -13,15 +13,7 @@ tenant:
 steps:
 `;
 
-function problems(text: string): ScenarioProblem[] {
-  try {
-    parseScenario(text, 'bad.yaml');
-  } catch (error) {
-    if (error instanceof ScenarioFileError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the scenario to be refused');
-}
+const problems = (text: string) => problemsOf(text);
 
 describe('parseScenario', () => {
   it('reads a valid scenario with defaults', () => {

@@ -1,18 +1,10 @@
 /** `provisioning.attributeMappings` in YAML: over the setup's defaults, expressions checked at load time. */
 import { describe, expect, it } from 'vitest';
-import { ScenarioFileError } from '../../../simulator/scenario/errors.ts';
 import { parseScenario } from '../../../simulator/scenario/load.ts';
 import { runScenario } from '../../../simulator/scenario/run.ts';
+import { problemsOf } from '../../helpers/scenario-problems.ts';
 
-const problems = (text: string) => {
-  try {
-    parseScenario(text, 'maps.yaml');
-  } catch (error) {
-    if (error instanceof ScenarioFileError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-};
+const problems = (text: string) => problemsOf(text, 'maps.yaml');
 
 const HEAD = 'name: x\ntenant: { users: { ada: {} } }\nprovisioning:\n  attributeMappings:\n';
 

@@ -1,18 +1,10 @@
 /** Scoping filters in YAML: `provisioning.scopingFilters` and the `setScopingFilters` step, checked at load time. */
 import { describe, expect, it } from 'vitest';
-import { ScenarioFileError } from '../../../simulator/scenario/errors.ts';
 import { parseScenario } from '../../../simulator/scenario/load.ts';
 import { runScenario } from '../../../simulator/scenario/run.ts';
+import { problemsOf } from '../../helpers/scenario-problems.ts';
 
-const problems = (text: string) => {
-  try {
-    parseScenario(text, 'scope.yaml');
-  } catch (error) {
-    if (error instanceof ScenarioFileError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-};
+const problems = (text: string) => problemsOf(text, 'scope.yaml');
 
 describe('scoping filters in a scenario', () => {
   it('a pattern the engine cannot read, or a Greater_Than on a non-integer, is refused with the line and the field', () => {
