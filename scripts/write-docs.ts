@@ -1,6 +1,6 @@
 /** `npm run docs`: writes the generated step and expectation tables into README.md between their markers. */
 import { readFile, writeFile } from 'node:fs/promises';
-import { expectationsTable, stepsTable, variantsTable } from '../simulator/scenario/reference.ts';
+import { expectationsTable, provisioningTable, stepsTable, variantsTable } from '../simulator/scenario/reference.ts';
 import { findScenarioFiles } from '../simulator/scenario/files.ts';
 import { runSuite } from '../simulator/scenario/suite.ts';
 import { matrixMarkdown } from '../simulator/scenario/variant-matrix.ts';
@@ -13,6 +13,7 @@ let readme = await readFile(file, 'utf8');
 for (const [name, table] of [
   ['steps', stepsTable()],
   ['expectations', expectationsTable()],
+  ['provisioning', provisioningTable()],
   ['variants', variantsTable()],
   ['variant-results', matrixMarkdown(run.variants!.scenarios)],
 ] as const) {

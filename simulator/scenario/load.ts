@@ -278,13 +278,16 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
       case 'deletePermanently':
       case 'blockSignIn':
       case 'unblockSignIn':
-      case 'restoreMember':
-      case 'deleteMember':
         refs(path, a, 'user');
         break;
+      // Names, or one member with who acts or whether it is refused: the user is checked either way.
+      case 'restoreMember':
+      case 'deleteMember':
+      case 'suspendMember':
+      case 'activateMember':
       case 'acceptInvitation':
       case 'provisionOnDemand': {
-        const arg = a as StepArgs['acceptInvitation' | 'provisionOnDemand'];
+        const arg = a as StepArgs['acceptInvitation' | 'provisionOnDemand' | 'deleteMember'];
         if (typeof arg === 'object' && !Array.isArray(arg) && arg !== null)
           checkRef([...path, 'user'], arg.user, 'user');
         else refs(path, arg, 'user');

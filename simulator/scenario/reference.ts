@@ -3,7 +3,7 @@
  * with one example each (a test checks every example against the schema, so the README cannot drift).
  */
 import type { z } from 'zod';
-import { STEPS, STEP_NAMES, type StepName } from './schema.ts';
+import { ScenarioHeader, STEPS, STEP_NAMES, type StepName } from './schema.ts';
 import { VARIANT_NAMES, VARIANTS } from '../variants.ts';
 
 export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
@@ -37,7 +37,7 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   restoreMember: 'restoreMember: bob',
   suspendMember: 'suspendMember: { user: bob, as: admin }',
   activateMember: 'activateMember: bob',
-  deleteMember: 'deleteMember: { user: olivia, expect: refused }',
+  deleteMember: 'deleteMember: { user: ada, expect: refused }',
   setRole: 'setRole: { user: ada, role: owner }',
   advance: 'advance: 29d23h59m59s',
   advanceTo: 'advanceTo: 2026-02-04T09:40:00Z',
@@ -91,4 +91,35 @@ export function variantsTable(): string {
     return `| \`${name}\` | ${v.side === 'entra' ? 'Entra' : 'NordPass'}: ${cell(v.question)} | ${alternatives} | ${cell(v.reason)} |`;
   });
   return ['| variant | question | alternatives | why the default |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** One example per provisioning key, as a scenario writes it (a test reads each one against the schema). */
+export const PROVISIONING_EXAMPLES: Record<string, string> = {
+  scope: 'scope: all',
+  app: 'app: nonGallery',
+  mappings: 'mappings: nonGallery',
+  targetActions: 'targetActions: { delete: false }',
+  skipOutOfScopeDeletions: 'skipOutOfScopeDeletions: true',
+  deletionThreshold: 'deletionThreshold: 10',
+  aadOptscim062020: 'aadOptscim062020: true',
+  groupProvisioning: 'groupProvisioning: true',
+  logRetention: 'logRetention: free',
+  scopingFilters: 'scopingFilters: [{ clauses: [{ attribute: department, operator: EQUALS, value: Sales }] }]',
+  attributeMappings: 'attributeMappings: [{ target: displayName, expression: \'Join(" ", [givenName], [surname])\' }]',
+  cycleDuration: 'cycleDuration: realistic',
+  unavailableCyclesBeforeQuarantine: 'unavailableCyclesBeforeQuarantine: 5',
+  probeIdleCycles: 'probeIdleCycles: true',
+  escrowThresholds: 'escrowThresholds: { evaluateFrom: 10, proportion: 0.5 }',
+};
+
+/** The README's table of `provisioning:` keys, from the schema's descriptions, with an example each. */
+export function provisioningTable(): string {
+  let schema: z.ZodType | undefined = (ScenarioHeader.shape as Record<string, z.ZodType>).provisioning;
+  while (schema && !(schema as unknown as { shape?: unknown }).shape)
+    schema = (schema as unknown as { def?: { innerType?: z.ZodType } }).def?.innerType;
+  const shape = (schema as unknown as { shape: Record<string, z.ZodType> }).shape;
+  const rows = Object.entries(shape).map(
+    ([key, s]) => `| \`${key}\` | ${describe(s)} | \`${(PROVISIONING_EXAMPLES[key] ?? '').replace(/\|/g, '\\|')}\` |`,
+  );
+  return ['| provisioning key | what it sets | example |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -265,8 +265,12 @@ const Provisioning = z
       ),
     targetActions: z
       .strictObject({ create: z.boolean().optional(), update: z.boolean().optional(), delete: z.boolean().optional() })
-      .optional(),
-    skipOutOfScopeDeletions: z.boolean().optional(),
+      .optional()
+      .describe('Target Object Actions: Create, Update, Delete (each on by default)'),
+    skipOutOfScopeDeletions: z
+      .boolean()
+      .optional()
+      .describe('SkipOutOfScopeDeletions: users who leave scope are not disabled (default false)'),
     deletionThreshold: z
       .number()
       .int()
@@ -301,7 +305,12 @@ const Provisioning = z
       .describe(
         "How long a cycle takes: instant (default: no virtual time, exact timings) or realistic (each object takes Microsoft's published 0.01-0.08 minutes, creating twice matching; the next cycle is 40 minutes after the end)",
       ),
-    unavailableCyclesBeforeQuarantine: z.number().int().min(1).optional(),
+    unavailableCyclesBeforeQuarantine: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Cycles in a row whose probe cannot reach the app before the job is quarantined (default 3; INFERRED)'),
     probeIdleCycles: z
       .boolean()
       .optional()
@@ -315,7 +324,8 @@ const Provisioning = z
         total: z.number().int().nonnegative(),
       })
       .partial()
-      .optional(),
+      .optional()
+      .describe('When escrowed failures quarantine the job (default: 5,000 to evaluate, over 40%, or over 40,000)'),
   })
   .refine((p) => !(p.app && p.mappings), {
     message: 'give app or its older spelling mappings, not both',

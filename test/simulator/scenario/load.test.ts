@@ -163,11 +163,31 @@ describe('the README reference tables', () => {
     expect(() => parseScenario(text, 'examples.yaml')).not.toThrow();
   });
 
+  it("every provisioning example parses as a scenario's provisioning key", async () => {
+    const { PROVISIONING_EXAMPLES } = await import('../../../simulator/scenario/reference.ts');
+    for (const [key, example] of Object.entries(PROVISIONING_EXAMPLES))
+      expect(() => parseScenario(`name: x\nprovisioning:\n  ${example}\nsteps:\n  - start\n`), key).not.toThrow();
+  });
+
+  it('a member step names a user of the tenant, whichever way it is written', () => {
+    for (const step of [
+      'suspendMember: nobody',
+      'activateMember: { user: nobody, as: admin }',
+      'deleteMember: { user: nobody, expect: refused }',
+    ])
+      expect(problems(`name: x\ntenant: { users: { ada: {} } }\nsteps:\n  - ${step}\n`)[0]?.message, step).toMatch(
+        /"nobody" is not a user/,
+      );
+  });
+
   it('the README holds the generated tables (run npm run docs after changing the format)', async () => {
-    const { stepsTable, expectationsTable } = await import('../../../simulator/scenario/reference.ts');
+    const { stepsTable, expectationsTable, provisioningTable } = await import(
+      '../../../simulator/scenario/reference.ts'
+    );
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(stepsTable());
     expect(readme).toContain(expectationsTable());
+    expect(readme).toContain(provisioningTable());
   });
 });
 
