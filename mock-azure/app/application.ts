@@ -10,6 +10,23 @@ import type { Random } from '../../simulator/random.ts';
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
 import { MAPPING_PRESETS, type AttributeMapping, type MappingPreset } from './mappings.ts';
 
+/**
+ * Whether two mappings or filter lists say the same: compared by value, an expression's position in the text it was
+ * read from aside (Graph's trees carry none). A save that changes nothing starts no full sync.
+ */
+export function sameSetting(a: unknown, b: unknown): boolean {
+  // Keys in one order, and no positions: two readings of the same mapping compare equal.
+  const plain = (v: unknown) =>
+    JSON.stringify(v, (key, x) =>
+      key === 'at'
+        ? undefined
+        : x && typeof x === 'object' && !Array.isArray(x)
+          ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+          : x,
+    );
+  return a === b || plain(a) === plain(b);
+}
+
 /** The threshold of "Prevent accidental deletions" when it is on and no other was set (Graph's sample job: 500). */
 export const DEFAULT_DELETION_THRESHOLD = 500;
 
@@ -131,7 +148,8 @@ export class EnterpriseApplication {
     if (input.scopingFilters) s.scopingFilters = structuredClone(input.scopingFilters);
     // "Saving a new scoping filter triggers a new full sync" (define-conditional-rules-for-provisioning-user-accounts),
     // and so does a mapping change (customize-application-attributes): the engine's next cycle is an initial one.
-    if (s.mappings !== before.mappings || s.scopingFilters !== before.filters) this.#settingsSeq++;
+    if (!sameSetting(s.mappings, before.mappings) || !sameSetting(s.scopingFilters, before.filters))
+      this.#settingsSeq++;
   }
 
   /** Counts changes of mappings and scoping filters: the engine starts a new initial cycle when it moves. */

@@ -88,7 +88,13 @@ export function desiredValues(
     if (m.source) value = user[m.source];
     else if (m.constant !== undefined) value = m.constant;
     else if (m.expression) {
-      const { value: evaluated, ignoreFlow } = evaluateExpression(m.expression, userContext(user, context));
+      let result: ReturnType<typeof evaluateExpression>;
+      try {
+        result = evaluateExpression(m.expression, userContext(user, context));
+      } catch (error) {
+        throw new MappingError(m.target, error as Error);
+      }
+      const { value: evaluated, ignoreFlow } = result;
       // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow altogether.
       if (ignoreFlow) continue;
       value = Array.isArray(evaluated) ? evaluated.join(',') : evaluated;
@@ -112,6 +118,20 @@ export function redactedTargets(mappings: readonly AttributeMapping[]): Set<stri
       .filter((m) => m.expression?.kind === 'call' && m.expression.name.toLowerCase() === 'redact')
       .map((m) => m.target),
   );
+}
+
+/**
+ * An expression that cannot be evaluated for one user (a date that is not one, a pattern that does not compile):
+ * that user's operation fails and is retried, as any per-user failure is; the cycle goes on.
+ */
+export class MappingError extends Error {
+  constructor(
+    readonly target: string,
+    readonly problem: Error,
+  ) {
+    super(`the mapping of ${target} could not be evaluated: ${problem.message}`);
+    this.name = 'MappingError';
+  }
 }
 
 /** What an expression reads besides the user: the virtual clock and the seeded random source (Now, Guid). */

@@ -10,7 +10,7 @@ import { type AttributeMapping, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
 import { parseTargetPath } from '../app/target-paths.ts';
 import { badRequest } from './errors.ts';
 import { fromGraphSource, toGraphSource } from './sync-source.ts';
-import { attributesOf, ExpressionError } from '../app/expressions/parse.ts';
+import { attributesOf, type Expr, ExpressionError } from '../app/expressions/parse.ts';
 import { checkExpression } from '../app/expressions/evaluate.ts';
 import { renderScope, scopeFilters } from './sync-scope.ts';
 
@@ -145,6 +145,20 @@ export function schemaSettings(
   };
 }
 
+/** An expression a PUT brings, checked as the loader checks YAML's: known functions, their arity, the directory's attributes. */
+function checkedExpression(expr: Expr, at: string): Expr {
+  try {
+    checkExpression(expr);
+  } catch (error) {
+    if (error instanceof ExpressionError) throw badRequest(`${at}.source: ${error.message}`);
+    throw error;
+  }
+  for (const name of attributesOf(expr))
+    if (![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()))
+      throw badRequest(`${at}.source: [${name}] is not a directory attribute this engine has.`);
+  return expr;
+}
+
 function userMapping(value: unknown, at: string): AttributeMapping {
   const m = (value ?? {}) as {
     source?: { type?: unknown; name?: unknown; parameters?: unknown };
@@ -192,7 +206,7 @@ function sourceOf(
   }
   if (source?.type === 'Constant') {
     const expr = fromGraphSource(source, `${at}.source`);
-    return expr.kind === 'string' ? { constant: expr.value } : { expression: expr };
+    return expr.kind === 'string' ? { constant: expr.value } : { expression: checkedExpression(expr, at) };
   }
   const inner = Array.isArray(source?.parameters)
     ? (source.parameters[0] as { value?: { type?: unknown; name?: unknown } } | undefined)?.value
@@ -204,18 +218,7 @@ function sourceOf(
     inner.name === 'IsSoftDeleted'
   )
     return { source: 'IsSoftDeleted' };
-  if (source?.type === 'Function') {
-    const expr = fromGraphSource(source, `${at}.source`);
-    try {
-      checkExpression(expr);
-    } catch (error) {
-      if (error instanceof ExpressionError) throw badRequest(`${at}.source: ${error.message}`);
-      throw error;
-    }
-    for (const name of attributesOf(expr))
-      if (![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()))
-        throw badRequest(`${at}.source: [${name}] is not a directory attribute this engine has.`);
-    return { expression: expr };
-  }
+  if (source?.type === 'Function')
+    return { expression: checkedExpression(fromGraphSource(source, `${at}.source`), at) };
   throw refuse();
 }

@@ -2,7 +2,7 @@
  * /servicePrincipals/{id}/synchronization: the provisioning job (list, get, start, pause, restart), its
  * secrets (Admin Credentials and scope settings) and Test Connection (validateCredentials).
  */
-import type { EnterpriseApplication } from '../app/application.ts';
+import { type EnterpriseApplication, sameSetting } from '../app/application.ts';
 import type { CycleSummary, ProvisioningJob, Quarantine } from '../provisioning/engine.ts';
 import { formatInstant } from '../../simulator/time.ts';
 import { GraphError, badRequest, notFound } from './errors.ts';
@@ -297,12 +297,11 @@ export function synchronizationRoutes(): Route[] {
       const before = { ...app.settings };
       app.configure(settings);
       const after = app.settings;
-      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
       req.deps.onAction?.({
         kind: 'setSchema',
-        mappingsChanged: !same(before.mappings, after.mappings),
+        mappingsChanged: !sameSetting(before.mappings, after.mappings),
         ...(before.groupProvisioning !== after.groupProvisioning ? { groupProvisioning: after.groupProvisioning } : {}),
-        ...(!same(before.scopingFilters, after.scopingFilters) ? { scopingFilters: after.scopingFilters } : {}),
+        ...(!sameSetting(before.scopingFilters, after.scopingFilters) ? { scopingFilters: after.scopingFilters } : {}),
       });
       return noContent();
     }),

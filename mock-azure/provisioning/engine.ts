@@ -2,6 +2,7 @@
  * The provisioning job: Test Connection, Save, Start / Stop / Restart, cycles every 40 minutes of virtual
  * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
  */
+import { DEFAULT_DELETION_THRESHOLD } from '../app/application.ts';
 import type { TimerHandle } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import { collectWork } from './collect.ts';
@@ -282,14 +283,15 @@ export class ProvisioningJob {
       running.timer = clock.schedule(
         at,
         () =>
-          this.#exclusive(
-            () =>
-              new Promise<void>((resolve, reject) => {
-                running.timer = undefined;
-                this.#handBack = { resolve, reject };
-                resume();
-              }),
-          ),
+          this.#exclusive(() => {
+            // Interrupted meanwhile (a start or restart that was queued before this turn): it never resumes.
+            if (this.#running !== running) return Promise.resolve();
+            return new Promise<void>((resolve, reject) => {
+              running.timer = undefined;
+              this.#handBack = { resolve, reject };
+              resume();
+            });
+          }),
         CYCLE_RUNNING_TIMER,
       );
       this.#handBackNow();
@@ -299,8 +301,8 @@ export class ProvisioningJob {
   /** A start, restart or deletion while a realistic cycle runs: it ends where it is (the watermark is not moved). */
   #interruptRunningCycle(why: string): void {
     const running = this.#running;
-    if (!running?.timer) return;
-    running.timer.cancel();
+    if (!running) return;
+    running.timer?.cancel();
     this.#running = undefined;
     running.summary.ended = this.deps.clock.now();
     running.summary.state = 'Failed';
@@ -453,7 +455,8 @@ export class ProvisioningJob {
     try {
       await this.#cycle();
     } finally {
-      this.#running = undefined;
+      // Only this cycle's own record: an interrupted one that somehow ended must not clear its successor's.
+      if (this.#running?.summary === this.cycles[before]) this.#running = undefined;
     }
     const cycle = this.cycles.at(-1);
     if (cycle && this.cycles.length > before) for (const listener of this.#cycleListeners) listener(cycle);
@@ -580,7 +583,15 @@ export class ProvisioningJob {
   /** Over the accidental-deletions threshold, every disable and delete is staged (logged, not sent) and the job quarantined. */
   #holdBackDeletions(plans: Plan[], ctx: ExecuteContext): Plan[] {
     const deprovisions = plans.filter(isDeprovisioning);
-    const threshold = deprovisions.length > 0 ? this.deps.app.deletionThreshold() : undefined;
+    // The default threshold's variant is asked only when it could matter: no threshold set, and more deletions
+    // than the default would allow (below it, "on" and "off" stage nothing alike).
+    const set = this.deps.app.settings.deletionThreshold;
+    const threshold =
+      set !== undefined
+        ? (set ?? undefined)
+        : deprovisions.length > DEFAULT_DELETION_THRESHOLD
+          ? this.deps.app.deletionThreshold()
+          : undefined;
     let toRun = plans;
     if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
       for (const p of deprovisions) {

@@ -10,7 +10,7 @@ import type { EnterpriseApplication } from '../app/application.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { ExchangeLog } from '../scim-client/exchanges.ts';
 import type { LogRecord, ModifiedProperty, ProvisioningAction } from './logs.ts';
-import { desiredValues, matchingMappings, redactedTargets } from '../app/mappings.ts';
+import { desiredValues, MappingError, matchingMappings, redactedTargets } from '../app/mappings.ts';
 import type { Link, Plan } from './plan.ts';
 import { ENTERPRISE_SCHEMA, ScimCallError, USER_SCHEMA, type ScimClient } from '../scim-client/client.ts';
 import { readTarget, writeTarget } from '../app/target-paths.ts';
@@ -85,6 +85,13 @@ export async function executePlan(plan: Plan, ctx: ExecuteContext): Promise<Outc
         break;
     }
   } catch (error) {
+    // fidelity: an expression that fails for one user fails that user's operation; the error code is scimsim's
+    // (INFERRED: Entra's logs name expression failures, but no page lists the code).
+    if (error instanceof MappingError) {
+      Object.assign(record, { status: 'failure', errorCode: 'ExpressionEvaluationFailed', reason: error.message });
+      record.exchanges = range(firstExchange, ctx.exchanges.total);
+      return { record };
+    }
     if (!(error instanceof ScimCallError)) throw error;
     // Only a 401 on a user's request means the credentials are gone. A 403 there is that one operation refused
     // (InsufficientRights, e.g. NordPass protecting its Owner): a per-user failure, escrowed, as research/entra.md

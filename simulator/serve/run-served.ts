@@ -12,10 +12,10 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Scenario } from '../scenario/load.ts';
 import type { RunReport, ScenarioResult } from '../scenario/result.ts';
-import { headerOf, resultOf, runSteps, type WorldRecord } from '../scenario/run.ts';
+import { headerOf, resultOf, runSteps, runVariantsOf, type WorldRecord } from '../scenario/run.ts';
 import { createNamedGroup, createNamedUser } from '../scenario/steps.ts';
 import { loadAll, type SuiteOptions, suiteReport } from '../scenario/suite.ts';
-import { idOf, type ScenarioState, scenarioState } from '../scenario/world.ts';
+import { idOf, type ScenarioState, scenarioState, scenarioVariants } from '../scenario/world.ts';
 import { faceClient, servedTarget } from './served-target.ts';
 import { type RunningServer, startServer } from './server.ts';
 
@@ -39,7 +39,7 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
           const index = next++;
           const loaded = scenarios[index]!;
           const scenario = options.seed !== undefined ? { ...loaded, seed: options.seed } : loaded;
-          const result = await runOne(server.origin, adminToken, scenario);
+          const result = await runOne(server.origin, adminToken, scenario, options.variants);
           results[index] = result;
           options.onResult?.(result, ++done, scenarios.length);
           if (options.bail && !result.passed) stop = true;
@@ -52,10 +52,17 @@ export async function runServed(files: string[], options: SuiteOptions = {}): Pr
   return suiteReport(results, invalid, startedAt, began);
 }
 
-async function runOne(origin: string, adminToken: string, scenario: Scenario): Promise<ScenarioResult> {
+async function runOne(
+  origin: string,
+  adminToken: string,
+  scenario: Scenario,
+  runVariants: Partial<Record<string, string>> = {},
+): Promise<ScenarioResult> {
   const began = performance.now();
   const faces = faceClient(origin, adminToken);
-  const { name, description, seed, start, nordpass, provisioning, variants, limits, tenant } = scenario;
+  const { name, description, seed, start, nordpass, provisioning, limits, tenant } = scenario;
+  // The run's --variant under the scenario's own pins (and nordpass.ownerProtection), as in process.
+  const variants = scenarioVariants(scenario, runVariants);
   const world = await faces.sim('POST', '/reset', {
     name,
     ...(description !== undefined ? { description } : {}),
@@ -65,7 +72,7 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
     // before this one on the same server may have set some (scenario 20 turns group provisioning on).
     nordpass: nordpass ?? {},
     ...(provisioning ? { provisioning } : {}),
-    ...(variants ? { variants } : {}),
+    ...(Object.keys(variants).length ? { variants } : {}),
     ...(limits ? { limits } : {}),
     // The generated users only: the named ones are made over Graph, as a script would make them.
     ...(tenant
@@ -89,7 +96,8 @@ async function runOne(origin: string, adminToken: string, scenario: Scenario): P
   const record = (await faces.sim('POST', '/result', {
     names: Object.fromEntries(state.upns),
   })) as unknown as WorldRecord;
-  return { ...resultOf(headerOf(scenario, steps), record), wallMs: Math.round(performance.now() - began) };
+  const header = { ...headerOf(scenario, steps), runVariants: runVariantsOf(scenario, runVariants) };
+  return { ...resultOf(header, record), wallMs: Math.round(performance.now() - began) };
 }
 
 /**

@@ -60,6 +60,8 @@ export function worldRoutes(session: ServedSession): Hono {
       seed: body.seed ?? session.header.seed,
       start: body.start ?? session.header.start ?? DEFAULT_START,
       ...(body.nordpass ? {} : session.header.nordpass ? { nordpass: session.header.nordpass } : {}),
+      // serve's --variant (and --no-owner-protection) outlive a reset that names no variants, as its NordPass flags do.
+      ...(body.variants ? {} : session.header.variants ? { variants: session.header.variants } : {}),
     };
     try {
       await session.reset(header);

@@ -340,8 +340,16 @@ function pcase(s: string, separators?: string): string {
 
 const SPECIAL_CHARACTERS = '!@#$%^&*()-_=+[]{};:,.<>/?';
 
-function randomString(args: Value[], ctx: EvaluationContext): string {
+/** The longest string RandomString makes (a mapping must not be able to exhaust memory). */
+const MAX_RANDOM_STRING = 1_024;
+
+function randomString(args: Value[], ctx: EvaluationContext, call: Expr & { kind: 'call' }): string {
   const [length, numbers, specials, capitals, lowers] = args.slice(0, 5).map((v) => Math.max(0, Math.trunc(num(v))));
+  const refuse = (problem: string) =>
+    new ExpressionError(call.at + 1, `RandomString: ${problem}`, formatExpression(call));
+  if (!(length! <= MAX_RANDOM_STRING)) throw refuse(`the length is at most ${MAX_RANDOM_STRING}`);
+  if (numbers! + specials! + capitals! + lowers! > length!)
+    throw refuse('the minimums add up to more than the length ("should be greater than or equal to the sum")');
   const avoid = text(args[5] ?? null);
   const pool = (chars: string) => [...chars].filter((c) => !avoid.includes(c)).join('');
   const sets = {
@@ -350,7 +358,10 @@ function randomString(args: Value[], ctx: EvaluationContext): string {
     upper: pool('ABCDEFGHIJKLMNOPQRSTUVWXYZ'),
     lower: pool('abcdefghijklmnopqrstuvwxyz'),
   };
-  const pick = (set: string) => set[ctx.random.int(0, set.length - 1)]!;
+  const pick = (set: string) => {
+    if (set === '') throw refuse('CharactersToAvoid leaves no character to choose from');
+    return set[ctx.random.int(0, set.length - 1)]!;
+  };
   const chars: string[] = [];
   for (const [count, set] of [
     [numbers, sets.digit],
@@ -650,8 +661,8 @@ const TABLE = {
   RandomString: {
     min: 5,
     max: 6,
-    fn: (args, ctx, st, _call) => {
-      return randomString(all(args, ctx, st), ctx);
+    fn: (args, ctx, st, call) => {
+      return randomString(all(args, ctx, st), ctx, call);
     },
   },
   // The value flows as it is; only the provisioning logs show "[Redact]" (the page: "in the provisioning logs").

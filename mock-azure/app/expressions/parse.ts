@@ -130,7 +130,10 @@ class Parser {
     if (!match) this.fail('expected a number (123, or &HF7 in hexadecimal)');
     this.#i += match[0].length;
     const text = match[0];
-    return { kind: 'number', value: text.startsWith('&H') ? Number.parseInt(text.slice(2), 16) : Number(text), at };
+    const value = text.startsWith('&H') ? Number.parseInt(text.slice(2), 16) : Number(text);
+    if (!Number.isSafeInteger(value))
+      this.fail(`${text} is too large a number (at most ${Number.MAX_SAFE_INTEGER})`, at);
+    return { kind: 'number', value, at };
   }
 
   call(): Expr {

@@ -144,6 +144,14 @@ describe('reading expressions', () => {
     expect(() => evaluateExpression(parseExpression('Switch([a], "d", "k")'), context({}))).toThrow(/pairs/);
   });
 
+  it('a number past the safe integers is refused; RandomString is bounded and keeps its promises', () => {
+    expect(() => parseExpression('Left([a], 10000000000000000000000)')).toThrow(/too large a number/);
+    const run = (text: string) => evaluateExpression(parseExpression(text), context({}));
+    expect(() => run('RandomString(1000000000,0,0,0,0)')).toThrow(/the length is at most 1024/);
+    expect(() => run('RandomString(4,3,3,0,0)')).toThrow(/the minimums add up to more than the length/);
+    expect(() => run('RandomString(6,6,0,0,0,"0123456789")')).toThrow(/leaves no character to choose from/);
+  });
+
   it('nesting is bounded, and the longest expression is 10,000 characters', () => {
     expect(() => parseExpression(`${'Not('.repeat(101)}"x"${')'.repeat(101)}`)).toThrow(/nested more than 100 deep/);
     expect(() => parseExpression(`"${'x'.repeat(10_000)}"`)).toThrow(/longer than 10000 characters/);

@@ -58,6 +58,27 @@ describe('mappings of each type', () => {
   });
 });
 
+describe('an expression that fails for one user', () => {
+  it('fails that user (ExpressionEvaluationFailed, escrowed); the others are provisioned and the job goes on', async () => {
+    const mappings = [
+      ...MAPPING_PRESETS.nordpass,
+      { expression: parseExpression('CDate([department])'), target: 'title' },
+    ];
+    const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com'], { azure: { provisioning: { mappings } } });
+    w.azure.directory.updateUser(users[0]!.id, { department: 'not a date' });
+    w.azure.directory.updateUser(users[1]!.id, { department: '2026-01-05' });
+    await w.connect();
+    expect(w.azure.logs.query({ userId: users[0]!.id }).at(-1)).toMatchObject({
+      status: 'failure',
+      errorCode: 'ExpressionEvaluationFailed',
+      reason: expect.stringMatching(/the mapping of title could not be evaluated: CDate: "not a date" is not a date/),
+    });
+    expect(w.azure.logs.query({ userId: users[1]!.id }).at(-1)).toMatchObject({ action: 'Create', status: 'success' });
+    expect(w.azure.job.escrows.size).toBe(1);
+    expect(w.azure.job.status().nextCycleAt).not.toBeNull();
+  });
+});
+
 describe('Redact', () => {
   it('sends the value, and the provisioning log shows "[Redact]" in its place', async () => {
     const mappings = [
@@ -108,6 +129,35 @@ describe("Graph's attributeMappingSource", () => {
       ],
       type: 'Function',
     });
+  });
+
+  it('a Constant that holds an expression is checked as a Function is', async () => {
+    const g = graphWorld();
+    g.azure.job.create();
+    const path = `/servicePrincipals/${g.azure.app.servicePrincipalId}/synchronization/jobs/${g.azure.job.id}/schema`;
+    const { '@odata.context': _context, ...schema } = (await g.call('GET', path)).body;
+    schema.synchronizationRules[0].objectMappings[0].attributeMappings.push({
+      ...schema.synchronizationRules[0].objectMappings[0].attributeMappings[0],
+      matchingPriority: 0,
+      targetAttributeName: 'title',
+      source: { type: 'Constant', expression: 'Bogus([nothere])', name: '', parameters: [] },
+    });
+    const res = await g.call('PUT', path, schema);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/Bogus is not a function this engine evaluates/);
+  });
+
+  it('saving the schema unchanged, or changing only the group switch, starts no full sync', async () => {
+    const g = graphWorld({ nordpass: { groupProvisioning: true }, azure: { provisioning: { mappings: MAPPINGS } } });
+    g.azure.job.create();
+    const path = `/servicePrincipals/${g.azure.app.servicePrincipalId}/synchronization/jobs/${g.azure.job.id}/schema`;
+    const seq = g.azure.app.settingsSeq;
+    const { '@odata.context': _context, ...schema } = (await g.call('GET', path)).body;
+    expect((await g.call('PUT', path, schema)).status).toBe(204);
+    schema.synchronizationRules[0].objectMappings[1].enabled = true;
+    expect((await g.call('PUT', path, schema)).status).toBe(204);
+    expect(g.azure.app.settings.groupProvisioning).toBe(true);
+    expect(g.azure.app.settingsSeq).toBe(seq);
   });
 
   it("the job's schema shows expression, constant and default mappings, and a PUT of what GET shows changes nothing", async () => {

@@ -118,6 +118,28 @@ describe('a realistic cycle', () => {
     expect(second2.filter((r) => r.matching === 'linked')).toHaveLength(done);
   });
 
+  it('a cycle interrupted while its next turn was already queued does not resume beside its successor', async () => {
+    const { w, users } = realistic();
+    await w.connect();
+    const first = w.azure.job.cycles[0]!;
+    const due = w.clock.upcoming(10).find((t) => t.label === 'cycle in progress')!;
+    // Queued, not awaited: an on-demand run, then a start; the clock then reaches the first cycle's next object,
+    // whose turn waits behind the start.
+    const onDemand = w.azure.job.provisionOnDemand(users[5]!.id);
+    const start = w.azure.job.start();
+    await w.clock.advanceTo(due.at);
+    await Promise.all([onDemand, start]);
+    await w.clock.advance('10m');
+    expect(first).toMatchObject({
+      state: 'Failed',
+      error: expect.stringMatching(/^Interrupted: Start began a new cycle/),
+    });
+    expect(w.azure.logs.all().filter((r) => r.cycleId === first.cycleId)).toHaveLength(1);
+    expect(w.azure.job.cycles[1]).toMatchObject({ state: 'Succeeded', countEntitled: 20 });
+    expect(w.np.store.allMembers()).toHaveLength(20);
+    expect(w.azure.job.status().nextCycleAt).not.toBeNull();
+  });
+
   it('instant cycles (the default) take no time and draw nothing from the cost source', async () => {
     const { w } = tenantWith(UPNS);
     await w.connect();

@@ -45,6 +45,21 @@ describe('scimsim run with variants', () => {
     expect(ok.stdout).toContain(
       'reproduce: npx scimsim run scenarios/05-reassign-after-purge.yaml --seed "5" --variant reassignAfterPurge=rematch',
     );
+    // Served, the run's variant reaches the served world too, and the reproduce line says it.
+    const served = scimsim([
+      'run',
+      'scenarios/05-reassign-after-purge.yaml',
+      '--served',
+      '--workers',
+      '1',
+      '--variant',
+      'reassignAfterPurge=rematch',
+      '--out',
+      out,
+    ]);
+    expect(served.status).toBe(1);
+    expect(served.stdout).toContain('05-reassign-after-purge.yaml:30: step 13 "expect" failed');
+    expect(served.stdout).toContain('--variant reassignAfterPurge=rematch');
     const bad = scimsim(['run', '--variant', 'reassignAfterPurge=maybe']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(
@@ -52,9 +67,9 @@ describe('scimsim run with variants', () => {
     );
     expect(scimsim(['run', '--variant', 'nope']).stderr).toMatch(/--variant takes name=alternative/);
     expect(scimsim(['run', '--variants', 'some']).status).toBe(2);
-    const served = scimsim(['run', '--variants', 'all', '--served']);
-    expect(served.status).toBe(2);
-    expect(served.stderr).toMatch(/not with --served/);
+    const matrixServed = scimsim(['run', '--variants', 'all', '--served']);
+    expect(matrixServed.status).toBe(2);
+    expect(matrixServed.stderr).toMatch(/not with --served/);
   });
 
   it('--variants strict fails a run whose result depends on a variant; --variants all reports it and exits on the defaults', () => {
