@@ -307,6 +307,8 @@ export class ProvisioningJob {
     running.summary.ended = this.deps.clock.now();
     running.summary.state = 'Failed';
     running.summary.error = `Interrupted: ${why} before this cycle had processed every object.`;
+    // It has ended: told as any cycle's end is (serve's event stream).
+    for (const listener of this.#cycleListeners) listener(running.summary);
   }
 
   /** Provision on demand: one user, now, outside the cycle schedule (research/entra.md §7). */

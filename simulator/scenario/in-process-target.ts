@@ -8,7 +8,18 @@ import type { NordPass } from '../nordpass/app.ts';
 import type { World as SimulatedWorld } from '../world.ts';
 import { exchangeMatches } from '../../mock-azure/scim-client/exchanges.ts';
 import { faultFrom } from './faults.ts';
-import type { ScenarioTarget } from './target.ts';
+import { Refused, type ScenarioTarget } from './target.ts';
+import { LifecycleError } from '../nordpass/members.ts';
+
+/** The lifecycle's refusals, as the target reports them (a Refused); anything else is thrown as it is. */
+function refusing(act: () => void): void {
+  try {
+    act();
+  } catch (error) {
+    if (error instanceof LifecycleError) throw new Refused(error.message);
+    throw error;
+  }
+}
 
 export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
   const { clock, nordpass, azure } = world;
@@ -94,11 +105,11 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
       return nordpass.store.data.outbox.filter((m) => lower === undefined || m.to.toLowerCase() === lower).length;
     },
     acceptInvitation: async (id) => void nordpass.members.acceptInvitation(id),
-    restoreMember: async (id) => nordpass.members.restore(member(id), 'admin'),
-    suspendMember: async (id, as) => nordpass.members.suspend(member(id), as),
-    activateMember: async (id, as) => nordpass.members.activate(member(id), as),
-    deleteMember: async (id, as) => nordpass.members.delete(member(id), 'admin', as),
-    setRole: async (id, role, as) => nordpass.members.setRole(member(id), role, 'admin', as),
+    restoreMember: async (id) => refusing(() => nordpass.members.restore(member(id), 'admin')),
+    suspendMember: async (id, as) => refusing(() => nordpass.members.suspend(member(id), as)),
+    activateMember: async (id, as) => refusing(() => nordpass.members.activate(member(id), as)),
+    deleteMember: async (id, as) => refusing(() => nordpass.members.delete(member(id), 'admin', as)),
+    setRole: async (id, role, as) => refusing(() => nordpass.members.setRole(member(id), role, 'admin', as)),
     scimEndpoint: () => ({ tenantUrl: nordpass.tenantUrl(), initialToken: nordpass.initialScimToken }),
     scimFetch: (request) => nordpass.fetch(request),
 

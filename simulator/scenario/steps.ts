@@ -2,7 +2,7 @@
 import { formatInstant } from '../time.ts';
 import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
-import type { MemberView } from './target.ts';
+import { type MemberView, Refused } from './target.ts';
 import type { AdminRole } from '../nordpass/members.ts';
 import { idOf, memberOf, namedUserAttributes, type ScenarioState } from './world.ts';
 
@@ -252,8 +252,10 @@ async function adminAction(
     try {
       await act(member.id, as);
     } catch (error) {
+      // Only the Admin Panel saying no is a refusal; anything else is an error of the step, whatever it expects.
+      if (!(error instanceof Refused)) throw error;
       outcome = 'refused';
-      reason = (error as Error).message;
+      reason = error.message;
     }
     if (outcome !== expected)
       throw new StepFailure(

@@ -14,6 +14,14 @@ import type { AdminRole } from '../nordpass/members.ts';
 import type { FaultSpec } from './faults.ts';
 import type { ScopingFilter } from '../../mock-azure/app/scoping.ts';
 
+/**
+ * The Admin Panel said no (a lifecycle rule, an Owner rule): what `expect: refused` checks for. Anything else
+ * thrown (a broken connection, a 500) is not a refusal and fails the step as an error.
+ */
+export class Refused extends Error {
+  override name = 'Refused';
+}
+
 /** User attributes a scenario sets (tenant.users, createUser, editUser). */
 export type UserAttributes = Partial<Pick<DirectoryUser, UserField>>;
 type UserField =

@@ -12,9 +12,19 @@ import {
   PROVISIONING_ACTIONS,
 } from '../../mock-azure/provisioning/logs.ts';
 import type { FaultSpec } from '../scenario/faults.ts';
-import type { MemberView, ScenarioTarget, TestConnectionResult } from '../scenario/target.ts';
+import { type MemberView, Refused, type ScenarioTarget, type TestConnectionResult } from '../scenario/target.ts';
 
 /** What a served world's faces answered that a step did not expect: the face's own status and message. */
+/** The Admin Panel's 4xx answers (its rules) as the target reports refusals; a 5xx or a broken connection is not one. */
+async function refusing(answer: Promise<unknown>): Promise<void> {
+  try {
+    await answer;
+  } catch (error) {
+    if (error instanceof FaceError && error.status >= 400 && error.status < 500) throw new Refused(error.message);
+    throw error;
+  }
+}
+
 export class FaceError extends Error {
   constructor(
     readonly status: number,
@@ -302,11 +312,11 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
       return emails.filter((e) => lower === undefined || e.to.toLowerCase() === lower).length;
     },
     acceptInvitation: async (id) => void (await admin('POST', `/members/${id}/accept-invitation`)),
-    restoreMember: async (id, as) => void (await admin('POST', `/members/${id}/restore?as=${as}`)),
-    suspendMember: async (id, as) => void (await admin('POST', `/members/${id}/suspend?as=${as}`)),
-    activateMember: async (id, as) => void (await admin('POST', `/members/${id}/activate?as=${as}`)),
-    deleteMember: async (id, as) => void (await admin('DELETE', `/members/${id}?as=${as}`)),
-    setRole: async (id, role, as) => void (await admin('PUT', `/members/${id}/role?as=${as}`, { role })),
+    restoreMember: (id, as) => refusing(admin('POST', `/members/${id}/restore?as=${as}`)),
+    suspendMember: (id, as) => refusing(admin('POST', `/members/${id}/suspend?as=${as}`)),
+    activateMember: (id, as) => refusing(admin('POST', `/members/${id}/activate?as=${as}`)),
+    deleteMember: (id, as) => refusing(admin('DELETE', `/members/${id}?as=${as}`)),
+    setRole: (id, role, as) => refusing(admin('PUT', `/members/${id}/role?as=${as}`, { role })),
     scimEndpoint: () => ({ tenantUrl: options.tenantUrl, initialToken: options.initialToken }),
     scimFetch: (request) => fetch(request),
 

@@ -97,6 +97,8 @@ describe('a realistic cycle', () => {
 
   it('a restart interrupts the running cycle, which says so, and begins a new initial one', async () => {
     const { w } = realistic();
+    const ended: string[] = [];
+    w.azure.job.onCycle((c) => ended.push(`${c.kind} ${c.state}`));
     await w.connect();
     await w.clock.advance('10s');
     const done = w.azure.logs.all().length;
@@ -109,6 +111,8 @@ describe('a realistic cycle', () => {
       error: expect.stringMatching(/^Interrupted: a restart began a new cycle/),
     });
     expect(second).toMatchObject({ kind: 'initial' });
+    // The interrupted cycle's end is told to whoever listens (serve's event stream), as any cycle's is.
+    expect(ended[0]).toBe('initial Failed');
     await w.clock.advance('10m');
     // Everyone is created once: the new cycle matches those the first one made.
     expect(w.np.store.allMembers()).toHaveLength(20);
