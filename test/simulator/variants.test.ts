@@ -66,6 +66,16 @@ describe('the catalogue', () => {
     );
   });
 
+  it('deletionCheckDefault is read only when it could matter: no threshold set and more deletions than its 500', async () => {
+    const { w, users } = tenantWith(['ada@contoso.com', 'bob@contoso.com']);
+    await w.connect();
+    for (const u of users) w.azure.app.unassign(u.id);
+    await w.clock.advance('40m');
+    expect(w.np.store.allMembers().every((m) => m.status === 'forbidden')).toBe(true);
+    expect(w.azure.job.escrows.size).toBe(0);
+    expect(w.np.variants.consulted).not.toContain('deletionCheckDefault');
+  });
+
   it('VariantChoices notes which variants were read; `all` reads none', () => {
     const v = new VariantChoices({ groupsWhenOff: 'notFound' });
     expect(v.all.groupsWhenOff).toBe('notFound');

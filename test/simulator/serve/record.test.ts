@@ -363,6 +363,9 @@ describe('POST /_sim/reset', () => {
     const replay = await runScenario(scenario);
     expect(replay.failure).toBeUndefined();
     expect(replay.members.find((m) => m.name === 'ada')?.status).toBe('suspended');
+    // A reset that names no variants keeps the world's, as it keeps its NordPass settings (serve's --variant).
+    const again = await ok(call('POST', '/_sim/reset', {}));
+    expect(again.variants).toEqual({ manualSuspendPurge: 'startsPurge' });
   });
 
   it('refuses a header it cannot build, and the world stays as it was', async () => {
