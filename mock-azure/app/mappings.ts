@@ -12,7 +12,7 @@ import type { Expr } from './expressions/parse.ts';
  * Microsoft's language: expressions/). Exactly one of the three.
  */
 export interface AttributeMapping {
-  source?: keyof DirectoryUser | 'IsSoftDeleted';
+  source?: keyof DirectoryUser | 'IsSoftDeleted' | 'originalUserPrincipalName';
   constant?: string;
   /** The expression as read (parse.ts); its text is formatExpression(expression). */
   expression?: Expr;
@@ -52,9 +52,34 @@ export const NON_GALLERY_MAPPINGS: AttributeMapping[] = [
 ];
 
 /** The directory attributes a mapping can read: those the presets map (and `IsSoftDeleted`, for `active`). */
-export const SOURCE_ATTRIBUTES: ReadonlySet<NonNullable<AttributeMapping['source']>> = new Set(
-  [...NORDPASS_MAPPINGS, ...NON_GALLERY_MAPPINGS].flatMap((m) => (m.source ? [m.source] : [])),
-);
+export const SOURCE_ATTRIBUTES: ReadonlySet<NonNullable<AttributeMapping['source']>> = new Set([
+  ...[...NORDPASS_MAPPINGS, ...NON_GALLERY_MAPPINGS].flatMap((m) => (m.source ? [m.source] : [])),
+  'originalUserPrincipalName' as const,
+]);
+
+/**
+ * A B2B guest's userPrincipalName as provisioning reads it: "alias_theirdomain#EXT#@yourdomain" is read as
+ * "alias@theirdomain": "the #EXT# and your domain is stripped from the userPrincipalName, so only their original
+ * alias@theirdomain is used for matching or provisioning"; `originalUserPrincipalName` is the whole one
+ * (how-provisioning-works, B2B (guest) users). A member's UPN is read as it is.
+ */
+export function provisioningUpn(upn: string): string {
+  const ext = upn.indexOf('#EXT#@');
+  if (ext < 0) return upn;
+  const alias = upn.slice(0, ext);
+  const underscore = alias.lastIndexOf('_');
+  return underscore < 0 ? alias : `${alias.slice(0, underscore)}@${alias.slice(underscore + 1)}`;
+}
+
+/** A source attribute's value for provisioning: the guest rule for userPrincipalName, the original on request. */
+function sourceValue(
+  user: DirectoryUser,
+  source: Exclude<AttributeMapping['source'], 'IsSoftDeleted' | undefined>,
+): unknown {
+  if (source === 'userPrincipalName') return provisioningUpn(user.userPrincipalName);
+  if (source === 'originalUserPrincipalName') return user.userPrincipalName;
+  return user[source];
+}
 
 export type MappingPreset = 'nordpass' | 'nonGallery';
 
@@ -85,7 +110,7 @@ export function desiredValues(
     if (m.source === 'IsSoftDeleted') continue;
     if (phase === 'update' && m.apply === 'creation') continue;
     let value: unknown;
-    if (m.source) value = user[m.source];
+    if (m.source) value = sourceValue(user, m.source);
     else if (m.constant !== undefined) value = m.constant;
     else if (m.expression) {
       let result: ReturnType<typeof evaluateExpression>;
@@ -161,6 +186,8 @@ function userContext(user: DirectoryUser, clock: ExpressionClock): EvaluationCon
         | keyof DirectoryUser
         | undefined;
       if (name.toLowerCase() === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
+      if (name.toLowerCase() === 'userprincipalname') return provisioningUpn(user.userPrincipalName);
+      if (name.toLowerCase() === 'originaluserprincipalname') return user.userPrincipalName;
       const value = key === undefined ? undefined : user[key];
       return value === undefined ? null : (value as string | boolean | number);
     },

@@ -4,7 +4,7 @@ import type { Expectation } from './schema.ts';
 import { readScimUser, valueAt } from './scim-read.ts';
 import { requireLocalNordPass, StepFailure } from './steps.ts';
 import type { DirectoryPlace } from './target.ts';
-import { idOf, memberOf, type ScenarioState } from './world.ts';
+import { idOf, memberOf, type ScenarioState, userNameOf } from './world.ts';
 
 /** Where a tenant user is, as a mismatch says it (an expected active user "is an active user"). */
 const PLACE_WORDS: Record<DirectoryPlace, string> = {
@@ -72,7 +72,7 @@ export async function checkExpectation(
 async function checkScim(world: ScenarioState, e: Expectation): Promise<Mismatch[]> {
   const out: Mismatch[] = [];
   for (const [name, want] of Object.entries(e.scim ?? {})) {
-    const userName = world.upns.get(name);
+    const userName = userNameOf(world, name);
     if (!userName) throw new StepFailure(`scim.${name}: no tenant user named ${name}`);
     const read = await readScimUser(world, userName);
     if (read.problem) {
@@ -152,7 +152,7 @@ async function checkInside(world: ScenarioState, e: Expectation, sinceExchange: 
   }
 
   for (const [i, o] of (e.outbox ?? []).entries()) {
-    const n = await target.outboxCount(o.to ? (world.upns.get(o.to) ?? o.to) : undefined);
+    const n = await target.outboxCount(o.to ? (userNameOf(world, o.to) ?? o.to) : undefined);
     if (!countOk(o.count, n))
       out.push({
         what: `outbox[${i}]${o.to ? ` to ${o.to}` : ''}`,

@@ -7,7 +7,7 @@ import type { NordPassOptions } from '../nordpass/app.ts';
 import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
 import { inProcessTarget } from './in-process-target.ts';
 import { APP_SETUPS, type AppSetup } from '../../mock-azure/app/setups.ts';
-import { type AttributeMapping, MAPPING_PRESETS } from '../../mock-azure/app/mappings.ts';
+import { type AttributeMapping, MAPPING_PRESETS, provisioningUpn } from '../../mock-azure/app/mappings.ts';
 import { parseExpression } from '../../mock-azure/app/expressions/parse.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 import type { MemberView, ScenarioTarget, UserAttributes } from './target.ts';
@@ -207,8 +207,17 @@ export function idOf(world: ScenarioState, name: string): string {
   return id;
 }
 
-/** The NordPass member for a tenant user: the latest one whose userName is the user's UPN. */
-export async function memberOf(state: ScenarioState, name: string): Promise<MemberView | undefined> {
+/**
+ * The userName a named user has in NordPass with the default mappings: their UPN, a guest's as provisioning reads
+ * it (alias@theirdomain, mappings.ts provisioningUpn).
+ */
+export function userNameOf(state: Pick<ScenarioState, 'upns'>, name: string): string | undefined {
   const upn = state.upns.get(name);
-  return upn === undefined ? undefined : state.target.memberByUserName(upn);
+  return upn === undefined ? undefined : provisioningUpn(upn);
+}
+
+/** The NordPass member for a tenant user: the latest one whose userName is the user's (userNameOf). */
+export async function memberOf(state: ScenarioState, name: string): Promise<MemberView | undefined> {
+  const userName = userNameOf(state, name);
+  return userName === undefined ? undefined : state.target.memberByUserName(userName);
 }

@@ -11,7 +11,7 @@ import type { AdminAction } from '../nordpass/admin.ts';
 import { STEPS, type StepArgs, type StepName } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { memberByUserName } from '../scenario/in-process-target.ts';
-import type { World } from '../scenario/world.ts';
+import { userNameOf, type World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
 
 export interface RecordedStep {
@@ -282,7 +282,7 @@ export function statesNow(world: World): StepArgs['expect'] {
   const gone: string[] = [];
   const { directory } = world.azure;
   for (const [name, id] of world.users) {
-    const upn = world.upns.get(name);
+    const upn = userNameOf(world, name);
     members[name] = world.httpTarget || !upn ? 'none' : (memberByUserName(world.nordpass, upn)?.status ?? 'none');
     if (directory.user(id)) active.push(name);
     else if (directory.deletedUser(id)) deleted.push(name);
@@ -318,7 +318,7 @@ function nameOf(names: Map<string, string>, id: string): string | undefined {
 
 function nameByUserName(world: World, userName: string): string | undefined {
   const wanted = userName.toLowerCase();
-  for (const [name, upn] of world.upns) if (upn.toLowerCase() === wanted) return name;
+  for (const name of world.upns.keys()) if (userNameOf(world, name)?.toLowerCase() === wanted) return name;
   return undefined;
 }
 
