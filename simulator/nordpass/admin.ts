@@ -106,42 +106,35 @@ export function adminRoutes(deps: AdminDeps): Hono {
     return c.json(summary(member));
   });
 
-  admin.post('/members/:id/restore', async (c) => {
-    const as = actingRole(c);
-    const member = find(deps, c);
-    members.restore(member, 'admin');
-    deps.onAction?.({ kind: 'restoreMember', memberId: member.id, ...asOf(as) });
-    await store.commit();
-    return c.json(summary(member));
-  });
+  /** An action on one member by who acts: made in the model, told, kept, answered with the member. */
+  const memberAction =
+    (kind: 'restoreMember' | 'suspendMember' | 'activateMember' | 'deleteMember', act: (member: Member) => void) =>
+    async (c: Context) => {
+      const as = actingRole(c);
+      const member = find(deps, c);
+      act(member);
+      deps.onAction?.({ kind, memberId: member.id, ...asOf(as) });
+      await store.commit();
+      return c.json(summary(member));
+    };
 
+  admin.post(
+    '/members/:id/restore',
+    memberAction('restoreMember', (m) => members.restore(m, 'admin')),
+  );
   // Members > More Options > Suspend, and the Suspended tab's Activate.
-  admin.post('/members/:id/suspend', async (c) => {
-    const as = actingRole(c);
-    const member = find(deps, c);
-    members.suspend(member, as);
-    deps.onAction?.({ kind: 'suspendMember', memberId: member.id, ...asOf(as) });
-    await store.commit();
-    return c.json(summary(member));
-  });
-
-  admin.post('/members/:id/activate', async (c) => {
-    const as = actingRole(c);
-    const member = find(deps, c);
-    members.activate(member, as);
-    deps.onAction?.({ kind: 'activateMember', memberId: member.id, ...asOf(as) });
-    await store.commit();
-    return c.json(summary(member));
-  });
-
-  admin.delete('/members/:id', async (c) => {
-    const as = actingRole(c);
-    const member = find(deps, c);
-    members.delete(member, 'admin', as);
-    deps.onAction?.({ kind: 'deleteMember', memberId: member.id, ...asOf(as) });
-    await store.commit();
-    return c.json(summary(member));
-  });
+  admin.post(
+    '/members/:id/suspend',
+    memberAction('suspendMember', (m) => members.suspend(m)),
+  );
+  admin.post(
+    '/members/:id/activate',
+    memberAction('activateMember', (m) => members.activate(m)),
+  );
+  admin.delete(
+    '/members/:id',
+    memberAction('deleteMember', (m) => members.delete(m, 'admin')),
+  );
 
   admin.put('/members/:id/role', async (c) => {
     const as = actingRole(c);

@@ -163,12 +163,18 @@ export class Members {
   softDelete(member: Member, by: Actor): void {
     if (isSoftDeleted(member)) return;
     this.#assertNotProtectedOwner(member, by, 'suspended');
+    this.#softDelete(member, by, true);
+  }
+
+  /** Active -> suspended or pending -> forbidden, restorable; with `purge`, purged at exactly now + the window. */
+  #softDelete(member: Member, by: Actor, purge: boolean): void {
     const now = this.clock.now();
     const previous = member.status as 'pending' | 'active';
     member.statusBeforeSoftDelete = previous;
     member.softDeletedAt = now;
-    member.purgeAt = now + this.settings.softDeleteWindowMs;
     const next = previous === 'active' ? 'suspended' : 'forbidden';
+    if (!purge) return this.#transition(member, next, next, by, 'suspended in the Admin Panel: no purge');
+    member.purgeAt = now + this.settings.softDeleteWindowMs;
     this.#transition(member, next, next, by, `purge due ${formatInstant(member.purgeAt)}`, {
       purgeAt: member.purgeAt,
       windowMs: this.settings.softDeleteWindowMs,
@@ -180,28 +186,18 @@ export class Members {
    * Admin Panel > Suspend: an active member loses access to NordPass. An Owner must be demoted first. Whether the
    * 30-day purge starts, as for a suspension by provisioning, is not public. variant: manualSuspendPurge.
    */
-  suspend(member: Member, as: AdminRole = 'owner'): void {
-    this.#assertAdminMayRemove(member, as, 'suspended');
+  suspend(member: Member): void {
+    this.#assertAdminMayRemove(member, 'suspended');
     if (member.status !== 'active')
       throw new LifecycleError(
         'invalidTransition',
         `${member.userName} is ${member.status}; only an active member can be suspended${member.status === 'pending' ? ' (a pending member can be deleted)' : ''}`,
       );
-    const now = this.clock.now();
-    member.statusBeforeSoftDelete = 'active';
-    member.softDeletedAt = now;
-    if (this.variants.get('manualSuspendPurge') === 'startsPurge') {
-      member.purgeAt = now + this.settings.softDeleteWindowMs;
-      this.#transition(member, 'suspended', 'suspended', 'admin', `purge due ${formatInstant(member.purgeAt)}`, {
-        purgeAt: member.purgeAt,
-        windowMs: this.settings.softDeleteWindowMs,
-      });
-      this.#schedulePurge(member);
-    } else this.#transition(member, 'suspended', 'suspended', 'admin', 'suspended in the Admin Panel: no purge');
+    this.#softDelete(member, 'admin', this.variants.get('manualSuspendPurge') === 'startsPurge');
   }
 
   /** Admin Panel > Suspended > Activate: a suspended member (by an admin or by provisioning) is active again. */
-  activate(member: Member, _as: AdminRole = 'owner'): void {
+  activate(member: Member): void {
     if (member.status !== 'suspended')
       throw new LifecycleError(
         'invalidTransition',
@@ -246,11 +242,11 @@ export class Members {
   }
 
   /** Deletes at once (SCIM DELETE, Admin Panel delete): the member is gone over SCIM and its email is free. */
-  delete(member: Member, by: Actor, as: AdminRole = 'owner'): void {
+  delete(member: Member, by: Actor): void {
     if (member.status === 'deleted')
       throw new LifecycleError('alreadyDeleted', `${member.userName} is already deleted`);
     this.#assertNotProtectedOwner(member, by, 'deleted');
-    if (by === 'admin') this.#assertAdminMayRemove(member, as, 'deleted');
+    if (by === 'admin') this.#assertAdminMayRemove(member, 'deleted');
     this.#finish(member, 'deleted', by);
   }
 
@@ -345,7 +341,7 @@ export class Members {
   }
 
   /** The Admin Panel removes no Owner: "If the member ... is an Owner, they need to be demoted first" (360012807237). */
-  #assertAdminMayRemove(member: Member, _as: AdminRole, outcome: 'suspended' | 'deleted'): void {
+  #assertAdminMayRemove(member: Member, outcome: 'suspended' | 'deleted'): void {
     if (member.role === 'owner')
       throw new LifecycleError(
         'ownerNotDemoted',

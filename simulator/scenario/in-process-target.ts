@@ -106,9 +106,10 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
     },
     acceptInvitation: async (id) => void nordpass.members.acceptInvitation(id),
     restoreMember: async (id) => refusing(() => nordpass.members.restore(member(id), 'admin')),
-    suspendMember: async (id, as) => refusing(() => nordpass.members.suspend(member(id), as)),
-    activateMember: async (id, as) => refusing(() => nordpass.members.activate(member(id), as)),
-    deleteMember: async (id, as) => refusing(() => nordpass.members.delete(member(id), 'admin', as)),
+    // Who acts changes only what a role change may do (setRole); the Owner rules for these hold for both.
+    suspendMember: async (id) => refusing(() => nordpass.members.suspend(member(id))),
+    activateMember: async (id) => refusing(() => nordpass.members.activate(member(id))),
+    deleteMember: async (id) => refusing(() => nordpass.members.delete(member(id), 'admin')),
     setRole: async (id, role, as) => refusing(() => nordpass.members.setRole(member(id), role, 'admin', as)),
     scimEndpoint: () => ({ tenantUrl: nordpass.tenantUrl(), initialToken: nordpass.initialScimToken }),
     scimFetch: (request) => nordpass.fetch(request),
