@@ -158,16 +158,30 @@ export class EnterpriseApplication {
   }
 
   /**
-   * The accidental-deletions threshold in force, or undefined when the check is off. The engine reads it (`use`);
-   * what only shows it (Graph's job, Why?) peeks, so that showing it does not make a run depend on the variant.
+   * The accidental-deletions threshold in force, or undefined when the check is off, as Graph's job and Why? show
+   * it: showing it does not make a run depend on the variant (it peeks).
    */
-  deletionThreshold(read: 'use' | 'show' = 'use'): number | undefined {
+  deletionThreshold(): number | undefined {
     const set = this.settings.deletionThreshold;
     if (set !== undefined) return set ?? undefined;
-    // variant: deletionCheckDefault (simulator/variants.ts): whether a new job has the check on is not documented.
-    const check =
-      read === 'use' ? this.variants.get('deletionCheckDefault') : this.variants.peek('deletionCheckDefault');
-    return check === 'on' ? DEFAULT_DELETION_THRESHOLD : undefined;
+    return this.variants.peek('deletionCheckDefault') === 'on' ? DEFAULT_DELETION_THRESHOLD : undefined;
+  }
+
+  /**
+   * The threshold that `deletions` disables and deletes in one cycle go over, or undefined when they may go out.
+   * The default's variant is asked only when it could decide: no threshold set, and more deletions than it allows.
+   */
+  exceededDeletionThreshold(deletions: number): number | undefined {
+    const set = this.settings.deletionThreshold;
+    const threshold =
+      set !== undefined
+        ? (set ?? undefined)
+        : deletions > DEFAULT_DELETION_THRESHOLD &&
+            // variant: deletionCheckDefault (simulator/variants.ts): whether a new job has the check on is not documented.
+            this.variants.get('deletionCheckDefault') === 'on'
+          ? DEFAULT_DELETION_THRESHOLD
+          : undefined;
+    return threshold !== undefined && deletions > threshold ? threshold : undefined;
   }
 
   setCredentials(tenantUrl: string, secretToken: string): void {

@@ -169,7 +169,7 @@ export function renderJob(job: ProvisioningJob, app: EnterpriseApplication): Rec
       : status.code === 'NotConfigured' || status.code === 'NotRun'
         ? 'Disabled'
         : 'Active';
-  const threshold = app.deletionThreshold('show');
+  const threshold = app.deletionThreshold();
   return {
     id: job.id,
     templateId: TEMPLATE_ID,

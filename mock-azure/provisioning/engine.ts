@@ -2,7 +2,6 @@
  * The provisioning job: Test Connection, Save, Start / Stop / Restart, cycles every 40 minutes of virtual
  * time from a watermark, escrow, quarantine, accidental-deletions staging, and the status Graph shows.
  */
-import { DEFAULT_DELETION_THRESHOLD } from '../app/application.ts';
 import type { TimerHandle } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import { collectWork } from './collect.ts';
@@ -585,17 +584,9 @@ export class ProvisioningJob {
   /** Over the accidental-deletions threshold, every disable and delete is staged (logged, not sent) and the job quarantined. */
   #holdBackDeletions(plans: Plan[], ctx: ExecuteContext): Plan[] {
     const deprovisions = plans.filter(isDeprovisioning);
-    // The default threshold's variant is asked only when it could matter: no threshold set, and more deletions
-    // than the default would allow (below it, "on" and "off" stage nothing alike).
-    const set = this.deps.app.settings.deletionThreshold;
-    const threshold =
-      set !== undefined
-        ? (set ?? undefined)
-        : deprovisions.length > DEFAULT_DELETION_THRESHOLD
-          ? this.deps.app.deletionThreshold()
-          : undefined;
+    const threshold = this.deps.app.exceededDeletionThreshold(deprovisions.length);
     let toRun = plans;
-    if (threshold !== undefined && deprovisions.length > threshold && !this.#forceDeletes) {
+    if (threshold !== undefined && !this.#forceDeletes) {
       for (const p of deprovisions) {
         this.#staged.add(p.userId);
         this.deps.logs.add(stagedRecord(p, ctx));

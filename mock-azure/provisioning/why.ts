@@ -63,7 +63,7 @@ export function whyUser(
       : null,
     staged: facts.staged
       ? {
-          text: `Staged: the number of deletions went over the accidental-deletions threshold (${app.deletionThreshold('show')}), so this one waits for "Allow deletes".`,
+          text: `Staged: the number of deletions went over the accidental-deletions threshold (${app.deletionThreshold()}), so this one waits for "Allow deletes".`,
         }
       : null,
   };
