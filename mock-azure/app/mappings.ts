@@ -103,7 +103,7 @@ export function desiredValues(
   user: DirectoryUser,
   mappings: readonly AttributeMapping[],
   phase: 'create' | 'update',
-  context: ExpressionClock = NO_CLOCK,
+  context: ExpressionClock,
 ): Map<string, string> {
   const values = new Map<string, string>();
   for (const m of mappings) {
@@ -164,31 +164,18 @@ export interface ExpressionClock {
   now(): number;
   random: EvaluationContext['random'];
 }
-const NO_CLOCK: ExpressionClock = {
-  now: () => {
-    throw new Error('an expression mapping needs the clock: pass the engine context to desiredValues');
-  },
-  random: {
-    uuid: () => {
-      throw new Error('an expression mapping needs the random source');
-    },
-    int: () => {
-      throw new Error('an expression mapping needs the random source');
-    },
-  },
-};
 
 /** A user's attributes by name, as expressions read them (case-insensitive, as the portal's are). */
 function userContext(user: DirectoryUser, clock: ExpressionClock): EvaluationContext {
   return {
     attribute: (name) => {
-      const key = Object.keys(user).find((k) => k.toLowerCase() === name.toLowerCase()) as
-        | keyof DirectoryUser
+      const lower = name.toLowerCase();
+      if (lower === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
+      // Read as a Direct mapping reads it (sourceValue: a guest's UPN, originalUserPrincipalName).
+      const key = [...Object.keys(user), 'originalUserPrincipalName'].find((k) => k.toLowerCase() === lower) as
+        | Exclude<AttributeMapping['source'], 'IsSoftDeleted' | undefined>
         | undefined;
-      if (name.toLowerCase() === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
-      if (name.toLowerCase() === 'userprincipalname') return provisioningUpn(user.userPrincipalName);
-      if (name.toLowerCase() === 'originaluserprincipalname') return user.userPrincipalName;
-      const value = key === undefined ? undefined : user[key];
+      const value = key === undefined ? undefined : sourceValue(user, key);
       return value === undefined ? null : (value as string | boolean | number);
     },
     now: () => clock.now(),

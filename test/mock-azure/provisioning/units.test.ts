@@ -16,6 +16,9 @@ import { DAY, MIN } from '../../helpers/engine.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
+/** The clock and random source expressions would read: these mappings are Direct, so nothing reads them. */
+const NO_EXPRESSIONS = { now: () => 0, random: new Random('units') };
+
 describe('escrow', () => {
   it('backs off +40m, doubling, capped at 24h; a success clears the entry', () => {
     const e = new Escrows(DEFAULT_ESCROW);
@@ -232,10 +235,15 @@ describe('mappings', () => {
       createdDateTime: 0,
       department: '',
     };
-    const values = desiredValues(user, NON_GALLERY_MAPPINGS, 'create');
+    const values = desiredValues(user, NON_GALLERY_MAPPINGS, 'create', NO_EXPRESSIONS);
     expect([...values.keys()]).toEqual(['userName', 'displayName', 'externalId']);
     expect(
-      desiredValues(user, [{ source: 'displayName', target: 'displayName', apply: 'creation' }], 'update').size,
+      desiredValues(
+        user,
+        [{ source: 'displayName', target: 'displayName', apply: 'creation' }],
+        'update',
+        NO_EXPRESSIONS,
+      ).size,
     ).toBe(0);
     expect(
       matchingMappings([
