@@ -6,6 +6,7 @@
  * the user. "Scoping filters will return false if the value is null / empty", except IS NULL.
  */
 import type { DirectoryUser } from '../directory/directory.ts';
+import { USER_FIELDS } from '../directory/input.ts';
 
 /** The operators, in the page's words (and Graph's operatorName). */
 export const SCOPING_OPERATORS = [
@@ -35,22 +36,17 @@ export const SCOPING_OPERATORS_WITHOUT_VALUE: readonly ScopingOperator[] = [
 ];
 const NO_VALUE: ReadonlySet<ScopingOperator> = new Set(SCOPING_OPERATORS_WITHOUT_VALUE);
 
-/** The directory attributes a clause may read (single-valued: "Filtering is not supported for multi-valued attributes"). */
-export const SCOPING_ATTRIBUTES = [
-  'accountEnabled',
-  'userPrincipalName',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'mailNickname',
-  'jobTitle',
-  'department',
-  'employeeId',
-  'telephoneNumber',
-  'mobilePhone',
-] as const satisfies ReadonlyArray<keyof DirectoryUser>;
-export type ScopingAttribute = (typeof SCOPING_ATTRIBUTES)[number];
+/** A directory user's own fields no clause reads: its id and the directory's instants. */
+const NOT_SCOPED = ['id', 'createdDateTime', 'deletedDateTime'] as const;
+export type ScopingAttribute = Exclude<(typeof USER_FIELDS)[number], (typeof NOT_SCOPED)[number]>;
+
+/**
+ * The directory attributes a clause may read: every field of a directory user (input.ts) but those, all
+ * single-valued ("Filtering is not supported for multi-valued attributes").
+ */
+export const SCOPING_ATTRIBUTES = USER_FIELDS.filter(
+  (f): f is ScopingAttribute => !(NOT_SCOPED as readonly string[]).includes(f),
+) as unknown as readonly [ScopingAttribute, ...ScopingAttribute[]];
 
 export interface ScopingClause {
   attribute: ScopingAttribute;
