@@ -173,7 +173,10 @@ export class Members {
     member.statusBeforeSoftDelete = previous;
     member.softDeletedAt = now;
     const next = previous === 'active' ? 'suspended' : 'forbidden';
-    if (!purge) return this.#transition(member, next, next, by, 'suspended in the Admin Panel: no purge');
+    if (!purge) {
+      this.#transition(member, next, next, by, 'suspended in the Admin Panel: no purge');
+      return;
+    }
     member.purgeAt = now + this.settings.softDeleteWindowMs;
     this.#transition(member, next, next, by, `purge due ${formatInstant(member.purgeAt)}`, {
       purgeAt: member.purgeAt,
