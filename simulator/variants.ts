@@ -202,6 +202,25 @@ export const VARIANTS = {
       '"Microsoft Entra ID currently can\'t perform filter queries on values containing special characters" (learn.microsoft.com/entra/identity/app-provisioning/known-issues)',
     ],
   },
+  scimRole: {
+    side: 'nordpass',
+    question:
+      'Entra sends a role in `roles` (a role mapping with SingleAppRoleAssignment or AppRoleAssignmentsComplex): does NordPass make the member an Admin or a User by it?',
+    alternatives: {
+      ignored: { does: 'the roles are kept as attributes; the member keeps the role the Admin Panel gave' },
+      mapped: {
+        does: "a role value User or Admin (any case) makes the member a User or an Admin: the primary role, else Admin when any role is Admin, else User; any other value (Owner, or the stringified JSON of Entra's default role PATCH) changes nothing, and an Owner is never changed over SCIM",
+      },
+    },
+    default: 'ignored',
+    reason:
+      'NordPass documents role changes only in the Admin Panel and says nothing of roles over SCIM; the inferred reading is that SCIM does not carry them',
+    sources: [
+      'ignored: "SCIM role mapping: NOT FOUND. INFERRED: SCIM does not carry roles, and provisioned members are created as User" (research/nordpass.md, Roles)',
+      'ignored: role changes are made in the Admin Panel, More Options > Make Admin / Make User (support.nordpass.com/hc/en-us/articles/360012759657)',
+      'mapped: Entra documents sending roles to SCIM apps (learn.microsoft.com/entra/identity/app-provisioning/customize-application-attributes, Provisioning a role to a SCIM app); whether NordPass reads them is not said',
+    ],
+  },
 } as const satisfies Record<string, Variant>;
 
 /** The characters each alternative of filterUnsafeCharacters cannot query (none for `none`). */

@@ -8,30 +8,17 @@ import { VariantChoices } from '../../simulator/variants.ts';
 import type { Clock } from '../../simulator/clock.ts';
 import type { Random } from '../../simulator/random.ts';
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
+import { sameSetting } from './same-setting.ts';
 import { MAPPING_PRESETS, type AttributeMapping, type MappingPreset } from './mappings.ts';
-
-/**
- * Whether two mappings or filter lists say the same: compared by value, an expression's position in the text it was
- * read from aside (Graph's trees carry none). A save that changes nothing starts no full sync.
- */
-export function sameSetting(a: unknown, b: unknown): boolean {
-  // Keys in one order, and no positions: two readings of the same mapping compare equal.
-  const plain = (v: unknown) =>
-    JSON.stringify(v, (key, x) =>
-      key === 'at'
-        ? undefined
-        : x && typeof x === 'object' && !Array.isArray(x)
-          ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
-          : x,
-    );
-  return a === b || plain(a) === plain(b);
-}
+import { type AppRole, DEFAULT_ACCESS_ROLE_ID, findAppRole, NORDPASS_APP_ROLES } from './app-roles.ts';
 
 /** The threshold of "Prevent accidental deletions" when it is on and no other was set (Graph's sample job: 500). */
 export const DEFAULT_DELETION_THRESHOLD = 500;
 
 export interface AppRoleAssignment {
   id: string;
+  /** The app role it grants (app-roles.ts); Default Access when none was chosen. */
+  appRoleId: string;
   principalId: string;
   principalType: 'User' | 'Group';
   principalDisplayName: string;
@@ -101,7 +88,10 @@ export class EnterpriseApplication {
   readonly tenantId: string;
   settings: ProvisioningSettings;
   readonly #assignments = new Map<string, AppRoleAssignment>();
-  readonly #byPrincipal = new Map<string, AppRoleAssignment>();
+  /** A principal's assignments, one per role, oldest first. */
+  readonly #byPrincipal = new Map<string, AppRoleAssignment[]>();
+  /** The app roles it declares (app-roles.ts). */
+  readonly appRoles: readonly AppRole[] = NORDPASS_APP_ROLES;
   readonly #changes: AssignmentChange[] = [];
   #settingsSeq = 0;
 
@@ -189,35 +179,80 @@ export class EnterpriseApplication {
     this.settings.secretToken = secretToken;
   }
 
-  /** Users and groups > Add user/group. A user or group already assigned is a conflict, as in the portal. */
-  assign(principalId: string): AppRoleAssignment {
-    if (this.#byPrincipal.has(principalId))
-      throw new ApplicationError('conflict', `${principalId} is already assigned to NordPass`);
+  /**
+   * Users and groups > Add user/group, with a role ("Select a role"; Default Access when none). A principal may hold
+   * several roles, an assignment each; the same role twice is a conflict, as in the portal.
+   */
+  assign(principalId: string, appRoleId: string = DEFAULT_ACCESS_ROLE_ID): AppRoleAssignment {
+    const role = this.appRoles.find((r) => r.id === appRoleId);
+    if (!role) throw new ApplicationError('invalid', `NordPass declares no app role with id ${appRoleId}`);
+    if (this.#byPrincipal.get(principalId)?.some((a) => a.appRoleId === appRoleId))
+      throw new ApplicationError(
+        'conflict',
+        `${principalId} is already assigned to NordPass${appRoleId === DEFAULT_ACCESS_ROLE_ID ? '' : ` with the role ${role.displayName}`}`,
+      );
     const user = this.directory.user(principalId);
     const group = user ? undefined : this.directory.group(principalId);
     if (!user && !group)
       throw new ApplicationError('notFound', `no user or group with id ${principalId} in the directory`);
     const assignment: AppRoleAssignment = {
       id: this.random.uuid(),
+      appRoleId,
       principalId,
       principalType: user ? 'User' : 'Group',
       principalDisplayName: (user ?? group)!.displayName,
       createdDateTime: this.clock.now(),
     };
     this.#assignments.set(assignment.id, assignment);
-    this.#byPrincipal.set(principalId, assignment);
+    this.#byPrincipal.set(principalId, [...(this.#byPrincipal.get(principalId) ?? []), assignment]);
     this.#record(assignment, 'assigned');
     return assignment;
   }
 
-  /** Users and groups > Remove, by principal id or assignment id. */
-  unassign(principalOrAssignmentId: string): AppRoleAssignment {
-    const assignment = this.#byPrincipal.get(principalOrAssignmentId) ?? this.#assignments.get(principalOrAssignmentId);
-    if (!assignment) throw new ApplicationError('notFound', `${principalOrAssignmentId} is not assigned to NordPass`);
-    this.#assignments.delete(assignment.id);
-    this.#byPrincipal.delete(assignment.principalId);
-    this.#record(assignment, 'unassigned');
-    return assignment;
+  /**
+   * Users and groups > Remove: one assignment by its id, or a principal's assignments (all of them, or the one with
+   * `appRoleId`). Answers what was removed.
+   */
+  unassign(principalOrAssignmentId: string, appRoleId?: string): AppRoleAssignment[] {
+    const one = this.#assignments.get(principalOrAssignmentId);
+    const removed = one
+      ? [one]
+      : (this.#byPrincipal.get(principalOrAssignmentId) ?? []).filter(
+          (a) => appRoleId === undefined || a.appRoleId === appRoleId,
+        );
+    if (removed.length === 0) {
+      const role = appRoleId === undefined ? undefined : this.appRoles.find((r) => r.id === appRoleId);
+      throw new ApplicationError(
+        'notFound',
+        `${principalOrAssignmentId} is not assigned to NordPass${role ? ` with the role ${role.displayName}` : ''}`,
+      );
+    }
+    for (const assignment of removed) {
+      this.#assignments.delete(assignment.id);
+      const left = this.#byPrincipal.get(assignment.principalId)!.filter((a) => a !== assignment);
+      if (left.length === 0) this.#byPrincipal.delete(assignment.principalId);
+      else this.#byPrincipal.set(assignment.principalId, left);
+      this.#record(assignment, 'unassigned');
+    }
+    return removed;
+  }
+
+  /** An app role by id, value or display name (app-roles.ts), or undefined. */
+  appRole(nameOrId: string): AppRole | undefined {
+    return findAppRole(nameOrId);
+  }
+
+  /**
+   * The roles a user holds in the app, as `[appRoleAssignments]` reads them: those of their own assignments and of
+   * the assigned groups they are a direct member of, each once, oldest assignment first.
+   */
+  rolesOf(user: DirectoryUser): AppRole[] {
+    const roles: AppRole[] = [];
+    for (const a of this.scopeOf(user).through) {
+      const role = this.appRoles.find((r) => r.id === a.appRoleId);
+      if (role && !roles.includes(role)) roles.push(role);
+    }
+    return roles;
   }
 
   assignments(): AppRoleAssignment[] {
@@ -255,16 +290,13 @@ export class EnterpriseApplication {
    * not count (Entra does not expand nested groups): "Why?" says so.
    */
   scopeOf(user: DirectoryUser): { through: AppRoleAssignment[]; all: boolean; nestedIn: AppRoleAssignment[] } {
-    const direct = this.#byPrincipal.get(user.id);
-    const through = direct ? [direct] : [];
+    const through = [...(this.#byPrincipal.get(user.id) ?? [])];
     const nestedIn: AppRoleAssignment[] = [];
     for (const group of this.directory.groupsOfMember(user.id)) {
-      const assigned = this.#byPrincipal.get(group.id);
-      if (assigned) through.push(assigned);
-      for (const parent of this.directory.groupsOfMember(group.id)) {
-        const nested = this.#byPrincipal.get(parent.id);
-        if (nested && !nestedIn.includes(nested)) nestedIn.push(nested);
-      }
+      through.push(...(this.#byPrincipal.get(group.id) ?? []));
+      for (const parent of this.directory.groupsOfMember(group.id))
+        for (const nested of this.#byPrincipal.get(parent.id) ?? [])
+          if (!nestedIn.includes(nested)) nestedIn.push(nested);
     }
     return { through, all: this.settings.scope === 'all', nestedIn };
   }

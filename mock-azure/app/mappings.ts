@@ -5,6 +5,8 @@
 import type { DirectoryUser } from '../directory/directory.ts';
 import { type EvaluationContext, evaluateExpression } from './expressions/evaluate.ts';
 import type { Expr } from './expressions/parse.ts';
+import { type AppRole, RoleList, sentRoles } from './app-roles.ts';
+import { sameSetting } from './same-setting.ts';
 
 /**
  * One attribute mapping, of the portal's mapping types (customize-application-attributes): Direct (`source`, a
@@ -58,6 +60,12 @@ export const SOURCE_ATTRIBUTES: ReadonlySet<NonNullable<AttributeMapping['source
 ]);
 
 /**
+ * What an expression can read besides those: `[appRoleAssignments]`, the user's app roles, which "shouldn't be
+ * mapped directly to a role attribute without using an expression" (customize-application-attributes).
+ */
+export const EXPRESSION_ATTRIBUTES: ReadonlySet<string> = new Set([...SOURCE_ATTRIBUTES, 'appRoleAssignments']);
+
+/**
  * A B2B guest's userPrincipalName as provisioning reads it: "alias_theirdomain#EXT#@yourdomain" is read as
  * "alias@theirdomain": "the #EXT# and your domain is stripped from the userPrincipalName, so only their original
  * alias@theirdomain is used for matching or provisioning"; `originalUserPrincipalName` is the whole one
@@ -88,12 +96,56 @@ export const MAPPING_PRESETS: Record<MappingPreset, AttributeMapping[]> = {
   nonGallery: NON_GALLERY_MAPPINGS,
 };
 
+/**
+ * Mappings after an edit on the portal's Attribute Mapping page: each of `set` replaces the mapping of its target (any
+ * case) or is added ("Add New Mapping"); each target in `remove` is deleted. A target to remove that is not mapped is
+ * an error, and nothing changes.
+ */
+export function editedMappings(
+  current: readonly AttributeMapping[],
+  set: readonly AttributeMapping[],
+  remove: readonly string[] = [],
+): AttributeMapping[] {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const missing = remove.find((t) => !current.some((m) => same(m.target, t)));
+  if (missing !== undefined)
+    throw new Error(
+      `no attribute mapping has the target ${missing} (mapped: ${current.map((m) => m.target).join(', ')})`,
+    );
+  const out = current.filter((m) => !remove.some((t) => same(m.target, t)));
+  for (const mapping of set) {
+    const i = out.findIndex((o) => same(o.target, mapping.target));
+    if (i >= 0) out[i] = mapping;
+    else out.push(mapping);
+  }
+  return out;
+}
+
+/** What an edit did, as editedMappings takes it: the mappings set (changed or new), and the targets deleted. */
+export function mappingChanges(
+  before: readonly AttributeMapping[],
+  after: readonly AttributeMapping[],
+): { set: AttributeMapping[]; removed: string[] } {
+  const find = (list: readonly AttributeMapping[], target: string) =>
+    list.find((m) => m.target.toLowerCase() === target.toLowerCase());
+  return {
+    set: after.filter((m) => {
+      const old = find(before, m.target);
+      return !old || !sameSetting(old, m);
+    }),
+    removed: before.filter((m) => !find(after, m.target)).map((m) => m.target),
+  };
+}
+
 /** The matching mappings, first in precedence first. */
 export function matchingMappings(mappings: readonly AttributeMapping[]): AttributeMapping[] {
   return mappings
     .filter((m) => m.matchingPrecedence !== undefined)
     .sort((a, b) => a.matchingPrecedence! - b.matchingPrecedence!);
 }
+
+/** A target's value: text, or (AppRoleAssignmentsComplex) the user's roles for `roles`. */
+export type TargetValue = string | RoleList;
 
 /**
  * The target values a user should have, `active` excluded (it comes from scope). Null and empty source values
@@ -103,9 +155,9 @@ export function desiredValues(
   user: DirectoryUser,
   mappings: readonly AttributeMapping[],
   phase: 'create' | 'update',
-  context: ExpressionClock,
-): Map<string, string> {
-  const values = new Map<string, string>();
+  context: MappingContext,
+): Map<string, TargetValue> {
+  const values = new Map<string, TargetValue>();
   for (const m of mappings) {
     if (m.source === 'IsSoftDeleted') continue;
     if (phase === 'update' && m.apply === 'creation') continue;
@@ -122,6 +174,11 @@ export function desiredValues(
       const { value: evaluated, ignoreFlow } = result;
       // IgnoreFlowIfNullOrEmpty: the attribute is left out of the flow altogether.
       if (ignoreFlow) continue;
+      if (evaluated instanceof RoleList) {
+        // No role, nothing sent: Entra does not clear values.
+        if (evaluated.roles.length > 0) values.set(m.target, evaluated);
+        continue;
+      }
       value = Array.isArray(evaluated) ? evaluated.join(',') : evaluated;
     }
     // "Default value if null (optional)": on creation only (customize-application-attributes).
@@ -159,18 +216,23 @@ export class MappingError extends Error {
   }
 }
 
-/** What an expression reads besides the user: the virtual clock and the seeded random source (Now, Guid). */
-export interface ExpressionClock {
+/**
+ * What a mapping reads besides the user's attributes: the virtual clock and the seeded random source (Now, Guid),
+ * and the user's app roles in the app (`[appRoleAssignments]`).
+ */
+export interface MappingContext {
   now(): number;
   random: EvaluationContext['random'];
+  rolesOf(user: DirectoryUser): readonly AppRole[];
 }
 
 /** A user's attributes by name, as expressions read them (case-insensitive, as the portal's are). */
-function userContext(user: DirectoryUser, clock: ExpressionClock): EvaluationContext {
+function userContext(user: DirectoryUser, context: MappingContext): EvaluationContext {
   return {
     attribute: (name) => {
       const lower = name.toLowerCase();
       if (lower === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
+      if (lower === 'approleassignments') return new RoleList(sentRoles(context.rolesOf(user)), false);
       // Read as a Direct mapping reads it (sourceValue: a guest's UPN, originalUserPrincipalName).
       const key = [...Object.keys(user), 'originalUserPrincipalName'].find((k) => k.toLowerCase() === lower) as
         | Exclude<AttributeMapping['source'], 'IsSoftDeleted' | undefined>
@@ -178,7 +240,7 @@ function userContext(user: DirectoryUser, clock: ExpressionClock): EvaluationCon
       const value = key === undefined ? undefined : sourceValue(user, key);
       return value === undefined ? null : (value as string | boolean | number);
     },
-    now: () => clock.now(),
-    random: clock.random,
+    now: () => context.now(),
+    random: context.random,
   };
 }

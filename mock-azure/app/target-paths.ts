@@ -1,8 +1,9 @@
 /**
  * Reading and writing the handful of SCIM target paths Entra's mappings use (`userName`, `name.givenName`,
- * `emails[type eq "work"].value`, `urn:...:enterprise:2.0:User:department`). Not a general SCIM path
- * engine: the mock engine needs only what its own mappings produce, and must not import NordPass's.
+ * `emails[type eq "work"].value`, `roles[primary eq "True"].value`, `urn:...:enterprise:2.0:User:department`). Not a
+ * general SCIM path engine: the mock engine needs only what its own mappings produce, and must not import NordPass's.
  */
+import { ROLE_TYPE, RoleList } from './app-roles.ts';
 
 type Json = Record<string, unknown>;
 
@@ -10,18 +11,23 @@ interface TargetPath {
   /** The container key: a core attribute, or an extension URN. */
   container?: string;
   attribute: string;
-  /** `type eq "work"`: the element of a multi-valued attribute. */
-  typeFilter?: string;
+  /** `type eq "work"` or `primary eq "True"`: the element of a multi-valued attribute. */
+  filter?: { attribute: 'type' | 'primary'; value: string };
   subAttribute?: string;
 }
 
 const EXTENSION = /^(urn:[^\s]+):([A-Za-z][\w$-]*)(?:\.([A-Za-z][\w$-]*))?$/;
-const FILTERED = /^([A-Za-z][\w$-]*)\[type eq "([^"]*)"\]\.([A-Za-z][\w$-]*)$/;
+const FILTERED = /^([A-Za-z][\w$-]*)\[(type|primary) eq "([^"]*)"\]\.([A-Za-z][\w$-]*)$/i;
 const DOTTED = /^([A-Za-z][\w$-]*)(?:\.([A-Za-z][\w$-]*))?$/;
 
 export function parseTargetPath(path: string): TargetPath {
   let m = FILTERED.exec(path);
-  if (m) return { attribute: m[1]!, typeFilter: m[2]!, subAttribute: m[3]! };
+  if (m)
+    return {
+      attribute: m[1]!,
+      filter: { attribute: m[2]!.toLowerCase() as 'type' | 'primary', value: m[3]! },
+      subAttribute: m[4]!,
+    };
   m = EXTENSION.exec(path);
   if (m) return { container: m[1]!, attribute: m[2]!, ...(m[3] ? { subAttribute: m[3] } : {}) };
   m = DOTTED.exec(path);
@@ -35,14 +41,9 @@ export function readTarget(resource: Json, path: string): unknown {
   const root = p.container ? (pick(resource, p.container) as Json | undefined) : resource;
   if (!root || typeof root !== 'object') return undefined;
   const value = pick(root, p.attribute);
-  if (p.typeFilter !== undefined) {
+  if (p.filter !== undefined) {
     if (!Array.isArray(value)) return undefined;
-    const element = value.find(
-      (e) =>
-        typeof e === 'object' &&
-        e !== null &&
-        String(pick(e as Json, 'type') ?? '').toLowerCase() === p.typeFilter!.toLowerCase(),
-    );
+    const element = value.find((e) => typeof e === 'object' && e !== null && matches(e as Json, p.filter!));
     return element ? pick(element as Json, p.subAttribute!) : undefined;
   }
   if (p.subAttribute !== undefined)
@@ -52,18 +53,30 @@ export function readTarget(resource: Json, path: string): unknown {
 
 /** Writes a value at a target path into a resource being built for a POST (creating containers and elements). */
 export function writeTarget(resource: Json, path: string, value: unknown): void {
+  // AppRoleAssignmentsComplex's roles: the whole list (RoleList.forCreate).
+  if (value instanceof RoleList) {
+    resource.roles = value.forCreate();
+    return;
+  }
   const p = parseTargetPath(path);
   let root = resource;
   if (p.container) {
     root = (resource[p.container] as Json | undefined) ?? {};
     resource[p.container] = root;
   }
-  if (p.typeFilter !== undefined) {
+  if (p.filter !== undefined) {
     const list = (root[p.attribute] as Json[] | undefined) ?? [];
     root[p.attribute] = list;
-    let element = list.find((e) => e.type === p.typeFilter);
+    let element = list.find((e) => matches(e, p.filter!));
     if (!element) {
-      element = { type: p.typeFilter, ...(list.length === 0 && p.attribute === 'emails' ? { primary: true } : {}) };
+      element =
+        p.filter.attribute === 'primary'
+          ? // SingleAppRoleAssignment's role: {"primary": true, "type": "WindowsAzureActiveDirectoryRole", "value": …}.
+            {
+              primary: p.filter.value.toLowerCase() === 'true',
+              ...(p.attribute === 'roles' ? { type: ROLE_TYPE } : {}),
+            }
+          : { type: p.filter.value, ...(list.length === 0 && p.attribute === 'emails' ? { primary: true } : {}) };
       list.push(element);
     }
     element[p.subAttribute!] = value;
@@ -76,6 +89,14 @@ export function writeTarget(resource: Json, path: string, value: unknown): void 
     return;
   }
   root[p.attribute] = value;
+}
+
+/** Whether an element is the one a value filter names: `type` compared as text, `primary` as a Boolean. */
+function matches(element: Json, filter: { attribute: 'type' | 'primary'; value: string }): boolean {
+  return (
+    String(pick(element, filter.attribute) ?? (filter.attribute === 'primary' ? false : '')).toLowerCase() ===
+    filter.value.toLowerCase()
+  );
 }
 
 function pick(object: Json, key: string): unknown {

@@ -3,6 +3,7 @@
  * records each as a scenario step). Told only after the change was made: a refused request changed nothing.
  */
 import type { ScopingFilter } from '../app/scoping.ts';
+import type { AttributeMapping } from '../app/mappings.ts';
 import type { GroupChanges, UserChanges } from '../directory/types.ts';
 
 export type AzureAction =
@@ -16,8 +17,9 @@ export type AzureAction =
   | { kind: 'deleteGroup'; groupId: string }
   | { kind: 'addToGroup'; groupId: string; memberId: string }
   | { kind: 'removeFromGroup'; groupId: string; memberId: string }
-  | { kind: 'assign'; principalId: string }
-  | { kind: 'unassign'; principalId: string }
+  // The role's id (Default Access: the all-zero id).
+  | { kind: 'assign'; principalId: string; appRoleId: string }
+  | { kind: 'unassign'; principalId: string; appRoleId: string }
   | { kind: 'saveCredentials'; tenantUrl: string; secretToken: string }
   | { kind: 'configureProvisioning'; scope?: 'assigned' | 'all'; skipOutOfScopeDeletions?: boolean }
   | { kind: 'testConnection'; tenantUrl: string; secretToken: string }
@@ -35,7 +37,8 @@ export type AzureAction =
    */
   | {
       kind: 'setSchema';
-      mappingsChanged: boolean;
+      /** The user mappings that changed: set (new, or replacing the one of their target), and targets deleted. */
+      mappings?: { set: AttributeMapping[]; removed: string[] };
       groupProvisioning?: boolean;
       scopingFilters?: ScopingFilter[];
     };

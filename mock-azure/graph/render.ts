@@ -7,7 +7,6 @@ import type { AppRoleAssignment, EnterpriseApplication } from '../app/applicatio
 import type { Directory, DirectoryGroup, DirectoryUser } from '../directory/directory.ts';
 
 /** "Default Access": the role an assignment gets when the app declares none (Graph's documented all-zero id). */
-export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The properties GET /users returns without $select (Graph v1.0's default set). */
 export const USER_DEFAULT = [
@@ -121,19 +120,17 @@ export function servicePrincipal(app: EnterpriseApplication): Record<string, unk
     servicePrincipalType: 'Application',
     // INFERRED: the tags Entra puts on a gallery enterprise app.
     tags: ['WindowsAzureActiveDirectoryIntegratedApp'],
-    // fidelity: Graph lists only the roles an app declares and treats the all-zero id as implicit "Default
-    // Access"; it is listed here so a script can read the id it must send.
-    appRoles: [
-      {
-        allowedMemberTypes: ['User'],
-        description: 'Default Access',
-        displayName: 'Default Access',
-        id: DEFAULT_ACCESS_ROLE_ID,
-        isEnabled: true,
-        origin: 'Application',
-        value: null,
-      },
-    ],
+    // The app's roles (app-roles.ts). fidelity: Graph lists only the roles an app declares and treats the all-zero
+    // id as implicit "Default Access"; it is listed here so a script can read the id it must send.
+    appRoles: app.appRoles.map((r) => ({
+      allowedMemberTypes: ['User'],
+      description: r.description,
+      displayName: r.displayName,
+      id: r.id,
+      isEnabled: true,
+      origin: 'Application',
+      value: r.value,
+    })),
   };
 }
 
@@ -163,7 +160,7 @@ export function assignment(
     // fidelity: Graph's assignment ids are base64url strings; these are GUIDs.
     id: a.id,
     deletedDateTime: null,
-    appRoleId: DEFAULT_ACCESS_ROLE_ID,
+    appRoleId: a.appRoleId,
     createdDateTime: formatInstant(a.createdDateTime),
     principalDisplayName: principal?.displayName ?? a.principalDisplayName,
     principalId: a.principalId,

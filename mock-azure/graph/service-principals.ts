@@ -6,13 +6,8 @@ import type { EnterpriseApplication } from '../app/application.ts';
 import { badRequest, notFound } from './errors.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, filterOption, project, selectOption } from './odata.ts';
-import {
-  assignment,
-  ASSIGNMENT_PROPERTIES,
-  DEFAULT_ACCESS_ROLE_ID,
-  servicePrincipal,
-  SERVICE_PRINCIPAL_PROPERTIES,
-} from './render.ts';
+import { assignment, ASSIGNMENT_PROPERTIES, servicePrincipal, SERVICE_PRINCIPAL_PROPERTIES } from './render.ts';
+import { DEFAULT_ACCESS_ROLE_ID } from '../app/app-roles.ts';
 
 /** The app whose service principal `id` names; 404 for any other id. Used by the synchronization routes too. */
 export function appFor(req: GraphRequest, id: string): EnterpriseApplication {
@@ -60,19 +55,20 @@ export function servicePrincipalRoutes(): Route[] {
         throw badRequest(`resourceId must be the id of the service principal in the URL (${app.servicePrincipalId}).`);
       }
       // appRoleId may be left out: Graph then uses the default role, as the portal's "Default Access" does.
-      if (appRoleId !== undefined && appRoleId !== DEFAULT_ACCESS_ROLE_ID) {
+      const roleId = appRoleId === undefined ? DEFAULT_ACCESS_ROLE_ID : String(appRoleId).toLowerCase();
+      if (!app.appRoles.some((r) => r.id === roleId)) {
         throw badRequest(
-          `Permission being assigned was not found on application '${app.id}'. The app declares only Default Access (${DEFAULT_ACCESS_ROLE_ID}).`,
+          `Permission being assigned was not found on application '${app.id}'. The app declares ${app.appRoles.map((r) => `${r.displayName} (${r.id})`).join(', ')}.`,
         );
       }
       const { directory } = req.deps.azure;
       if (!directory.user(principalId) && !directory.group(principalId)) throw notFound(principalId);
-      if (app.isAssigned(principalId)) {
+      if (app.assignments().some((a) => a.principalId === principalId && a.appRoleId === roleId)) {
         // INFERRED: Graph's wording for a second assignment of the same role.
         throw badRequest('Permission being assigned already exists on the object.');
       }
-      const created = app.assign(principalId);
-      req.deps.onAction?.({ kind: 'assign', principalId });
+      const created = app.assign(principalId, roleId);
+      req.deps.onAction?.({ kind: 'assign', principalId, appRoleId: roleId });
       return json(
         {
           '@odata.context': context(req, `servicePrincipals('${app.servicePrincipalId}')/appRoleAssignedTo/$entity`),
@@ -99,7 +95,7 @@ export function servicePrincipalRoutes(): Route[] {
       const found = app.assignments().find((a) => a.id === id);
       if (!found) throw notFound(id);
       app.unassign(id);
-      req.deps.onAction?.({ kind: 'unassign', principalId: found.principalId });
+      req.deps.onAction?.({ kind: 'unassign', principalId: found.principalId, appRoleId: found.appRoleId });
       return noContent();
     }),
   ];

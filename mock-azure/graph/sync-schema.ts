@@ -1,12 +1,13 @@
 /**
  * The synchronization template and the job's schema, in Graph's shapes (synchronizationTemplate,
  * synchronizationSchema): the app's one template, and the attribute mappings the engine applies. `PUT .../schema`
- * takes back what the engine models: user mappings whose source is a directory attribute or Entra's
- * `Not([IsSoftDeleted])`, their matching priority and flow type, the users' scoping filters (sync-scope.ts), and
- * whether groups are provisioned. Expressions come with the attribute-mappings work (issue #19) and are refused.
+ * takes back what the engine models: user mappings whose source is a directory attribute, a constant, Entra's
+ * `Not([IsSoftDeleted])` or any expression the engine evaluates (sync-source.ts: a tree, or its text alone), their
+ * default value, matching priority and flow type, the users' scoping filters (sync-scope.ts), and whether groups are
+ * provisioned.
  */
 import type { EnterpriseApplication, ProvisioningSettingsInput } from '../app/application.ts';
-import { type AttributeMapping, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
+import { type AttributeMapping, EXPRESSION_ATTRIBUTES, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
 import { parseTargetPath } from '../app/target-paths.ts';
 import { badRequest } from './errors.ts';
 import { fromGraphSource, toGraphSource } from './sync-source.ts';
@@ -46,7 +47,8 @@ function source(mapping: AttributeMapping) {
   };
 }
 
-function attributeMapping(mapping: AttributeMapping) {
+/** One mapping as Graph's attributeMapping shows it (and a PUT takes it back). */
+export function graphAttributeMapping(mapping: AttributeMapping) {
   return {
     defaultValue: mapping.defaultValue ?? null,
     exportMissingReferences: false,
@@ -78,7 +80,7 @@ export function renderSchema(app: EnterpriseApplication) {
         name: `AD2SCIM.${TEMPLATE_ID}`,
         objectMappings: [
           {
-            attributeMappings: settings.mappings.map(attributeMapping),
+            attributeMappings: settings.mappings.map(graphAttributeMapping),
             enabled: true,
             flowTypes,
             metadata: [],
@@ -90,9 +92,9 @@ export function renderSchema(app: EnterpriseApplication) {
           {
             // What group provisioning sends (group-sync.ts): the display name and the provisioned direct members.
             attributeMappings: [
-              attributeMapping({ source: 'displayName', target: 'displayName', matchingPrecedence: 1 }),
+              graphAttributeMapping({ source: 'displayName', target: 'displayName', matchingPrecedence: 1 }),
               {
-                ...attributeMapping({ source: 'displayName', target: 'members' }),
+                ...graphAttributeMapping({ source: 'displayName', target: 'members' }),
                 source: { expression: '[members]', name: 'members', parameters: [], type: 'Attribute' },
               },
             ],
@@ -135,6 +137,13 @@ export function schemaSettings(
     throw badRequest("The objectMapping with sourceObjectName 'User' and its attributeMappings are required.");
   const scopingFilters = scopeFilters(users.scope, "objectMappings['User'].scope");
   const mappings = users.attributeMappings.map((m, i) => userMapping(m, `User.attributeMappings[${i}]`));
+  const seen = new Set<string>();
+  for (const m of mappings) {
+    // One mapping per target, as the portal allows: a second would leave which value is sent to chance.
+    if (seen.has(m.target.toLowerCase()))
+      throw badRequest(`Two attribute mappings have the target attribute '${m.target}'; a target is mapped once.`);
+    seen.add(m.target.toLowerCase());
+  }
   if (!mappings.some((m) => m.matchingPrecedence !== undefined))
     throw badRequest('At least one attribute mapping must be a matching attribute (matchingPriority 1 or more).');
   const groups = of('Group');
@@ -154,7 +163,7 @@ function checkedExpression(expr: Expr, at: string): Expr {
     throw error;
   }
   for (const name of attributesOf(expr))
-    if (![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()))
+    if (![...EXPRESSION_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()))
       throw badRequest(`${at}.source: [${name}] is not a directory attribute this engine has.`);
   return expr;
 }

@@ -2,7 +2,9 @@
  * /servicePrincipals/{id}/synchronization: the provisioning job (list, get, start, pause, restart), its
  * secrets (Admin Credentials and scope settings) and Test Connection (validateCredentials).
  */
-import { type EnterpriseApplication, sameSetting } from '../app/application.ts';
+import type { EnterpriseApplication } from '../app/application.ts';
+import { sameSetting } from '../app/same-setting.ts';
+import { mappingChanges } from '../app/mappings.ts';
 import type { CycleSummary, ProvisioningJob, Quarantine } from '../provisioning/engine.ts';
 import { formatInstant } from '../../simulator/time.ts';
 import { GraphError, badRequest, notFound } from './errors.ts';
@@ -299,7 +301,9 @@ export function synchronizationRoutes(): Route[] {
       const after = app.settings;
       req.deps.onAction?.({
         kind: 'setSchema',
-        mappingsChanged: !sameSetting(before.mappings, after.mappings),
+        ...(!sameSetting(before.mappings, after.mappings)
+          ? { mappings: mappingChanges(before.mappings, after.mappings) }
+          : {}),
         ...(before.groupProvisioning !== after.groupProvisioning ? { groupProvisioning: after.groupProvisioning } : {}),
         ...(!sameSetting(before.scopingFilters, after.scopingFilters) ? { scopingFilters: after.scopingFilters } : {}),
       });

@@ -10,7 +10,14 @@ import type { EnterpriseApplication } from '../app/application.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import type { ExchangeLog } from '../scim-client/exchanges.ts';
 import type { LogRecord, ModifiedProperty, ProvisioningAction } from './logs.ts';
-import { desiredValues, MappingError, matchingMappings, redactedTargets } from '../app/mappings.ts';
+import {
+  desiredValues,
+  type MappingContext,
+  MappingError,
+  matchingMappings,
+  redactedTargets,
+} from '../app/mappings.ts';
+import { type AppRole, findAppRole, PRIMARY_ROLE, RoleList, roleOperations } from '../app/app-roles.ts';
 import type { Link, Plan } from './plan.ts';
 import { ENTERPRISE_SCHEMA, ScimCallError, USER_SCHEMA, type ScimClient } from '../scim-client/client.ts';
 import { readTarget, writeTarget } from '../app/target-paths.ts';
@@ -111,11 +118,11 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
   const mappings = app.settings.mappings;
   // Query by each matching attribute in precedence order; the first that finds something decides.
   let matches: Array<Record<string, unknown>> = [];
-  const desired = desiredValues(user, mappings, 'create', { now: ctx.now, random: ctx.random });
+  const desired = desiredValues(user, mappings, 'create', mappingContext(ctx));
   let queried = false;
   for (const m of matchingMappings(mappings)) {
     const value = desired.get(m.target);
-    if (value === undefined) continue;
+    if (typeof value !== 'string') continue;
     // "Microsoft Entra ID currently can't perform filter queries on values containing special characters", so the
     // user fails to provision (known-issues). Which characters is not said. variant: filterUnsafeCharacters.
     if (mayBeFilterUnsafe(value)) {
@@ -160,11 +167,11 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
     await update(user, record, ctx, links.get(user.id)!, matches[0]);
     return;
   }
-  const body: Record<string, unknown> = { schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA] };
+  // Entra's POST always carries `roles` (empty without a role mapping: research/entra.md §3.4).
+  const body: Record<string, unknown> = { schemas: [USER_SCHEMA, ENTERPRISE_SCHEMA], roles: [] };
   for (const [path, value] of desired) writeTarget(body, path, value);
   body.active = true;
   body.meta = { resourceType: 'User' };
-  body.roles = [];
   const created = await client.createUser(body);
   const targetId = String(created.id);
   links.set(user.id, { targetId, userPrincipalName: user.userPrincipalName, active: true, managed: true });
@@ -173,7 +180,7 @@ async function create(user: DirectoryUser, record: LogRecord, ctx: ExecuteContex
   record.modified = [...desired].map(([path, value]) => ({
     displayName: path,
     oldValue: null,
-    newValue: redacted.has(path) ? '[Redact]' : value,
+    newValue: redacted.has(path) ? '[Redact]' : String(value),
   }));
   record.modified.push({ displayName: 'active', oldValue: null, newValue: 'True' });
 }
@@ -194,11 +201,38 @@ async function update(
   const changes: Array<{ path: string; value: string | boolean }> = [];
   const modified: ModifiedProperty[] = [];
   const redacted = redactedTargets(app.settings.mappings);
-  for (const [path, value] of desiredValues(user, app.settings.mappings, 'update', {
-    now: ctx.now,
-    random: ctx.random,
-  })) {
+  // Roles go in operations of their own (app-roles.ts: roleOperations); one for the primary role, however many of
+  // its sub-attributes are mapped.
+  let primaryRole: AppRole | undefined;
+  const roleOps: ReturnType<typeof roleOperations> = [];
+  for (const [path, value] of desiredValues(user, app.settings.mappings, 'update', mappingContext(ctx))) {
+    if (value instanceof RoleList) {
+      const now = Array.isArray(target.roles) ? (target.roles as Array<{ value?: unknown }>) : [];
+      const has = (r: AppRole) => now.some((e) => String(e?.value ?? '').toLowerCase() === r.value!.toLowerCase());
+      const missing = value.roles.filter((r) => !has(r));
+      const same = missing.length === 0 && (!value.assertive || now.length === value.roles.length);
+      if (same) continue;
+      roleOps.push(
+        ...roleOperations(ctx.client.dialect, { list: value, missing: value.assertive ? value.roles : missing }),
+      );
+      modified.push({
+        displayName: path,
+        oldValue: now.length === 0 ? null : now.map((e) => String(e?.value ?? '')).join(','),
+        newValue: value.toString(),
+      });
+      continue;
+    }
     const now = readTarget(target, path);
+    if (PRIMARY_ROLE.test(path)) {
+      if (now !== undefined && String(now).toLowerCase() === value.toLowerCase()) continue;
+      const role = findAppRole(value);
+      if (role && !primaryRole) {
+        primaryRole = role;
+        roleOps.push(...roleOperations(ctx.client.dialect, { single: role }));
+      }
+      modified.push({ displayName: path, oldValue: now === undefined ? null : String(now), newValue: value });
+      continue;
+    }
     if (now === undefined || String(now) !== value) {
       changes.push({ path, value });
       const hidden = redacted.has(path);
@@ -217,7 +251,7 @@ async function update(
     changes.push({ path: 'active', value: true });
     modified.push({ displayName: 'active', oldValue: 'False', newValue: 'True' });
   }
-  if (changes.length === 0) {
+  if (changes.length === 0 && roleOps.length === 0) {
     Object.assign(record, {
       action: 'Other',
       status: 'skipped',
@@ -227,7 +261,7 @@ async function update(
     link.managed = true;
     return;
   }
-  await client.patchUser(link.targetId, client.patchOperations(changes));
+  await client.patchUser(link.targetId, [...client.patchOperations(changes), ...roleOps]);
   link.active = true;
   link.managed = true;
   Object.assign(record, { action: 'Update' as ProvisioningAction, status: 'success', modified });
@@ -292,6 +326,11 @@ export function baseRecord(plan: Plan, ctx: ExecuteContext): LogRecord {
     scope: plan.scope,
     exchanges: [],
   };
+}
+
+/** What a user's mappings read besides the user: the clock, the seeded random source, and the app's roles. */
+function mappingContext(ctx: ExecuteContext): MappingContext {
+  return { now: ctx.now, random: ctx.random, rolesOf: (user) => ctx.app.rolesOf(user) };
 }
 
 function range(from: number, to: number): number[] {

@@ -275,6 +275,21 @@ export class Members {
     this.#record(member, 'roleChanged', by, `${previous} -> ${role}`);
   }
 
+  /**
+   * The roles a SCIM client sent (`roles`, changed by this request) as a member role. variant: scimRole
+   * (simulator/variants.ts): ignored by default; `mapped` makes a User or an Admin, never an Owner, and never changes
+   * an Owner. Asked only when there are roles, so a run that sends none does not depend on it.
+   */
+  applyScimRoles(member: Member, roles: unknown): void {
+    if (!Array.isArray(roles) || roles.length === 0) return;
+    if (this.variants.get('scimRole') !== 'mapped' || member.role === 'owner') return;
+    const role = memberRoleOf(roles);
+    if (role === undefined || role === member.role) return;
+    const previous = member.role;
+    member.role = role;
+    this.#record(member, 'roleChanged', 'scim', `${previous} -> ${role}`);
+  }
+
   /** Cancels every purge and invitation this lifecycle has scheduled (a NordPass that is being replaced). */
   cancelTimers(): void {
     for (const timer of this.#purges.values()) timer.cancel();
@@ -419,6 +434,25 @@ export class Members {
   #emit(member: Member, type: MemberEventType): void {
     for (const listener of this.#listeners) listener(member, type);
   }
+}
+
+/**
+ * The member role a `roles` list names, under scimRole `mapped`: of the elements whose value is User or Admin (any
+ * case), the primary one, else Admin when any is Admin, else User. Other values (Owner, Entra's stringified JSON)
+ * name nothing.
+ */
+function memberRoleOf(roles: unknown[]): 'user' | 'admin' | undefined {
+  const named = roles.flatMap((r) => {
+    const value = typeof r === 'object' && r !== null ? (r as { value?: unknown }).value : undefined;
+    const lower = typeof value === 'string' ? value.toLowerCase() : '';
+    return lower === 'user' || lower === 'admin'
+      ? [{ role: lower as 'user' | 'admin', primary: (r as { primary?: unknown }).primary === true }]
+      : [];
+  });
+  return (
+    named.find((n) => n.primary)?.role ??
+    (named.some((n) => n.role === 'admin') ? 'admin' : named.length > 0 ? 'user' : undefined)
+  );
 }
 
 // Timer labels, made only when asked for (one function for every member's timer).

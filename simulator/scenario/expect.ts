@@ -50,13 +50,22 @@ export async function checkExpectation(
   expectation: Expectation,
   sinceExchange: number,
 ): Promise<ExpectationOutcome> {
-  const inside = (['members', 'memberCounts', 'timing', 'outbox'] as const).filter((k) => expectation[k] !== undefined);
+  const inside = (['members', 'roles', 'memberCounts', 'timing', 'outbox'] as const).filter(
+    (k) => expectation[k] !== undefined,
+  );
   let e = expectation;
   let skipped: string | undefined;
   if (inside.length && world.httpTarget) {
     if (world.strict) requireLocalNordPass(world, `expect ${inside.join(', ')}`);
     skipped = `expect ${inside.join(', ')}: looks inside NordPass, not possible with --http (scim: checks what anyone can see over SCIM)`;
-    e = { ...expectation, members: undefined, memberCounts: undefined, timing: undefined, outbox: undefined };
+    e = {
+      ...expectation,
+      members: undefined,
+      roles: undefined,
+      memberCounts: undefined,
+      timing: undefined,
+      outbox: undefined,
+    };
   }
   if (world.dialectCopy && e.requests?.some((r) => r.body !== undefined)) {
     const note =
@@ -120,6 +129,12 @@ async function checkInside(world: ScenarioState, e: Expectation, sinceExchange: 
         actual: `${actual}${last ? ` (last event: ${last.type} at ${formatInstant(last.at)})` : ''}`,
       });
     }
+  }
+
+  for (const [name, role] of Object.entries(e.roles ?? {})) {
+    const member = await memberOf(world, name);
+    const actual = member?.role ?? 'no member';
+    if (actual !== role) out.push({ what: `roles.${name}`, expected: role, actual });
   }
 
   for (const [state, spec] of Object.entries(e.memberCounts ?? {})) {

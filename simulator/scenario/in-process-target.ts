@@ -9,6 +9,7 @@ import type { World as SimulatedWorld } from '../world.ts';
 import { exchangeMatches } from '../../mock-azure/scim-client/exchanges.ts';
 import { faultFrom } from './faults.ts';
 import { Refused, type ScenarioTarget } from './target.ts';
+import { editedMappings } from '../../mock-azure/app/mappings.ts';
 import { LifecycleError } from '../nordpass/members.ts';
 
 /** The lifecycle's refusals, as the target reports them (a Refused); anything else is thrown as it is. */
@@ -58,8 +59,10 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
       return n;
     },
 
-    assign: async (id) => void app.assign(id),
-    unassign: async (id) => void app.unassign(id),
+    editMappings: async ({ set, remove }) =>
+      app.configure({ mappings: editedMappings(app.settings.mappings, set, remove) }),
+    assign: async (id, role) => void app.assign(id, role === undefined ? undefined : app.appRole(role)!.id),
+    unassign: async (id, role) => void app.unassign(id, role === undefined ? undefined : app.appRole(role)!.id),
     configure: async ({ groupProvisioning, scopingFilters, ...settings }) => {
       app.configure(settings);
       if (groupProvisioning === undefined && scopingFilters === undefined) return;

@@ -270,9 +270,12 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
     const a = step.args;
     switch (step.name) {
       case 'assign':
-      case 'unassign':
-        refs(path, a);
+      case 'unassign': {
+        const arg = a as StepArgs['assign'];
+        if (typeof arg === 'object' && !Array.isArray(arg)) refs([...path, 'principals'], arg.principals);
+        else refs(path, arg);
         break;
+      }
       case 'deleteUser':
       case 'restoreUser':
       case 'deletePermanently':

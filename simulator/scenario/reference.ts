@@ -7,7 +7,7 @@ import { ScenarioHeader, STEPS, STEP_NAMES, type StepName } from './schema.ts';
 import { VARIANT_NAMES, VARIANTS } from '../variants.ts';
 
 export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
-  assign: 'assign: [ada, sales]',
+  assign: 'assign: { principals: [ada, sales], role: Admin }',
   unassign: 'unassign: ada',
   getCredentials: 'getCredentials',
   enterCredentials: 'enterCredentials: { secretToken: wrong-token }',
@@ -20,6 +20,9 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   allowDeletes: 'allowDeletes',
   configureProvisioning: 'configureProvisioning: { scope: all }',
   setScopingFilters: 'setScopingFilters: [{ clauses: [{ attribute: department, operator: EQUALS, value: Sales }] }]',
+  setAttributeMappings:
+    "setAttributeMappings: [{ target: 'roles[primary eq \"True\"].value', expression: 'SingleAppRoleAssignment([appRoleAssignments])' }]",
+  deleteAttributeMappings: 'deleteAttributeMappings: [externalId]',
   provisionOnDemand: 'provisionOnDemand: ada',
   createUser: 'createUser: { name: carol, displayName: Carol Shaw }',
   deleteUser: 'deleteUser: ada',

@@ -15,7 +15,9 @@ import {
 } from '../../mock-azure/app/scoping.ts';
 import { checkExpression } from '../../mock-azure/app/expressions/evaluate.ts';
 import { attributesOf, ExpressionError, parseExpression } from '../../mock-azure/app/expressions/parse.ts';
-import { SOURCE_ATTRIBUTES } from '../../mock-azure/app/mappings.ts';
+import { EXPRESSION_ATTRIBUTES, SOURCE_ATTRIBUTES } from '../../mock-azure/app/mappings.ts';
+import { APP_ROLE_NAMES } from '../../mock-azure/app/app-roles.ts';
+import { parseTargetPath } from '../../mock-azure/app/target-paths.ts';
 
 const isDuration = (v: string | number) => {
   try {
@@ -158,9 +160,9 @@ function expressionProblem(text: string): string | undefined {
     const expr = parseExpression(text);
     checkExpression(expr);
     const unknown = attributesOf(expr).find(
-      (name) => ![...SOURCE_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()),
+      (name) => ![...EXPRESSION_ATTRIBUTES].some((s) => s.toLowerCase() === name.toLowerCase()),
     );
-    if (unknown) return `[${unknown}] is not a directory attribute (${[...SOURCE_ATTRIBUTES].join(', ')})`;
+    if (unknown) return `[${unknown}] is not a directory attribute (${[...EXPRESSION_ATTRIBUTES].join(', ')})`;
     return undefined;
   } catch (error) {
     if (error instanceof ExpressionError) return error.message;
@@ -210,8 +212,14 @@ const AttributeMappingSchema = z
       });
     const problem = m.expression === undefined ? undefined : expressionProblem(m.expression);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['expression'] });
+    try {
+      parseTargetPath(m.target);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, path: ['target'] });
+    }
   })
   .describe("An attribute mapping: it replaces the setup's mapping of the same target, or adds one");
+export type ScenarioMapping = z.infer<typeof AttributeMappingSchema>;
 
 /** A scoping filter (mock-azure/app/scoping.ts): clauses ANDed; a list of filters is ORed. */
 const ScopingFilterSchema = z
@@ -391,6 +399,10 @@ const ScimValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const Expectation = z.strictObject({
   members: z.record(Ref, MemberState).optional().describe('The NordPass state of named users (their latest member)'),
+  roles: z
+    .record(Ref, z.enum(['user', 'admin', 'owner']))
+    .optional()
+    .describe("The NordPass role of named users' members (User, Admin, Owner), as the Admin Panel shows it"),
   scim: z
     .record(
       Ref,
@@ -479,10 +491,25 @@ const Expectation = z.strictObject({
     .describe('The last Test Connection'),
 });
 
+/** Users and groups > Add user/group or Remove: names, or names with the app role ("Select a role"). */
+const Assignment = z.union([
+  Refs,
+  z.strictObject({
+    principals: Refs.describe('The users and groups'),
+    role: z
+      .enum(APP_ROLE_NAMES as [string, ...string[]])
+      .describe("The app role (Default Access when not given); NordPass's roles are an INFERRED choice: app-roles.ts"),
+  }),
+]);
+
 /** Every step: its argument schema. A step is `- name: argument`, or a bare `- name` when it takes none. */
 export const STEPS = {
-  assign: Refs.describe('Users and groups > Add user/group: assign users or groups to the NordPass app'),
-  unassign: Refs.describe('Users and groups > Remove: remove users or groups from the NordPass app'),
+  assign: Assignment.describe(
+    'Users and groups > Add user/group: assign users or groups to the NordPass app, with Default Access or a role (a principal may hold several roles)',
+  ),
+  unassign: Assignment.describe(
+    'Users and groups > Remove: remove users or groups from the NordPass app (all their assignments, or the one with the role)',
+  ),
   getCredentials: NoArgs.describe(
     'NordPass Admin Panel > Settings > User provisioning > Get Credentials (a new Secret Token; the old one stops working)',
   ),
@@ -523,6 +550,18 @@ export const STEPS = {
     })
     .describe(
       'Provisioning > Settings: Scope (assigned, or all users and groups) and SkipOutOfScopeDeletions; Mappings > Provision Microsoft Entra ID Groups; a restart applies a new scope to everyone',
+    ),
+  setAttributeMappings: z
+    .array(AttributeMappingSchema)
+    .min(1)
+    .describe(
+      'Provisioning > Mappings > Attribute Mapping: Add New Mapping, or Edit the one of the same target; saving starts a full sync',
+    ),
+  deleteAttributeMappings: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe(
+      'Provisioning > Mappings > Attribute Mapping: Delete the mappings of these targets; saving starts a full sync',
     ),
   setScopingFilters: ScopingFilters.describe(
     'Provisioning > Mappings > Source object scope: replace the scoping filters ([] removes them); the next cycle is an initial one that disables whoever falls out of scope',

@@ -4,7 +4,7 @@ import type { ScenarioStep } from './load.ts';
 import type { StepArgs, StepName } from './schema.ts';
 import { type MemberView, Refused } from './target.ts';
 import type { AdminRole } from '../nordpass/members.ts';
-import { idOf, memberOf, namedUserAttributes, type ScenarioState } from './world.ts';
+import { idOf, mappingOf, memberOf, namedUserAttributes, type ScenarioState } from './world.ts';
 
 /** A step that did not do what the scenario said it would; the run stops with this message. */
 export class StepFailure extends Error {
@@ -19,6 +19,9 @@ export class StepFailure extends Error {
 }
 
 const list = (refs: string | string[]) => (Array.isArray(refs) ? refs : [refs]);
+/** `assign: ada`, `assign: [ada, sales]` or `assign: {principals: ada, role: Admin}`. */
+const assignmentOf = (arg: StepArgs['assign']) =>
+  typeof arg === 'object' && !Array.isArray(arg) ? arg : { principals: arg, role: undefined };
 /** Does `act` for each name of a one-or-many argument (`- deleteUser: ada` or `- deleteUser: [ada, bob]`), in turn. */
 async function each(refs: string | string[], act: (name: string) => Promise<unknown>): Promise<void> {
   for (const name of list(refs)) await act(name);
@@ -31,8 +34,14 @@ type Handler<N extends StepName> = (
 ) => Promise<void> | void;
 
 export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } = {
-  assign: (w, refs) => each(refs, (r) => w.target.assign(idOf(w, r))),
-  unassign: (w, refs) => each(refs, (r) => w.target.unassign(idOf(w, r))),
+  assign: (w, arg) => {
+    const { principals, role } = assignmentOf(arg);
+    return each(principals, (r) => w.target.assign(idOf(w, r), role));
+  },
+  unassign: (w, arg) => {
+    const { principals, role } = assignmentOf(arg);
+    return each(principals, (r) => w.target.unassign(idOf(w, r), role));
+  },
 
   getCredentials: async (w) => {
     // With --http the app's credentials come from the command line; the NordPass in this process is not the target.
@@ -112,6 +121,8 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   deleteGroup: (w, refs) => each(refs, (r) => w.target.deleteGroup(idOf(w, r))),
   configureProvisioning: (w, args) => w.target.configure(args),
   setScopingFilters: (w, filters) => w.target.configure({ scopingFilters: filters }),
+  setAttributeMappings: (w, mappings) => w.target.editMappings({ set: mappings.map(mappingOf), remove: [] }),
+  deleteAttributeMappings: (w, targets) => w.target.editMappings({ set: [], remove: targets }),
   deleteUser: (w, refs) => each(refs, (r) => w.target.deleteUser(idOf(w, r))),
   restoreUser: (w, refs) => each(refs, (r) => w.target.restoreUser(idOf(w, r))),
   deletePermanently: (w, refs) => each(refs, (r) => w.target.deleteUserPermanently(idOf(w, r))),

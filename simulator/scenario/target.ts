@@ -13,6 +13,7 @@ import type { MemberEvent, MemberRole } from '../nordpass/model.ts';
 import type { AdminRole } from '../nordpass/members.ts';
 import type { FaultSpec } from './faults.ts';
 import type { ScopingFilter } from '../../mock-azure/app/scoping.ts';
+import type { AttributeMapping } from '../../mock-azure/app/mappings.ts';
 
 /**
  * The Admin Panel said no (a lifecycle rule, an Owner rule): what `expect: refused` checks for. Anything else
@@ -41,6 +42,8 @@ export interface MemberView {
   id: string;
   userName: string;
   status: MemberStatus;
+  /** User, Admin or Owner, as the Admin Panel shows it. */
+  role: MemberRole;
   history: ReadonlyArray<Pick<MemberEvent, 'type' | 'at'>>;
 }
 
@@ -81,8 +84,10 @@ export interface ScenarioTarget {
   recycleBinCount(): Promise<number>;
 
   // Entra: the enterprise app and its provisioning job.
-  assign(principalId: string): Promise<void>;
-  unassign(principalId: string): Promise<void>;
+  /** Assigns with an app role (its value or display name; Default Access when undefined). */
+  assign(principalId: string, role: string | undefined): Promise<void>;
+  /** Removes the principal's assignments: all, or the one with the role. */
+  unassign(principalId: string, role: string | undefined): Promise<void>;
   /**
    * Provisioning > Settings, and Mappings > Provision Microsoft Entra ID Groups. The group switch lives in the job's
    * schema, so it makes the provisioning job when there is none (as a Graph script POSTs one to PUT its schema).
@@ -93,6 +98,11 @@ export interface ScenarioTarget {
     groupProvisioning?: boolean | undefined;
     scopingFilters?: ScopingFilter[] | undefined;
   }): Promise<void>;
+  /**
+   * The Attribute Mapping page: mappings set (replacing the one of their target, or added) and targets deleted, in one
+   * save; a target to delete that is not mapped is refused and nothing changes. Makes the job when there is none.
+   */
+  editMappings(change: { set: AttributeMapping[]; remove: string[] }): Promise<void>;
   testConnection(tenantUrl: string, secretToken: string): Promise<TestConnectionResult>;
   /** Save: refused (throws) when Test Connection fails, as the portal's Save is. */
   saveCredentials(tenantUrl: string, secretToken: string): Promise<void>;

@@ -7,8 +7,14 @@ import type { NordPassOptions } from '../nordpass/app.ts';
 import { createWorld, type ScimRoute, type World as SimulatedWorld } from '../world.ts';
 import { inProcessTarget } from './in-process-target.ts';
 import { APP_SETUPS, type AppSetup } from '../../mock-azure/app/setups.ts';
-import { type AttributeMapping, MAPPING_PRESETS, provisioningUpn } from '../../mock-azure/app/mappings.ts';
-import { parseExpression } from '../../mock-azure/app/expressions/parse.ts';
+import {
+  type AttributeMapping,
+  editedMappings,
+  MAPPING_PRESETS,
+  provisioningUpn,
+} from '../../mock-azure/app/mappings.ts';
+import { formatExpression, parseExpression } from '../../mock-azure/app/expressions/parse.ts';
+import type { ScenarioMapping } from './schema.ts';
 import { DEFAULT_MAX_VIRTUAL_TIME, type Scenario } from './load.ts';
 import type { MemberView, ScenarioTarget, UserAttributes } from './target.ts';
 
@@ -81,22 +87,34 @@ function appSetupOf(p: NonNullable<Scenario['provisioning']>): { app: AppSetup; 
 /** The setup's mappings with the scenario's own over them: one of the same target replaced, a new one added. */
 function mappingsOf(p: NonNullable<Scenario['provisioning']>): AttributeMapping[] {
   const preset = MAPPING_PRESETS[APP_SETUPS[appSetupOf(p).app].mappings];
-  const out = [...preset];
-  for (const m of p.attributeMappings ?? []) {
-    const mapping: AttributeMapping = {
-      target: m.target,
-      ...(m.source !== undefined ? { source: m.source as AttributeMapping['source'] } : {}),
-      ...(m.constant !== undefined ? { constant: m.constant } : {}),
-      ...(m.expression !== undefined ? { expression: parseExpression(m.expression) } : {}),
-      ...(m.default !== undefined ? { defaultValue: m.default } : {}),
-      ...(m.apply === 'creation' ? { apply: 'creation' as const } : {}),
-      ...(m.matching !== undefined ? { matchingPrecedence: m.matching } : {}),
-    };
-    const i = out.findIndex((o) => o.target.toLowerCase() === m.target.toLowerCase());
-    if (i >= 0) out[i] = mapping;
-    else out.push(mapping);
-  }
-  return out;
+  return editedMappings(preset, (p.attributeMappings ?? []).map(mappingOf));
+}
+
+/** A mapping as the scenario writes it (its expression as text), and the engine's, each from the other. */
+export function mappingOf(m: ScenarioMapping): AttributeMapping {
+  return {
+    target: m.target,
+    ...(m.source !== undefined ? { source: m.source as AttributeMapping['source'] } : {}),
+    ...(m.constant !== undefined ? { constant: m.constant } : {}),
+    ...(m.expression !== undefined ? { expression: parseExpression(m.expression) } : {}),
+    ...(m.default !== undefined ? { defaultValue: m.default } : {}),
+    ...(m.apply === 'creation' ? { apply: 'creation' as const } : {}),
+    ...(m.matching !== undefined ? { matchingPrecedence: m.matching } : {}),
+  };
+}
+
+/** Undefined for the one a scenario cannot write: `active` from IsSoftDeleted, which every setup has. */
+export function scenarioMappingOf(m: AttributeMapping): ScenarioMapping | undefined {
+  if (m.source === 'IsSoftDeleted') return undefined;
+  return {
+    target: m.target,
+    ...(m.source !== undefined ? { source: m.source } : {}),
+    ...(m.constant !== undefined ? { constant: m.constant } : {}),
+    ...(m.expression !== undefined ? { expression: formatExpression(m.expression) } : {}),
+    ...(m.defaultValue !== undefined ? { default: m.defaultValue } : {}),
+    ...(m.apply === 'creation' ? { apply: 'creation' as const } : {}),
+    ...(m.matchingPrecedence !== undefined ? { matching: m.matchingPrecedence } : {}),
+  };
 }
 
 /** NordPass's settings from a scenario's `nordpass:` (ownerProtection is a variant now, read by scenarioVariants). */

@@ -7,11 +7,12 @@
  */
 import { stringify } from 'yaml';
 import type { AzureAction } from '../../mock-azure/graph/actions.ts';
+import { DEFAULT_ACCESS_ROLE_ID } from '../../mock-azure/app/app-roles.ts';
 import type { AdminAction } from '../nordpass/admin.ts';
 import { STEPS, type StepArgs, type StepName } from '../scenario/schema.ts';
 import type { Scenario } from '../scenario/load.ts';
 import { memberByUserName } from '../scenario/in-process-target.ts';
-import { userNameOf, type World } from '../scenario/world.ts';
+import { scenarioMappingOf, userNameOf, type World } from '../scenario/world.ts';
 import { formatInstant } from '../time.ts';
 
 export interface RecordedStep {
@@ -184,8 +185,15 @@ export class Recorder {
         return [[action.kind, { group, members: member }]];
       }
       case 'assign':
-      case 'unassign':
-        return byName(anyName(action.principalId), action.kind);
+      case 'unassign': {
+        const name = anyName(action.principalId);
+        const role = world.azure.app.appRole(action.appRoleId);
+        // A role, or one of several assignments removed, needs the role said; otherwise the name is enough.
+        const others = world.azure.app.assignments().some((a) => a.principalId === action.principalId);
+        const plain = action.appRoleId === DEFAULT_ACCESS_ROLE_ID && (action.kind === 'assign' || !others);
+        if (name === undefined || plain || !role) return byName(name, action.kind);
+        return [[action.kind, { principals: name, role: role.value ?? role.displayName }]];
+      }
       case 'saveCredentials':
         return [...this.#enter(world, action.tenantUrl, action.secretToken), ['save', null]];
       case 'testConnection':
@@ -204,11 +212,16 @@ export class Recorder {
         return [];
       case 'deleteJob':
         return [['deleteJob', null]];
-      // The group switch and the scoping filters are steps; other mappings are not (the expressions work, #19).
+      // The group switch, the scoping filters and the mappings are steps.
       case 'setSchema': {
-        if (action.mappingsChanged)
-          return "the job's attribute mappings were replaced over Graph (PUT .../schema); no scenario step says mappings yet";
         const steps: Array<[StepName, unknown]> = [];
+        if (action.mappings) {
+          const set = action.mappings.set.map(scenarioMappingOf);
+          if (set.some((m) => m === undefined))
+            return "the job's active mapping (from IsSoftDeleted) was changed over Graph; no scenario step says that";
+          if (set.length > 0) steps.push(['setAttributeMappings', set]);
+          if (action.mappings.removed.length > 0) steps.push(['deleteAttributeMappings', action.mappings.removed]);
+        }
         if (action.groupProvisioning !== undefined)
           steps.push(['configureProvisioning', { groupProvisioning: action.groupProvisioning }]);
         if (action.scopingFilters !== undefined) steps.push(['setScopingFilters', action.scopingFilters]);

@@ -5,6 +5,8 @@
  * exchanges, the escrow count. `scimsim run --served` drives every step through it, so each one crosses a socket.
  */
 import { renderScope } from '../../mock-azure/graph/sync-scope.ts';
+import { graphAttributeMapping, schemaSettings } from '../../mock-azure/graph/sync-schema.ts';
+import { type AttributeMapping, editedMappings } from '../../mock-azure/app/mappings.ts';
 import {
   graphProvisioningAction,
   INITIATOR_TYPES,
@@ -114,6 +116,18 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
 
   const servicePrincipal = ((await graph('GET', '/servicePrincipals')).value as Array<{ id: string }>)[0]!.id;
   const sync = `/servicePrincipals/${servicePrincipal}/synchronization`;
+  /** An app role's id by its value or display name, as the service principal lists its appRoles. */
+  const appRoleId = async (role: string) => {
+    const { appRoles } = (await graph('GET', `/servicePrincipals/${servicePrincipal}?$select=appRoles`)) as {
+      appRoles: Array<{ id: string; value: string | null; displayName: string }>;
+    };
+    const lower = role.toLowerCase();
+    const found = appRoles.find(
+      (r) => (r.value ?? r.displayName).toLowerCase() === lower || r.displayName.toLowerCase() === lower,
+    );
+    if (!found) throw new FaceError(400, 'Request_BadRequest', `NordPass declares no app role ${role}`);
+    return found.id;
+  };
   /** The app's provisioning job, as Graph lists it (none until the first save; a deleted one is gone). */
   const jobPath = async (verb = '') => {
     const [found] = (await graph('GET', `${sync}/jobs`)).value as Array<{ id: string }>;
@@ -169,20 +183,50 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     },
     recycleBinCount: async () => (await graphAll('/directory/deletedItems/microsoft.graph.user?$select=id')).length,
 
-    assign: async (principalId) =>
+    assign: async (principalId, role) =>
       void (await graph('POST', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo`, {
         principalId,
         resourceId: servicePrincipal,
+        ...(role === undefined ? {} : { appRoleId: await appRoleId(role) }),
       })),
-    unassign: async (principalId) => {
+    // As a script does it: the principal's assignments (of the role), then a DELETE each.
+    unassign: async (principalId, role) => {
+      const roleId = role === undefined ? undefined : await appRoleId(role);
       const found = (await graph(
         'GET',
         `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo?$filter=principalId eq ${quote(principalId)}`,
-      )) as { value: Array<{ id: string }> };
-      const assignment = found.value[0];
-      if (!assignment)
-        throw new FaceError(404, 'Request_ResourceNotFound', `${principalId} is not assigned to NordPass`);
-      await graph('DELETE', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo/${assignment.id}`);
+      )) as { value: Array<{ id: string; appRoleId: string }> };
+      const assignments = found.value.filter((a) => roleId === undefined || a.appRoleId === roleId);
+      if (assignments.length === 0)
+        throw new FaceError(
+          404,
+          'Request_ResourceNotFound',
+          `${principalId} is not assigned to NordPass${role === undefined ? '' : ` with the role ${role}`}`,
+        );
+      for (const a of assignments)
+        await graph('DELETE', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo/${a.id}`);
+    },
+    // The Attribute Mapping page's Save: the User objectMapping's attributeMappings in the job's schema, read, changed, written back.
+    editMappings: async ({ set, remove }) => {
+      const jobs = (await graph('GET', `${sync}/jobs`)).value as unknown[];
+      if (jobs.length === 0) await graph('POST', `${sync}/jobs`, { templateId: 'scim' });
+      const { '@odata.context': _context, ...body } = (await graph('GET', await jobPath('/schema'))) as Record<
+        string,
+        unknown
+      > & {
+        synchronizationRules: Array<{
+          objectMappings: Array<{
+            sourceObjectName: string;
+            attributeMappings: Array<{ targetAttributeName: string }>;
+          }>;
+        }>;
+      };
+      const users = body.synchronizationRules[0]!.objectMappings.find((m) => m.sourceObjectName === 'User')!;
+      // Read as the engine reads a PUT, edited as the in-process target edits, written back in Graph's shape.
+      users.attributeMappings = editedMappings(schemaSettings(body).mappings as AttributeMapping[], set, remove).map(
+        graphAttributeMapping,
+      );
+      await graph('PUT', await jobPath('/schema'), body);
     },
     // Provisioning > Settings: Graph keeps Scope and "Skip out of scope deletions" among the job's secrets.
     configure: async ({ groupProvisioning, scopingFilters, ...settings }) => {
@@ -302,6 +346,7 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
         id: detail.id,
         userName: detail.userName,
         status: detail.status,
+        role: detail.role,
         history: detail.history.map((e) => ({ type: e.type, at: Date.parse(e.at) })),
       };
     },

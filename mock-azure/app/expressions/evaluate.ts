@@ -6,9 +6,13 @@
  * SuccessFactors and API-driven provisioning to Active Directory), and DateFromNum (Active Directory's numbers).
  */
 import { type CompareOp, type Expr, ExpressionError, formatExpression } from './parse.ts';
+import { RoleList } from '../app-roles.ts';
 
-/** What an expression yields: text, a number, a Boolean, nothing, or (a multi-valued attribute) several texts. */
-export type Value = string | number | boolean | null | string[];
+/**
+ * What an expression yields: text, a number, a Boolean, nothing, (a multi-valued attribute) several texts, or a
+ * user's app roles (`[appRoleAssignments]`, read by the role functions).
+ */
+export type Value = string | number | boolean | null | string[] | RoleList;
 
 export interface EvaluationContext {
   /** A source attribute's value (names are case-insensitive, as the portal's are). */
@@ -67,7 +71,8 @@ function evaluate(expr: Expr, ctx: EvaluationContext, state: State): Value {
   }
 }
 
-const isEmpty = (v: Value) => v === null || v === '' || (Array.isArray(v) && v.length === 0);
+const isEmpty = (v: Value) =>
+  v === null || v === '' || (Array.isArray(v) && v.length === 0) || (v instanceof RoleList && v.roles.length === 0);
 const text = (v: Value): string =>
   v === null ? '' : Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
 const num = (v: Value): number => (typeof v === 'number' ? v : Number(text(v)));
@@ -408,11 +413,44 @@ function replace(v: Value[]): Value {
   return src;
 }
 
-const values = (v: Value): string[] => (Array.isArray(v) ? v : v === null ? [] : [text(v)]);
+const values = (v: Value): string[] =>
+  Array.isArray(v) ? v : v === null ? [] : v instanceof RoleList ? v.roles.map((r) => r.value!) : [text(v)];
+
+/** The user's roles, for the role functions: their argument is `[appRoleAssignments]` (checkExpression sees to it). */
+const rolesOf = (args: Expr[], ctx: EvaluationContext, st: State): RoleList => {
+  const v = evaluate(args[0]!, ctx, st);
+  return v instanceof RoleList ? v : new RoleList([], false);
+};
+
+/** The functions that read a user's app roles, which take exactly `[appRoleAssignments]`. */
+const ROLE_FUNCTIONS = new Set([
+  'singleapproleassignment',
+  'approleassignmentscomplex',
+  'assertiveapproleassignmentscomplex',
+]);
 
 const all = (args: Expr[], ctx: EvaluationContext, state: State) => args.map((a) => evaluate(a, ctx, state));
 
 const TABLE = {
+  // "Returns a single appRole used for all the appRoleAssignments assigned to a user"; with several, "We can't
+  // guarantee which role will be provisioned": scimsim takes the oldest assignment's (customize-application-attributes).
+  SingleAppRoleAssignment: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => rolesOf(args, ctx, st).roles[0]?.value ?? null,
+  },
+  // Every role, for a `roles` attribute: "All roles will be provisioned as primary = false".
+  AppRoleAssignmentsComplex: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => new RoleList(rolesOf(args, ctx, st).roles, false),
+  },
+  // As AppRoleAssignmentsComplex, but its PATCH replaces the list ("sends op: replace on roles").
+  AssertiveAppRoleAssignmentsComplex: {
+    min: 1,
+    max: 1,
+    fn: (args, ctx, st, _call) => new RoleList(rolesOf(args, ctx, st).roles, true),
+  },
   Append: {
     min: 2,
     max: 2,
@@ -774,6 +812,12 @@ export function checkExpression(expr: Expr): void {
   arity(expr, definition.min, definition.max);
   if (expr.name.toLowerCase() === 'switch' && (expr.args.length - 2) % 2 !== 0)
     throw new ExpressionError(expr.at + 1, 'Switch takes its keys and values in pairs', formatExpression(expr));
+  const first = expr.args[0];
+  if (
+    ROLE_FUNCTIONS.has(expr.name.toLowerCase()) &&
+    !(first?.kind === 'attribute' && first.name.toLowerCase() === 'approleassignments')
+  )
+    throw new ExpressionError(expr.at + 1, `${expr.name} takes [appRoleAssignments]`, formatExpression(expr));
   expr.args.forEach(checkExpression);
 }
 

@@ -40,6 +40,7 @@ export function usersRoutes(deps: ScimDeps): Hono {
     const wanted = readProjection(c);
     const userName = resource.userName as string;
     const member = members.create(userName, storedAttributes(resource), 'scim');
+    members.applyScimRoles(member, resource.roles);
     // fidelity: Entra never creates disabled users; a client that does gets a member soft-deleted from the start.
     if (resource.active === false) members.softDelete(member, 'scim');
     // Rendered before the commit: requests that change the member while the write is in flight must not show in this answer.
@@ -110,9 +111,12 @@ function applyUserChange(deps: ScimDeps, member: Member, resource: Record<string
   const wantsActive = resource.active === undefined ? !isSoftDeleted(member) : resource.active === true;
   members.assertCanChange(member, { userName, softDelete: !wantsActive && !isSoftDeleted(member) }, 'scim');
   const attributes = storedAttributes(resource);
+  const rolesBefore = member.attributes.roles;
   if (userName !== member.userName || !deepEqual(attributes, member.attributes)) {
     members.updateAttributes(member, userName, attributes, 'scim');
   }
+  // Only roles this request changed: a later PATCH of another attribute does not undo an Admin Panel role change.
+  if (!deepEqual(rolesBefore, attributes.roles)) members.applyScimRoles(member, attributes.roles);
   if (wantsActive) members.restore(member, 'scim');
   else members.softDelete(member, 'scim');
 }

@@ -96,7 +96,13 @@ describe('the seed guide over Graph', () => {
     expect(sps.body.value).toHaveLength(1);
     const sp = sps.body.value[0];
     expect(sp).toMatchObject({ id: g.sp, appDisplayName: 'NordPass', appId: g.azure.app.id });
-    expect(sp.appRoles.map((r: Body) => r.id)).toEqual(['00000000-0000-0000-0000-000000000000']);
+    // Default Access, then the INFERRED User and Admin roles (mock-azure/app/app-roles.ts).
+    expect(sp.appRoles.map((r: Body) => [r.value, r.displayName])).toEqual([
+      [null, 'Default Access'],
+      ['User', 'User'],
+      ['Admin', 'Admin'],
+    ]);
+    expect(sp.appRoles[0].id).toBe('00000000-0000-0000-0000-000000000000');
     const adaAssignment = await g.assign(ada.id);
     expect(adaAssignment.status).toBe(201);
     expect(adaAssignment.body).toMatchObject({

@@ -17,7 +17,7 @@ import { DAY, MIN } from '../../helpers/engine.ts';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /** The clock and random source expressions would read: these mappings are Direct, so nothing reads them. */
-const NO_EXPRESSIONS = { now: () => 0, random: new Random('units') };
+const NO_EXPRESSIONS = { now: () => 0, random: new Random('units'), rolesOf: () => [] };
 
 describe('escrow', () => {
   it('backs off +40m, doubling, capped at 24h; a success clears the entry', () => {
