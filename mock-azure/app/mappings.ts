@@ -14,7 +14,7 @@ import { sameSetting } from './same-setting.ts';
  * Microsoft's language: expressions/). Exactly one of the three.
  */
 export interface AttributeMapping {
-  source?: keyof DirectoryUser | 'IsSoftDeleted' | 'originalUserPrincipalName';
+  source?: keyof DirectoryUser | 'IsSoftDeleted' | 'originalUserPrincipalName' | 'manager';
   constant?: string;
   /** The expression as read (parse.ts); its text is formatExpression(expression). */
   expression?: Expr;
@@ -51,7 +51,24 @@ export const NON_GALLERY_MAPPINGS: AttributeMapping[] = [
   { source: 'mobilePhone', target: 'phoneNumbers[type eq "mobile"].value' },
   { source: 'department', target: `${ENTERPRISE}:department` },
   { source: 'employeeId', target: `${ENTERPRISE}:employeeNumber` },
+  { source: 'manager', target: `${ENTERPRISE}:manager` },
 ];
+
+/**
+ * Whether a mapping is a reference (the manager): its value is another user's id in the app, known only once that
+ * user is provisioned, so it is resolved after the cycle's users are exported (provisioning/references.ts).
+ */
+export const isReference = (m: AttributeMapping) => m.source === 'manager';
+
+/** The one target a reference maps to: the enterprise extension's manager. */
+export const MANAGER_TARGET = `${ENTERPRISE}:manager`;
+
+/** Why a mapping cannot be: a reference to another target than the manager's (undefined when it can). */
+export function mappingProblem(m: AttributeMapping): string | undefined {
+  if (isReference(m) && m.target.toLowerCase() !== MANAGER_TARGET.toLowerCase())
+    return `manager is a reference to another user and maps only to ${MANAGER_TARGET}`;
+  return undefined;
+}
 
 /** The directory attributes a mapping can read: those the presets map (and `IsSoftDeleted`, for `active`). */
 export const SOURCE_ATTRIBUTES: ReadonlySet<NonNullable<AttributeMapping['source']>> = new Set([
@@ -86,6 +103,7 @@ function sourceValue(
 ): unknown {
   if (source === 'userPrincipalName') return provisioningUpn(user.userPrincipalName);
   if (source === 'originalUserPrincipalName') return user.userPrincipalName;
+  if (source === 'manager') return user.managerId;
   return user[source];
 }
 
@@ -159,7 +177,8 @@ export function desiredValues(
 ): Map<string, TargetValue> {
   const values = new Map<string, TargetValue>();
   for (const m of mappings) {
-    if (m.source === 'IsSoftDeleted') continue;
+    // `active` comes from scope; a reference is resolved in its own pass.
+    if (m.source === 'IsSoftDeleted' || isReference(m)) continue;
     if (phase === 'update' && m.apply === 'creation') continue;
     let value: unknown;
     if (m.source) value = sourceValue(user, m.source);
@@ -234,9 +253,9 @@ function userContext(user: DirectoryUser, context: MappingContext): EvaluationCo
       if (lower === 'issoftdeleted') return user.deletedDateTime !== undefined || !user.accountEnabled;
       if (lower === 'approleassignments') return new RoleList(sentRoles(context.rolesOf(user)), false);
       // Read as a Direct mapping reads it (sourceValue: a guest's UPN, originalUserPrincipalName).
-      const key = [...Object.keys(user), 'originalUserPrincipalName'].find((k) => k.toLowerCase() === lower) as
-        | Exclude<AttributeMapping['source'], 'IsSoftDeleted' | undefined>
-        | undefined;
+      const key = [...Object.keys(user), 'originalUserPrincipalName', 'manager'].find(
+        (k) => k.toLowerCase() === lower,
+      ) as Exclude<AttributeMapping['source'], 'IsSoftDeleted' | undefined> | undefined;
       const value = key === undefined ? undefined : sourceValue(user, key);
       return value === undefined ? null : (value as string | boolean | number);
     },

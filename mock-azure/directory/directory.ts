@@ -194,6 +194,24 @@ export class Directory {
     return next;
   }
 
+  /**
+   * Edit properties > Manager: sets the user's manager (a live user other than the user), or removes it (undefined).
+   * A change of manager is a change of the user, which the provisioning engine reads from the feed.
+   */
+  setManager(id: string, managerId: string | undefined): DirectoryUser {
+    const current = this.#requireLiveUser(id, 'set the manager of');
+    if (managerId !== undefined) {
+      this.#requireLiveUser(managerId, 'make a manager of');
+      if (managerId === id) throw new DirectoryError('invalid', 'a user cannot be their own manager');
+    }
+    if (current.managerId === managerId) return current;
+    const next = freezeUser({ ...current, managerId });
+    this.#live.set(id, next);
+    this.#record('userUpdated', id);
+    this.#flush();
+    return next;
+  }
+
   /** "Block sign-in": accountEnabled false, which Entra provisions as a Disable. */
   blockSignIn(id: string): void {
     this.updateUser(id, { accountEnabled: false });

@@ -17,6 +17,8 @@ export const USER_FIELDS = [
   'accountEnabled',
   'createdDateTime',
   'deletedDateTime',
+  // The user's manager, a reference set by setManager (Graph: PUT /users/{id}/manager/$ref), never edited as text.
+  'managerId',
 ] as const;
 export const EDITABLE_STRINGS = new Set<string>([
   'userPrincipalName',

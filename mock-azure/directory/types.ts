@@ -20,6 +20,8 @@ export interface DirectoryUser {
   createdDateTime: number;
   /** Set while the user is in Deleted users (the recycle bin). */
   deletedDateTime?: number;
+  /** The id of the user's manager (Graph's `manager` reference), when one is set. */
+  managerId?: string;
 }
 
 export interface DirectoryGroup {

@@ -16,6 +16,8 @@ export type AzureAction =
   | { kind: 'editGroup'; groupId: string; changes: GroupChanges }
   | { kind: 'deleteGroup'; groupId: string }
   | { kind: 'addToGroup'; groupId: string; memberId: string }
+  // The manager set (managerId) or removed (none).
+  | { kind: 'setManager'; userId: string; managerId?: string }
   | { kind: 'removeFromGroup'; groupId: string; memberId: string }
   // The role's id (Default Access: the all-zero id).
   | { kind: 'assign'; principalId: string; appRoleId: string }

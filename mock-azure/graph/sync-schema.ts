@@ -7,7 +7,7 @@
  * provisioned.
  */
 import type { EnterpriseApplication, ProvisioningSettingsInput } from '../app/application.ts';
-import { type AttributeMapping, EXPRESSION_ATTRIBUTES, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
+import { type AttributeMapping, EXPRESSION_ATTRIBUTES, mappingProblem, SOURCE_ATTRIBUTES } from '../app/mappings.ts';
 import { parseTargetPath } from '../app/target-paths.ts';
 import { badRequest } from './errors.ts';
 import { fromGraphSource, toGraphSource } from './sync-source.ts';
@@ -184,6 +184,8 @@ function userMapping(value: unknown, at: string): AttributeMapping {
     throw badRequest(`${at}.targetAttributeName '${m.targetAttributeName}' is not a path this engine writes.`);
   }
   const source = sourceOf(m.source, at);
+  const problem = mappingProblem({ ...source, target: m.targetAttributeName });
+  if (problem) throw badRequest(`${at}: ${problem}.`);
   const priority = m.matchingPriority ?? 0;
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 0)
     throw badRequest(`${at}.matchingPriority must be a whole number (0: not a matching attribute).`);

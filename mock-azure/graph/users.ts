@@ -5,7 +5,7 @@
 import type { DirectoryUser, UserChanges } from '../directory/directory.ts';
 import { directoryQuery } from './directory-query.ts';
 import { badRequest, notFound } from './errors.ts';
-import { checkLength } from './limits.ts';
+import { checkLength, idFromReference } from './limits.ts';
 import { equalityOn } from './filter.ts';
 import { json, noContent, objectBody, route, type GraphRequest, type Route } from './http.ts';
 import { collection, context, countOf, filterOption, project, selectOption } from './odata.ts';
@@ -193,6 +193,36 @@ export function userRoutes(): Route[] {
       const changes = userChanges(await objectBody(req, 'user'));
       req.deps.azure.directory.updateUser(user.id, changes);
       req.deps.onAction?.({ kind: 'editUser', userId: user.id, changes });
+      return noContent();
+    }),
+
+    // The manager reference (user: manager, PUT/DELETE manager/$ref): a live user, never the user itself.
+    route('GET', '/users/:id/manager', (req) => {
+      const user = liveUser(req, req.params.id!);
+      const manager = user.managerId === undefined ? undefined : req.deps.azure.directory.user(user.managerId);
+      if (!manager) throw notFound(`${user.id}/manager`);
+      return json({
+        '@odata.context': context(req, 'directoryObjects/$entity'),
+        '@odata.type': '#microsoft.graph.user',
+        ...defaultUser(fullUser(manager)),
+      });
+    }),
+
+    route('PUT', '/users/:id/manager/$ref', async (req) => {
+      const user = liveUser(req, req.params.id!);
+      const managerId = idFromReference((await objectBody(req, 'reference'))['@odata.id']);
+      if (!req.deps.azure.directory.user(managerId)) throw notFound(managerId);
+      if (managerId === user.id) throw badRequest('A user cannot be their own manager.');
+      req.deps.azure.directory.setManager(user.id, managerId);
+      req.deps.onAction?.({ kind: 'setManager', userId: user.id, managerId });
+      return noContent();
+    }),
+
+    route('DELETE', '/users/:id/manager/$ref', (req) => {
+      const user = liveUser(req, req.params.id!);
+      if (user.managerId === undefined) throw notFound(`${user.id}/manager`);
+      req.deps.azure.directory.setManager(user.id, undefined);
+      req.deps.onAction?.({ kind: 'setManager', userId: user.id });
       return noContent();
     }),
 

@@ -7,6 +7,7 @@ import type { Random } from '../../simulator/random.ts';
 import { collectWork } from './collect.ts';
 import { Escrows } from './escrow.ts';
 import { baseRecord, CredentialFailure, executePlan, type ExecuteContext } from './execute.ts';
+import { exportReference, referencesDue } from './references.ts';
 import { syncGroups, type GroupLink, type GroupSyncContext } from './group-sync.ts';
 import {
   JobError,
@@ -601,39 +602,26 @@ export class ProvisioningJob {
     return toRun;
   }
 
-  /** Sends the plans, logging each and keeping escrow; false when the credentials failed (the cycle is quarantined). */
+  /**
+   * Sends the plans, logging each and keeping escrow, then the references of the users it exported (references.ts);
+   * false when the credentials failed (the cycle is quarantined).
+   */
   async #run(plans: Plan[], ctx: ExecuteContext, summary: CycleSummary): Promise<boolean> {
-    const { clock, logs } = this.deps;
+    const { clock } = this.deps;
     const realistic = this.settings.cycleDuration === 'realistic';
     try {
+      const done: Plan[] = [];
       for (const plan of plans) {
         const { record, retryAfterMs } = await executePlan(plan, ctx);
         const cost = realistic ? this.#objectCost(record) : 0;
         if (realistic) record.durationMs = cost;
-        logs.add(record);
-        if (record.status === 'failure') {
-          summary.countFailed++;
-          // Read before fail(): when 28 days are over, fail() drops the entry, and the record must still say
-          // how many times it was retried (it used to say 0).
-          const retried = this.escrows.get(plan.userId)?.attempts ?? 0;
-          const entry = this.escrows.fail(
-            plan.userId,
-            record.errorCode ?? 'Unknown',
-            record.reason ?? '',
-            clock.now(),
-            // variant: retryAfter (simulator/variants.ts).
-            retryAfterMs !== undefined && this.deps.variants.get('retryAfter') === 'honoured'
-              ? retryAfterMs
-              : undefined,
-          );
-          record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
-        } else {
-          this.escrows.succeed(plan.userId);
-          this.#staged.delete(plan.userId);
-          if (record.status === 'success') summary.countExported++;
-        }
+        this.#account(plan, record, retryAfterMs, summary);
+        if (record.status !== 'failure') done.push(plan);
         if (realistic) await this.#waitUntil(clock.now() + cost);
       }
+      // The second pass: the manager of each user done, now that the cycle's managers are in the app too.
+      for (const plan of referencesDue(done, ctx))
+        this.#account(plan, await exportReference(plan, ctx), undefined, summary);
       return true;
     } catch (error) {
       if (!(error instanceof CredentialFailure)) throw error;
@@ -642,6 +630,31 @@ export class ProvisioningJob {
       this.#successiveFailures++;
       this.#enterQuarantine('EncounteredQuarantineException', summary.error);
       return false;
+    }
+  }
+
+  /** Logs a user's record and keeps escrow: a failure is escrowed (retried later), a success clears it. */
+  #account(plan: Plan, record: LogRecord, retryAfterMs: number | undefined, summary: CycleSummary): void {
+    const { clock, logs } = this.deps;
+    logs.add(record);
+    if (record.status === 'failure') {
+      summary.countFailed++;
+      // Read before fail(): when 28 days are over, fail() drops the entry, and the record must still say
+      // how many times it was retried (it used to say 0).
+      const retried = this.escrows.get(plan.userId)?.attempts ?? 0;
+      const entry = this.escrows.fail(
+        plan.userId,
+        record.errorCode ?? 'Unknown',
+        record.reason ?? '',
+        clock.now(),
+        // variant: retryAfter (simulator/variants.ts).
+        retryAfterMs !== undefined && this.deps.variants.get('retryAfter') === 'honoured' ? retryAfterMs : undefined,
+      );
+      record.retries = { count: retried, ...(entry ? { nextAttempt: entry.nextAttemptAt } : {}) };
+    } else {
+      this.escrows.succeed(plan.userId);
+      this.#staged.delete(plan.userId);
+      if (record.status === 'success') summary.countExported++;
     }
   }
 

@@ -17,6 +17,8 @@ export interface Link {
    * request isn't sent when the user is soft-deleted" (research/entra.md §5).
    */
   managed: boolean;
+  /** The manager's id in the app last exported for this user (references.ts); undefined: none sent. */
+  manager?: string;
 }
 
 export type PlanKind = 'create' | 'update' | 'disable' | 'delete' | 'skipDisabled' | 'forget';

@@ -207,6 +207,22 @@ export class ScimClient {
     return ops;
   }
 
+  /**
+   * A manager reference set or removed, on the enterprise extension's manager, as Microsoft's validators send it
+   * (research/validator.md, Patch User - Add Manager and SCIM_Update_Manager_Test): set with Add, the manager's id bare
+   * in Entra's default dialect (a single-valued Add) and `{"value": id}` with aadOptscim062020. Removed: in the default
+   * dialect with a Replace by the empty value ("Replace with empty"); with the flag by an RFC 7644 `remove` (the
+   * validators' `{"value": ""}` leaves a manager with an empty id on a server that keeps it: research/validator.md).
+   * fidelity: INFERRED: the engine's own request is not shown anywhere but in these tests, which play Entra; the older
+   * tutorial sample (`"path":"manager"` with a `$ref` list) is not what either validator sends.
+   */
+  managerOperations(targetId: string | undefined): PatchOperation[] {
+    const path = `${ENTERPRISE_SCHEMA}:manager`;
+    if (this.dialect === 'entra')
+      return [targetId === undefined ? { op: 'Replace', path, value: '' } : { op: 'Add', path, value: targetId }];
+    return [targetId === undefined ? { op: 'remove', path } : { op: 'add', path, value: { value: targetId } }];
+  }
+
   /** `GET /Users?filter=<attribute> eq "<value>"`: the resources found. */
   findUsers(attribute: string, value: string): Promise<Array<Record<string, unknown>>> {
     return this.#find(`/Users?filter=${attribute}`, value);

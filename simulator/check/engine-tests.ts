@@ -101,6 +101,8 @@ async function onEndpoint(ctx: CheckContext, user: DirectoryUser) {
   return list.totalResults > 0 ? list.Resources[0] : undefined;
 }
 
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
 const active = (value: unknown) => value === true || value === 'True' || value === 'true';
 
 export const ENGINE_TESTS: CheckTest[] = [
@@ -150,12 +152,40 @@ export const ENGINE_TESTS: CheckTest[] = [
     required: true,
     sentence:
       'Assign a manager, change it, remove it: each a log whose modifiedProperties contain manager (skipped when manager is not mapped).',
-    requests: [],
-    async run() {
-      // The template maps manager in Entra; scimsim's engine does not map it yet (attribute mappings, issue #19).
-      throw new NotApplicable(
-        "scimsim's engine maps no manager yet (Microsoft skips this test when manager is not mapped)",
-      );
+    requests: [
+      "the engine: create three users; then PATCH the report's manager (Add), again (Add), then Remove",
+      'GET /Users?filter=userName eq',
+    ],
+    async run(ctx) {
+      const world = await tenant(ctx);
+      const report = assignedUser(ctx, world);
+      const first = assignedUser(ctx, world);
+      const second = assignedUser(ctx, world);
+      await cycle(ctx, world, true);
+      const idOf = (user: DirectoryUser) => world.azure.job.links.get(user.id)!.targetId;
+      const phases = [
+        ['assign', first],
+        ['change', second],
+        ['remove', undefined],
+      ] as const;
+      for (const [phase, manager] of phases) {
+        world.azure.directory.setManager(report.id, manager?.id);
+        await cycle(ctx, world);
+        const entry = expectLog(ctx, world, report, 'Update');
+        const change = entry.modified?.find((m) => m.displayName.toLowerCase().endsWith(':manager'));
+        const wanted = manager ? idOf(manager) : '';
+        ctx.expect(change !== undefined, `${phase}: the log's modifiedProperties contain manager`);
+        ctx.expect(
+          change!.newValue === wanted,
+          `${phase}: the log's newValue for manager is ${JSON.stringify(wanted)}, got ${JSON.stringify(change!.newValue)}`,
+        );
+        const shown = (await onEndpoint(ctx, report))?.[ENTERPRISE] as { manager?: { value?: string } } | undefined;
+        const now = shown?.manager?.value ?? '';
+        ctx.expect(
+          now === wanted,
+          `${phase}: the endpoint shows manager ${JSON.stringify(wanted)}, got ${JSON.stringify(now)}`,
+        );
+      }
     },
   },
   {

@@ -73,7 +73,11 @@ export async function checkExpectation(
     skipped = skipped ? `${skipped}; ${note}` : note;
     e = { ...e, requests: e.requests.filter((r) => r.body === undefined) };
   }
-  const mismatches = [...(await checkInside(world, e, sinceExchange)), ...(await checkScim(world, e))];
+  const mismatches = [
+    ...(await checkInside(world, e, sinceExchange)),
+    ...(await checkScim(world, e)),
+    ...(await checkManagers(world, e)),
+  ];
   return { mismatches, ...(skipped ? { skipped } : {}) };
 }
 
@@ -110,6 +114,45 @@ async function checkScim(world: ScenarioState, e: Expectation): Promise<Mismatch
       if (JSON.stringify(actual) !== JSON.stringify(value))
         out.push({ what: `scim.${name}.${path}`, expected: JSON.stringify(value), actual: JSON.stringify(actual) });
     }
+  }
+  return out;
+}
+
+/** The enterprise extension's manager, as anyone reads it over SCIM. */
+const MANAGER_PATH = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
+
+/**
+ * `managers:`: each named user's manager over SCIM (the id in their enterprise `manager`) is the SCIM id of the named
+ * manager, or there is none (null).
+ */
+async function checkManagers(world: ScenarioState, e: Expectation): Promise<Mismatch[]> {
+  const out: Mismatch[] = [];
+  const scimId = async (name: string) => {
+    const userName = userNameOf(world, name);
+    if (!userName) throw new StepFailure(`managers.${name}: no tenant user named ${name}`);
+    return readScimUser(world, userName);
+  };
+  for (const [name, managerName] of Object.entries(e.managers ?? {})) {
+    const read = await scimId(name);
+    if (!read.user) {
+      out.push({ what: `managers.${name}`, expected: `a user ${name} over SCIM`, actual: read.problem ?? 'not found' });
+      continue;
+    }
+    const manager = valueAt(read.user, MANAGER_PATH) as { value?: unknown } | undefined;
+    const actualId = typeof manager?.value === 'string' && manager.value !== '' ? manager.value : undefined;
+    const wanted = managerName === null ? undefined : await scimId(managerName);
+    const wantedId = wanted?.user?.id as string | undefined;
+    if (actualId === wantedId && (managerName === null || wantedId !== undefined)) continue;
+    const nameOf = async (id: string | undefined) => {
+      if (id === undefined) return 'none';
+      for (const other of world.users.keys()) if ((await scimId(other)).user?.id === id) return `${other} (${id})`;
+      return id;
+    };
+    out.push({
+      what: `managers.${name}`,
+      expected: managerName === null ? 'none' : `${managerName} (${wantedId ?? 'not in NordPass'})`,
+      actual: await nameOf(actualId),
+    });
   }
   return out;
 }

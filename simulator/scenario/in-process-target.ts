@@ -59,6 +59,7 @@ export function inProcessTarget(world: SimulatedWorld): ScenarioTarget {
       return n;
     },
 
+    setManager: async (id, managerId) => void directory.setManager(id, managerId),
     editMappings: async ({ set, remove }) =>
       app.configure({ mappings: editedMappings(app.settings.mappings, set, remove) }),
     assign: async (id, role) => void app.assign(id, role === undefined ? undefined : app.appRole(role)!.id),

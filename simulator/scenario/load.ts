@@ -257,6 +257,11 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
   };
   for (const [name, group] of Object.entries(tenant.groups ?? {}))
     refs(['tenant', 'groups', name, 'members'], group.members ?? []);
+  for (const [name, user] of Object.entries(tenant.users ?? {})) {
+    if (user?.manager === undefined) continue;
+    checkRef(['tenant', 'users', name, 'manager'], user.manager, 'user');
+    if (user.manager === name) report(['tenant', 'users', name, 'manager'], 'a user cannot be their own manager');
+  }
   const start = parseInstant(raw.start ?? DEFAULT_START);
   const maxVirtualText = raw.limits?.maxVirtualTime ?? DEFAULT_MAX_VIRTUAL_TIME;
   const maxVirtual = parseDuration(maxVirtualText);
@@ -315,6 +320,16 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
       case 'setRole':
         checkRef([...path, 'user'], (a as StepArgs['editUser' | 'setRole']).user, 'user');
         break;
+      case 'setManager': {
+        const arg = a as StepArgs['setManager'];
+        checkRef([...path, 'user'], arg.user, 'user');
+        checkRef([...path, 'manager'], arg.manager, 'user');
+        if (arg.user === arg.manager) report([...path, 'manager'], 'a user cannot be their own manager');
+        break;
+      }
+      case 'removeManager':
+        refs(path, a, 'user');
+        break;
       case 'addToGroup':
       case 'removeFromGroup': {
         const arg = a as StepArgs['addToGroup' | 'removeFromGroup'];
@@ -339,6 +354,11 @@ function checkMeaning(raw: ScenarioHeaderData, steps: ScenarioStep[], report: Re
       case 'expect': {
         const e = step.args as StepArgs['expect'];
         for (const name of Object.keys(e.members ?? {})) checkRef([...path, 'members', name], name, 'user');
+        for (const name of Object.keys(e.roles ?? {})) checkRef([...path, 'roles', name], name, 'user');
+        for (const [name, manager] of Object.entries(e.managers ?? {})) {
+          checkRef([...path, 'managers', name], name, 'user');
+          if (manager !== null) checkRef([...path, 'managers', name], manager, 'user');
+        }
         e.timing?.forEach((t, i) => {
           checkRef([...path, 'timing', i, 'user'], t.user, 'user');
           if ((t.by === undefined) === (t.within === undefined))

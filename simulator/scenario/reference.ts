@@ -3,7 +3,7 @@
  * with one example each (a test checks every example against the schema, so the README cannot drift).
  */
 import type { z } from 'zod';
-import { ScenarioHeader, STEPS, STEP_NAMES, type StepName } from './schema.ts';
+import { type Expectation, ScenarioHeader, STEPS, STEP_NAMES, type StepName } from './schema.ts';
 import { VARIANT_NAMES, VARIANTS } from '../variants.ts';
 
 export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
@@ -31,6 +31,8 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   blockSignIn: 'blockSignIn: ada',
   unblockSignIn: 'unblockSignIn: ada',
   editUser: 'editUser: { user: ada, set: { displayName: Ada King } }',
+  setManager: 'setManager: { user: ada, manager: bob }',
+  removeManager: 'removeManager: ada',
   createGroup: 'createGroup: { name: support, members: [ada, bob] }',
   editGroup: 'editGroup: { group: sales, set: { displayName: Sales EMEA } }',
   deleteGroup: 'deleteGroup: sales',
@@ -49,8 +51,10 @@ export const STEP_EXAMPLES: Record<Exclude<StepName, 'expect'>, string> = {
   clearFault: 'clearFault: outage',
 };
 
-export const EXPECT_EXAMPLES: Record<string, string> = {
+export const EXPECT_EXAMPLES: Record<keyof Expectation, string> = {
   members: 'members: { ada: suspended, bob: none }',
+  roles: 'roles: { ada: admin, bob: user }',
+  managers: 'managers: { ada: bob, bob: null }',
   memberCounts: 'memberCounts: { pending: 5000, deleted: 0 }',
   timing: 'timing: [{ user: ada, event: purged, after: suspended, by: 30d }]',
   outbox: 'outbox: [{ to: ada, count: 1 }]',
@@ -72,7 +76,7 @@ export function stepsTable(): string {
 export function expectationsTable(): string {
   const shape = (STEPS.expect as unknown as { shape: Record<string, z.ZodType> }).shape;
   const rows = Object.entries(shape).map(
-    ([key, schema]) => `| \`${key}\` | ${describe(schema)} | \`${EXPECT_EXAMPLES[key] ?? ''}\` |`,
+    ([key, schema]) => `| \`${key}\` | ${describe(schema)} | \`${EXPECT_EXAMPLES[key as keyof Expectation]}\` |`,
   );
   return ['| expect | checks | example |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -15,7 +15,12 @@ import {
 } from '../../mock-azure/app/scoping.ts';
 import { checkExpression } from '../../mock-azure/app/expressions/evaluate.ts';
 import { attributesOf, ExpressionError, parseExpression } from '../../mock-azure/app/expressions/parse.ts';
-import { EXPRESSION_ATTRIBUTES, SOURCE_ATTRIBUTES } from '../../mock-azure/app/mappings.ts';
+import {
+  type AttributeMapping,
+  EXPRESSION_ATTRIBUTES,
+  mappingProblem,
+  SOURCE_ATTRIBUTES,
+} from '../../mock-azure/app/mappings.ts';
 import { APP_ROLE_NAMES } from '../../mock-azure/app/app-roles.ts';
 import { parseTargetPath } from '../../mock-azure/app/target-paths.ts';
 
@@ -114,7 +119,9 @@ const Tenant = z.strictObject({
   users: z
     .record(
       z.string().regex(/^[A-Za-z][\w.-]*$/, 'user names are letters, digits, dots, dashes'),
-      UserAttributes.nullable(),
+      UserAttributes.extend({
+        manager: z.string().min(1).optional().describe('Their manager: another user of tenant.users, by name'),
+      }).nullable(),
     )
     .optional()
     .describe('Named users: name -> attributes; userPrincipalName defaults to name@domain'),
@@ -217,6 +224,8 @@ const AttributeMappingSchema = z
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message, path: ['target'] });
     }
+    const reference = mappingProblem({ source: m.source as AttributeMapping['source'], target: m.target });
+    if (reference) ctx.addIssue({ code: 'custom', message: reference, path: ['target'] });
   })
   .describe("An attribute mapping: it replaces the setup's mapping of the same target, or adds one");
 export type ScenarioMapping = z.infer<typeof AttributeMappingSchema>;
@@ -399,6 +408,12 @@ const ScimValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 const Expectation = z.strictObject({
   members: z.record(Ref, MemberState).optional().describe('The NordPass state of named users (their latest member)'),
+  managers: z
+    .record(Ref, Ref.nullable())
+    .optional()
+    .describe(
+      "Whose manager each named user has over SCIM: the manager's SCIM id in the user's enterprise manager, or none (null)",
+    ),
   roles: z
     .record(Ref, z.enum(['user', 'admin', 'owner']))
     .optional()
@@ -578,6 +593,10 @@ export const STEPS = {
   blockSignIn: Refs.describe('Block sign-in (accountEnabled false)'),
   unblockSignIn: Refs.describe('Allow sign-in again'),
   editUser: z.strictObject({ user: Ref, set: UserAttributes }).describe('Edit user attributes in the tenant'),
+  setManager: z
+    .strictObject({ user: Ref, manager: Ref })
+    .describe("Users > Edit properties > Manager: the user's manager (a reference, provisioned after the users)"),
+  removeManager: Refs.describe("Users > Edit properties > Manager > Remove: the users' managers removed"),
   createGroup: GroupAttributes.extend({ name: NewName, members: z.array(Ref).optional() }).describe(
     'Groups > New group: a security group the scenario calls `name`, with direct members',
   ),

@@ -121,6 +121,8 @@ export const STEP_HANDLERS: { [N in Exclude<StepName, 'expect'>]: Handler<N> } =
   deleteGroup: (w, refs) => each(refs, (r) => w.target.deleteGroup(idOf(w, r))),
   configureProvisioning: (w, args) => w.target.configure(args),
   setScopingFilters: (w, filters) => w.target.configure({ scopingFilters: filters }),
+  setManager: (w, { user, manager }) => w.target.setManager(idOf(w, user), idOf(w, manager)),
+  removeManager: (w, refs) => each(refs, (r) => w.target.setManager(idOf(w, r), undefined)),
   setAttributeMappings: (w, mappings) => w.target.editMappings({ set: mappings.map(mappingOf), remove: [] }),
   deleteAttributeMappings: (w, targets) => w.target.editMappings({ set: [], remove: targets }),
   deleteUser: (w, refs) => each(refs, (r) => w.target.deleteUser(idOf(w, r))),

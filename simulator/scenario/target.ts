@@ -75,6 +75,8 @@ export interface ScenarioTarget {
   deleteUserPermanently(id: string): Promise<void>;
   blockSignIn(id: string): Promise<void>;
   unblockSignIn(id: string): Promise<void>;
+  /** Sets the user's manager, or removes it (undefined). */
+  setManager(userId: string, managerId: string | undefined): Promise<void>;
   addGroup(attributes: { displayName: string; description?: string | undefined }): Promise<{ id: string }>;
   updateGroup(id: string, set: { displayName?: string | undefined; description?: string | undefined }): Promise<void>;
   deleteGroup(id: string): Promise<void>;

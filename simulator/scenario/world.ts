@@ -194,7 +194,12 @@ function populateTenant(scenario: Scenario, world: World): void {
       for (const u of generated) directory.addMember(group.id, u.id);
     }
   }
-  for (const [name, attributes] of Object.entries(tenant.users ?? {})) addNamedUser(world, name, attributes ?? {});
+  for (const [name, user] of Object.entries(tenant.users ?? {})) {
+    const { manager: _, ...attributes } = user ?? {};
+    addNamedUser(world, name, attributes);
+  }
+  for (const [name, user] of Object.entries(tenant.users ?? {}))
+    if (user?.manager) directory.setManager(idOf(world, name), idOf(world, user.manager));
   const groups = Object.entries(tenant.groups ?? {});
   for (const [name, g] of groups) addNamedGroup(world, name, { displayName: g.displayName ?? name });
   for (const [name, g] of groups) {

@@ -184,6 +184,14 @@ export class Recorder {
         if (group === undefined || member === undefined) return 'the group or the member has no name';
         return [[action.kind, { group, members: member }]];
       }
+      case 'setManager': {
+        const user = userName(action.userId);
+        if (user === undefined) return 'the user has no name in the scenario';
+        if (action.managerId === undefined) return [['removeManager', user]];
+        const manager = userName(action.managerId);
+        if (manager === undefined) return 'the manager has no name in the scenario';
+        return [['setManager', { user, manager }]];
+      }
       case 'assign':
       case 'unassign': {
         const name = anyName(action.principalId);

@@ -116,8 +116,12 @@ async function makeTenant(state: ScenarioState, scenario: Scenario, faces: Retur
     if (!found) throw new Error(`the reset made no group named ${generatedGroup}`);
     state.groups.set(generatedGroup, found.id);
   }
-  for (const [name, attributes] of Object.entries(tenant.users ?? {}))
-    await createNamedUser(state, name, attributes ?? {});
+  for (const [name, user] of Object.entries(tenant.users ?? {})) {
+    const { manager: _, ...attributes } = user ?? {};
+    await createNamedUser(state, name, attributes);
+  }
+  for (const [name, user] of Object.entries(tenant.users ?? {}))
+    if (user?.manager) await state.target.setManager(idOf(state, name), idOf(state, user.manager));
   const groups = Object.entries(tenant.groups ?? {});
   for (const [name, g] of groups) await createNamedGroup(state, name, { displayName: g.displayName ?? name });
   for (const [name, g] of groups)

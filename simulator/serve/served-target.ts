@@ -183,6 +183,12 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
     },
     recycleBinCount: async () => (await graphAll('/directory/deletedItems/microsoft.graph.user?$select=id')).length,
 
+    setManager: async (userId, managerId) =>
+      managerId === undefined
+        ? void (await graph('DELETE', `/users/${userId}/manager/$ref`))
+        : void (await graph('PUT', `/users/${userId}/manager/$ref`, {
+            '@odata.id': `${options.origin}/azure/v1.0/directoryObjects/${managerId}`,
+          })),
     assign: async (principalId, role) =>
       void (await graph('POST', `/servicePrincipals/${servicePrincipal}/appRoleAssignedTo`, {
         principalId,

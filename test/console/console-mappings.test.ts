@@ -213,7 +213,9 @@ describe.skipIf(!HAS_CHROMIUM)('Provisioning > Mappings: attribute mappings in t
       const body = structuredClone(original);
       body.synchronizationRules[0].objectMappings[0].attributeMappings.push({
         source: { expression: `[${name}]`, name, parameters: [], type: 'Attribute' },
-        targetAttributeName: 'nickName',
+        // The manager is a reference: it maps only to the enterprise extension's manager.
+        targetAttributeName:
+          name === 'manager' ? 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager' : 'nickName',
       });
       await c.call('PUT', path, body);
     }

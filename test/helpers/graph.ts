@@ -59,3 +59,16 @@ export function newUser(fields: Record<string, unknown>): Record<string, unknown
     ...fields,
   };
 }
+
+/** Graph calls to a served world (startServer) with its admin token: the status and the parsed body. */
+export function servedGraph(origin: string, token: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Body }> => {
+    const res = await fetch(`${origin}/azure/v1.0${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}

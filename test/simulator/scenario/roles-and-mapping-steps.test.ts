@@ -12,7 +12,7 @@ import { runScenario } from '../../../simulator/scenario/run.ts';
 import { runServed } from '../../../simulator/serve/run-served.ts';
 import { startServer } from '../../../simulator/serve/server.ts';
 import { problemsOf } from '../../helpers/scenario-problems.ts';
-import { newUser } from '../../helpers/graph.ts';
+import { newUser, servedGraph } from '../../helpers/graph.ts';
 
 /** AppRoleAssignmentsComplex with aadOptscim062020, NordPass reading roles: each role added is sent, and read. */
 const COMPLEX = `name: Complex roles
@@ -136,15 +136,7 @@ describe('roles and mapping edits in a scenario', () => {
   it("a served world's record says a role assignment and a mapping edit made over Graph as steps, and its export replays", async () => {
     const s = await startServer({ host: '127.0.0.1', port: 0, scimToken: 't', adminToken: 'a', seed: 'rec' });
     try {
-      const graph = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${s.origin}/azure/v1.0${path}`, {
-          method,
-          headers: { Authorization: 'Bearer a', 'Content-Type': 'application/json' },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        });
-        const text = await res.text();
-        return { status: res.status, body: text ? JSON.parse(text) : undefined };
-      };
+      const graph = servedGraph(s.origin, 'a');
       const ada = await graph(
         'POST',
         '/users',

@@ -73,12 +73,17 @@ describe('scimsim run --served', () => {
     );
 
     // The engine's requests crossed a socket: all of the scenarios' exchanges but the few an injected fault answers
-    // before anything is sent (NordPass down, a timeout), and besides them the `scim:` checks' reads.
+    // before anything is sent (NordPass down, a timeout), and besides them the `scim:` and `managers:` checks' reads.
     const exchanges = inProcess.scenarios.reduce((n, s) => n + s.exchangesTotal, 0);
     const scimReads = inProcess.scenarios
       .flatMap((s) => s.steps)
       .filter((s) => s.name === 'expect')
-      .reduce((n, s) => n + Object.keys((s.args as { scim?: object } | null)?.scim ?? {}).length, 0);
+      .reduce((n, s) => {
+        const args = s.args as { scim?: object; managers?: Record<string, string | null> } | null;
+        // A `managers:` entry reads the user, and the manager when one is named.
+        const managers = Object.values(args?.managers ?? {}).reduce((m, v) => m + (v === null ? 1 : 2), 0);
+        return n + Object.keys(args?.scim ?? {}).length + managers;
+      }, 0);
     expect(scimReads).toBeGreaterThan(0);
     const scim = face('/scim/v2/').length;
     expect(scim).toBeLessThanOrEqual(exchanges + scimReads);

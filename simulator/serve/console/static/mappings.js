@@ -88,6 +88,7 @@ const DIRECT_SOURCES = [
   'jobTitle',
   'mail',
   'mailNickname',
+  'manager',
   'mobilePhone',
   'originalUserPrincipalName',
   'surname',
