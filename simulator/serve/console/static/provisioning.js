@@ -1,4 +1,5 @@
-// Enterprise applications > NordPass: Users and groups (assignments), Provisioning (credentials, Test Connection,
+// Enterprise applications > NordPass: Users and groups (assignments with their roles: Add user/group with Select a
+// role, Edit assignment, Remove), Provisioning (credentials, Test Connection,
 // Save, Start / Stop / Restart, the job's status with escrows and staged deletes, Allow deletes, Provision on
 // demand) and the Provisioning logs (filtered, paged; an entry opens its steps, changes, error and HTTP exchanges).
 import { $, act, addView, api, button, el, graph, link, on, onNewWorld, refreshNow, rows, show, when } from './core.js';
@@ -11,6 +12,13 @@ let job;
 let logsFilter = '';
 let logsShown = LOGS_PAGE;
 let shownLog;
+// The app's roles as its service principal lists them (appRoles), Default Access first; read once per world.
+let appRoles;
+// The assignment Edit assignment is changing (as the table showed it), or undefined when its form is closed.
+let editing;
+
+// Graph's id for Default Access, the same on every app: an assignment without a role of the app's own.
+const DEFAULT_ACCESS = '00000000-0000-0000-0000-000000000000';
 
 export async function nordpassApp() {
   if (servicePrincipal) return servicePrincipal;
@@ -26,27 +34,95 @@ const jobPath = async (verb) => {
   return `/servicePrincipals/${await nordpassApp()}/synchronization/jobs/${job.id}/${verb}`;
 };
 
+/** A select's options: the app's roles by display name, `selected` chosen (Default Access when it is absent). */
+function fillRoles(select, selected = DEFAULT_ACCESS) {
+  select.replaceChildren(...appRoles.map((r) => el('option', { value: r.id }, r.displayName)));
+  select.value = appRoles.some((r) => r.id === selected) ? selected : (appRoles[0]?.id ?? '');
+}
+
+/** The app's roles, from its service principal (read once per world); the first read fills Select a role. */
+async function roles() {
+  if (appRoles) return appRoles;
+  const sp = await nordpassApp();
+  const { appRoles: listed } = await graph('GET', `/servicePrincipals/${sp}?$select=id,appRoles`);
+  const enabled = (listed ?? []).filter((r) => r.isEnabled !== false);
+  // Default Access first (it is what Select a role starts on), the others as the app lists them.
+  appRoles = [...enabled.filter((r) => r.id === DEFAULT_ACCESS), ...enabled.filter((r) => r.id !== DEFAULT_ACCESS)];
+  fillRoles($('assign-role'));
+  return appRoles;
+}
+
+/** A role's display name; an id the app does not list shows as the id. */
+const roleName = (id) => appRoles?.find((r) => r.id === id)?.displayName ?? id;
+
+/** What an assignment's buttons say they act on: the principal and its role (one principal may hold several). */
+const assignmentName = (a) => `${a.principalDisplayName} (${roleName(a.appRoleId)})`;
+
+/** A line beside a form ('' hides it): api() put the refusal at the top of the page; it belongs here. */
+function problemAt(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = text === '';
+}
+
+function assignmentsStatus(text) {
+  $('assignments-status').textContent = text;
+  $('assignments-status').hidden = text === '';
+}
+
+function closeEdit() {
+  editing = undefined;
+  problemAt('edit-assignment-error', '');
+  $('edit-assignment').hidden = true;
+}
+
+/** Edit assignment: the form under the table, on this assignment, its role selected. */
+function openEdit(a) {
+  editing = a;
+  assignmentsStatus('');
+  problemAt('edit-assignment-error', '');
+  $('edit-assignment-title').textContent = `Edit assignment: ${a.principalDisplayName}`;
+  $('edit-assignment-now').textContent = `${a.principalType} · Role assigned: ${roleName(a.appRoleId)}`;
+  fillRoles($('edit-assignment-role'), a.appRoleId);
+  $('edit-assignment').hidden = false;
+  $('edit-assignment-role').focus();
+}
+
 async function refreshApp() {
   const sp = await nordpassApp();
+  await roles();
   const { value } = await graph('GET', `/servicePrincipals/${sp}/appRoleAssignedTo?$top=50`);
   rows(
     $('assignments'),
-    value.map((a) =>
-      el(
+    value.map((a) => {
+      const edit = el(
+        'button',
+        { type: 'button', 'aria-label': `Edit assignment: ${assignmentName(a)}` },
+        'Edit assignment',
+      );
+      // Opening the form changes nothing: at once, not after what is queued.
+      edit.addEventListener('click', () => openEdit(a));
+      return el(
         'tr',
         {},
         el('td', {}, a.principalDisplayName),
         el('td', {}, a.principalType),
+        el('td', {}, roleName(a.appRoleId)),
         el(
           'td',
           {},
-          button('Remove', a.principalDisplayName, () =>
-            graph('DELETE', `/servicePrincipals/${sp}/appRoleAssignedTo/${a.id}`),
+          el(
+            'div',
+            { class: 'buttons' },
+            edit,
+            button('Remove', assignmentName(a), async () => {
+              await graph('DELETE', `/servicePrincipals/${sp}/appRoleAssignedTo/${a.id}`);
+              if (editing?.id === a.id) closeEdit();
+            }),
           ),
         ),
-      ),
-    ),
-    3,
+      );
+    }),
+    4,
     'Nobody is assigned.',
   );
   const jobs = await graph('GET', `/servicePrincipals/${sp}/synchronization/jobs`);
@@ -260,13 +336,70 @@ function credentialsTyped() {
 
 export function wireProvisioning() {
   act($('add-assignment'), 'submit', async () => {
+    problemAt('assign-error', '');
+    assignmentsStatus('');
     const name = $('assign-upn').value.trim();
+    // A submit right after a new world can come before the roles are read: read them first (Default Access then).
+    await roles();
+    const appRoleId = $('assign-role').value || DEFAULT_ACCESS;
     const sp = await nordpassApp();
     const id = await principalId(name);
-    if (!id) return show(`No user or group "${name}".`);
-    await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: id, resourceId: sp });
+    if (!id) return problemAt('assign-error', `Not assigned: no user or group "${name}".`);
+    try {
+      await graph('POST', `/servicePrincipals/${sp}/appRoleAssignedTo`, { principalId: id, resourceId: sp, appRoleId });
+    } catch (error) {
+      // Graph's refusal (the same role twice) beside the form, which keeps what was chosen.
+      show('');
+      return problemAt('assign-error', `Not assigned: ${error.message}`);
+    }
     $('assign-upn').value = '';
+    fillRoles($('assign-role'));
+    assignmentsStatus(`Assigned ${name} with the role ${roleName(appRoleId)}.`);
   });
+  // Edit assignment: Graph has no update for an appRoleAssignment, so the new role is assigned first and the old
+  // assignment removed after it (the principal never leaves the app's scope in between); a refused assignment
+  // removes nothing.
+  act($('edit-assignment'), 'submit', async () => {
+    const was = editing;
+    if (!was) return;
+    problemAt('edit-assignment-error', '');
+    const appRoleId = $('edit-assignment-role').value;
+    if (appRoleId === was.appRoleId) {
+      closeEdit();
+      return assignmentsStatus(
+        `Nothing changed: ${was.principalDisplayName} has the role ${roleName(appRoleId)} already.`,
+      );
+    }
+    const sp = await nordpassApp();
+    const path = `/servicePrincipals/${sp}/appRoleAssignedTo`;
+    const theirs = await graph('GET', `${path}?$filter=${encodeURIComponent(`principalId eq '${was.principalId}'`)}`);
+    if (!theirs.value.some((a) => a.id === was.id)) {
+      return problemAt(
+        'edit-assignment-error',
+        `Not changed: this assignment of ${was.principalDisplayName} was removed meanwhile.`,
+      );
+    }
+    try {
+      await graph('POST', path, { principalId: was.principalId, resourceId: sp, appRoleId });
+    } catch (error) {
+      show('');
+      return problemAt('edit-assignment-error', `Not changed, nothing was removed: ${error.message}`);
+    }
+    try {
+      await graph('DELETE', `${path}/${was.id}`);
+    } catch (error) {
+      show('');
+      return problemAt(
+        'edit-assignment-error',
+        `${was.principalDisplayName} now has the role ${roleName(appRoleId)}, but the assignment with ${roleName(was.appRoleId)} was not removed: ${error.message}`,
+      );
+    }
+    closeEdit();
+    assignmentsStatus(
+      `Changed the role of ${was.principalDisplayName}: ${roleName(was.appRoleId)} → ${roleName(appRoleId)}.`,
+    );
+  });
+  $('edit-assignment-cancel').addEventListener('click', closeEdit);
   on($('test-connection'), 'click', async () => {
     show('');
     const sp = await nordpassApp().catch(() => undefined);
@@ -321,6 +454,10 @@ addView(refreshApp);
 addView(refreshLogs);
 onNewWorld(() => {
   servicePrincipal = undefined;
+  appRoles = undefined;
+  closeEdit();
+  problemAt('assign-error', '');
+  assignmentsStatus('');
   shownLog = undefined;
   $('log-entry').hidden = true;
 });
