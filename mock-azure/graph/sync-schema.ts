@@ -219,17 +219,20 @@ function sourceOf(
     const expr = fromGraphSource(source, `${at}.source`);
     return expr.kind === 'string' ? { constant: expr.value } : { expression: checkedExpression(expr, at) };
   }
-  const inner = Array.isArray(source?.parameters)
-    ? (source.parameters[0] as { value?: { type?: unknown; name?: unknown } } | undefined)?.value
-    : undefined;
-  if (
-    source?.type === 'Function' &&
-    source.name === 'Not' &&
-    inner?.type === 'Attribute' &&
-    inner.name === 'IsSoftDeleted'
-  )
-    return { source: 'IsSoftDeleted' };
-  if (source?.type === 'Function')
-    return { expression: checkedExpression(fromGraphSource(source, `${at}.source`), at) };
+  if (source?.type === 'Function') {
+    const expr = checkedExpression(fromGraphSource(source, `${at}.source`), at);
+    // Entra's `active` mapping, as its tree or its text alone, is the one the engine knows: the same setting either
+    // way (a console that sends the text must not start a full sync by it).
+    const [arg] = expr.kind === 'call' ? expr.args : [];
+    if (
+      expr.kind === 'call' &&
+      expr.name.toLowerCase() === 'not' &&
+      expr.args.length === 1 &&
+      arg?.kind === 'attribute' &&
+      arg.name.toLowerCase() === 'issoftdeleted'
+    )
+      return { source: 'IsSoftDeleted' };
+    return { expression: expr };
+  }
   throw refuse();
 }

@@ -215,7 +215,10 @@ export class ServedSession {
         newSecret: this.options.newSecret,
         ...(store ? { store } : {}),
         ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
-        onAdminAction: (action) => recorder.fromAdmin(world, action),
+        onAdminAction: (action) => {
+          recorder.fromAdmin(world, action);
+          this.#tellChange(world, action.kind);
+        },
         adminGate: this.signIn.gate,
         inTurn: this.inTurn,
       },
@@ -277,7 +280,10 @@ export class ServedSession {
       adminToken: this.options.adminToken,
       newSecret: this.options.newSecret,
       ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
-      onAdminAction: (action) => recorder.fromAdmin(world, action),
+      onAdminAction: (action) => {
+          recorder.fromAdmin(world, action);
+          this.#tellChange(world, action.kind);
+        },
       adminGate: this.signIn.gate,
       inTurn: this.inTurn,
     });
@@ -287,6 +293,11 @@ export class ServedSession {
     this.#keep(header, world, recorder, store);
     this.#serve(header, world, recorder);
   }
+
+  // Every change made through Graph or the Admin Panel, recorded as a step or not (a change no step can say, a job
+  // made), so a console open on the world draws it again.
+  readonly #tellChange = (world: World, action: string) =>
+    this.events.emit({ type: 'change', at: formatInstant(world.clock.now()), action });
 
   // The record's new steps, on the event stream, as a scenario writes them (never with a secret).
   readonly #tellStep = (s: RecordedStep) =>
@@ -315,7 +326,10 @@ export class ServedSession {
         azure,
         adminToken: nordpass.adminToken,
         clock,
-        onAction: (action) => recorder.fromAzure(world, action),
+        onAction: (action) => {
+          recorder.fromAzure(world, action);
+          this.#tellChange(world, action.kind);
+        },
         gate: this.signIn.gate,
         // The Graph face renders its own errors: a change not written is its 503 here.
         afterChange: () =>

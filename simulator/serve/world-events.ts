@@ -21,7 +21,9 @@ export type WorldEvent =
     }
   | { type: 'log'; at: string; cycleId: string; action: string; status: string; user: string; errorCode?: string }
   | { type: 'clock'; at: string; fired: number }
-  | { type: 'step'; at: string; step: unknown };
+  | { type: 'step'; at: string; step: unknown }
+  // A change made through a face (Graph, the Admin Panel), by its action's kind: the console draws the world again.
+  | { type: 'change'; at: string; action: string };
 
 export class WorldEvents {
   readonly #listeners = new Set<(event: WorldEvent) => void>();

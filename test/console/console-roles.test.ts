@@ -295,6 +295,28 @@ describe.skipIf(!HAS_CHROMIUM)('Users and groups: app roles in the console', () 
       .toContain('unassign: {"principals":"ada","role":"User"}');
   });
 
+  it("another client's assignment over Graph shows in the open page, without a reload", async () => {
+    const id = await createUser('otto@contoso.com', 'Otto Outside');
+    await call('POST', `${sp()}/appRoleAssignedTo`, {
+      principalId: id,
+      resourceId: s.azure.app.servicePrincipalId,
+      appRoleId: await roleId('Admin'),
+    });
+    await expect.poll(() => row('Otto Outside', 'Admin').count(), { timeout: 5_000 }).toBe(1);
+    // A long name without spaces breaks inside its cell: the table stays in the Entra panel.
+    const long = `Otto${'x'.repeat(80)}`;
+    const other = await createUser('otto2@contoso.com', long);
+    await call('POST', `${sp()}/appRoleAssignedTo`, { principalId: other, resourceId: s.azure.app.servicePrincipalId });
+    await expect.poll(() => row(long, 'Default Access').count(), { timeout: 5_000 }).toBe(1);
+    const panel = (await page.locator('section[aria-labelledby="entra-title"]').boundingBox())!;
+    await expect.poll(() => page.locator('#users').textContent()).toContain(long);
+    for (const table of ['table.assignments', 'table:has(#users)']) {
+      const box = (await page.locator(table).boundingBox())!;
+      expect(box.x + box.width, table).toBeLessThanOrEqual(panel.x + panel.width);
+    }
+    await call('DELETE', `${sp()}/appRoleAssignedTo/${(await assignmentsOf(other))[0]!.id}`);
+  });
+
   it('names from users are text: a display name like markup is no element of the page', async () => {
     const evil = '<img src=x onerror="window.__rolesXss=1">';
     await createUser('eve@contoso.com', evil);

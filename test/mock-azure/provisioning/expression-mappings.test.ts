@@ -160,6 +160,30 @@ describe("Graph's attributeMappingSource", () => {
     expect(g.azure.app.settingsSeq).toBe(seq);
   });
 
+  it("active's Not([IsSoftDeleted]) sent as its text alone is the same setting as its tree; a second mapping of one target is refused", async () => {
+    const g = graphWorld({ azure: { provisioning: { mappings: MAPPINGS } } });
+    g.azure.job.create();
+    const path = `/servicePrincipals/${g.azure.app.servicePrincipalId}/synchronization/jobs/${g.azure.job.id}/schema`;
+    const seq = g.azure.app.settingsSeq;
+    const { '@odata.context': _context, ...schema } = (await g.call('GET', path)).body;
+    const mappings = schema.synchronizationRules[0].objectMappings[0].attributeMappings as Array<Record<string, any>>;
+    const active = mappings.find((m) => m.targetAttributeName === 'active')!;
+    active.source = { type: 'Function', expression: 'Not([IsSoftDeleted])', parameters: [] };
+    expect((await g.call('PUT', path, schema)).status).toBe(204);
+    expect(g.azure.app.settingsSeq).toBe(seq);
+    expect(g.azure.app.settings.mappings.find((m) => m.target === 'active')).toEqual({
+      source: 'IsSoftDeleted',
+      target: 'active',
+    });
+    mappings.push({ ...mappings.find((m) => m.targetAttributeName === 'userName')!, matchingPriority: 0 });
+    const twice = await g.call('PUT', path, schema);
+    expect([twice.status, twice.body.error.message]).toEqual([
+      400,
+      "Two attribute mappings have the target attribute 'userName'; a target is mapped once.",
+    ]);
+    expect(g.azure.app.settingsSeq).toBe(seq);
+  });
+
   it("the job's schema shows expression, constant and default mappings, and a PUT of what GET shows changes nothing", async () => {
     const g = graphWorld({ azure: { provisioning: { mappings: MAPPINGS } } });
     g.azure.job.create();

@@ -162,7 +162,7 @@ describe('/_sim/requests', () => {
 });
 
 describe('/_sim/events', () => {
-  it('streams member transitions, cycles, log entries, clock moves and recorded steps as server-sent events', async () => {
+  it('streams member transitions, cycles, log entries, clock moves, recorded steps and changes as server-sent events', async () => {
     const abort = new AbortController();
     const res = await fetch(`${s.origin}/_sim/events`, {
       headers: { Authorization: `Bearer ${ADMIN}` },
@@ -186,11 +186,22 @@ describe('/_sim/events', () => {
     abort.abort();
     const events = [...text.matchAll(/event: (\w+)\ndata: (.*)\n/g)].map((m) => [m[1], JSON.parse(m[2]!)]);
     // Get Credentials over the Admin Panel and the advance over /_sim are steps of the record, too.
-    expect(events.map(([type]) => type)).toEqual(['hello', 'step', 'member', 'log', 'cycle', 'step', 'clock']);
+    // Each change through a face is told too (`change`), recorded as a step or not, so an open console draws it again.
+    expect(events.map(([type]) => type)).toEqual([
+      'hello',
+      'step',
+      'change',
+      'member',
+      'log',
+      'cycle',
+      'step',
+      'clock',
+    ]);
     expect(events[1]![1]).toEqual({ type: 'step', at: '2026-01-05T09:00:00.000Z', step: 'getCredentials' });
-    expect(events[5]![1]).toEqual({ type: 'step', at: '2026-01-05T09:05:00.000Z', step: { advance: '5m' } });
-    events.splice(5, 1);
-    events.splice(1, 1);
+    expect(events[2]![1]).toEqual({ type: 'change', at: '2026-01-05T09:00:00.000Z', action: 'getCredentials' });
+    expect(events[6]![1]).toEqual({ type: 'step', at: '2026-01-05T09:05:00.000Z', step: { advance: '5m' } });
+    events.splice(6, 1);
+    events.splice(1, 2);
     expect(events[1]![1]).toMatchObject({
       type: 'member',
       userName: 'ada@contoso.com',

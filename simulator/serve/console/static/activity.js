@@ -54,4 +54,6 @@ export function listenToEvents() {
       activity(JSON.parse(message.data));
       refreshSoon();
     });
+  // A change through a face, recorded or not (another client's Graph call): drawn again, not listed (its step is).
+  events.addEventListener('change', () => refreshSoon());
 }
