@@ -281,9 +281,9 @@ export class ServedSession {
       newSecret: this.options.newSecret,
       ...(this.#scimToken !== undefined ? { scimToken: this.#scimToken } : {}),
       onAdminAction: (action) => {
-          recorder.fromAdmin(world, action);
-          this.#tellChange(world, action.kind);
-        },
+        recorder.fromAdmin(world, action);
+        this.#tellChange(world, action.kind);
+      },
       adminGate: this.signIn.gate,
       inTurn: this.inTurn,
     });
