@@ -3,6 +3,7 @@ import checkItems from './check.ts';
 import consoleItems from './console.ts';
 import cycleDuration from './cycle-duration.ts';
 import httpLoad from './http-load.ts';
+import mappings from './mappings.ts';
 import massPurge from './mass-purge.ts';
 import persistence from './persistence.ts';
 import provisioning from './provisioning.ts';
@@ -22,4 +23,5 @@ export const ITEMS: BenchItem[] = [
   ...consoleItems,
   ...checkItems,
   ...cycleDuration,
+  ...mappings,
 ];
