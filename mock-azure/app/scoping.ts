@@ -5,6 +5,7 @@
  * hold (AND); with several filters, a user passing any one is in scope (OR). Each clause reads one attribute of
  * the user. "Scoping filters will return false if the value is null / empty", except IS NULL.
  */
+import { compilePattern, patternProblem } from './patterns.ts';
 import type { DirectoryUser } from '../directory/directory.ts';
 import { USER_FIELDS } from '../directory/input.ts';
 
@@ -105,11 +106,8 @@ export function checkScopingFilters(filters: readonly ScopingFilter[]): void {
           `${clause.operator} compares integers: "${clause.value}" is not one ("must be an integer")`,
         );
       if (clause.operator.endsWith('REGEX MATCH')) {
-        try {
-          new RegExp(clause.value);
-        } catch (error) {
-          throw new ScopingFilterError(`${at}.value`, `not a regular expression: ${(error as Error).message}`);
-        }
+        const problem = patternProblem(clause.value);
+        if (problem) throw new ScopingFilterError(`${at}.value`, problem);
       }
     });
   });
@@ -160,8 +158,8 @@ export function clauseHolds(user: DirectoryUser, clause: ScopingClause): boolean
     // .NET's Regex.IsMatch: a match anywhere in the value.
     // fidelity: patterns run on JavaScript's RegExp, not .NET's; the page's examples mean the same in both.
     case 'REGEX MATCH':
-      return new RegExp(value).test(text);
+      return compilePattern(value).test(text);
     case 'NOT REGEX MATCH':
-      return !new RegExp(value).test(text);
+      return !compilePattern(value).test(text);
   }
 }

@@ -7,6 +7,7 @@
  */
 import { type CompareOp, type Expr, ExpressionError, formatExpression } from './parse.ts';
 import { RoleList } from '../app-roles.ts';
+import { compilePattern, patternProblem } from '../patterns.ts';
 
 /**
  * What an expression yields: text, a number, a Boolean, nothing, (a multi-valued attribute) several texts, or a
@@ -394,12 +395,12 @@ function replace(v: Value[]): Value {
   if (given(oldValue) && given(template)) return text(template!).split(text(oldValue!)).join(src);
   if (given(oldValue) && given(replacement)) return src.split(text(oldValue!)).join(text(replacement!));
   if (!given(pattern)) return source ?? null;
-  const regex = new RegExp(text(pattern!), 'g');
+  const regex = compilePattern(text(pattern!), 'g');
   if (given(groupName)) {
     if (src === '' && given(replacementAttribute)) src = text(replacementAttribute!);
     const group = text(groupName!);
     if (!given(replacement)) {
-      const m = new RegExp(text(pattern!)).exec(src);
+      const m = compilePattern(text(pattern!)).exec(src);
       return m?.groups?.[group] ?? src;
     }
     return src.replace(regex, (...match) => {
@@ -812,6 +813,11 @@ export function checkExpression(expr: Expr): void {
   arity(expr, definition.min, definition.max);
   if (expr.name.toLowerCase() === 'switch' && (expr.args.length - 2) % 2 !== 0)
     throw new ExpressionError(expr.at + 1, 'Switch takes its keys and values in pairs', formatExpression(expr));
+  // Replace's regexExpression, when written in the expression, is checked as it is read (patterns.ts).
+  const regex = expr.name.toLowerCase() === 'replace' ? expr.args[2] : undefined;
+  const problem = regex?.kind === 'string' ? patternProblem(regex.value) : undefined;
+  if (problem)
+    throw new ExpressionError(regex!.at + 1, `Replace's regexExpression: ${problem}`, formatExpression(expr));
   const first = expr.args[0];
   if (
     ROLE_FUNCTIONS.has(expr.name.toLowerCase()) &&
