@@ -9,6 +9,7 @@ import type { AppRoleAssignment, EnterpriseApplication } from '../app/applicatio
 import type { Directory, DirectoryUser } from '../directory/directory.ts';
 import type { ProvisioningJob } from './engine.ts';
 import type { NextCycleFacts } from './job-types.ts';
+import { isReference } from '../app/mappings.ts';
 import type { Plan } from './plan.ts';
 
 /** What the next cycle will do with the user: the log's action, or Skip (logged as skipped) or None (not logged). */
@@ -28,6 +29,8 @@ export interface UserWhy {
   nextCycle: { action: WhyAction; text: string };
   escrow: { errorCode: string; reason: string; attempts: number; nextAttemptAt: string; text: string } | null;
   staged: { text: string } | null;
+  /** The manager reference, when the app maps the manager (references.ts): linked, due, or waiting. */
+  manager: { text: string } | null;
 }
 
 /** The user's Why, or undefined when the directory has never had such a user. */
@@ -66,6 +69,52 @@ export function whyUser(
           text: `Staged: the number of deletions went over the accidental-deletions threshold (${app.deletionThreshold()}), so this one waits for "Allow deletes".`,
         }
       : null,
+    manager: user ? managerText(user, facts, deps) : null,
+  };
+}
+
+/**
+ * The manager in words, as the reference pass will treat it (references.ts): it runs after the users a cycle
+ * exports, for those users only, so a user the next cycle does not process keeps the manager it has in NordPass.
+ */
+function managerText(
+  user: DirectoryUser,
+  facts: NextCycleFacts,
+  deps: { directory: Directory; app: EnterpriseApplication; job: ProvisioningJob },
+): UserWhy['manager'] {
+  const { directory, app, job } = deps;
+  if (!app.settings.mappings.some(isReference)) return null;
+  const sent = facts.link?.manager;
+  const processed = facts.read && (facts.plan?.kind === 'create' || facts.plan?.kind === 'update');
+  if (user.managerId === undefined) {
+    if (sent === undefined) return { text: 'No manager in the tenant; none is sent.' };
+    return {
+      text: processed
+        ? `The manager was removed in the tenant: at the next cycle, after the users, it is removed in NordPass (it is member ${sent}).`
+        : `The manager was removed in the tenant, but the next cycle does not process this user: NordPass keeps member ${sent} as the manager until it does.`,
+    };
+  }
+  const manager = directory.user(user.managerId) ?? directory.deletedUser(user.managerId);
+  const name = manager?.displayName ?? user.managerId;
+  const linked = job.links.get(user.managerId);
+  const inNordPass = linked?.managed === true;
+  if (inNordPass && sent === linked.targetId)
+    return { text: `${name}: linked, NordPass member ${sent} is the manager.` };
+  if (processed) {
+    if (inNordPass)
+      return {
+        text: `${name}: at the next cycle, after the users, member ${linked.targetId} is set as the manager (PATCH).`,
+      };
+    const managerFacts = job.nextCycleFacts(user.managerId);
+    return {
+      text:
+        managerFacts.read && managerFacts.plan?.kind === 'create'
+          ? `${name}: created in NordPass at the next cycle, then set as this user's manager in the same cycle.`
+          : `${name} is the manager in the tenant but not in NordPass: the reference stays unresolved at the next cycle.`,
+    };
+  }
+  return {
+    text: `${name} is the manager in the tenant${inNordPass ? ` and member ${linked.targetId} in NordPass` : ', not in NordPass'}, but the next cycle does not process this user: a manager who comes into scope after the user is linked only when the user changes or the job is restarted (Microsoft's known issue).`,
   };
 }
 

@@ -8,6 +8,10 @@ import { runScenario } from '../../../simulator/scenario/run.ts';
 import { startServer } from '../../../simulator/serve/server.ts';
 import { newUser, servedGraph } from '../../helpers/graph.ts';
 import { problemsOf } from '../../helpers/scenario-problems.ts';
+import { world } from '../../helpers/world.ts';
+import { NORDPASS_MAPPINGS } from '../../../mock-azure/app/mappings.ts';
+import type { DirectoryUser } from '../../../mock-azure/directory/directory.ts';
+import { whyUser } from '../../../mock-azure/provisioning/why.ts';
 
 const MANAGER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager';
 const HEAD = `name: Managers
@@ -59,6 +63,51 @@ steps:
 `),
     );
     expect(result.failure?.message ?? '').toBe('');
+  });
+
+  it('Why? says where a manager reference stands: due, waiting for a restart (the known issue), linked, removed', async () => {
+    const w = world({
+      azure: { provisioning: { mappings: [...NORDPASS_MAPPINGS, { source: 'manager', target: MANAGER }] } },
+    });
+    const { directory, app, job } = w.azure;
+    const add = (alias: string) =>
+      directory.addUser({ userPrincipalName: `${alias}@contoso.com`, displayName: alias.toUpperCase() });
+    const [ada, bob, cy, dan] = ['ada', 'bob', 'cy', 'dan'].map(add) as [
+      DirectoryUser,
+      DirectoryUser,
+      DirectoryUser,
+      DirectoryUser,
+    ];
+    directory.setManager(ada.id, bob.id);
+    directory.setManager(cy.id, dan.id);
+    for (const u of [ada, bob, cy]) app.assign(u.id);
+    const why = (u: DirectoryUser) => whyUser(u.id, w.azure)!.manager?.text;
+    const { tenantUrl, secretToken } = await w.credentials();
+    await job.saveCredentials(tenantUrl, secretToken);
+    expect(why(ada)).toBe(
+      "BOB: created in NordPass at the next cycle, then set as this user's manager in the same cycle.",
+    );
+    expect(why(cy)).toBe(
+      'DAN is the manager in the tenant but not in NordPass: the reference stays unresolved at the next cycle.',
+    );
+    await job.start();
+    const bobId = job.links.get(bob.id)!.targetId;
+    expect(why(ada)).toBe(`BOB: linked, NordPass member ${bobId} is the manager.`);
+    expect(why(bob)).toBe('No manager in the tenant; none is sent.');
+    app.assign(dan.id);
+    await w.clock.advance('40m');
+    expect(why(cy)).toMatch(
+      /^DAN is the manager in the tenant and member \S+ in NordPass, but the next cycle does not process this user: .*known issue/,
+    );
+    directory.setManager(ada.id, undefined);
+    expect(why(ada)).toBe(
+      `The manager was removed in the tenant: at the next cycle, after the users, it is removed in NordPass (it is member ${bobId}).`,
+    );
+    await w.clock.advance('40m');
+    expect(why(ada)).toBe('No manager in the tenant; none is sent.');
+    // Without a manager mapping Why? says nothing of managers.
+    app.configure({ mappings: NORDPASS_MAPPINGS });
+    expect(whyUser(ada.id, w.azure)!.manager).toBeNull();
   });
 
   it('the loader refuses an unknown manager, a user as their own manager, and a manager mapped anywhere but the manager', () => {

@@ -28,6 +28,7 @@ function userPart(why) {
       el('dd', {}, why.job.text),
       ...(why.escrow ? [el('dt', {}, 'Escrow'), el('dd', {}, why.escrow.text)] : []),
       ...(why.staged ? [el('dt', {}, 'Staged'), el('dd', {}, why.staged.text)] : []),
+      ...(why.manager ? [el('dt', {}, 'Manager'), el('dd', {}, why.manager.text)] : []),
     ),
   ];
   return parts;
