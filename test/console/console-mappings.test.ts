@@ -145,6 +145,34 @@ describe.skipIf(!HAS_CHROMIUM)('Provisioning > Mappings: attribute mappings in t
     expect(await row('displayName').locator('td').nth(2).textContent()).toBe(JOIN);
   });
 
+  it('a role mapping: the role target is offered, SingleAppRoleAssignment is taken; a role function on anything but [appRoleAssignments] is refused', async () => {
+    const offered = await page
+      .locator('#mapping-targets option')
+      .evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+    expect(offered).toEqual(
+      expect.arrayContaining([
+        'roles[primary eq "True"].value',
+        'roles',
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager',
+      ]),
+    );
+    const target = 'roles[primary eq "True"].value';
+    await page.getByRole('button', { name: 'Add New Mapping' }).click();
+    await fill({ type: 'Expression', expression: 'SingleAppRoleAssignment([mail])', target });
+    await save();
+    await expect.poll(() => form().textContent()).toContain('SingleAppRoleAssignment takes [appRoleAssignments]');
+    expect(await targets()).not.toContain(target);
+    await fill({ expression: 'SingleAppRoleAssignment([appRoleAssignments])' });
+    await save();
+    await row(target).waitFor();
+    expect((await mappingOf(target)).source).toMatchObject({ name: 'SingleAppRoleAssignment', type: 'Function' });
+    // Taken away again: the tests below expect the mappings they made.
+    await table()
+      .getByRole('button', { name: `Delete: ${target}`, exact: true })
+      .click();
+    await expect.poll(() => targets()).not.toContain(target);
+  });
+
   it('Edit: the form opens filled in; Only during object creation is saved as flowType ObjectAddOnly', async () => {
     const before = await mappingOf('displayName');
     await page.getByRole('button', { name: 'Edit: displayName', exact: true }).click();

@@ -97,7 +97,8 @@ const DIRECT_SOURCES = [
 ];
 
 // Target attributes offered as the field is typed (any SCIM path the engine writes may be typed): NordPass's user
-// attributes as the non-gallery template maps them (mock-azure/app/mappings.ts), with those mapped already.
+// attributes as the non-gallery template maps them (mock-azure/app/mappings.ts), the role targets, with those mapped
+// already.
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const TARGET_SUGGESTIONS = [
   'userName',
@@ -112,6 +113,10 @@ const TARGET_SUGGESTIONS = [
   'phoneNumbers[type eq "mobile"].value',
   `${ENTERPRISE}:department`,
   `${ENTERPRISE}:employeeNumber`,
+  // The manager (Direct from manager), and the role targets of SingleAppRoleAssignment and AppRoleAssignmentsComplex.
+  `${ENTERPRISE}:manager`,
+  'roles[primary eq "True"].value',
+  'roles',
 ];
 
 /** The portal's Mapping type of a source: Attribute is Direct, Function (Not([IsSoftDeleted]) too) Expression. */
