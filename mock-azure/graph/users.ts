@@ -213,6 +213,8 @@ export function userRoutes(): Route[] {
       const managerId = idFromReference((await objectBody(req, 'reference'))['@odata.id']);
       if (!req.deps.azure.directory.user(managerId)) throw notFound(managerId);
       if (managerId === user.id) throw badRequest('A user cannot be their own manager.');
+      // The same manager again changes nothing, and is no step of the record.
+      if (user.managerId === managerId) return noContent();
       req.deps.azure.directory.setManager(user.id, managerId);
       req.deps.onAction?.({ kind: 'setManager', userId: user.id, managerId });
       return noContent();

@@ -147,6 +147,8 @@ steps:
       expect((await graph('GET', `/users/${ada}/manager`)).status).toBe(404);
       expect((await graph('PUT', `/users/${ada}/manager/$ref`, ref(ada))).status).toBe(400);
       expect((await graph('PUT', `/users/${ada}/manager/$ref`, ref(bob))).status).toBe(204);
+      // The same manager again: 204, and no second step in the record.
+      expect((await graph('PUT', `/users/${ada}/manager/$ref`, ref(bob))).status).toBe(204);
       const manager = await graph('GET', `/users/${ada}/manager`);
       expect([manager.status, manager.body.id, manager.body['@odata.type']]).toEqual([
         200,

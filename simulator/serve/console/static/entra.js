@@ -1,6 +1,23 @@
-// The Entra admin center, through the Graph routes: Users (search, pages, new, edit, block sign-in, delete,
-// provision on demand), Groups (members, nested groups), Deleted users (restore, delete permanently).
-import { $, act, addView, button, el, graph, link, nowMs, on, rows, show, span, when } from './core.js';
+// The Entra admin center, through the Graph routes: Users (search, pages, new, edit, Edit properties > Manager,
+// block sign-in, delete, provision on demand), Groups (members, nested groups), Deleted users (restore, delete
+// permanently).
+import {
+  $,
+  act,
+  addView,
+  button,
+  el,
+  graph,
+  link,
+  nowMs,
+  on,
+  onNewWorld,
+  refreshNow,
+  rows,
+  show,
+  span,
+  when,
+} from './core.js';
 import { provisionOnDemand } from './provisioning.js';
 import { hashFor } from './router.js';
 
@@ -9,8 +26,19 @@ const RECYCLE_BIN_DAYS = 30;
 const PAGE = 25;
 let usersQuery = '';
 let usersShown = PAGE;
+// Edit properties > Manager: the user the form is open on ({ id, displayName, userPrincipalName }; undefined when it
+// is closed), the manager it last read for them (undefined: none), and which read is the latest.
+let managing;
+let managerShown;
+let managerReads = 0;
 
 const quoted = (text) => `'${text.replace(/'/g, "''")}'`;
+
+/** A user principal name as text that may break after its "@" (a <wbr>), read as one name. */
+function breakAfterAt(upn) {
+  const at = upn.lastIndexOf('@');
+  return at < 0 ? [upn] : [upn.slice(0, at + 1), el('wbr'), upn.slice(at + 1)];
+}
 
 async function refreshUsers() {
   const filter = usersQuery
@@ -27,7 +55,7 @@ async function refreshUsers() {
         'tr',
         {},
         el('td', {}, u.displayName),
-        el('td', {}, u.userPrincipalName),
+        el('td', {}, ...breakAfterAt(u.userPrincipalName)),
         el('td', {}, u.accountEnabled ? 'Allowed' : 'Blocked'),
         el(
           'td',
@@ -42,6 +70,7 @@ async function refreshUsers() {
               : button('Allow sign-in', u.userPrincipalName, () =>
                   graph('PATCH', `/users/${u.id}`, { accountEnabled: true }),
                 ),
+            editManagerButton(u),
             button('Delete user', u.userPrincipalName, () => graph('DELETE', `/users/${u.id}`)),
             button('Provision on demand', u.userPrincipalName, () => provisionOnDemand(u)),
             link(hashFor('why', 'user', u.id), 'Why?', `Why?: ${u.userPrincipalName}`),
@@ -56,6 +85,127 @@ async function refreshUsers() {
   const n = page.value.length;
   $('users-count').textContent =
     `${n} user${n === 1 ? '' : 's'} shown${page['@odata.nextLink'] ? '; there are more' : ''}.`;
+  // The list reads no manager (one more request per listed user would slow every redraw of a long list): only the
+  // user whose Edit properties > Manager is open has theirs read, two requests, and only while it is open.
+  await refreshManager();
+}
+
+/** A line beside a form ('' hides it): api() put a refusal at the top of the page; it belongs here. */
+function problemAt(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = text === '';
+}
+
+const managerStatus = (text) => problemAt('user-manager-status', text);
+
+/** A Graph read for which 404 is an answer ("no manager", "no such user"): undefined, and not shown as a problem. */
+async function found(path) {
+  const before = $('problem').hidden ? '' : $('problem').textContent;
+  try {
+    return await graph('GET', path);
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    if ($('problem').textContent === error.message) show(before);
+    return undefined;
+  }
+}
+
+/** A live user by user principal name ({ id, displayName, userPrincipalName }), or undefined. */
+async function userByUpn(upn) {
+  const filter = encodeURIComponent(`userPrincipalName eq ${quoted(upn)}`);
+  const { value } = await graph('GET', `/users?$filter=${filter}&$select=id,displayName,userPrincipalName`);
+  return value[0];
+}
+
+/** The open Manager form's user and their manager, read again (after a change here or anywhere). */
+async function refreshManager() {
+  const user = managing;
+  if (!user) return;
+  const read = ++managerReads;
+  const now = await found(`/users/${user.id}?$select=id,displayName,userPrincipalName`);
+  const manager = now ? await found(`/users/${user.id}/manager`) : undefined;
+  // A later read (or another user's form, or a closed one) wins over this one.
+  if (read !== managerReads || managing?.id !== user.id) return;
+  managerShown = manager;
+  $('manager-remove').hidden = !manager;
+  if (!now) {
+    $('user-manager-now').textContent = `${user.userPrincipalName} is no longer in Users.`;
+    return;
+  }
+  Object.assign(managing, { displayName: now.displayName, userPrincipalName: now.userPrincipalName });
+  $('user-manager-title').textContent = `Edit properties: ${now.displayName} (${now.userPrincipalName})`;
+  $('user-manager-now').textContent = manager
+    ? `Current manager: ${manager.displayName} (${manager.userPrincipalName})`
+    : 'Current manager: none';
+}
+
+function closeManager() {
+  managing = undefined;
+  managerShown = undefined;
+  $('user-manager').hidden = true;
+  $('manager-upn').value = '';
+  problemAt('user-manager-error', '');
+  managerStatus('');
+}
+
+/** Edit properties > Manager, opened on this user under the list (outside it: a redraw keeps what is typed). */
+function openManager(u) {
+  if (managing?.id !== u.id) $('manager-upn').value = '';
+  managing = { id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName };
+  managerShown = undefined;
+  problemAt('user-manager-error', '');
+  managerStatus('');
+  $('user-manager-title').textContent = `Edit properties: ${u.displayName} (${u.userPrincipalName})`;
+  $('user-manager-now').textContent = 'Current manager: …';
+  $('manager-remove').hidden = true;
+  $('user-manager').hidden = false;
+  $('manager-upn').focus();
+  // Shown already when it fails (signed out).
+  refreshManager().catch(() => {});
+}
+
+function editManagerButton(u) {
+  const b = el('button', { type: 'button', 'aria-label': `Edit manager: ${u.userPrincipalName}` }, 'Edit manager');
+  // Opening the form changes nothing: at once, not after what is queued.
+  b.addEventListener('click', () => openManager(u));
+  return b;
+}
+
+/** Change manager: the user typed, resolved to an id, as their manager (PUT manager/$ref). */
+async function changeManager() {
+  const user = managing;
+  if (!user) return;
+  const upn = $('manager-upn').value.trim();
+  if (!upn) return problemAt('user-manager-error', "Type the manager's user principal name.");
+  const manager = await userByUpn(upn);
+  if (!manager) return problemAt('user-manager-error', `Not changed: no user "${upn}".`);
+  if (managerShown?.id === manager.id)
+    return managerStatus(`Nothing changed: ${manager.displayName} is the manager of ${user.displayName} already.`);
+  try {
+    await graph('PUT', `/users/${user.id}/manager/$ref`, {
+      '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${manager.id}`,
+    });
+  } catch (error) {
+    // Graph's refusal (their own manager, a user gone meanwhile) beside the form, which keeps what was typed.
+    show('');
+    return problemAt('user-manager-error', `Not changed: ${error.message}`);
+  }
+  $('manager-upn').value = '';
+  managerStatus(`Changed the manager of ${user.displayName}: ${manager.displayName}.`);
+}
+
+/** Remove manager (DELETE manager/$ref). */
+async function removeManager() {
+  const user = managing;
+  if (!user) return;
+  const was = managerShown;
+  try {
+    await graph('DELETE', `/users/${user.id}/manager/$ref`);
+  } catch (error) {
+    show('');
+    return problemAt('user-manager-error', `Not removed: ${error.message}`);
+  }
+  managerStatus(`Removed the manager of ${user.displayName}${was ? ` (${was.displayName})` : ''}.`);
 }
 
 /** Groups with their direct members (nested groups among them). */
@@ -99,8 +249,8 @@ async function refreshGroups() {
 
 /** A user (by user principal name) or a group (by display name): its object id, or undefined. */
 export async function principalId(name) {
-  const users = await graph('GET', `/users?$filter=${encodeURIComponent(`userPrincipalName eq ${quoted(name)}`)}`);
-  if (users.value.length) return users.value[0].id;
+  const user = await userByUpn(name);
+  if (user) return user.id;
   const groups = await graph('GET', `/groups?$filter=${encodeURIComponent(`displayName eq ${quoted(name)}`)}`);
   return groups.value[0]?.id;
 }
@@ -180,6 +330,16 @@ export function wireEntra() {
     await graph('PATCH', `/users/${id}`, changes);
     for (const input of ['edit-display-name', 'edit-job-title', 'edit-department']) $(input).value = '';
   });
+  // Edit properties > Manager: Change manager (the form's submit, Enter too) or Remove manager (a submit that needs
+  // no name typed); the fields are disabled until the change is made, a refusal is said beside the form.
+  on($('user-manager'), 'submit', async (event) => {
+    show('');
+    problemAt('user-manager-error', '');
+    managerStatus('');
+    await (event.submitter?.id === 'manager-remove' ? removeManager() : changeManager());
+    await refreshNow();
+  });
+  $('manager-close').addEventListener('click', closeManager);
   // A form of its own, not in the table: a redraw of the table must not take away what someone is typing.
   submit('group-member', async () => {
     const group = await principalId($('member-group').value.trim());
@@ -199,3 +359,4 @@ export function wireEntra() {
 addView(refreshUsers);
 addView(refreshGroups);
 addView(refreshDeleted);
+onNewWorld(closeManager);
