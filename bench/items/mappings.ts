@@ -4,10 +4,9 @@
  * expressions and a role mapping (the figure): every user's expressions are evaluated and their bigger POSTs parsed
  * by NordPass. Alternately three times each in this process; the medians are compared.
  */
-import { performance } from 'node:perf_hooks';
 import { parseScenario } from '../../simulator/scenario/load.ts';
-import { runScenario } from '../../simulator/scenario/run.ts';
 import { seconds } from '../lib/measure.ts';
+import { timePair } from '../lib/scenario-pair.ts';
 import { below, judged, type BenchContext, type BenchItem } from '../table.ts';
 
 const RUNS = 3;
@@ -44,34 +43,16 @@ steps:
     `bench-mappings-${mapped}.yaml`,
   );
 
-async function wallMs(users: number, mapped: boolean): Promise<number> {
-  const loaded = scenario(users, mapped);
-  const began = performance.now();
-  const result = await runScenario(loaded);
-  const ms = performance.now() - began;
-  if (!result.passed) throw new Error(`the ${mapped ? 'mapped' : 'gallery'} run failed: ${result.failure?.message}`);
-  return ms;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-
 const item: BenchItem = {
   name: 'custom mappings, expressions and a role vs the gallery mappings, 5,000 users (wall time)',
   target: TARGET.text,
   async run(ctx: BenchContext) {
     const users = ctx.quick ? 1_000 : 5_000;
-    const gallery: number[] = [];
-    const mapped: number[] = [];
-    await wallMs(200, false); // warm up both paths before measuring
-    await wallMs(200, true);
-    for (let i = 0; i < RUNS; i++) {
-      ctx.log(`  ${users} users, gallery then custom mappings (run ${i + 1} of ${RUNS})`);
-      gallery.push(await wallMs(users, false));
-      mapped.push(await wallMs(users, true));
-    }
+    const pair = { scenario, names: ['gallery mappings', 'custom mappings'] as [string, string] };
+    const { baseline: gallery, figure: mapped, medians } = await timePair(ctx, pair, users, RUNS);
     return judged(
-      median(mapped) / 1000,
-      median(gallery) / 1000,
+      medians[1] / 1000,
+      medians[0] / 1000,
       's',
       TARGET,
       `${users} users through one group with the User role, started and run until idle; the figure maps 14 attributes (3 expressions, the role) against the gallery's 3; medians of ${RUNS} alternating runs (gallery ${gallery.map(seconds).join(', ')}; custom ${mapped.map(seconds).join(', ')}).`,
