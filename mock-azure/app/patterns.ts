@@ -24,12 +24,25 @@ export function patternProblem(pattern: string): string | undefined {
     : `the group ending at character ${nested + 1} repeats something that repeats, which can take exponential time: write it without the nesting (e.g. (a+)+ as a+)`;
 }
 
-/** The pattern compiled, or a PatternError saying why not. */
-export function compilePattern(pattern: string, flags?: string): RegExp {
+/**
+ * The pattern compiled, or a PatternError saying why not. A clause is evaluated for every user of every cycle, so the
+ * few patterns in use are kept compiled, checked once (the cache starts over when full). Callers use them only with
+ * `test`, `exec` without the `g` flag, and `String.replace`, which start from the beginning whatever `lastIndex` says.
+ */
+export function compilePattern(pattern: string, flags = ''): RegExp {
+  const key = `${flags}/${pattern}`;
+  const known = COMPILED.get(key);
+  if (known) return known;
   const problem = patternProblem(pattern);
   if (problem) throw new PatternError(problem);
-  return new RegExp(pattern, flags);
+  if (COMPILED.size >= COMPILED_ENTRIES) COMPILED.clear();
+  const regex = new RegExp(pattern, flags);
+  COMPILED.set(key, regex);
+  return regex;
 }
+
+const COMPILED_ENTRIES = 64;
+const COMPILED = new Map<string, RegExp>();
 
 /**
  * The index of the `)` of the first repeated group whose body repeats, or undefined. Escapes and character classes
