@@ -39,12 +39,10 @@ export const NORDPASS_APP_ROLES: readonly AppRole[] = [
   },
 ];
 
-/** A role by its id, its value or its display name (names in any case), or undefined. */
-export function findAppRole(nameOrId: string): AppRole | undefined {
+/** A role of `roles` by its id, its value or its display name (names in any case), or undefined. */
+export function findAppRole(nameOrId: string, roles: readonly AppRole[] = NORDPASS_APP_ROLES): AppRole | undefined {
   const lower = nameOrId.toLowerCase();
-  return NORDPASS_APP_ROLES.find(
-    (r) => r.id === lower || r.value?.toLowerCase() === lower || r.displayName.toLowerCase() === lower,
-  );
+  return roles.find((r) => r.id === lower || r.value?.toLowerCase() === lower || r.displayName.toLowerCase() === lower);
 }
 
 /** The role names a scenario may give (`assign: {principals, role}`): each role's value, and Default Access. */

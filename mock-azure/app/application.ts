@@ -239,7 +239,7 @@ export class EnterpriseApplication {
 
   /** An app role by id, value or display name (app-roles.ts), or undefined. */
   appRole(nameOrId: string): AppRole | undefined {
-    return findAppRole(nameOrId);
+    return findAppRole(nameOrId, this.appRoles);
   }
 
   /**

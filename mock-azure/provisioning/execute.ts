@@ -17,7 +17,7 @@ import {
   matchingMappings,
   redactedTargets,
 } from '../app/mappings.ts';
-import { type AppRole, findAppRole, PRIMARY_ROLE, RoleList, roleOperations } from '../app/app-roles.ts';
+import { type AppRole, PRIMARY_ROLE, RoleList, roleOperations } from '../app/app-roles.ts';
 import type { Link, Plan } from './plan.ts';
 import { ENTERPRISE_SCHEMA, ScimCallError, USER_SCHEMA, type ScimClient } from '../scim-client/client.ts';
 import { readTarget, writeTarget } from '../app/target-paths.ts';
@@ -225,7 +225,7 @@ async function update(
     const now = readTarget(target, path);
     if (PRIMARY_ROLE.test(path)) {
       if (now !== undefined && String(now).toLowerCase() === value.toLowerCase()) continue;
-      const role = findAppRole(value);
+      const role = ctx.app.appRole(value);
       if (role && !primaryRole) {
         primaryRole = role;
         roleOps.push(...roleOperations(ctx.client.dialect, { single: role }));

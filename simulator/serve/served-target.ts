@@ -116,11 +116,14 @@ export async function servedTarget(options: ServedTargetOptions): Promise<Scenar
 
   const servicePrincipal = ((await graph('GET', '/servicePrincipals')).value as Array<{ id: string }>)[0]!.id;
   const sync = `/servicePrincipals/${servicePrincipal}/synchronization`;
-  /** An app role's id by its value or display name, as the service principal lists its appRoles. */
+  /** The app's roles, as the service principal lists them: read at the first assignment with a role, then kept. */
+  let roles: Promise<Array<{ id: string; value: string | null; displayName: string }>> | undefined;
+  /** An app role's id by its value or display name. */
   const appRoleId = async (role: string) => {
-    const { appRoles } = (await graph('GET', `/servicePrincipals/${servicePrincipal}?$select=appRoles`)) as {
-      appRoles: Array<{ id: string; value: string | null; displayName: string }>;
-    };
+    roles ??= graph('GET', `/servicePrincipals/${servicePrincipal}?$select=appRoles`).then(
+      (sp) => (sp as { appRoles: Awaited<NonNullable<typeof roles>> }).appRoles,
+    );
+    const appRoles = await roles;
     const lower = role.toLowerCase();
     const found = appRoles.find(
       (r) => (r.value ?? r.displayName).toLowerCase() === lower || r.displayName.toLowerCase() === lower,
